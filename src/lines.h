@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Pure line splitter for whack output that arrives in chunks.
+ *
+ * Lines end at '\n'; a trailing '\r' is removed (CRLF); NUL bytes are kept
+ * in the line (callers see the length). A line longer than LINE_MAX_LEN is
+ * cut: the callback gets the first LINE_MAX_LEN bytes with truncated=true
+ * and the rest of that line is dropped. Memory use is bounded by
+ * LINE_MAX_LEN whatever the input.
+ */
+
+#define LINE_MAX_LEN 4096
+
+/* Called once per complete line; line is NUL-terminated at len (it may contain NULs). */
+typedef void (*line_cb)(void *userdata, const char *line, size_t len, bool truncated);
+
+struct line_reader {
+	char buf[LINE_MAX_LEN + 1];
+	size_t len;
+	bool overflow;
+};
+
+/* Reset a reader to its empty state. */
+void line_reader_init(struct line_reader *lr);
+
+/* Feed a chunk; calls cb for every line completed by it. */
+void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata);
+
+/* Flush a last line that had no '\n'. */
+void line_reader_finish(struct line_reader *lr, line_cb cb, void *userdata);
