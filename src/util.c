@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "util.h"
+
+static void oom(void)
+{
+	static const char msg[] = "<2>libreswan_exporter: out of memory, aborting\n";
+
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (size && n > SIZE_MAX / size)
+		oom();
+	q = realloc(p, n * size ? n * size : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void xgrow(void **p, size_t *alloc, size_t need, size_t size)
+{
+	size_t n;
+
+	if (need <= *alloc)
+		return;
+	n = *alloc ? *alloc : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			oom();
+		n *= 2;
+	}
+	*p = xreallocarray(*p, n, size);
+	*alloc = n;
+}
+
+int safe_atou64_n(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int safe_atou64(const char *s, uint64_t *ret)
+{
+	return safe_atou64_n(s, strlen(s), ret);
+}
+
+int safe_atoi64_n(const char *s, size_t len, int64_t *ret)
+{
+	bool neg = false;
+	uint64_t v;
+	int r;
+
+	if (len > 0 && s[0] == '-') {
+		neg = true;
+		s++;
+		len--;
+	}
+	r = safe_atou64_n(s, len, &v);
+	if (r < 0)
+		return r;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return -ERANGE;
+		*ret = (int64_t)v;
+	}
+	return 0;
+}
+
+/* Split "123abc" into number and unit; the unit must be one of the table's. */
+static int parse_with_units(const char *s, const char *const *units, const uint64_t *mults, size_t n_units,
+			    uint64_t *ret)
+{
+	size_t digits = strspn(s, "0123456789");
+	const char *unit = s + digits;
+	uint64_t v;
+	int r;
+
+	r = safe_atou64_n(s, digits, &v);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n_units; i++) {
+		if (!streq(unit, units[i]))
+			continue;
+		if (mults[i] && v > UINT64_MAX / mults[i])
+			return -ERANGE;
+		*ret = v * mults[i];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_duration_usec(const char *s, uint64_t *ret)
+{
+	static const char *const units[] = { "us", "ms", "s", "m", "h" };
+	static const uint64_t mults[] = { 1, 1000, 1000000, 60000000, UINT64_C(3600000000) };
+
+	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
+}
+
+int parse_size(const char *s, uint64_t *ret)
+{
+	static const char *const units[] = { "", "B", "KiB", "MiB", "GiB", "KB", "MB", "GB" };
+	static const uint64_t mults[] = { 1, 1, UINT64_C(1) << 10, UINT64_C(1) << 20, UINT64_C(1) << 30,
+					  1000, 1000000, 1000000000 };
+
+	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
+}
+
+static uint64_t now_usec(clockid_t clock)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t now_realtime_usec(void)
+{
+	return now_usec(CLOCK_REALTIME);
+}
+
+uint64_t now_monotonic_usec(void)
+{
+	return now_usec(CLOCK_MONOTONIC);
+}
