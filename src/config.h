@@ -1,2 +1,59 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+/*
+ * The command line (SPEC §1): defaults, the getopt_long table and
+ * validation. No I/O besides the error line on stderr.
+ */
+
+#define CONFIG_MAX_LISTEN 16
+
+struct exporter_config {
+	const char *listen[CONFIG_MAX_LISTEN];	/* "--web.listen-address", may repeat */
+	size_t n_listen;
+	const char *telemetry_path;
+	const char *web_config_file;
+	bool systemd_socket;
+	const char *ipsec_command;
+	const char *ctlsocket;
+	uint64_t poll_interval_usec;
+	uint64_t poll_timeout_usec;
+	uint64_t max_output;
+	enum log_level log_level;
+	bool once;
+	const char *input_status;
+	const char *input_trafficstatus;
+	const char *input_globalstatus;
+	/* opt-ins */
+	bool per_instance;
+	bool per_user;
+	uint64_t max_users;
+	bool per_sa;
+	uint64_t max_sas;
+	/* HTTP limits */
+	uint64_t web_max_connections;
+	uint64_t web_timeout_usec;
+};
+
+/* Fill in the defaults of SPEC §1. */
+void config_init(struct exporter_config *c);
+
+/*
+ * Parse argv into c. Returns <0 on a bad flag (one line already printed on
+ * stderr), 0 when the process should exit 0 (--help, --version printed),
+ * >0 to continue.
+ */
+int config_parse_argv(struct exporter_config *c, int argc, char **argv);
+
+/* True when any --input.* flag is given (no command is then run). */
+bool config_uses_inputs(const struct exporter_config *c);
+
+/* Split "host:port", "[v6]:port" or ":port" into a host (NULL = any) and port. 0 or -EINVAL. */
+int config_split_listen(const char *addr, char **ret_host, uint16_t *ret_port);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (C) 2026 The libreswan_exporter authors */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "config.h"
+#include "autoconfig.h"
 int main(void)
 {
 	return 0;

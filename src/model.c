@@ -1,2 +1,2 @@
 /* SPDX-License-Identifier: MIT */
-#include "config.h"
+#include "autoconfig.h"
