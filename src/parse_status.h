@@ -73,6 +73,7 @@ struct status_conn {
 	bool policy_group;	/* GROUP in policy (an OE/group definition) */
 	bool policy_groupinstance; /* GROUPINSTANCE in policy (generated from a group) */
 	bool instantiated;	/* 4.0+: "instantiated from: $M" */
+	uint64_t serial;	/* 4.0+: connection serial "$K"; 0 if not printed */
 	uint64_t ike_sa;	/* newest/established IKE (ISAKMP) SA serial; 0 if none */
 	uint64_t child_sa;	/* newest/established IPsec/Child SA serial; 0 if none */
 };
@@ -102,11 +103,14 @@ struct status_summary {
 	char *version;			/* pluto version if printed ("4.10"); NULL otherwise */
 	enum status_family family;
 
+	bool unknown_name;		/* "021 no such connection ..." / "no connection or alias named" */
+
 	uint64_t lines;			/* non-blank lines seen */
 	uint64_t parse_errors;		/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
 	int section;
+	unsigned evidence;		/* family hints seen so far */
 	struct line_reader lr;
 };
 
