@@ -32,6 +32,7 @@ struct traffic_sa {
 	uint64_t max_bytes;	/* TRAFFIC_MAX_BYTES_UNLIMITED for 2^63 */
 	char *id;		/* peer ID without the quotes; NULL if absent */
 	char *lease;		/* "a/32[,b/128]"; NULL if absent */
+	bool truncated;		/* the line was cut (1024-byte "..." or overlong): later fields absent */
 };
 
 struct traffic_list {
