@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Copyright (C) 2026 The libreswan_exporter authors
+#
+# Proves that contrib/grafana/libreswan.json imports through Grafana file
+# provisioning without edits: valid JSON, Grafana 10+ schema, stable uid, no
+# __inputs, datasource/instance/connection variables, every panel and query
+# on ${datasource}. Also checks the provisioning and scrape-config examples
+# are well-formed YAML when PyYAML is available.
+set -eu
+
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+PYTHON=${PYTHON:-python3}
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+	echo "SKIP: python3 not found; dashboard checks not run"
+	exit 77
+fi
+
+"$PYTHON" "$TOP_SRCDIR/tests/contrib/check_contrib.py" dashboard "$TOP_SRCDIR"
+
+# The examples must at least parse.
+if "$PYTHON" -c 'import yaml' 2>/dev/null; then
+	for f in contrib/prometheus/prometheus.yml \
+		contrib/grafana/provisioning/datasources/prometheus.yml \
+		contrib/grafana/provisioning/dashboards/libreswan.yml; do
+		"$PYTHON" -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$TOP_SRCDIR/$f"
+		echo "yaml ok: $f"
+	done
+else
+	echo "note: PyYAML not installed, example YAML files not parsed"
+fi
+
+# promtool validates the scrape-config example as a full Prometheus config
+# (its rule_files path is relative to the config file).
+if command -v promtool >/dev/null 2>&1; then
+	promtool check config "$TOP_SRCDIR/contrib/prometheus/prometheus.yml"
+fi
