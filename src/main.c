@@ -1,6 +1,136 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
-int main(void)
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "page.h"
+#include "poller.h"
+#include "privilege.h"
+#include "sd.h"
+#include "util.h"
+
+/* Process-wide state lives here and only here. */
+static struct exporter_config cfg;
+static struct poller *poller;
+
+static struct page *get_page(void *userdata)
 {
-	return 0;
+	return poller ? poller_get_page(poller) : NULL;
+}
+
+static bool get_ready(void *userdata)
+{
+	return poller && poller_is_ready(poller);
+}
+
+static void on_cycle(void *userdata, const struct poller *p)
+{
+	sd_status(poller_get_summary(p));
+}
+
+/* --once: print the page and leave the loop with 0 if pluto answered, 1 if not. */
+static void on_once(void *userdata, const struct poller *p)
+{
+	sd_event *e = userdata;
+	struct page *pg = poller_get_page(p);
+	int code = poller_get_stats(p)->up ? 0 : 1;
+
+	if (pg) {
+		const struct page_body *b = &pg->plain[METRICS_FORMAT_TEXT];
+
+		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+			code = 1;
+		page_unref(pg);
+	}
+	(void)sd_event_exit(e, code);
+}
+
+static int run(void)
+{
+	struct http_server *http = NULL;
+	sd_event *e = NULL;
+	int r, listen_fd = -1;
+
+	r = loop_new(&e);
+	if (r < 0)
+		return log_error_errno(r, "Failed to set up the event loop: %m");
+
+	if (cfg.once) {
+		r = poller_new(e, &cfg, on_once, e, &poller);
+		if (r < 0)
+			goto out;
+		r = sd_event_loop(e);
+		goto out;
+	}
+
+	if (cfg.systemd_socket) {
+		r = sd_get_listen_fd(&listen_fd);
+		if (r < 0) {
+			log_error_errno(r, "--web.systemd-socket: no single socket passed by systemd: %m");
+			goto out;
+		}
+	}
+	r = privilege_drop();
+	if (r < 0)
+		goto out;
+	{
+		struct http_options ho = {
+			.telemetry_path = cfg.telemetry_path,
+			.listen = cfg.listen,
+			.n_listen = cfg.n_listen,
+			.listen_fd = listen_fd,
+			.max_connections = cfg.web_max_connections,
+			.timeout_usec = cfg.web_timeout_usec,
+			.page_fn = get_page,
+			.ready_fn = get_ready,
+		};
+
+		r = http_start(e, &ho, &http);
+		if (r < 0)
+			goto out;
+	}
+	if (listen_fd >= 0)
+		log_info("listening on the socket passed by systemd, metrics at %s", cfg.telemetry_path);
+	else
+		for (size_t i = 0; i < cfg.n_listen; i++)
+			log_info("listening on %s (port %u), metrics at %s", cfg.listen[i], http_port(http, i),
+				 cfg.telemetry_path);
+
+	r = poller_new(e, &cfg, on_cycle, NULL, &poller);
+	if (r < 0)
+		goto out;
+	sd_ready();
+	r = sd_event_loop(e);
+	sd_stopping();
+	log_info("stopped");
+out:
+	poller = poller_free(poller);
+	http = http_free(http);
+	sd_event_unref(e);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	log_open();
+	config_init(&cfg);
+	r = config_parse_argv(&cfg, argc, argv);
+	if (r <= 0)
+		return r < 0 ? 2 : EXIT_SUCCESS;
+	log_set_level(cfg.log_level);
+	if (!cfg.once)
+		log_info("libreswan_exporter %s (%s) starting", PACKAGE_VERSION, REVISION);
+	r = run();
+	if (r < 0)
+		return EXIT_FAILURE;
+	return r;
 }

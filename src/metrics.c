@@ -1,2 +1,175 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "util.h"
+
+void metrics_writer_init(struct metrics_writer *w, struct strbuf *sb, enum metrics_format format)
+{
+	*w = (struct metrics_writer){ .sb = sb, .format = format };
+}
+
+size_t utf8_valid_len(const unsigned char *s, size_t avail)
+{
+	unsigned c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* No overlong forms, no surrogates, nothing above U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void metrics_escape_label(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+
+	strbuf_reserve(sb, len + 2);
+	while (*p) {
+		size_t n;
+
+		switch (*p) {
+		case '\\':
+			strbuf_append(sb, "\\\\", 2);
+			p++;
+			continue;
+		case '"':
+			strbuf_append(sb, "\\\"", 2);
+			p++;
+			continue;
+		case '\n':
+			strbuf_append(sb, "\\n", 2);
+			p++;
+			continue;
+		default:
+			break;
+		}
+		n = utf8_valid_len(p, len - (size_t)(p - (const unsigned char *)s));
+		if (n == 0) {
+			strbuf_append(sb, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			p++;
+			continue;
+		}
+		strbuf_append(sb, (const char *)p, n);
+		p += n;
+	}
+}
+
+/* HELP text escapes only \\ and \n. */
+static void escape_help(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			strbuf_append(sb, "\\\\", 2);
+		else if (*s == '\n')
+			strbuf_append(sb, "\\n", 2);
+		else
+			strbuf_putc(sb, *s);
+	}
+}
+
+void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type, const char *help)
+{
+	size_t base_len = strlen(name);
+
+	w->family = name;
+	w->type = type;
+	w->samples = 0;
+	/* OpenMetrics names the counter family without its _total suffix. */
+	if (w->format == METRICS_FORMAT_OPENMETRICS && type == METRIC_TYPE_COUNTER && base_len > 6 &&
+	    streq(name + base_len - 6, "_total"))
+		base_len -= 6;
+	strbuf_puts(w->sb, "# HELP ");
+	strbuf_append(w->sb, name, base_len);
+	strbuf_putc(w->sb, ' ');
+	escape_help(w->sb, help);
+	strbuf_puts(w->sb, "\n# TYPE ");
+	strbuf_append(w->sb, name, base_len);
+	strbuf_puts(w->sb, type == METRIC_TYPE_COUNTER ? " counter\n" : " gauge\n");
+}
+
+static void sample_head(struct metrics_writer *w, const struct metric_label *labels, size_t n)
+{
+	strbuf_puts(w->sb, w->family);
+	if (n > 0) {
+		strbuf_putc(w->sb, '{');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				strbuf_putc(w->sb, ',');
+			strbuf_puts(w->sb, labels[i].name);
+			strbuf_append(w->sb, "=\"", 2);
+			metrics_escape_label(w->sb, labels[i].value ? labels[i].value : "");
+			strbuf_putc(w->sb, '"');
+		}
+		strbuf_putc(w->sb, '}');
+	}
+	strbuf_putc(w->sb, ' ');
+	w->samples++;
+}
+
+void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v)
+{
+	sample_head(w, labels, n);
+	strbuf_put_u64(w->sb, v);
+	strbuf_putc(w->sb, '\n');
+}
+
+void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n, int64_t v)
+{
+	sample_head(w, labels, n);
+	strbuf_put_i64(w->sb, v);
+	strbuf_putc(w->sb, '\n');
+}
+
+void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n, double v)
+{
+	char tmp[64];
+
+	sample_head(w, labels, n);
+	if (isnan(v))
+		strbuf_puts(w->sb, "NaN");
+	else if (isinf(v))
+		strbuf_puts(w->sb, v > 0 ? "+Inf" : "-Inf");
+	else if (v == (double)(int64_t)v && fabs(v) < 1e15)
+		strbuf_put_i64(w->sb, (int64_t)v);
+	else {
+		/* The process never calls setlocale(), so %g prints a '.' decimal point. */
+		(void)snprintf(tmp, sizeof(tmp), "%.9g", v);
+		strbuf_puts(w->sb, tmp);
+	}
+	strbuf_putc(w->sb, '\n');
+}
+
+void metrics_writer_finish(struct metrics_writer *w)
+{
+	if (w->format == METRICS_FORMAT_OPENMETRICS)
+		strbuf_puts(w->sb, "# EOF\n");
+}

@@ -1,2 +1,557 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "parse_status.h"
+#include "parse_traffic.h"
+#include "strbuf.h"
+#include "util.h"
+
+/*
+ * Counter semantics (SPEC §3):
+ *  - a connection's byte counter = retired + sum over its live SAs of
+ *    (base + last raw value);
+ *  - an SA that disappears from trafficstatus adds its final value to its
+ *    connection's retired total (a rekey creates a new serial from 0);
+ *  - 3.x/4.x print inBytes (and before 4.8 outBytes) through a 32-bit
+ *    unsigned: when the same serial's value goes down, base += 2^32;
+ *  - a 64-bit value that goes down on the same serial, or a serial that
+ *    comes back with another connection or add_time (pluto restarted and
+ *    reused it), is a new SA: the old one is retired first.
+ * So the counter never decreases while the exporter runs.
+ */
+
+#define WRAP_32 (UINT64_C(1) << 32)
+
+struct model *model_new(const struct model_options *opt)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+
+	m->opt = *opt;
+	m->other_user.name = xstrdup("_other");
+	return m;
+}
+
+static struct model_conn *conn_free(struct model_conn *c)
+{
+	if (!c)
+		return NULL;
+	free(c->key);
+	free(c->instance);
+	free(c->local);
+	free(c->remote);
+	free(c);
+	return NULL;
+}
+
+static void sa_free(struct model_sa *s)
+{
+	free(s->conn_key);
+	free(s->username);
+	free(s);
+}
+
+static void user_free(struct model_user *u)
+{
+	free(u->name);
+	free(u->lease);
+	free(u->conn_key);
+	free(u);
+}
+
+struct model *model_free(struct model *m)
+{
+	size_t i = 0;
+	void *v;
+
+	if (!m)
+		return NULL;
+	while (hashmap_next(&m->conns, &i, NULL, &v))
+		conn_free(v);
+	i = 0;
+	while (hashmap_next(&m->sas, &i, NULL, &v))
+		sa_free(v);
+	i = 0;
+	while (hashmap_next(&m->users, &i, NULL, &v))
+		user_free(v);
+	hashmap_clear(&m->conns);
+	hashmap_clear(&m->sas);
+	hashmap_clear(&m->users);
+	hashmap_clear(&m->groups);
+	free(m->other_user.name);
+	free(m->other_user.lease);
+	free(m->other_user.conn_key);
+	free(m);
+	return NULL;
+}
+
+const char *conn_kind_to_string(enum conn_kind k)
+{
+	switch (k) {
+	case CONN_KIND_STATIC:
+		return "static";
+	case CONN_KIND_TEMPLATE:
+		return "template";
+	case CONN_KIND_GROUP:
+		return "group";
+	}
+	return "static";
+}
+
+const char *model_event_to_string(enum model_event e)
+{
+	switch (e) {
+	case MODEL_EVENT_REKEY:
+		return "rekey";
+	case MODEL_EVENT_REPLACE:
+		return "replace";
+	case MODEL_EVENT_EXPIRE:
+		return "expire";
+	case _MODEL_EVENT_MAX:
+		break;
+	}
+	return "?";
+}
+
+void model_fold_name(const struct model *m, const char *name, const char *instance, char **ret_base,
+		     char **ret_instance)
+{
+	const char *hash = strchr(name, '#');
+	size_t base_len = strlen(name);
+
+	/* A group member is named GROUP#SUBNET; fold it when GROUP is a loaded group. */
+	if (hash && hash != name && m->groups.n_items > 0) {
+		_cleanup_free_ char *prefix = xstrndup(name, (size_t)(hash - name));
+
+		if (hashmap_get(&m->groups, prefix))
+			base_len = (size_t)(hash - name);
+	}
+	*ret_base = xstrndup(name, base_len);
+	if (m->opt.per_instance) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_puts(&sb, name + base_len);
+		strbuf_puts(&sb, instance ? instance : "");
+		*ret_instance = strbuf_detach(&sb, NULL);
+	} else {
+		*ret_instance = xstrdup("");
+	}
+}
+
+/* The hash key of a (base, instance) pair. */
+static char *conn_map_key(const char *base, const char *instance)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_puts(&sb, base);
+	if (instance[0]) {
+		strbuf_putc(&sb, '\x1f');
+		strbuf_puts(&sb, instance);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static void conn_reset_cycle(struct model_conn *c)
+{
+	c->loaded = false;
+	c->have_info = false;
+	c->expected_up = false;
+	c->instances = 0;
+	c->ike_established = 0;
+	c->child_established = 0;
+	c->traffic_sas = 0;
+	c->live_in = 0;
+	c->live_out = 0;
+	c->newest_add_time = 0;
+	for (size_t i = 0; i < _MODEL_EVENT_MAX; i++)
+		c->ike_timer[i] = c->child_timer[i] = MODEL_TIMER_NONE;
+	c->lastdpd = MODEL_TIMER_NONE;
+	c->lastlive = MODEL_TIMER_NONE;
+}
+
+/* Look up the connection a (name, instance) pair folds into; create it if asked. */
+static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
+{
+	_cleanup_free_ char *base = NULL, *inst = NULL, *key = NULL;
+	struct model_conn *c;
+
+	model_fold_name(m, name, instance, &base, &inst);
+	key = conn_map_key(base, inst);
+	c = hashmap_get(&m->conns, key);
+	if (c || !create)
+		return c;
+	c = xcalloc(1, sizeof(*c));
+	c->key = base;
+	c->instance = inst;
+	base = inst = NULL;
+	conn_reset_cycle(c);
+	(void)hashmap_put(&m->conns, key, c);
+	return c;
+}
+
+static void min_timer(int64_t *slot, int64_t v)
+{
+	if (v == STATUS_TIMER_NONE)
+		return;
+	if (*slot == MODEL_TIMER_NONE || v < *slot)
+		*slot = v;
+}
+
+static bool is_wildcard_host(const char *h)
+{
+	return h && (streq(h, "%any") || startswith(h, "%opportunistic") || streq(h, "%group"));
+}
+
+static void apply_status(struct model *m, const struct status_summary *st)
+{
+	/* Group definitions first: members fold into them. */
+	hashmap_clear(&m->groups);
+	for (size_t i = 0; i < st->n_conns; i++)
+		if (st->conns[i].policy_group && !st->conns[i].instance[0])
+			(void)hashmap_put(&m->groups, st->conns[i].name, (void *)1);
+
+	for (size_t i = 0; i < st->n_conns; i++) {
+		const struct status_conn *sc = &st->conns[i];
+		struct model_conn *c = conn_lookup(m, sc->name, sc->instance, true);
+		bool is_instance = sc->instance[0] != '\0';
+		bool is_self = streq(c->key, sc->name) && (!is_instance || m->opt.per_instance);
+
+		c->loaded = true;
+		c->cycle = m->cycle;
+		if (sc->policy_up)
+			c->expected_up = true;
+		if (is_instance && !m->opt.per_instance)
+			c->instances++;
+		if (!is_self)
+			continue;
+		/* The template, group or static connection itself describes the series. */
+		c->have_info = true;
+		c->ike_version = sc->ike_version;
+		free(c->local);
+		free(c->remote);
+		c->local = xstrdup(sc->local_host ? sc->local_host : "");
+		c->remote = xstrdup(sc->remote_host ? sc->remote_host : "");
+		if (sc->policy_group)
+			c->kind = CONN_KIND_GROUP;
+		else if (sc->policy_groupinstance || is_wildcard_host(sc->remote_host))
+			c->kind = CONN_KIND_TEMPLATE;
+		else
+			c->kind = CONN_KIND_STATIC;
+	}
+
+	for (size_t i = 0; i < st->n_states; i++) {
+		const struct status_state *ss = &st->states[i];
+		struct model_conn *c = conn_lookup(m, ss->conn, ss->instance, false);
+		int64_t *timers;
+
+		if (!c)
+			continue;
+		if (ss->is_child && ss->category == SA_CATEGORY_ESTABLISHED_CHILD) {
+			c->child_established++;
+			timers = c->child_timer;
+		} else if (!ss->is_child && ss->category == SA_CATEGORY_ESTABLISHED_IKE) {
+			c->ike_established++;
+			timers = c->ike_timer;
+			if (ss->lastdpd != STATUS_TIMER_NONE && ss->lastdpd >= 0)
+				min_timer(&c->lastdpd, ss->lastdpd);
+			if (ss->lastlive != STATUS_TIMER_NONE && ss->lastlive >= 0)
+				min_timer(&c->lastlive, ss->lastlive);
+		} else {
+			continue;
+		}
+		min_timer(&timers[MODEL_EVENT_REKEY], ss->rekey_in);
+		min_timer(&timers[MODEL_EVENT_REPLACE], ss->replace_in);
+		min_timer(&timers[MODEL_EVENT_EXPIRE], ss->expire_in);
+	}
+
+	/* A connection with live instances is a template even if its peer is a fixed address. */
+	{
+		size_t it = 0;
+		void *v;
+
+		while (hashmap_next(&m->conns, &it, NULL, &v)) {
+			struct model_conn *c = v;
+
+			if (c->instances > 0 && c->kind == CONN_KIND_STATIC)
+				c->kind = CONN_KIND_TEMPLATE;
+		}
+	}
+}
+
+static struct model_user *user_lookup(struct model *m, const char *name, bool create)
+{
+	struct model_user *u = hashmap_get(&m->users, name);
+
+	if (u || !create)
+		return u;
+	if (m->users.n_items >= m->opt.max_users) {
+		m->users_overflowed++;
+		return &m->other_user;
+	}
+	u = xcalloc(1, sizeof(*u));
+	u->name = xstrdup(name);
+	(void)hashmap_put(&m->users, name, u);
+	return u;
+}
+
+/* Move an SA's final values into its connection's (and user's) retired totals. */
+static void sa_retire(struct model *m, struct model_sa *s)
+{
+	struct model_conn *c;
+
+	/* conn_key is the map key of the connection (base plus instance). */
+	c = hashmap_get(&m->conns, s->conn_key);
+	if (c) {
+		c->retired_in += s->in_base + s->last_in;
+		c->retired_out += s->out_base + s->last_out;
+	}
+	if (s->username && m->opt.per_user) {
+		struct model_user *u = hashmap_get(&m->users, s->username);
+
+		if (!u)
+			u = &m->other_user;
+		u->retired_in += s->in_base + s->last_in;
+		u->retired_out += s->out_base + s->last_out;
+	}
+}
+
+static void apply_traffic(struct model *m, const struct traffic_list *t)
+{
+	char serial_key[24];
+	size_t it;
+	const char *k;
+	void *v;
+
+	for (size_t i = 0; i < t->n_sas; i++) {
+		const struct traffic_sa *sa = &t->sas[i];
+		struct model_conn *c = conn_lookup(m, sa->conn, sa->instance, true);
+		_cleanup_free_ char *map_key = conn_map_key(c->key, c->instance);
+		bool in32 = t->prefixed;
+		bool out32 = t->prefixed && !sa->has_max_bytes;
+		struct model_sa *s;
+
+		c->traffic_sas++;
+		c->cycle = m->cycle;
+		(void)snprintf(serial_key, sizeof(serial_key), "%" PRIu64, sa->serial);
+		s = hashmap_get(&m->sas, serial_key);
+		if (s && (!streq(s->conn_key, map_key) ||
+			  (s->add_time && sa->add_time && s->add_time != sa->add_time) || s->cycle == m->cycle)) {
+			/* The serial was reused (pluto restarted) or listed twice: a different SA. */
+			sa_retire(m, s);
+			sa_free(hashmap_remove(&m->sas, serial_key));
+			s = NULL;
+		}
+		if (!s) {
+			s = xcalloc(1, sizeof(*s));
+			s->serial = sa->serial;
+			s->conn_key = xstrdup(map_key);
+			s->username = sa->username ? xstrdup(sa->username) : NULL;
+			(void)hashmap_put(&m->sas, serial_key, s);
+		}
+		if (sa->has_in_bytes) {
+			if (sa->in_bytes < s->last_in) {
+				if (in32 && s->last_in < WRAP_32) {
+					s->in_base += WRAP_32;
+				} else {
+					/* A 64-bit counter went down: the kernel SA was replaced. */
+					c->retired_in += s->in_base + s->last_in;
+					s->in_base = 0;
+				}
+			}
+			s->last_in = sa->in_bytes;
+		}
+		if (sa->has_out_bytes) {
+			if (sa->out_bytes < s->last_out) {
+				if (out32 && s->last_out < WRAP_32) {
+					s->out_base += WRAP_32;
+				} else {
+					c->retired_out += s->out_base + s->last_out;
+					s->out_base = 0;
+				}
+			}
+			s->last_out = sa->out_bytes;
+		}
+		if (sa->add_time)
+			s->add_time = sa->add_time;
+		s->cycle = m->cycle;
+		if (m->opt.per_user && sa->username) {
+			struct model_user *u = user_lookup(m, sa->username, true);
+
+			if (sa->lease) {
+				free(u->lease);
+				u->lease = xstrdup(sa->lease);
+			}
+			if (!u->conn_key)
+				u->conn_key = xstrdup(c->key);
+			u->cycle = m->cycle;
+		}
+	}
+
+	/* SAs that are gone: retire them. Collect first, the map can't change while iterating. */
+	{
+		struct model_sa **gone = NULL;
+		size_t n_gone = 0, alloc_gone = 0;
+
+		it = 0;
+		while (hashmap_next(&m->sas, &it, &k, &v)) {
+			struct model_sa *s = v;
+
+			if (s->cycle == m->cycle)
+				continue;
+			xgrow((void **)&gone, &alloc_gone, n_gone + 1, sizeof(*gone));
+			gone[n_gone++] = s;
+		}
+		for (size_t i = 0; i < n_gone; i++) {
+			(void)snprintf(serial_key, sizeof(serial_key), "%" PRIu64, gone[i]->serial);
+			sa_retire(m, gone[i]);
+			(void)hashmap_remove(&m->sas, serial_key);
+			sa_free(gone[i]);
+		}
+		free(gone);
+	}
+}
+
+/* Sum the live SAs into their connections and users. */
+static void sum_live(struct model *m)
+{
+	size_t it = 0;
+	void *v;
+
+	while (hashmap_next(&m->users, &it, NULL, &v)) {
+		struct model_user *u = v;
+
+		u->live_in = u->live_out = 0;
+		u->sas = 0;
+	}
+	m->other_user.live_in = m->other_user.live_out = 0;
+	m->other_user.sas = 0;
+
+	it = 0;
+	while (hashmap_next(&m->sas, &it, NULL, &v)) {
+		struct model_sa *s = v;
+		struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
+
+		if (c) {
+			c->live_in += s->in_base + s->last_in;
+			c->live_out += s->out_base + s->last_out;
+			if (s->add_time > c->newest_add_time)
+				c->newest_add_time = s->add_time;
+		}
+		if (s->username && m->opt.per_user) {
+			struct model_user *u = hashmap_get(&m->users, s->username);
+
+			if (!u)
+				u = &m->other_user;
+			u->live_in += s->in_base + s->last_in;
+			u->live_out += s->out_base + s->last_out;
+			u->sas++;
+		}
+	}
+}
+
+/* Drop connections pluto no longer has, and users with no SA left. */
+static void expire_entries(struct model *m, bool status_now)
+{
+	struct strbuf dead = STRBUF_INIT;	/* NUL-separated keys */
+	size_t it = 0;
+	const char *k;
+	void *v;
+
+	while (hashmap_next(&m->conns, &it, &k, &v)) {
+		struct model_conn *c = v;
+
+		if (status_now && !c->loaded && c->traffic_sas == 0)
+			strbuf_append(&dead, k, strlen(k) + 1);
+	}
+	for (size_t off = 0; off < dead.len; off += strlen(dead.buf + off) + 1)
+		conn_free(hashmap_remove(&m->conns, dead.buf + off));
+
+	strbuf_reset(&dead);
+	it = 0;
+	while (hashmap_next(&m->users, &it, &k, &v)) {
+		struct model_user *u = v;
+
+		if (u->sas == 0)
+			strbuf_append(&dead, k, strlen(k) + 1);
+	}
+	for (size_t off = 0; off < dead.len; off += strlen(dead.buf + off) + 1)
+		user_free(hashmap_remove(&m->users, dead.buf + off));
+	strbuf_release(&dead);
+}
+
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic)
+{
+	size_t it = 0;
+	void *v;
+
+	m->cycle++;
+	m->status_ok = status != NULL;
+	m->traffic_ok = traffic != NULL;
+	if (status)
+		m->ever_status = true;
+	while (hashmap_next(&m->conns, &it, NULL, &v))
+		conn_reset_cycle(v);
+	if (status)
+		apply_status(m, status);
+	if (traffic)
+		apply_traffic(m, traffic);
+	sum_live(m);
+	expire_entries(m, status != NULL);
+}
+
+uint64_t model_conn_in_bytes(const struct model_conn *c)
+{
+	return c->retired_in + c->live_in;
+}
+
+uint64_t model_conn_out_bytes(const struct model_conn *c)
+{
+	return c->retired_out + c->live_out;
+}
+
+static int cmp_conn(const void *a, const void *b)
+{
+	const struct model_conn *x = *(const struct model_conn *const *)a;
+	const struct model_conn *y = *(const struct model_conn *const *)b;
+	int r = strcmp(x->key, y->key);
+
+	return r ? r : strcmp(x->instance, y->instance);
+}
+
+struct model_conn **model_sorted_conns(const struct model *m, size_t *ret_n)
+{
+	struct model_conn **a = xcalloc(m->conns.n_items + 1, sizeof(*a));
+	size_t n = 0, it = 0;
+	void *v;
+
+	while (hashmap_next(&m->conns, &it, NULL, &v))
+		a[n++] = v;
+	qsort(a, n, sizeof(*a), cmp_conn);
+	*ret_n = n;
+	return a;
+}
+
+static int cmp_user(const void *a, const void *b)
+{
+	const struct model_user *x = *(const struct model_user *const *)a;
+	const struct model_user *y = *(const struct model_user *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+struct model_user **model_sorted_users(const struct model *m, size_t *ret_n)
+{
+	struct model_user **a = xcalloc(m->users.n_items + 1, sizeof(*a));
+	size_t n = 0, it = 0;
+	void *v;
+
+	while (hashmap_next(&m->users, &it, NULL, &v))
+		a[n++] = v;
+	qsort(a, n, sizeof(*a), cmp_user);
+	*ret_n = n;
+	return a;
+}

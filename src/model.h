@@ -1,2 +1,144 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hashmap.h"
+
+/*
+ * The exporter's view of pluto, kept across poll cycles: one entry per
+ * (folded) connection with its monotonic byte counters, and one entry per
+ * live Child SA serial with its last byte values and 32-bit wrap count.
+ * State is bounded: SA entries live as long as pluto lists the SA,
+ * connection entries as long as pluto has the connection loaded.
+ */
+
+struct status_summary;
+struct traffic_list;
+
+enum conn_kind {
+	CONN_KIND_STATIC,
+	CONN_KIND_TEMPLATE,
+	CONN_KIND_GROUP,
+};
+
+#define MODEL_TIMER_NONE INT64_MIN
+
+enum model_event {
+	MODEL_EVENT_REKEY,
+	MODEL_EVENT_REPLACE,
+	MODEL_EVENT_EXPIRE,
+	_MODEL_EVENT_MAX,
+};
+
+struct model_conn {
+	char *key;		/* connection label value ("rw") */
+	char *instance;		/* instance label with --metrics.instances ("[3]"), else "" */
+	/* persistent */
+	uint64_t retired_in;	/* final values of SAs gone since the exporter started */
+	uint64_t retired_out;
+	/* refreshed every cycle */
+	uint64_t cycle;		/* last cycle the connection was loaded or had SAs */
+	bool loaded;		/* listed by the last successful status */
+	bool have_info;		/* the root connection itself was in the status list */
+	int ike_version;
+	enum conn_kind kind;
+	char *local;
+	char *remote;
+	bool expected_up;
+	unsigned instances;
+	unsigned ike_established;
+	unsigned child_established;
+	unsigned traffic_sas;	/* SAs listed by trafficstatus this cycle */
+	uint64_t live_in;	/* sum of live SAs (wrap-compensated) */
+	uint64_t live_out;
+	uint64_t newest_add_time;	/* newest Child SA add_time; 0 if none */
+	int64_t ike_timer[_MODEL_EVENT_MAX];	/* soonest; MODEL_TIMER_NONE if none */
+	int64_t child_timer[_MODEL_EVENT_MAX];
+	int64_t lastdpd;	/* seconds; MODEL_TIMER_NONE if unknown/never */
+	int64_t lastlive;
+};
+
+struct model_sa {
+	uint64_t serial;
+	char *conn_key;		/* the model_conn this SA counts towards */
+	char *username;		/* XAUTH/CP user, NULL if none */
+	uint64_t add_time;
+	uint64_t last_in;	/* last raw values as printed */
+	uint64_t last_out;
+	uint64_t in_base;	/* 2^32 per observed wrap */
+	uint64_t out_base;
+	uint64_t cycle;
+};
+
+struct model_user {
+	char *name;
+	uint64_t retired_in;
+	uint64_t retired_out;
+	uint64_t live_in;
+	uint64_t live_out;
+	unsigned sas;
+	char *lease;
+	char *conn_key;
+	uint64_t cycle;
+};
+
+struct model_options {
+	bool per_instance;
+	bool per_user;
+	uint64_t max_users;
+};
+
+struct model {
+	struct model_options opt;
+	struct hashmap conns;	/* key -> struct model_conn */
+	struct hashmap sas;	/* decimal serial -> struct model_sa */
+	struct hashmap users;	/* username -> struct model_user */
+	struct hashmap groups;	/* names of group connections (OE "private") -> (void *)1 */
+	uint64_t cycle;
+	bool status_ok;		/* last cycle's status was available */
+	bool traffic_ok;
+	bool ever_status;	/* a status was ever available (daemon knows pluto's connection list) */
+	uint64_t users_overflowed;	/* user series folded into "_other" (cumulative) */
+	struct model_user other_user;	/* the "_other" bucket */
+};
+
+/* A new, empty model. */
+struct model *model_new(const struct model_options *opt);
+
+/* Free; NULL is a no-op; returns NULL. */
+struct model *model_free(struct model *m);
+
+/*
+ * Apply one poll cycle. status/traffic are NULL when that command was not
+ * available this cycle (failed, or not configured): then the state it
+ * would update is kept as it is. now_sec is the wall clock (Unix seconds).
+ */
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic);
+
+/*
+ * The connection a name from a state or SA line counts towards: "rw"[3] -> "rw",
+ * group members "private#10.0.0.0/8"[1] -> "private". With per-instance series
+ * *ret_instance gets the rest ("[3]", "#10.0.0.0/8[1]"), else "". Both are new strings.
+ */
+void model_fold_name(const struct model *m, const char *name, const char *instance, char **ret_base,
+		     char **ret_instance);
+
+/* The connections sorted by key (then instance); *ret_n gets the count. Caller frees the array only. */
+struct model_conn **model_sorted_conns(const struct model *m, size_t *ret_n);
+
+/* Total of the connection's byte counters. */
+uint64_t model_conn_in_bytes(const struct model_conn *c);
+uint64_t model_conn_out_bytes(const struct model_conn *c);
+
+/* The users sorted by name (opt-in). */
+struct model_user **model_sorted_users(const struct model *m, size_t *ret_n);
+
+/* Name of a kind for the label. */
+const char *conn_kind_to_string(enum conn_kind k);
+
+/* Name of an event for the label. */
+const char *model_event_to_string(enum model_event e);

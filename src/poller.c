@@ -1,2 +1,452 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "log.h"
+#include "model.h"
+#include "page.h"
+#include "parse_global.h"
+#include "parse_status.h"
+#include "parse_traffic.h"
+#include "poller.h"
+#include "spawn.h"
+#include "strbuf.h"
+#include "util.h"
+
+
+struct job {
+	struct poller *owner;
+	enum poll_command cmd;
+	struct spawn *spawn;
+	bool running;
+	int reason;		/* -1 success, else enum poll_reason */
+	int last_reason;	/* previous cycle's, for logging changes only */
+	uint64_t start_usec;
+};
+
+struct poller {
+	sd_event *event;
+	const struct exporter_config *cfg;
+	poller_cycle_fn cycle_fn;
+	void *userdata;
+	sd_event_source *timer;
+	sd_event_source *finish_src;
+	uint64_t cycle_start;
+	struct job jobs[_POLL_COMMAND_MAX];
+	unsigned running;
+	struct status_summary *status;
+	struct traffic_list *traffic;
+	struct global_list *global;
+	struct model *model;
+	struct poll_stats stats;
+	struct page *page;
+	char **envp;
+	char summary[256];
+};
+
+static const char *const whack_flag[_POLL_COMMAND_MAX] = { "--status", "--trafficstatus", "--globalstatus" };
+
+int poll_classify(const struct spawn_result *r)
+{
+	const char *e = r->err_text ? r->err_text : "";
+
+	if (r->spawn_error)
+		return POLL_REASON_SPAWN_FAILED;
+	if (r->too_large)
+		return POLL_REASON_OUTPUT_TOO_LARGE;
+	if (r->timed_out)
+		return POLL_REASON_TIMEOUT;
+	if (r->exited && r->exit_status == 0)
+		return -1;
+	/*
+	 * whack's own words (3.x/4.x: `whack: Pluto is not running (no "/run/pluto/pluto.ctl")`,
+	 * 5.x: `ipsec whack: ERROR: Pluto is not running (...)`). A socket left behind by a
+	 * killed pluto refuses connections: nothing is running there either.
+	 */
+	if (strstr(e, "not running") || strstr(e, "No such file") || strstr(e, "Connection refused"))
+		return POLL_REASON_NOT_RUNNING;
+	if (strstr(e, "Permission denied") || strstr(e, "Operation not permitted"))
+		return POLL_REASON_PERMISSION;
+	if (strstr(e, "connect"))
+		return POLL_REASON_CONNECT_FAILED;
+	return POLL_REASON_EXIT_STATUS;
+}
+
+/* The children's environment: ours without systemd's per-process variables, C locale. */
+static char **child_env(void)
+{
+	static const char *const drop[] = { "NOTIFY_SOCKET=", "WATCHDOG_", "LISTEN_", "JOURNAL_STREAM=",
+					    "LC_ALL=", "LANG=" };
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ && environ[n])
+		n++;
+	env = xcalloc(n + 2, sizeof(*env));
+	for (size_t i = 0; i < n; i++) {
+		bool skip = false;
+
+		for (size_t d = 0; d < ELEMENTSOF(drop); d++)
+			if (startswith(environ[i], drop[d]))
+				skip = true;
+		if (!skip)
+			env[k++] = xstrdup(environ[i]);
+	}
+	env[k++] = xstrdup("LC_ALL=C");
+	env[k] = NULL;
+	return env;
+}
+
+static void free_results(struct poller *p)
+{
+	p->status = status_summary_free(p->status);
+	p->traffic = traffic_list_free(p->traffic);
+	p->global = global_list_free(p->global);
+}
+
+static void feed(struct poller *p, enum poll_command cmd, const char *data, size_t len)
+{
+	switch (cmd) {
+	case POLL_COMMAND_STATUS:
+		status_feed(p->status, data, len);
+		break;
+	case POLL_COMMAND_TRAFFICSTATUS:
+		traffic_feed(p->traffic, data, len);
+		break;
+	case POLL_COMMAND_GLOBALSTATUS:
+		global_feed(p->global, data, len);
+		break;
+	case _POLL_COMMAND_MAX:
+		break;
+	}
+}
+
+static void log_transition(struct job *j)
+{
+	const char *cmd = poll_command_to_string(j->cmd);
+
+	if (j->reason == j->last_reason)
+		return;
+	if (j->reason < 0)
+		log_info("%s: whack answers again", cmd);
+	else if (j->reason == POLL_REASON_NOT_RUNNING)
+		log_warn("%s: pluto is not running, serving libreswan_up 0, ignoring", cmd);
+	else
+		log_warn("%s: whack failed (%s), ignoring", cmd, poll_reason_to_string(j->reason));
+	j->last_reason = j->reason;
+}
+
+static int schedule_next(struct poller *p);
+
+static void finish_cycle(struct poller *p)
+{
+	const struct exporter_config *cfg = p->cfg;
+	struct poll_stats *st = &p->stats;
+	bool inputs = config_uses_inputs(cfg);
+	const struct status_summary *status;
+	const struct traffic_list *traffic;
+	const struct global_list *global;
+	struct render_input in;
+	char *text, *om;
+	size_t text_len, om_len;
+
+	status_finish(p->status);
+	traffic_finish(p->traffic);
+	global_finish(p->global);
+	status = st->attempted[POLL_COMMAND_STATUS] && st->success[POLL_COMMAND_STATUS] ? p->status : NULL;
+	traffic = st->attempted[POLL_COMMAND_TRAFFICSTATUS] && st->success[POLL_COMMAND_TRAFFICSTATUS] ? p->traffic
+													  : NULL;
+	global = st->attempted[POLL_COMMAND_GLOBALSTATUS] && st->success[POLL_COMMAND_GLOBALSTATUS] ? p->global : NULL;
+	if (status)
+		st->parse_errors[POLL_COMMAND_STATUS] += p->status->parse_errors;
+	if (traffic)
+		st->parse_errors[POLL_COMMAND_TRAFFICSTATUS] += p->traffic->parse_errors;
+	if (global)
+		st->parse_errors[POLL_COMMAND_GLOBALSTATUS] += p->global->parse_errors;
+
+	if (st->attempted[POLL_COMMAND_STATUS])
+		st->up = status != NULL;
+	else	/* --input.* without a status file: up when what was given could be read */
+		st->up = inputs && (!st->attempted[POLL_COMMAND_TRAFFICSTATUS] || traffic) &&
+			 (!st->attempted[POLL_COMMAND_GLOBALSTATUS] || global);
+
+	model_update(p->model, status, traffic);
+	st->cycles++;
+	st->last_poll_timestamp = (double)now_realtime_usec() / 1e6;
+
+	in = (struct render_input){
+		.model = p->model,
+		.status = status,
+		.traffic = traffic,
+		.global = global,
+		.stats = st,
+		.per_sa = cfg->per_sa,
+		.max_sas = cfg->max_sas,
+		.now = now_realtime_usec() / 1000000,
+	};
+	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
+	om = render_page(&in, METRICS_FORMAT_OPENMETRICS, &om_len);
+	page_unref(p->page);
+	p->page = page_new(text, text_len, om, om_len);
+
+	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
+		int reason = p->jobs[POLL_COMMAND_STATUS].reason;
+
+		(void)snprintf(p->summary, sizeof(p->summary), "pluto unreachable: %s",
+			       reason >= 0 ? poll_reason_to_string(reason) : "unknown");
+	} else if (status) {
+		size_t up = 0, n = 0, it = 0;
+		void *v;
+
+		while (hashmap_next(&p->model->conns, &it, NULL, &v)) {
+			const struct model_conn *c = v;
+
+			if (!c->loaded)
+				continue;
+			n++;
+			up += c->child_established > 0 || c->traffic_sas > 0;
+		}
+		(void)snprintf(p->summary, sizeof(p->summary), "%zu connections, %zu up%s%s", n, up,
+			       status->version ? ", pluto " : "", status->version ? status->version : "");
+	} else {
+		(void)snprintf(p->summary, sizeof(p->summary), "polled %s", inputs ? "input files" : "pluto");
+	}
+	log_debug("poll cycle %" PRIu64 " done: %s", st->cycles, p->summary);
+	free_results(p);
+	if (p->cycle_fn)
+		p->cycle_fn(p->userdata, p);
+	if (!cfg->once)
+		(void)schedule_next(p);
+}
+
+static int on_finish(sd_event_source *s, void *userdata)
+{
+	struct poller *p = userdata;
+
+	p->finish_src = sd_event_source_disable_unref(p->finish_src);
+	finish_cycle(p);
+	return 0;
+}
+
+static void job_done(struct poller *p, struct job *j, int reason, uint64_t duration_usec)
+{
+	j->running = false;
+	j->reason = reason;
+	p->stats.success[j->cmd] = reason < 0;
+	p->stats.duration[j->cmd] = (double)duration_usec / 1e6;
+	if (reason >= 0)
+		p->stats.errors[j->cmd][reason]++;
+	log_transition(j);
+	if (--p->running == 0) {
+		/* Finish from the loop, not from inside a child's callback. */
+		if (sd_event_add_defer(p->event, &p->finish_src, on_finish, p) < 0)
+			finish_cycle(p);
+	}
+}
+
+static void on_data(void *userdata, const char *data, size_t len)
+{
+	struct job *j = userdata;
+
+	feed(j->owner, j->cmd, data, len);
+}
+
+static void on_done(void *userdata, const struct spawn_result *r)
+{
+	struct job *j = userdata;
+	struct poller *p = j->owner;
+	int reason = poll_classify(r);
+
+	if (reason >= 0)
+		log_debug("%s: exit=%d signal=%d timeout=%d too_large=%d spawn_error=%d stderr: %s",
+			  poll_command_to_string(j->cmd), r->exit_status, r->term_signal, r->timed_out,
+			  r->too_large, r->spawn_error, r->err_text);
+	job_done(p, j, reason, r->duration_usec);
+}
+
+/* Read an --input.* file through the same parser; the cap applies as for a command. */
+static int read_input(struct poller *p, enum poll_command cmd, const char *path)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[65536];
+	uint64_t total = 0;
+
+	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return log_error_errno(errno, "Failed to open --input.%s file %s: %m", poll_command_to_string(cmd),
+				       path);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return log_error_errno(errno, "Failed to read %s: %m", path);
+		if (n == 0)
+			return -1;
+		total += (uint64_t)n;
+		if (total > p->cfg->max_output) {
+			log_error("%s is larger than --poll.max-output", path);
+			return POLL_REASON_OUTPUT_TOO_LARGE;
+		}
+		feed(p, cmd, buf, (size_t)n);
+	}
+}
+
+static void start_cycle(struct poller *p)
+{
+	const struct exporter_config *cfg = p->cfg;
+	const char *inputs[_POLL_COMMAND_MAX] = { cfg->input_status, cfg->input_trafficstatus,
+						  cfg->input_globalstatus };
+	bool use_inputs = config_uses_inputs(cfg);
+
+	p->cycle_start = now_monotonic_usec();
+	free_results(p);
+	p->status = status_summary_new();
+	p->traffic = traffic_list_new();
+	p->global = global_list_new();
+	p->running = 1;	/* held until every job is started */
+
+	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++) {
+		struct job *j = &p->jobs[c];
+
+		j->owner = p;
+		j->cmd = c;
+		j->spawn = spawn_free(j->spawn);
+		p->stats.attempted[c] = false;
+		if (use_inputs) {
+			uint64_t t0 = now_monotonic_usec();
+			int r;
+
+			if (!inputs[c])
+				continue;
+			p->stats.attempted[c] = true;
+			p->running++;
+			r = read_input(p, c, inputs[c]);
+			job_done(p, j, r >= 0 ? r : (r == -1 ? -1 : POLL_REASON_SPAWN_FAILED),
+				 now_monotonic_usec() - t0);
+			continue;
+		}
+		{
+			char *argv[7];
+			size_t n = 0;
+			int r;
+
+			argv[n++] = (char *)cfg->ipsec_command;
+			argv[n++] = (char *)"whack";
+			if (cfg->ctlsocket) {
+				argv[n++] = (char *)"--ctlsocket";
+				argv[n++] = (char *)cfg->ctlsocket;
+			}
+			argv[n++] = (char *)whack_flag[c];
+			argv[n] = NULL;
+			p->stats.attempted[c] = true;
+			p->running++;
+			j->running = true;
+			r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data,
+					on_done, j, &j->spawn);
+			if (r < 0) {
+				log_error_errno(r, "Failed to start %s whack %s: %m", cfg->ipsec_command, whack_flag[c]);
+				job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
+			}
+		}
+	}
+	/* Drop the hold; finishes at once when nothing was started. */
+	if (--p->running == 0 && !p->finish_src)
+		if (sd_event_add_defer(p->event, &p->finish_src, on_finish, p) < 0)
+			finish_cycle(p);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct poller *p = userdata;
+
+	if (p->running > 0) {
+		log_warn("poll cycle still running at the next interval, skipping one");
+		return schedule_next(p);
+	}
+	start_cycle(p);
+	return 0;
+}
+
+static int schedule_next(struct poller *p)
+{
+	uint64_t next = p->cycle_start + p->cfg->poll_interval_usec;
+	uint64_t now = now_monotonic_usec();
+
+	if (next < now)
+		next = now;
+	if (!p->timer)
+		return sd_event_add_time(p->event, &p->timer, CLOCK_MONOTONIC, next, 1000, on_timer, p);
+	(void)sd_event_source_set_time(p->timer, next);
+	return sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
+}
+
+int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn fn, void *userdata,
+	       struct poller **ret)
+{
+	struct poller *p = xcalloc(1, sizeof(*p));
+	struct model_options mo = {
+		.per_instance = cfg->per_instance,
+		.per_user = cfg->per_user,
+		.max_users = cfg->max_users,
+	};
+
+	p->event = sd_event_ref(e);
+	p->cfg = cfg;
+	p->cycle_fn = fn;
+	p->userdata = userdata;
+	p->model = model_new(&mo);
+	p->envp = child_env();
+	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+		p->jobs[c].reason = p->jobs[c].last_reason = -1;
+	(void)snprintf(p->summary, sizeof(p->summary), "starting");
+	start_cycle(p);
+	*ret = p;
+	return 0;
+}
+
+struct poller *poller_free(struct poller *p)
+{
+	if (!p)
+		return NULL;
+	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+		p->jobs[c].spawn = spawn_free(p->jobs[c].spawn);
+	p->timer = sd_event_source_disable_unref(p->timer);
+	p->finish_src = sd_event_source_disable_unref(p->finish_src);
+	free_results(p);
+	p->model = model_free(p->model);
+	page_unref(p->page);
+	for (size_t i = 0; p->envp[i]; i++)
+		free(p->envp[i]);
+	free(p->envp);
+	sd_event_unref(p->event);
+	free(p);
+	return NULL;
+}
+
+struct page *poller_get_page(const struct poller *p)
+{
+	return p->page ? page_ref(p->page) : NULL;
+}
+
+bool poller_is_ready(const struct poller *p)
+{
+	return p->page != NULL;
+}
+
+const struct poll_stats *poller_get_stats(const struct poller *p)
+{
+	return &p->stats;
+}
+
+const char *poller_get_summary(const struct poller *p)
+{
+	return p->summary;
+}

@@ -1,2 +1,47 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "render.h"
+
+/*
+ * The poll cycle: every --poll.interval, run the three whack commands
+ * concurrently (or read the --input.* files), parse their output as it
+ * arrives, update the model, render the page once (both formats, plain and
+ * gzip) and swap it in. Scrapes only ever see a finished page.
+ */
+
+struct exporter_config;
+struct page;
+struct poller;
+struct spawn_result;
+
+/* Called after each completed cycle (for sd_notify STATUS=, --once). */
+typedef void (*poller_cycle_fn)(void *userdata, const struct poller *p);
+
+/* A poller on event e; starts the first cycle at once. */
+int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn fn, void *userdata,
+	       struct poller **ret);
+
+/* Stop (children are killed and reaped); NULL is a no-op; returns NULL. */
+struct poller *poller_free(struct poller *p);
+
+/* The current page with a new reference (caller unrefs), or NULL before the first cycle. */
+struct page *poller_get_page(const struct poller *p);
+
+/* True once a cycle has completed. */
+bool poller_is_ready(const struct poller *p);
+
+/* The counters of the last cycle. */
+const struct poll_stats *poller_get_stats(const struct poller *p);
+
+/* One-line summary for STATUS= ("12 connections, 11 up" or the current error). */
+const char *poller_get_summary(const struct poller *p);
+
+/* Map a finished command to success (-1) or a failure reason (enum poll_reason). Pure. */
+int poll_classify(const struct spawn_result *r);

@@ -1,2 +1,70 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
 #pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+/*
+ * Renders one poll cycle into the exposition text: the model (connections,
+ * counters), the parsed status/globalstatus of the cycle, and the poller's
+ * own statistics. Pure: no I/O, no clock (the caller passes now).
+ */
+
+struct model;
+struct status_summary;
+struct traffic_list;
+struct global_list;
+
+enum poll_command {
+	POLL_COMMAND_STATUS,
+	POLL_COMMAND_TRAFFICSTATUS,
+	POLL_COMMAND_GLOBALSTATUS,
+	_POLL_COMMAND_MAX,
+};
+
+enum poll_reason {
+	POLL_REASON_NOT_RUNNING,
+	POLL_REASON_PERMISSION,
+	POLL_REASON_CONNECT_FAILED,
+	POLL_REASON_TIMEOUT,
+	POLL_REASON_EXIT_STATUS,
+	POLL_REASON_OUTPUT_TOO_LARGE,
+	POLL_REASON_SPAWN_FAILED,
+	_POLL_REASON_MAX,
+};
+
+struct poll_stats {
+	bool attempted[_POLL_COMMAND_MAX];	/* run (or read) this cycle */
+	bool success[_POLL_COMMAND_MAX];
+	double duration[_POLL_COMMAND_MAX];	/* seconds */
+	uint64_t errors[_POLL_COMMAND_MAX][_POLL_REASON_MAX];
+	uint64_t parse_errors[_POLL_COMMAND_MAX];
+	uint64_t cycles;
+	double last_poll_timestamp;		/* Unix seconds; 0 before the first cycle */
+	bool up;
+	uint64_t series_dropped_sas;		/* per-SA series beyond the cap (cumulative) */
+};
+
+struct render_input {
+	const struct model *model;
+	const struct status_summary *status;	/* NULL if not available this cycle */
+	const struct traffic_list *traffic;	/* NULL if not available this cycle */
+	const struct global_list *global;	/* NULL if not available this cycle */
+	const struct poll_stats *stats;
+	bool per_sa;
+	uint64_t max_sas;
+	uint64_t now;				/* Unix seconds, for SA ages */
+};
+
+/* Render the page; returns a new buffer (caller frees), its length in *ret_len. */
+char *render_page(const struct render_input *in, enum metrics_format format, size_t *ret_len);
+
+/* Label value of a command ("status", "trafficstatus", "globalstatus"). */
+const char *poll_command_to_string(enum poll_command c);
+
+/* Label value of a reason ("not_running", ...). */
+const char *poll_reason_to_string(enum poll_reason r);
