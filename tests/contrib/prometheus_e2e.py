@@ -11,9 +11,11 @@ LibreswanTunnelDown's `for:` shortened to 2 s. Then, through the HTTP API:
 
   - libreswan_up is 1, and per-connection series are there
     (site-a up; site-b expected up but down);
-  - every rule evaluates without error against real exporter output;
   - LibreswanTunnelDown goes pending, then firing, for site-b only
-    (not for the responder-only, on-demand or template connections).
+    (not for the responder-only, on-demand or template connections);
+  - every rule evaluates without error against real exporter output;
+  - every query of the Grafana dashboard (variables expanded as "All")
+    parses and returns data, and its template variables have values.
 
 Every wait is bounded; both processes are killed on exit, whatever happens.
 Environment: EXPORTER, TOP_SRCDIR, PROMETHEUS (default "prometheus").
@@ -152,6 +154,47 @@ def shorten_for(rules_text, alert, new_for):
     return out
 
 
+DASHBOARD = os.path.join(TOP, "contrib", "grafana", "libreswan.json")
+
+
+def grafana_expand(expr):
+    """The variables as Grafana expands them with "All" selected."""
+    return (expr.replace("$instance", ".*").replace("$connection", ".*")
+            .replace("$__rate_interval", "1m").replace("${datasource}", ""))
+
+
+def check_dashboard_queries(prom):
+    with open(DASHBOARD, encoding="utf-8") as f:
+        dash = json.load(f)
+
+    def walk(panels):
+        for p in panels:
+            yield p
+            yield from walk(p.get("panels", []))
+
+    for v in dash["templating"]["list"]:
+        if v["type"] != "query":
+            continue
+        m = re.fullmatch(r"label_values\((.*),\s*(\w+)\)", v["query"]["query"])
+        if not m:
+            raise RuntimeError(f"variable {v['name']}: unexpected query {v['query']}")
+        values = prom.api(f"/api/v1/label/{m.group(2)}/values", **{"match[]": grafana_expand(m.group(1))})
+        if not values:
+            raise RuntimeError(f"variable {v['name']} has no values")
+        log(f"variable {v['name']}: {values}")
+    # Rates need two samples inside their window.
+    time.sleep(2)
+    count = 0
+    for p in walk(dash["panels"]):
+        for t in p.get("targets", []):
+            expr = grafana_expand(t["expr"])
+            r = prom.api("/api/v1/query", query=expr)["result"]
+            if not r:
+                raise RuntimeError(f"panel {p['title']!r} query {t['refId']} returns no data: {expr}")
+            count += 1
+    return count
+
+
 def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -278,7 +321,11 @@ scrape_configs:
     wait_for("recorded connections down", lambda: prom.value(
         'instance:libreswan_connections_down:sum{job="libreswan"}') == 1.0, 15)
 
-    log(f"PASS: {n} rules healthy; TunnelDown "
+    # 6. Every dashboard query parses and returns data on the real page, as
+    #    Grafana would send it with all instances and connections selected.
+    npanels = check_dashboard_queries(prom)
+
+    log(f"PASS: {n} rules healthy, {npanels} dashboard queries with data; TunnelDown "
         + ", ".join(f"{s} at {t:.1f}s" for s, t in sorted(seen.items(), key=lambda kv: kv[1]))
         + " after Prometheus was ready; alerts firing: "
         + ", ".join(sorted({a['labels']['alertname'] for a in firing})))
