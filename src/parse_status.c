@@ -605,8 +605,8 @@ static int parse_topology(struct status_summary *s, const struct conn_ref *r, co
 	struct status_conn *c;
 	char *routing = NULL;
 
-	if (!find_dots(t, end))
-		return -EBADMSG;
+	if (!find_dots(t, end) && !truncated)
+		return -EBADMSG;	/* LEFT...RIGHT, unless the cut took the "..." */
 
 	mark = rfind(t, end, "; eroute owner: #");
 	if (mark) {
@@ -996,7 +996,7 @@ static int parse_hash_line(struct status_summary *s, const char *p, bool truncat
 {
 	struct status_state st;
 	struct conn_ref r;
-	const char *x, *port, *rest, *story_b, *story_e, *items;
+	const char *x, *port, *rest, *story_b, *story_e, *items, *items_end;
 	uint64_t serial;
 	unsigned port_num;
 	int ret;
@@ -1070,16 +1070,23 @@ static int parse_hash_line(struct status_summary *s, const char *p, bool truncat
 	}
 	st.story = dup_span(story_b, story_e);
 
+	/* on a cut line the last item may be partial: ignore it */
+	items_end = items + strlen(items);
+	if (truncated) {
+		const char *semi = strrchr(items, ';');
+
+		items_end = semi ? semi : items;
+	}
 	ret = 0;
-	while (*items) {
-		const char *e = strchr(items, ';');
+	while (items < items_end) {
+		const char *e = memchr(items, ';', (size_t)(items_end - items));
 
 		if (!e)
-			e = items + strlen(items);
+			e = items_end;
 		ret = parse_state_item(&st, items, e, &s->evidence);
 		if (ret < 0)
 			break;
-		items = *e ? e + 1 : e;
+		items = e < items_end ? e + 1 : e;
 	}
 	if (ret < 0) {
 		state_free(&st);
