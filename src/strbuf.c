@@ -90,8 +90,10 @@ char *strbuf_detach(struct strbuf *sb, size_t *ret_len)
 {
 	char *p;
 
-	if (!sb->buf)
+	if (!sb->buf) {
 		strbuf_reserve(sb, 0);
+		sb->buf[0] = '\0';
+	}
 	p = sb->buf;
 	if (ret_len)
 		*ret_len = sb->len;

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+/*
+ * Proves the command line: SPEC §1 defaults, both --flag=value and
+ * --flag value forms, repeated listen addresses, and that bad values are
+ * rejected (the caller exits 2).
+ */
+#include "autoconfig.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "util.h"
+
+static int parse(struct exporter_config *c, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = { (char *)"libreswan_exporter", (char *)a1, (char *)a2, (char *)a3, NULL };
+	int argc = 1 + (a1 != NULL) + (a1 && a2) + (a1 && a2 && a3);
+
+	config_init(c);
+	return config_parse_argv(c, argc, argv);
+}
+
+static void test_defaults(void **state)
+{
+	struct exporter_config c;
+
+	assert_int_equal(parse(&c, NULL, NULL, NULL), 1);
+	assert_int_equal(c.n_listen, 1);
+	assert_string_equal(c.listen[0], ":10500");
+	assert_string_equal(c.telemetry_path, "/metrics");
+	assert_string_equal(c.ipsec_command, "ipsec");
+	assert_null(c.ctlsocket);
+	assert_int_equal(c.poll_interval_usec, 10000000);
+	assert_int_equal(c.poll_timeout_usec, 5000000);
+	assert_int_equal(c.max_output, 256ULL << 20);
+	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
+	assert_false(c.once);
+}
+
+static void test_forms(void **state)
+{
+	struct exporter_config c;
+
+	assert_int_equal(parse(&c, "--poll.interval=500ms", "--poll.timeout", "2s"), 1);
+	assert_int_equal(c.poll_interval_usec, 500000);
+	assert_int_equal(c.poll_timeout_usec, 2000000);
+	assert_int_equal(parse(&c, "--web.listen-address=[::]:10500", "--web.listen-address", "127.0.0.1:9"), 1);
+	assert_int_equal(c.n_listen, 2);
+	assert_int_equal(parse(&c, "--once", "--input.status", "-"), 1);
+	assert_true(c.once);
+	assert_string_equal(c.input_status, "-");
+	assert_true(config_uses_inputs(&c));
+	assert_int_equal(parse(&c, "--log.level=debug", "--poll.max-output=64MiB", NULL), 1);
+	assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(c.max_output, 64ULL << 20);
+}
+
+static void test_bad_values(void **state)
+{
+	struct exporter_config c;
+
+	assert_true(parse(&c, "--poll.interval=abc", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.listen-address=:99999", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.listen-address=localhost", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.listen-address=::1:80", NULL, NULL) < 0);
+	assert_true(parse(&c, "--log.level=loud", NULL, NULL) < 0);
+	assert_true(parse(&c, "--no-such-flag", NULL, NULL) < 0);
+	assert_true(parse(&c, "--poll.interval", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.telemetry-path=metrics", NULL, NULL) < 0);
+	assert_true(parse(&c, "--input.status=-", NULL, NULL) < 0);	/* stdin needs --once */
+	assert_true(parse(&c, "stray", NULL, NULL) < 0);
+}
+
+static void test_help_version(void **state)
+{
+	struct exporter_config c;
+	int saved = dup(STDOUT_FILENO);
+	FILE *null = fopen("/dev/null", "w");
+
+	/* --help and --version print: keep the test log readable */
+	assert_non_null(null);
+	fflush(stdout);
+	dup2(fileno(null), STDOUT_FILENO);
+	assert_int_equal(parse(&c, "--version", NULL, NULL), 0);
+	assert_int_equal(parse(&c, "--help", NULL, NULL), 0);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	fclose(null);
+}
+
+static void test_split_listen(void **state)
+{
+	char *host = (char *)"sentinel";
+	uint16_t port = 1;
+
+	assert_int_equal(config_split_listen(":10500", &host, &port), 0);
+	assert_null(host);
+	assert_int_equal(port, 10500);
+	assert_int_equal(config_split_listen("[::1]:80", &host, &port), 0);
+	assert_string_equal(host, "::1");
+	free(host);
+	assert_int_equal(config_split_listen("127.0.0.1:0", &host, &port), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 0);
+	free(host);
+	host = (char *)"sentinel";
+	assert_true(config_split_listen("[::1]", &host, &port) < 0);
+	assert_true(config_split_listen("1.2.3.4:", &host, &port) < 0);
+	assert_string_equal(host, "sentinel");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),	cmocka_unit_test(test_forms),
+		cmocka_unit_test(test_bad_values),	cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_split_listen),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+/*
+ * Proves the rendered page: every family has HELP and TYPE and appears
+ * once, a loaded-but-down connection is present with up 0 and counters 0,
+ * a connection whose IKE SA is up but Child SA failed shows expected_up 1
+ * and up 0, and the globalstatus keys map to their families (unknown keys
+ * are exported generically).
+ */
+#include "autoconfig.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "model.h"
+#include "parse_global.h"
+#include "parse_status.h"
+#include "parse_traffic.h"
+#include "render.h"
+#include "util.h"
+
+static const char status_410[] =
+	"000 Connection list:\n"
+	"000  \n"
+	"000 \"down\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; unrouted; eroute owner: #0\n"
+	"000 \"down\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
+	"000 \"down\":   newest IKE SA: #0; newest IPsec SA: #0; conn serial: $2;\n"
+	"000 \"half\": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; unrouted; eroute owner: #0\n"
+	"000 \"half\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
+	"000 \"half\":   newest IKE SA: #1; newest IPsec SA: #0; conn serial: $1;\n"
+	"000  \n"
+	"000 Total IPsec connections: loaded 2, active 0\n"
+	"000  \n"
+	"000 State Information: DDoS cookies not required, Accepting new IKE connections\n"
+	"000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)\n"
+	"000 IPsec SAs: total(0), authenticated(0), anonymous(0)\n"
+	"000  \n"
+	"000 #1: \"half\":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 27s; REPLACE in 57s; newest; lastdpd=-1s(seq in:0 out:0); idle;\n";
+
+static const char global_410[] = "config.setup.ike.ddos_threshold=25000\n"
+				 "current.states.all=1\n"
+				 "total.ike.ikev2.established=1\n"
+				 "total.ike.ikev2.failed=4\n"
+				 "total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=1\n"
+				 "total.new.key.from.the.future=7\n";
+
+static char *render(enum metrics_format fmt)
+{
+	struct model_options mo = { .max_users = 10 };
+	struct model *m = model_new(&mo);
+	struct status_summary *s = status_parse(status_410, strlen(status_410));
+	struct traffic_list *t = traffic_parse("", 0);
+	struct global_list *g = global_parse(global_410, strlen(global_410));
+	struct poll_stats st = { .up = true, .cycles = 1 };
+	struct render_input in = { .model = m, .status = s, .traffic = t, .global = g, .stats = &st, .now = 1700000000 };
+	char *page;
+	size_t len;
+
+	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+		st.attempted[c] = st.success[c] = true;
+	model_update(m, s, t);
+	page = render_page(&in, fmt, &len);
+	assert_int_equal(strlen(page), len);
+	model_free(m);
+	status_summary_free(s);
+	traffic_list_free(t);
+	global_list_free(g);
+	return page;
+}
+
+static void assert_has(const char *page, const char *line)
+{
+	if (!strstr(page, line))
+		fail_msg("missing line: %s", line);
+}
+
+static void test_families_once_with_help_and_type(void **state)
+{
+	_cleanup_free_ char *page = render(METRICS_FORMAT_TEXT);
+	char seen[256][96];
+	size_t n_seen = 0;
+	const char *p = page;
+	char current[96] = "";
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		char name[96];
+
+		assert_non_null(eol);
+		if (strncmp(p, "# HELP ", 7) == 0) {
+			sscanf(p + 7, "%95s", name);
+			for (size_t i = 0; i < n_seen; i++)
+				if (streq(seen[i], name))
+					fail_msg("family %s appears twice", name);
+			snprintf(seen[n_seen++], sizeof(seen[0]), "%s", name);
+			snprintf(current, sizeof(current), "%s", name);
+			assert_true(strncmp(eol + 1, "# TYPE ", 7) == 0);
+		} else if (*p != '#') {
+			/* every sample belongs to the family announced last */
+			sscanf(p, "%95[^{ ]", name);
+			assert_string_equal(name, current);
+		}
+		p = eol + 1;
+	}
+	assert_true(n_seen > 20);
+}
+
+static void test_connections(void **state)
+{
+	_cleanup_free_ char *page = render(METRICS_FORMAT_TEXT);
+
+	assert_has(page, "libreswan_up 1\n");
+	assert_has(page, "libreswan_connections_loaded 2\n");
+	assert_has(page, "libreswan_ike_sas{state=\"authenticated\"} 1\n");
+	assert_has(page, "libreswan_connection_info{connection=\"down\",ike_version=\"2\",kind=\"static\","
+			 "local=\"192.0.2.1\",remote=\"192.0.2.2\"} 1\n");
+	assert_has(page, "libreswan_connection_up{connection=\"down\"} 0\n");
+	assert_has(page, "libreswan_connection_expected_up{connection=\"down\"} 0\n");
+	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"down\"} 0\n");
+	assert_has(page, "libreswan_connection_up{connection=\"half\"} 0\n");
+	assert_has(page, "libreswan_connection_expected_up{connection=\"half\"} 1\n");
+	assert_has(page, "libreswan_connection_ike_sas_established{connection=\"half\"} 1\n");
+	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event=\"rekey\"} 27\n");
+	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event=\"replace\"} 57\n");
+}
+
+static void test_global(void **state)
+{
+	_cleanup_free_ char *page = render(METRICS_FORMAT_TEXT);
+
+	assert_has(page, "libreswan_config_ddos_threshold 25000\n");
+	assert_has(page, "libreswan_states 1\n");
+	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 1\n");
+	assert_has(page, "libreswan_ike_sa_failed_total{ike_version=\"2\"} 4\n");
+	assert_has(page, "libreswan_ike_notifies_total{ike_version=\"2\",direction=\"recv\",kind=\"error\","
+			 "notify=\"TS_UNACCEPTABLE\"} 1\n");
+	assert_has(page, "libreswan_globalstatus_events_total{key=\"total.new.key.from.the.future\"} 7\n");
+}
+
+static void test_openmetrics_page(void **state)
+{
+	_cleanup_free_ char *page = render(METRICS_FORMAT_OPENMETRICS);
+	size_t len = strlen(page);
+
+	assert_has(page, "# TYPE libreswan_connection_in_bytes counter\n");
+	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"down\"} 0\n");
+	assert_true(len > 6 && streq(page + len - 6, "# EOF\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_families_once_with_help_and_type),
+		cmocka_unit_test(test_connections),
+		cmocka_unit_test(test_global),
+		cmocka_unit_test(test_openmetrics_page),
+	};
+
+	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+/*
+ * Proves the child handling with real /bin/sh children on a real sd_event
+ * loop: output is streamed, a hung child is killed at its deadline, a child
+ * that prints too much is killed at the cap, a child that closes stdout but
+ * keeps running is killed by the deadline, exit statuses and a missing
+ * binary are reported, the child sees only 0-2 open and the given
+ * environment, and no zombie is left behind.
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "poller.h"
+#include "render.h"
+#include "spawn.h"
+#include "strbuf.h"
+#include "util.h"
+
+struct run {
+	struct strbuf out;
+	struct spawn_result r;
+	char err[SPAWN_STDERR_MAX + 1];
+	bool done;
+	sd_event *e;
+};
+
+static void on_data(void *userdata, const char *data, size_t len)
+{
+	struct run *run = userdata;
+
+	/* keep at most 1 MiB: the large-output test only counts */
+	if (run->out.len < (1 << 20))
+		strbuf_append(&run->out, data, len);
+}
+
+static void on_done(void *userdata, const struct spawn_result *r)
+{
+	struct run *run = userdata;
+
+	run->r = *r;
+	snprintf(run->err, sizeof(run->err), "%s", r->err_text);
+	run->r.err_text = run->err;
+	run->done = true;
+	(void)sd_event_exit(run->e, 0);
+}
+
+static void run_sh(struct run *run, const char *script, uint64_t timeout_usec, uint64_t cap)
+{
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)script, NULL };
+	char *envp[] = { (char *)"PATH=/usr/bin:/bin", (char *)"ONLY_THIS=1", NULL };
+	struct spawn *s = NULL;
+
+	memset(run, 0, sizeof(*run));
+	assert_int_equal(sd_event_new(&run->e), 0);
+	assert_int_equal(spawn_start(run->e, argv, envp, timeout_usec, cap, on_data, on_done, run, &s), 0);
+	assert_int_equal(sd_event_loop(run->e), 0);
+	assert_true(run->done);
+	spawn_free(s);
+	run->e = sd_event_unref(run->e);
+}
+
+static void assert_no_zombies(void)
+{
+	/* every child was reaped: nothing left to wait for */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void test_output_and_exit(void **state)
+{
+	struct run run;
+
+	run_sh(&run, "echo hello; echo oops >&2; exit 3", 5000000, 1 << 20);
+	assert_string_equal(run.out.buf, "hello\n");
+	assert_string_equal(run.r.err_text, "oops\n");
+	assert_true(run.r.exited);
+	assert_int_equal(run.r.exit_status, 3);
+	assert_int_equal(poll_classify(&run.r), POLL_REASON_EXIT_STATUS);
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_timeout_kills(void **state)
+{
+	struct run run;
+	uint64_t t0 = now_monotonic_usec();
+
+	run_sh(&run, "sleep 30", 200000, 1 << 20);
+	assert_true(run.r.timed_out);
+	assert_int_equal(run.r.term_signal, SIGTERM);
+	assert_true(now_monotonic_usec() - t0 < 3000000);
+	assert_int_equal(poll_classify(&run.r), POLL_REASON_TIMEOUT);
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_sigterm_ignored_then_sigkill(void **state)
+{
+	struct run run;
+
+	run_sh(&run, "trap '' TERM; sleep 30", 200000, 1 << 20);
+	assert_true(run.r.timed_out);
+	assert_int_equal(run.r.term_signal, SIGKILL);
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_closes_stdout_keeps_running(void **state)
+{
+	struct run run;
+
+	run_sh(&run, "exec >&- 2>&-; sleep 30", 300000, 1 << 20);
+	assert_true(run.r.timed_out);
+	assert_int_equal(poll_classify(&run.r), POLL_REASON_TIMEOUT);
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_one_gib_output_is_capped(void **state)
+{
+	struct run run;
+
+	/* a child printing 1 GiB is stopped at the cap (here 8 MiB) */
+	run_sh(&run, "head -c 1073741824 /dev/zero", 20000000, 8 << 20);
+	assert_true(run.r.too_large);
+	assert_true(run.r.bytes <= (8 << 20));
+	assert_int_equal(poll_classify(&run.r), POLL_REASON_OUTPUT_TOO_LARGE);
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_missing_binary(void **state)
+{
+	char *argv[] = { (char *)"/nonexistent/ipsec", (char *)"whack", NULL };
+	char *envp[] = { NULL };
+	struct run run;
+	struct spawn *s = NULL;
+
+	memset(&run, 0, sizeof(run));
+	assert_int_equal(sd_event_new(&run.e), 0);
+	assert_int_equal(spawn_start(run.e, argv, envp, 1000000, 1024, on_data, on_done, &run, &s), 0);
+	assert_int_equal(sd_event_loop(run.e), 0);
+	assert_int_equal(run.r.spawn_error, ENOENT);
+	assert_int_equal(poll_classify(&run.r), POLL_REASON_SPAWN_FAILED);
+	spawn_free(s);
+	sd_event_unref(run.e);
+	assert_no_zombies();
+}
+
+static void test_descriptors_and_environment(void **state)
+{
+	struct run run;
+	int leak = open("/dev/null", O_RDONLY);	/* deliberately without O_CLOEXEC */
+
+	assert_true(leak >= 3);
+	run_sh(&run, "ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; env | sort", 5000000, 1 << 20);
+	close(leak);
+	/* 0, 1, 2 and the descriptor ls uses to read the directory */
+	assert_non_null(strstr(run.out.buf, "0 1 2 3 \n"));
+	assert_null(strstr(run.out.buf, "NOTIFY_SOCKET"));
+	assert_non_null(strstr(run.out.buf, "ONLY_THIS=1"));
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
+static void test_classify_whack_messages(void **state)
+{
+	struct spawn_result r = { .exited = true, .exit_status = 1 };
+
+	r.err_text = "whack: Pluto is not running (no \"/run/pluto/pluto.ctl\")\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
+	r.err_text = "ipsec whack: ERROR: Pluto is not running (no \"/run/pluto/pluto.ctl\"): No such file or directory (errno 2)\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
+	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (13 Permission denied)\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_PERMISSION);
+	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (111 Connection refused)\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
+	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (11 Resource temporarily unavailable)\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_CONNECT_FAILED);
+	r.err_text = "";
+	r.exit_status = 0;
+	assert_int_equal(poll_classify(&r), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_output_and_exit),
+		cmocka_unit_test(test_timeout_kills),
+		cmocka_unit_test(test_sigterm_ignored_then_sigkill),
+		cmocka_unit_test(test_closes_stdout_keeps_running),
+		cmocka_unit_test(test_one_gib_output_is_capped),
+		cmocka_unit_test(test_missing_binary),
+		cmocka_unit_test(test_descriptors_and_environment),
+		cmocka_unit_test(test_classify_whack_messages),
+	};
+	sigset_t mask;
+
+	/* sd-event's child sources need SIGCHLD blocked, as loop_new() does in the daemon */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	return cmocka_run_group_tests_name("spawn", tests, NULL, NULL);
+}

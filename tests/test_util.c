@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+/*
+ * Proves the small shared pieces: strict number parsing that never clobbers
+ * its output on error, durations and sizes for the flags, the growable
+ * buffer, and the hash map (including deletion in the middle of clusters).
+ */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "hashmap.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define SENTINEL UINT64_C(0xdeadbeef)
+
+static void test_safe_atou64(void **state)
+{
+	uint64_t v = SENTINEL;
+
+	assert_int_equal(safe_atou64("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(safe_atou64("18446744073709551615", &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = SENTINEL;
+	assert_int_equal(safe_atou64("18446744073709551616", &v), -ERANGE);
+	assert_int_equal(safe_atou64("", &v), -EINVAL);
+	assert_int_equal(safe_atou64("-1", &v), -EINVAL);
+	assert_int_equal(safe_atou64(" 1", &v), -EINVAL);
+	assert_int_equal(safe_atou64("1x", &v), -EINVAL);
+	assert_int_equal(safe_atou64("+1", &v), -EINVAL);
+	assert_true(v == SENTINEL);
+}
+
+static void test_safe_atoi64(void **state)
+{
+	int64_t v = 7;
+
+	assert_int_equal(safe_atoi64_n("-1", 2, &v), 0);
+	assert_int_equal(v, -1);
+	assert_int_equal(safe_atoi64_n("-9223372036854775808", 20, &v), 0);
+	assert_true(v == INT64_MIN);
+	v = 7;
+	assert_int_equal(safe_atoi64_n("9223372036854775808", 19, &v), -ERANGE);
+	assert_int_equal(safe_atoi64_n("-", 1, &v), -EINVAL);
+	assert_int_equal(v, 7);
+}
+
+static void test_durations_and_sizes(void **state)
+{
+	uint64_t v = SENTINEL;
+
+	assert_int_equal(parse_duration_usec("500ms", &v), 0);
+	assert_int_equal(v, 500000);
+	assert_int_equal(parse_duration_usec("10s", &v), 0);
+	assert_int_equal(v, 10000000);
+	assert_int_equal(parse_duration_usec("2m", &v), 0);
+	assert_int_equal(v, 120000000);
+	v = SENTINEL;
+	assert_int_equal(parse_duration_usec("abc", &v), -EINVAL);
+	assert_int_equal(parse_duration_usec("10", &v), -EINVAL);
+	assert_int_equal(parse_duration_usec("s", &v), -EINVAL);
+	assert_int_equal(parse_duration_usec("10 s", &v), -EINVAL);
+	assert_int_equal(parse_duration_usec("99999999999999999999h", &v), -ERANGE);
+	assert_true(v == SENTINEL);
+	assert_int_equal(parse_size("256MiB", &v), 0);
+	assert_int_equal(v, 256ULL << 20);
+	assert_int_equal(parse_size("1000", &v), 0);
+	assert_int_equal(v, 1000);
+	assert_int_equal(parse_size("1GiB", &v), 0);
+	assert_int_equal(v, 1ULL << 30);
+	assert_int_equal(parse_size("1TiB", &v), -EINVAL);
+}
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+	char *s;
+
+	strbuf_puts(&sb, "a");
+	strbuf_put_u64(&sb, UINT64_MAX);
+	strbuf_putc(&sb, ' ');
+	strbuf_put_i64(&sb, INT64_MIN);
+	strbuf_appendf(&sb, " %s=%d", "x", 42);
+	assert_string_equal(sb.buf, "a18446744073709551615 -9223372036854775808 x=42");
+	for (int i = 0; i < 10000; i++)
+		strbuf_append(&sb, "0123456789", 10);
+	assert_int_equal(sb.len, 47 + 100000);
+	s = strbuf_detach(&sb, &len);
+	assert_int_equal(len, 100047);
+	assert_null(sb.buf);
+	free(s);
+	s = strbuf_detach(&sb, &len);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_hashmap(void **state)
+{
+	struct hashmap m = HASHMAP_INIT;
+	char key[32];
+	size_t it = 0, n = 0;
+
+	assert_null(hashmap_get(&m, "x"));
+	assert_null(hashmap_remove(&m, "x"));
+	for (uintptr_t i = 1; i <= 5000; i++) {
+		(void)snprintf(key, sizeof(key), "k%zu", (size_t)i);
+		assert_null(hashmap_put(&m, key, (void *)i));
+	}
+	assert_int_equal(m.n_items, 5000);
+	assert_ptr_equal(hashmap_put(&m, "k7", (void *)7), (void *)7);
+	/* remove every odd key, everything else stays reachable */
+	for (uintptr_t i = 1; i <= 5000; i += 2) {
+		(void)snprintf(key, sizeof(key), "k%zu", (size_t)i);
+		assert_ptr_equal(hashmap_remove(&m, key), (void *)i);
+	}
+	for (uintptr_t i = 1; i <= 5000; i++) {
+		(void)snprintf(key, sizeof(key), "k%zu", (size_t)i);
+		if (i % 2)
+			assert_null(hashmap_get(&m, key));
+		else
+			assert_ptr_equal(hashmap_get(&m, key), (void *)i);
+	}
+	while (hashmap_next(&m, &it, NULL, NULL))
+		n++;
+	assert_int_equal(n, 2500);
+	hashmap_clear(&m);
+	assert_int_equal(m.n_items, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_safe_atou64),  cmocka_unit_test(test_safe_atoi64),
+		cmocka_unit_test(test_durations_and_sizes), cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_hashmap),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
