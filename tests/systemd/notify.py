@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The service manager protocol without a service manager.
+
+Binds its own AF_UNIX datagram socket as NOTIFY_SOCKET, sets WATCHDOG_USEC and
+WATCHDOG_PID, runs the daemon against a fake `ipsec`, and proves: READY=1,
+STATUS= after poll cycles, WATCHDOG=1 repeated at about WATCHDOG_USEC/2,
+STOPPING=1 and exit status 0 within a second of SIGTERM; the whack children
+see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM set)
+stderr lines carry <N> priority prefixes.
+"""
+import glob
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+WATCHDOG_USEC = 400000
+RUN_SECONDS = 2.0
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def main():
+    exporter = os.environ["EXPORTER"]
+    fake = os.path.join(os.environ["SYSTEMD_TESTS"], "fake-ipsec")
+    work = os.environ["WORK"]
+    port = int(os.environ["PORT"])
+
+    path = os.path.join(work, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(0.1)
+
+    env = dict(os.environ)
+    env.update(NOTIFY_SOCKET=path, WATCHDOG_USEC=str(WATCHDOG_USEC), JOURNAL_STREAM="8:12345",
+               FAKE_IPSEC_LOG=os.path.join(work, "child"))
+    # WATCHDOG_PID must name the daemon itself: let a shell set it, then exec.
+    argv = ["/bin/sh", "-c", 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$@"', "sh", exporter,
+            "--ipsec.command=" + fake, "--web.listen-address=127.0.0.1:%d" % port,
+            "--poll.interval=300ms", "--poll.timeout=1s", "--log.level=info"]
+    proc = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+
+    msgs = []  # (monotonic time, message)
+
+    def drain(until):
+        while time.monotonic() < until:
+            try:
+                data = sock.recv(4096)
+            except socket.timeout:
+                continue
+            for line in data.decode().splitlines():
+                msgs.append((time.monotonic(), line))
+
+    drain(time.monotonic() + RUN_SECONDS)
+    if proc.poll() is not None:
+        fail("the daemon exited early: %s" % proc.stderr.read())
+
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=1.0)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("no exit within 1 s of SIGTERM")
+    elapsed = time.monotonic() - t0
+    drain(time.monotonic() + 0.2)
+    stderr = proc.stderr.read()
+
+    names = [m for _, m in msgs]
+    print("received: %d messages, first ones: %s" % (len(names), names[:6]))
+    print("exit %d after SIGTERM in %.3f s" % (rc, elapsed))
+    if rc != 0:
+        fail("exit status %d, stderr:\n%s" % (rc, stderr))
+    if "READY=1" not in names:
+        fail("no READY=1")
+    statuses = [m for m in names if m.startswith("STATUS=")]
+    if len(statuses) < 2:
+        fail("expected STATUS= after each poll cycle, got %r" % statuses)
+    if not any("0 connections, 0 up" in s for s in statuses):
+        fail("no STATUS= describing the poll: %r" % statuses)
+    dogs = [t for t, m in msgs if m == "WATCHDOG=1"]
+    # sd-event pets at about half the interval: ~RUN_SECONDS / 0.2 s = 10; demand a few.
+    if len(dogs) < 3:
+        fail("expected repeated WATCHDOG=1, got %d" % len(dogs))
+    gaps = [b - a for a, b in zip(dogs, dogs[1:])]
+    if max(gaps) >= WATCHDOG_USEC / 1e6:
+        fail("a watchdog gap of %.3f s exceeds WATCHDOG_USEC" % max(gaps))
+    if names[-1] != "STOPPING=1" and "STOPPING=1" not in names:
+        fail("no STOPPING=1")
+    if names.index("READY=1") > names.index("STOPPING=1"):
+        fail("STOPPING=1 before READY=1")
+    print("STATUS example: %s; %d WATCHDOG=1, max gap %.3f s" % (statuses[-1], len(dogs), max(gaps)))
+
+    # journald priority prefixes: <6> = info.
+    lines = [l for l in stderr.splitlines() if l]
+    if not lines or not all(l[0] == "<" and l[2] == ">" for l in lines):
+        fail("stderr lines lack <N> prefixes under JOURNAL_STREAM:\n%s" % stderr)
+
+    # The children inherit none of the service manager's protocol variables.
+    logs = glob.glob(os.path.join(work, "child.*"))
+    if not logs:
+        fail("the fake ipsec never ran")
+    for log in logs:
+        with open(log) as f:
+            text = f.read()
+        for var in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"):
+            if "env: %s=" % var in text:
+                fail("a whack child inherited %s" % var)
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
