@@ -3,6 +3,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 
 #include "sd.h"
@@ -24,7 +25,7 @@ void sd_stopping(void)
 
 int sd_get_listen_fd(int *ret_fd)
 {
-	int n = sd_listen_fds(1);
+	int n = sd_listen_fds(1), r;
 
 	if (n < 0)
 		return n;
@@ -32,6 +33,12 @@ int sd_get_listen_fd(int *ret_fd)
 		return -ENOENT;
 	if (n > 1)
 		return -EINVAL;
+	/* A stale LISTEN_FDS would hand us whatever fd 3 happens to be (the event loop's epoll). */
+	r = sd_is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -ENOTSOCK;
 	*ret_fd = SD_LISTEN_FDS_START;
 	return 0;
 }

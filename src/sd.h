@@ -16,5 +16,6 @@ void sd_status(const char *status);
 /* Tell the service manager we are stopping. */
 void sd_stopping(void);
 
-/* The single socket passed by systemd: 0 and *ret_fd, -ENOENT if none, -EINVAL if several. */
+/* The single listening stream socket passed by systemd: 0 and *ret_fd; -ENOENT if none,
+ * -EINVAL if several, -ENOTSOCK if it is not a listening stream socket. */
 int sd_get_listen_fd(int *ret_fd);
