@@ -14,6 +14,10 @@
  * whack children only (ipsec is a shell script that execs whack: the ambient
  * set survives both execs, as neither file is setuid or carries file caps).
  *
+ * whack itself first calls access(2) on the socket, and access() drops the
+ * effective capabilities of a non-root caller unless SECBIT_NO_SETUID_FIXUP is
+ * set: the unit sets SecureBits=no-setuid-fixup, and we warn when it is missing.
+ *
  * Run by hand as root, the same reduction applies: the bounding set shrinks to
  * CAP_DAC_OVERRIDE (so an exec'd program cannot get more back from uid 0) and
  * no_new_privs is set. Uid 0 still owns root's files; the log line says so.
@@ -23,6 +27,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -116,6 +121,15 @@ int privilege_drop(void)
 		return log_error_errno(errno, "Failed to clear the ambient capabilities: %m");
 	if (keep && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)KEEP_CAP, 0UL, 0UL) < 0)
 		return log_error_errno(errno, "Failed to make CAP_DAC_OVERRIDE ambient: %m");
+
+	/* Without the securebit, whack's access() check refuses the socket (see above). */
+	if (keep && uid != 0) {
+		r = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
+		if (r >= 0 && !(r & SECBIT_NO_SETUID_FIXUP))
+			log_warn("SECBIT_NO_SETUID_FIXUP is not set: whack's access() check will ignore "
+				 "CAP_DAC_OVERRIDE and refuse pluto's socket (SecureBits=no-setuid-fixup in the "
+				 "unit), ignoring");
+	}
 
 	if (uid == 0 && keep)
 		log_info("running as root: no effective capabilities, CAP_DAC_OVERRIDE ambient for whack%s; "

@@ -1,0 +1,127 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Least privilege against a real pluto (doc/privilege.md). Pluto runs in a
+# network namespace of our own with its control socket `srwx------ root` in a
+# 0700 directory. The daemon runs as an unprivileged uid with CAP_DAC_OVERRIDE
+# only in the inheritable and ambient sets, bounding set reduced to it and
+# no_new_privs, as the unit does, under a read-only bind of the run directory
+# (ProtectSystem=strict). It proves:
+#  - whack reaches pluto through the ambient capability: libreswan_up 1;
+#  - the daemon itself holds nothing effective: CapEff 0000000000000000;
+#  - without the capability the same set-up fails (libreswan_up 0), so the
+#    capability, not some other path, is what opens the socket;
+#  - run as root by hand, the daemon also ends with an empty effective set.
+. "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespace, pluto, setpriv)"
+need ip setpriv unshare mount curl ipsec python3
+PLUTO=/usr/libexec/ipsec/pluto
+ADDCONN=/usr/libexec/ipsec/addconn
+WHACK=/usr/libexec/ipsec/whack
+[ -x "$PLUTO" ] && [ -x "$ADDCONN" ] && [ -x "$WHACK" ] || skip "libreswan (pluto, addconn, whack) not installed"
+IPSEC=$(command -v ipsec)
+
+NS=lsx-priv-$$
+XUID=61234	# unused, like the uids DynamicUser= allocates
+PLUTO_PID= DAEMON_PID=
+cleanup() {
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	[ -n "$PLUTO_PID" ] && kill "$PLUTO_PID" 2>/dev/null && wait "$PLUTO_PID" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	DAEMON_PID= PLUTO_PID=
+}
+
+ip netns add "$NS" || skip "cannot create a network namespace"
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 192.0.2.1/32 dev lo
+
+D=$WORK/pluto
+mkdir -p "$D/run" "$D/nss" "$D/ipsec.d"
+chmod 0700 "$WORK" "$D" "$D/run"
+printf 'config setup\n\tlogfile=%s/pluto.log\n\tdumpdir=%s\n\nconn lab\n\tauthby=secret\n\tikev2=yes\n\tauto=add\n\tleft=192.0.2.1\n\tright=192.0.2.2\n' \
+	"$D" "$D" > "$D/ipsec.conf"
+echo '192.0.2.1 192.0.2.2 : PSK "privilege-test-secret-0123456789abcdef"' > "$D/ipsec.secrets"
+ipsec initnss --nssdir "$D/nss" >/dev/null 2>&1 || skip "ipsec initnss failed"
+ip netns exec "$NS" "$PLUTO" --nofork --config "$D/ipsec.conf" --rundir "$D/run" --nssdir "$D/nss" \
+	--secretsfile "$D/ipsec.secrets" --ipsecdir "$D/ipsec.d" --logfile "$D/pluto.log" &
+PLUTO_PID=$!
+i=0
+until [ -S "$D/run/pluto.ctl" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { cat "$D/pluto.log"; fail "pluto did not create its control socket"; }
+	sleep 0.1
+done
+ip netns exec "$NS" "$ADDCONN" --config "$D/ipsec.conf" --ctlsocket "$D/run/pluto.ctl" --autoall >/dev/null 2>&1
+ip netns exec "$NS" "$WHACK" --ctlsocket "$D/run/pluto.ctl" --listen >/dev/null 2>&1
+echo "pluto: $(ls -l "$D/run/pluto.ctl")"
+
+CTL="--ipsec.command=$IPSEC --ipsec.ctlsocket=$D/run/pluto.ctl"
+# As the unit: unprivileged uid, CAP_DAC_OVERRIDE inheritable + ambient only,
+# bounding set reduced to it, no_new_privs; the run directory read-only. Word
+# lists, not functions, so that `$AS_SERVICE daemon &` execs all the way down and
+# $! is the daemon's pid.
+cat > "$WORK/ro-run" <<'RO'
+#!/bin/sh
+# Bind $1 read-only onto itself (in a private mount namespace), then exec the rest.
+mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 99
+shift
+exec "$@"
+RO
+chmod 755 "$WORK/ro-run"
+CAPS_ONLY="--inh-caps=-all,+dac_override --ambient-caps=-all,+dac_override --bounding-set=-all,+dac_override"
+CAPS_SERVICE="$CAPS_ONLY --securebits=+no_setuid_fixup,+no_setuid_fixup_locked"
+AS_SERVICE="ip netns exec $NS unshare --mount --propagation private $WORK/ro-run $D/run
+	setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_SERVICE --no-new-privs"
+AS_ROOT="ip netns exec $NS"
+# The same uid without any capability.
+AS_NOBODY="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups
+	--inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs"
+# The capability without the securebit: whack's access() check ignores it.
+AS_NOBIT="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_ONLY --no-new-privs"
+
+# Start the daemon in the background ($1 = label, $2 = how to run it), wait for a
+# page with a completed poll cycle, check its capabilities.
+check_daemon() {
+	label=$1 wrapper=$2
+	port=$(free_port) || fail "no free port"
+	$wrapper "$EXPORTER" $CTL --web.listen-address=127.0.0.1:$port 2>"$WORK/stderr" &
+	DAEMON_PID=$!
+	i=0
+	until ip netns exec "$NS" curl -fsS "http://127.0.0.1:$port/metrics" > "$WORK/page" 2>/dev/null &&
+		grep -q '^libreswan_last_poll_timestamp_seconds' "$WORK/page"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$WORK/stderr"; fail "$label: no page with a completed poll"; }
+		sleep 0.1
+	done
+	comm=$(cat /proc/$DAEMON_PID/comm)
+	[ "$comm" = libreswan_expor ] || fail "$label: pid $DAEMON_PID is $comm, not the daemon"
+	grep -E '^(Uid|Cap(Eff|Prm|Inh|Amb|Bnd)):' /proc/$DAEMON_PID/status | sed "s/^/$label: /"
+	grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/$DAEMON_PID/status ||
+		fail "$label: the daemon holds effective capabilities"
+	grep -q '^CapAmb:[[:space:]]*0000000000000002$' /proc/$DAEMON_PID/status ||
+		fail "$label: CAP_DAC_OVERRIDE is not ambient"
+	grep -q '^libreswan_up 1$' "$WORK/page" || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
+	grep -q '^libreswan_connections_loaded 1$' "$WORK/page" || fail "$label: pluto's connection not seen"
+	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
+	echo "$label: libreswan_up 1, CapEff 0000000000000000"
+	kill "$DAEMON_PID"
+	wait "$DAEMON_PID" || fail "$label: exit status $? after SIGTERM"
+	DAEMON_PID=
+}
+
+check_daemon service "$AS_SERVICE"
+check_daemon root "$AS_ROOT"
+
+# Controls, same uid: whack is refused and the page says so
+#  - without any capability;
+#  - with the capability but without SECBIT_NO_SETUID_FIXUP (and the daemon warns).
+control() {
+	label=$1 wrapper=$2
+	$wrapper "$EXPORTER" $CTL --once > "$WORK/page" 2>"$WORK/stderr" && fail "$label: whack reached pluto"
+	grep -q '^libreswan_up 0$' "$WORK/page" || fail "$label: libreswan_up is not 0"
+	grep '^libreswan_poll_errors_total{command="status"' "$WORK/page" | grep -v ' 0$' | sed "s/^/$label: /"
+	echo "$label: libreswan_up 0"
+}
+control "control without CAP_DAC_OVERRIDE" "$AS_NOBODY"
+control "control without the securebit" "$AS_NOBIT"
+echo PASS
