@@ -34,8 +34,15 @@ cd "$work/src"
 autoreconf -fi > "$work/autoreconf.log" 2>&1
 mkdir "$work/build"
 cd "$work/build"
-CC=${CC:-clang} "$work/src/configure" --enable-fuzzing --enable-sanitizers \
-	> "$work/configure.log" 2>&1 || { failed=1; cat "$work/configure.log"; exit 1; }
+# configure's probe links -fsanitize=fuzzer with a main() of its own, which libFuzzer rejects;
+# first check that the compiler really has libFuzzer, then preset that probe's result.
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n ? 0 : 0; }\n' \
+	> "$work/probe.c"
+${CC:-clang} -fsanitize=fuzzer -o "$work/probe" "$work/probe.c" > "$work/probe.log" 2>&1 ||
+	{ failed=1; echo "run-fuzzers: ${CC:-clang} cannot link libFuzzer"; cat "$work/probe.log"; exit 1; }
+CC=${CC:-clang} ax_cv_check_ldflags___fsanitize_fuzzer=yes \
+	"$work/src/configure" --enable-fuzzing --enable-sanitizers \
+	> "$work/configure.log" 2>&1 || { failed=1; tail -30 "$work/configure.log"; exit 1; }
 paths=
 for t in $targets; do paths="$paths tests/fuzz/$t"; done
 # shellcheck disable=SC2086
@@ -62,7 +69,7 @@ for t in $targets; do
 		echo "run-fuzzers: $t FAILED; reproducer(s): $(ls "$work/$t-"* 2> /dev/null)"
 	else
 		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' "$work/$t.log" || true
-		tail -1 "$work/$t.log"
+
 	fi
 done
 exit $status
