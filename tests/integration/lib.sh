@@ -1,0 +1,603 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+#
+# Integration harness: real Libreswan pluto daemons in network namespaces, the real exporter
+# against them, and checks that compare the exporter's page with what pluto and the kernel say.
+#
+# Source this file from bash (tests/integration/run.sh does it for every scenario). Everything
+# a run creates is named after a unique run id (namespaces "lsx-<id>-<name>", a private work
+# directory) and removed by lsx_cleanup, which lsx_setup installs as an EXIT/INT/TERM trap.
+#
+# Vocabulary (see README.md for the full reference):
+#   topology:  lsx_ns, lsx_link, lsx_addr, lsx_in, lsx_pair
+#   pluto:     lsx_pluto_new, lsx_conf, lsx_conf_both, lsx_secret, lsx_pluto_start, lsx_pluto_stop,
+#              lsx_pluto_restart, lsx_pluto_freeze, lsx_pluto_thaw, lsx_whack, lsx_initiate
+#   exporter:  lsx_exporter_start, lsx_exporter_stop, lsx_exporter_alive, lsx_scrape, lsx_metric
+#   pluto's own view: lsx_pluto_status_counts, lsx_pluto_traffic_sums, lsx_xfrm_sums
+#   checks:    lsx_expect, lsx_expect_metric, lsx_expect_metric_now, lsx_wait_until,
+#              lsx_check_against_pluto, lsx_check_traffic, lsx_check_monotonic, lsx_fail, lsx_skip
+#
+# Addresses used by the helpers come only from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24,
+# and only inside the namespaces the harness creates.
+
+LSX_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LSX_PLUTO=${LSX_PLUTO:-/usr/libexec/ipsec/pluto}
+LSX_WHACK=${LSX_WHACK:-/usr/libexec/ipsec/whack}
+LSX_ADDCONN=${LSX_ADDCONN:-/usr/libexec/ipsec/addconn}
+LSX_IPSEC=${LSX_IPSEC:-ipsec}
+LSX_PSK=${LSX_PSK:-lsx-integration-secret-0123456789abcdef}
+LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-1s}
+LSX_POLL_TIMEOUT=${LSX_POLL_TIMEOUT:-2s}
+LSX_WAIT=${LSX_WAIT:-30}           # default bound of every wait, seconds
+
+LSX_FAILS=0
+
+# --- messages -------------------------------------------------------------------------------
+
+lsx_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+lsx_note() { lsx_log "  $*"; }
+# A failed expectation: recorded, the scenario continues and fails at the end.
+lsx_fail() { LSX_FAILS=$((LSX_FAILS + 1)); lsx_log "  FAILED: $*"; }
+# A broken precondition: the scenario stops here and fails.
+lsx_die() { lsx_log "  FATAL: $*"; exit 1; }
+# The scenario cannot run here (missing tool, kernel feature): reported as SKIP.
+lsx_skip() { lsx_log "  SKIP: $*"; echo "$*" > "${LSX_WORK:-/tmp}/.skip-reason" 2>/dev/null; exit 77; }
+
+# --- run lifetime ---------------------------------------------------------------------------
+
+# lsx_setup: private work directory, unique id, cleanup trap. Called once per scenario.
+lsx_setup() {
+	LSX_ID=${LSX_ID:-$(printf '%04x%04x' $$ $((RANDOM)))}
+	LSX_ID=${LSX_ID:0:8}
+	LSX_WORK=$(mktemp -d "${TMPDIR:-/tmp}/lsx-$LSX_ID.XXXXXX")
+	# traversable (not readable) so that an unprivileged exporter reaches the sockets' mode bits
+	chmod 0711 "$LSX_WORK"
+	LSX_NAMESPACES=()
+	LSX_PLUTOS=()
+	LSX_EXPORTERS=()
+	LSX_BG_PIDS=()
+	trap 'lsx_cleanup' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+lsx_cleanup() {
+	local rc=$? n p
+	trap - EXIT INT TERM
+	for n in "${LSX_EXPORTERS[@]}"; do lsx_exporter_stop "$n" 2>/dev/null; done
+	for p in "${LSX_BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for n in "${LSX_PLUTOS[@]}"; do
+		p=$(lsx_pluto_pid "$n" 2>/dev/null) || continue
+		kill -CONT "$p" 2>/dev/null
+		kill "$p" 2>/dev/null
+	done
+	for n in "${LSX_PLUTOS[@]}"; do
+		p=$(lsx_pluto_pid "$n" 2>/dev/null) || continue
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$p" 2>/dev/null
+	done
+	for n in "${LSX_NAMESPACES[@]}"; do
+		# processes still inside (ping loops started by scenarios) go with the namespace
+		for p in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		ip netns del "$n" 2>/dev/null
+	done
+	if [ -n "${LSX_KEEP_DIR:-}" ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -d "${LSX_WORK:-}" ]; then
+		mkdir -p "$LSX_KEEP_DIR" && cp -a "$LSX_WORK/." "$LSX_KEEP_DIR/" 2>/dev/null
+	fi
+	[ -n "${LSX_WORK:-}" ] && rm -rf "$LSX_WORK"
+	exit "$rc"
+}
+
+# lsx_bg CMD...: run CMD in the background for the rest of the scenario (killed by cleanup).
+lsx_bg() { "$@" & LSX_BG_PIDS+=($!); }
+
+# lsx_wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s until it succeeds; on timeout
+# record a failure naming DESCRIPTION and return 1.
+lsx_wait_until() {
+	local limit=$1 desc=$2; shift 2
+	local end=$((SECONDS + limit))
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -ge "$end" ] && { lsx_fail "timed out after ${limit}s waiting for: $desc"; return 1; }
+		sleep 0.2
+	done
+}
+
+# lsx_poll_until SECONDS CMD...: same without recording a failure (for optional waits).
+lsx_poll_until() {
+	local limit=$1; shift
+	local end=$((SECONDS + limit))
+	until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.2; done
+}
+
+# --- topology -------------------------------------------------------------------------------
+
+# lsx_nsname NAME: the real namespace name of the harness namespace NAME
+lsx_nsname() { echo "lsx-$LSX_ID-$1"; }
+
+# lsx_ns NAME...: create namespaces with loopback up
+lsx_ns() {
+	local n ns
+	for n in "$@"; do
+		ns=$(lsx_nsname "$n")
+		ip netns add "$ns" || lsx_die "ip netns add $ns failed"
+		LSX_NAMESPACES+=("$ns")
+		ip -n "$ns" link set lo up
+	done
+}
+
+# lsx_in NAME CMD...: run CMD inside namespace NAME
+lsx_in() { local ns; ns=$(lsx_nsname "$1"); shift; ip netns exec "$ns" "$@"; }
+
+# lsx_link A ADDR_A/PLEN B ADDR_B/PLEN: veth pair between namespaces A and B (device "to-B" in A,
+# "to-A" in B; names are cut to 15 characters), addresses assigned, links up.
+lsx_link() {
+	local a=$1 aa=$2 b=$3 ba=$4 da db
+	da="to-$b"; db="to-$a"; da=${da:0:15}; db=${db:0:15}
+	ip link add "$da" netns "$(lsx_nsname "$a")" type veth peer name "$db" netns "$(lsx_nsname "$b")" ||
+		lsx_die "veth $a<->$b failed"
+	ip -n "$(lsx_nsname "$a")" addr add "$aa" dev "$da"
+	ip -n "$(lsx_nsname "$b")" addr add "$ba" dev "$db"
+	ip -n "$(lsx_nsname "$a")" link set "$da" up
+	ip -n "$(lsx_nsname "$b")" link set "$db" up
+}
+
+# lsx_addr NAME ADDR/PLEN [DEV]: extra address (default on lo)
+lsx_addr() { ip -n "$(lsx_nsname "$1")" addr add "$2" dev "${3:-lo}"; }
+
+# --- pluto instances ------------------------------------------------------------------------
+
+lsx_pdir() { echo "$LSX_WORK/pluto-$1"; }
+lsx_ctl() { echo "$LSX_WORK/pluto-$1/run/pluto.ctl"; }
+lsx_pluto_pid() { local f; f="$(lsx_pdir "$1")/run/pluto.pid"; [ -s "$f" ] && cat "$f"; }
+
+# lsx_pluto_new NAME NS [SETUP_LINE...]: a pluto instance NAME living in namespace NS, with its own
+# configuration, secrets, NSS database, run directory and log. SETUP_LINEs go into "config
+# setup" (e.g. "ikev1-policy=accept"). Connections are added with lsx_conf; nothing starts yet.
+lsx_pluto_new() {
+	local name=$1 ns=$2; shift 2
+	local d; d=$(lsx_pdir "$name")
+	mkdir -p "$d/run" "$d/nss" "$d/ipsec.d"
+	echo "$ns" > "$d/ns"
+	{
+		printf 'config setup\n\tlogfile=%s/pluto.log\n\tdumpdir=%s\n' "$d" "$d"
+		local l; for l in "$@"; do printf '\t%s\n' "$l"; done
+		printf '\n'
+	} > "$d/ipsec.conf"
+	: > "$d/ipsec.secrets"; chmod 600 "$d/ipsec.secrets"
+	"$LSX_IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.log" 2>&1 ||
+		lsx_die "ipsec initnss for $name failed: $(cat "$d/initnss.log")"
+	LSX_PLUTOS+=("$name")
+}
+
+# lsx_conf NAME: append stdin (ipsec.conf "conn" sections) to pluto NAME's configuration
+lsx_conf() { cat >> "$(lsx_pdir "$1")/ipsec.conf"; }
+# lsx_conf_both A B: append stdin to both configurations (left/right are found by address)
+lsx_conf_both() { local t; t=$(cat); printf '%s\n\n' "$t" | lsx_conf "$1"; printf '%s\n\n' "$t" | lsx_conf "$2"; }
+# lsx_secret NAME LINE: append an ipsec.secrets line
+lsx_secret() { printf '%s\n' "$2" >> "$(lsx_pdir "$1")/ipsec.secrets"; }
+
+# lsx_whack NAME ARGS...: whack against pluto NAME (bounded by LSX_WHACK_TIMEOUT, default 20 s)
+lsx_whack() {
+	local n=$1; shift
+	timeout "${LSX_WHACK_TIMEOUT:-20}" "$LSX_WHACK" --ctlsocket "$(lsx_ctl "$n")" "$@"
+}
+
+# lsx_pluto_start NAME [--no-load]: start pluto NAME inside its namespace, wait for the control
+# socket, load every connection (addconn --autoall) and listen.
+lsx_pluto_start() {
+	local name=$1 d ns; d=$(lsx_pdir "$name"); ns=$(cat "$d/ns")
+	rm -f "$d/run/pluto.ctl" "$d/run/pluto.pid"
+	lsx_in "$ns" "$LSX_PLUTO" --config "$d/ipsec.conf" --rundir "$d/run" --nssdir "$d/nss" \
+		--secretsfile "$d/ipsec.secrets" --ipsecdir "$d/ipsec.d" --logfile "$d/pluto.log" \
+		>> "$d/pluto.stdout" 2>&1 || lsx_die "pluto $name did not start: $(tail -5 "$d/pluto.stdout" "$d/pluto.log" 2>/dev/null)"
+	lsx_poll_until 15 test -S "$d/run/pluto.ctl" -a -s "$d/run/pluto.pid" ||
+		lsx_die "pluto $name: no control socket after 15 s: $(tail -5 "$d/pluto.log" 2>/dev/null)"
+	[ "${2:-}" = --no-load ] && return 0
+	lsx_in "$ns" "$LSX_ADDCONN" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall \
+		>> "$d/addconn.log" 2>&1 || lsx_die "addconn for $name failed: $(tail -5 "$d/addconn.log")"
+	lsx_whack "$name" --listen > /dev/null 2>&1 || lsx_die "whack --listen for $name failed"
+}
+
+# lsx_pluto_stop NAME [--kill]: whack --shutdown (or SIGKILL with --kill), wait for the exit
+lsx_pluto_stop() {
+	local name=$1 pid; pid=$(lsx_pluto_pid "$name") || return 0
+	if [ "${2:-}" = --kill ]; then kill -KILL "$pid" 2>/dev/null
+	else lsx_whack "$name" --shutdown > /dev/null 2>&1 || kill "$pid" 2>/dev/null; fi
+	lsx_poll_until 15 lsx__gone "$pid" || { kill -KILL "$pid" 2>/dev/null; sleep 0.2; }
+}
+lsx__gone() { ! kill -0 "$1" 2>/dev/null; }
+
+lsx_pluto_restart() { lsx_pluto_stop "$1"; lsx_pluto_start "$@"; }
+lsx_pluto_freeze() { kill -STOP "$(lsx_pluto_pid "$1")"; }
+lsx_pluto_thaw() { kill -CONT "$(lsx_pluto_pid "$1")"; }
+
+# lsx_initiate NAME CONN [--asynchronous]: whack --initiate (bounded, never fails the scenario:
+# on a kernel without ESP the Child SA of every initiation fails by design)
+lsx_initiate() {
+	local n=$1 c=$2; shift 2
+	LSX_WHACK_TIMEOUT=${LSX_INITIATE_TIMEOUT:-30} lsx_whack "$n" --name "$c" --initiate "$@" \
+		>> "$(lsx_pdir "$n")/initiate.log" 2>&1 || true
+}
+
+# lsx_pair [N]: the standard two-pluto topology. Namespaces and plutos "west" (192.0.2.1) and
+# "east" (192.0.2.2) joined by a veth; tunnel i (1..N) joins 198.51.100.i/32 (west, on lo) with
+# 203.0.113.i/32 (east, on lo), routes set. PSK for every peer. Pluto setup lines can be given in
+# LSX_SETUP (array). Connections are added afterwards with lsx_conf/lsx_conf_both, then
+# lsx_pluto_start west; lsx_pluto_start east.
+lsx_pair() {
+	local n=${1:-0} i
+	lsx_ns west east
+	lsx_link west 192.0.2.1/24 east 192.0.2.2/24
+	for i in $(seq 1 "$n"); do
+		lsx_addr west "198.51.100.$i/32"; lsx_addr east "203.0.113.$i/32"
+		lsx_in west ip route add "203.0.113.$i/32" via 192.0.2.2 src "198.51.100.$i"
+		lsx_in east ip route add "198.51.100.$i/32" via 192.0.2.1 src "203.0.113.$i"
+	done
+	lsx_pluto_new west west "${LSX_SETUP[@]}"
+	lsx_pluto_new east east "${LSX_SETUP[@]}"
+	lsx_secret west "%any %any : PSK \"$LSX_PSK\""
+	lsx_secret east "%any %any : PSK \"$LSX_PSK\""
+}
+
+# lsx_conn_host NAME [OPTION...]: a host-to-host PSK conn (west <-> east) on both plutos
+# lsx_conn_net NAME I [OPTION...]: a subnet conn for tunnel I (198.51.100.I <-> 203.0.113.I)
+# OPTIONs are extra "key=value" lines (e.g. ikev2=no, auto=start); auto=add unless given.
+lsx_conn_host() {
+	local name=$1; shift
+	lsx__conn "$name" left=192.0.2.1 right=192.0.2.2 "$@" | lsx_conf_both west east
+}
+lsx_conn_net() {
+	local name=$1 i=$2; shift 2
+	lsx__conn "$name" left=192.0.2.1 right=192.0.2.2 "leftsubnet=198.51.100.$i/32" \
+		"rightsubnet=203.0.113.$i/32" "$@" | lsx_conf_both west east
+}
+# lsx_conn_silent NAME I [OPTION...]: a conn on west only, towards 192.0.2.(100+I) where nobody
+# answers: initiating it leaves a half-open IKE SA retransmitting
+lsx_conn_silent() {
+	local name=$1 i=$2; shift 2
+	lsx__conn "$name" left=192.0.2.1 "right=192.0.2.$((100 + i))" "$@" | lsx_conf west
+}
+# lsx__conn NAME KEY=VALUE...: print a conn section (authby=secret, auto=add by default)
+lsx__conn() {
+	local name=$1 o auto=auto=add auth=authby=secret; shift
+	for o in "$@"; do case $o in auto=*) auto= ;; authby=*) auth= ;; esac; done
+	printf 'conn %s\n' "$name"
+	for o in $auth $auto "$@"; do printf '\t%s\n' "$o"; done
+	printf '\n'
+}
+
+# --- exporter -------------------------------------------------------------------------------
+
+lsx_edir() { echo "$LSX_WORK/exporter-$1"; }
+lsx_port() { cat "$(lsx_edir "$1")/port"; }
+lsx_url() { echo "http://127.0.0.1:$(lsx_port "$1")${2:-/metrics}"; }
+lsx_exporter_pid() { cat "$(lsx_edir "$1")/pid"; }
+
+# lsx_exporter_start NAME PLUTO [FLAG...]: the exporter (EXPORTER, default "libreswan_exporter" in
+# PATH) in the root namespace, polling pluto PLUTO through --ipsec.ctlsocket, on a free port of
+# 127.0.0.1. LSX_EXPORTER_WRAP (array) prefixes the command (e.g. setpriv ... to drop
+# privilege). Waits until /-/ready answers 200 (bounded).
+lsx_exporter_start() {
+	local name=$1 pluto=$2; shift 2
+	local d port try pid bin=${EXPORTER:-libreswan_exporter}
+	d=$(lsx_edir "$name"); mkdir -p "$d"; chmod 0755 "$d"
+	command -v "$bin" > /dev/null 2>&1 || lsx_die "exporter binary not found: $bin (set EXPORTER)"
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		"${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="127.0.0.1:$port" \
+			--ipsec.command="$LSX_IPSEC" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
+			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" \
+			--log.level=debug "$@" > "$d/stdout" 2> "$d/log" &
+		pid=$!
+		echo "$pid" > "$d/pid"; echo "$port" > "$d/port"
+		if lsx_poll_until 10 lsx__listening "$pid" "$port"; then
+			LSX_EXPORTERS+=("$name")
+			lsx_poll_until "$LSX_WAIT" lsx__ready "$name" ||
+				lsx_fail "exporter $name: /-/ready not 200 after ${LSX_WAIT}s"
+			return 0
+		fi
+		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	done
+	lsx_die "exporter $name did not start: $(tail -5 "$d/log")"
+}
+lsx__listening() {
+	kill -0 "$1" 2>/dev/null || return 2
+	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/-/healthy"
+}
+lsx__ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(lsx_url "$1" /-/ready)")" = 200 ]; }
+
+lsx_exporter_alive() { kill -0 "$(lsx_exporter_pid "$1")" 2>/dev/null; }
+
+lsx_exporter_stop() {
+	local pid; pid=$(lsx_exporter_pid "$1" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || return 0
+	lsx_poll_until 5 lsx__gone "$pid" || kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# lsx_scrape NAME [FILE]: fetch the metrics page (to FILE, default stdout); fails on non-200
+lsx_scrape() {
+	local out=${2:-/dev/stdout}
+	curl -sf --max-time "${LSX_SCRAPE_TIMEOUT:-5}" -o "$out" "$(lsx_url "$1")"
+}
+
+# lsx_metric SELECTOR [FILE]: value of the first sample matching SELECTOR in a metrics page read
+# from FILE (default stdin). SELECTOR is a metric name with optional label matchers in any order:
+#   libreswan_up
+#   libreswan_ike_sas{state="half_open"}
+#   libreswan_poll_errors_total{command="status",reason="timeout"}
+# Prints nothing (status 1) when no sample matches. With LSX_METRIC_SUM=1 prints the sum of all
+# matching samples instead (e.g. every series of a family).
+lsx_metric() {
+	local sel=$1 file=${2:-/dev/stdin} name labels
+	name=${sel%%\{*}
+	labels=""; [ "$name" != "$sel" ] && { labels=${sel#*\{}; labels=${labels%\}}; }
+	awk -v name="$name" -v labels="$labels" -v sum="${LSX_METRIC_SUM:-0}" '
+	BEGIN {
+		n = 0
+		# split matchers on commas outside quotes
+		s = labels; cur = ""; q = 0
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (c == "\\" && q) { cur = cur c substr(s, i + 1, 1); i++; continue }
+			if (c == "\"") q = !q
+			if (c == "," && !q) { if (cur != "") m[++n] = cur; cur = ""; continue }
+			cur = cur c
+		}
+		if (cur != "") m[++n] = cur
+		found = 0; total = 0
+	}
+	/^#/ { next }
+	{
+		line = $0
+		sp = index(line, " ")
+		if (sp == 0) next
+		br = index(line, "{")
+		if (br > 0 && br < sp) {
+			mname = substr(line, 1, br - 1)
+			close_br = 0
+			# last "}" before the value
+			rest = line; pos = 0
+			while ((k = index(rest, "}")) > 0) { pos += k; rest = substr(rest, k + 1) }
+			lbl = "," substr(line, br + 1, pos - br - 1) ","
+			val = substr(line, pos + 2)
+		} else {
+			mname = substr(line, 1, sp - 1); lbl = ",,"; val = substr(line, sp + 1)
+		}
+		if (mname != name) next
+		for (j = 1; j <= n; j++) if (index(lbl, "," m[j] ",") == 0) next
+		split(val, v, " ")
+		if (!sum) { print v[1]; found = 1; exit 0 }
+		total += v[1]; found = 1
+	}
+	END {
+		if (sum && found) printf "%.17g\n", total
+		exit !found
+	}' "$file"
+}
+
+# lsx_page NAME: scrape into the exporter's last-page file and print its path
+lsx_page() {
+	local f; f="$(lsx_edir "$1")/page"
+	lsx_scrape "$1" "$f.tmp" && mv "$f.tmp" "$f" && echo "$f"
+}
+
+# lsx__cmp A OP B: numeric comparison (floats), OP one of == != < <= > >=
+lsx__cmp() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+	if (a == "" || b == "") exit 1
+	a += 0; b += 0
+	r = (op == "==") ? a == b : (op == "!=") ? a != b : (op == "<") ? a < b : (op == "<=") ? a <= b : (op == ">") ? a > b : (op == ">=") ? a >= b : 0
+	exit !r }'; }
+
+# lsx__metric_is NAME SELECTOR OP VALUE: one scrape, compare (VALUE may be "absent")
+lsx__metric_is() {
+	local f v; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
+	v=$(lsx_metric "$2" "$f"); LSX_LAST=${v:-absent}
+	if [ "$4" = absent ]; then [ -z "$v" ]; return; fi
+	lsx__cmp "$v" "$3" "$4"
+}
+
+# lsx_expect_metric NAME SELECTOR OP VALUE [SECONDS]: wait (bounded, default LSX_WAIT) until the
+# exporter NAME serves a sample SELECTOR satisfying OP VALUE; records a failure with the last
+# value seen otherwise. VALUE "absent" (with OP ==) expects no such sample.
+lsx_expect_metric() {
+	local name=$1 sel=$2 op=$3 want=$4 limit=${5:-$LSX_WAIT}
+	LSX_LAST=""
+	if lsx_poll_until "$limit" lsx__metric_is "$name" "$sel" "$op" "$want"; then
+		lsx_note "ok: $sel $op $want (is $LSX_LAST)"
+		return 0
+	fi
+	lsx_fail "$sel $op $want: last value ${LSX_LAST:-?} (after ${limit}s)"
+	return 1
+}
+
+# lsx_expect_metric_now NAME SELECTOR OP VALUE: the same on a single scrape, no waiting
+lsx_expect_metric_now() { lsx_expect_metric "$1" "$2" "$3" "$4" 0; }
+
+# lsx_expect DESCRIPTION CMD...: record a failure unless CMD succeeds
+lsx_expect() {
+	local desc=$1; shift
+	if "$@"; then lsx_note "ok: $desc"; return 0; fi
+	lsx_fail "$desc"; return 1
+}
+
+# --- what pluto and the kernel say ----------------------------------------------------------
+
+# lsx_pluto_status_counts PLUTO: pluto's own overview from `whack --status`, as "key value" lines:
+#   loaded N, active N, ike_total N, ike_half_open N, ike_open N, ike_authenticated N,
+#   ike_anonymous N, ipsec_total N, ipsec_authenticated N, ipsec_anonymous N
+lsx_pluto_status_counts() {
+	lsx_whack "$1" --status 2>/dev/null | awk '
+	function num(s, k,   r) { r = s; if (!match(r, k "\\([0-9]+\\)")) return ""; r = substr(r, RSTART, RLENGTH); gsub(/[^0-9]/, "", r); return r }
+	/Total IPsec connections:/ {
+		if (match($0, /loaded [0-9]+/)) print "loaded", substr($0, RSTART + 7, RLENGTH - 7)
+		if (match($0, /active [0-9]+/)) print "active", substr($0, RSTART + 7, RLENGTH - 7)
+	}
+	/IKE SAs: total/ {
+		print "ike_total", num($0, "total"); print "ike_half_open", num($0, "half-open")
+		print "ike_open", num($0, "[^-]open"); print "ike_authenticated", num($0, "authenticated")
+		print "ike_anonymous", num($0, "anonymous")
+	}
+	/IPsec SAs: total/ {
+		print "ipsec_total", num($0, "total"); print "ipsec_authenticated", num($0, "authenticated")
+		print "ipsec_anonymous", num($0, "anonymous")
+	}'
+}
+# lsx_pluto_count PLUTO KEY: one value of lsx_pluto_status_counts
+lsx_pluto_count() { lsx_pluto_status_counts "$1" | awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }'; }
+
+# lsx_pluto_connections PLUTO: names of the loaded connections (instances and group members
+# folded into their root connection), one per line, sorted; from the "Connection list:" section
+lsx_pluto_connections() {
+	lsx_whack "$1" --status 2>/dev/null | awk '
+	/Connection list:/ { on = 1; next }
+	/Total IPsec connections/ { on = 0 }
+	on && match($0, /^[0-9]* *"[^"]*"/) {
+		c = substr($0, RSTART, RLENGTH); sub(/^[0-9]* *"/, "", c); sub(/"$/, "", c); sub(/#.*/, "", c); print c
+	}' | sort -u
+}
+
+# lsx_pluto_sa_counts PLUTO: per-connection established SAs from the state list of `whack
+# --status`, as "name ike_established child_established" lines (instances folded). IKEv2
+# "established IKE SA"/"established Child SA", IKEv1 "ISAKMP SA established"/"IPsec SA
+# established".
+lsx_pluto_sa_counts() {
+	lsx_whack "$1" --status 2>/dev/null | awk '
+	/Connection list:/ { on = 1; next }
+	on && match($0, /^[0-9]* *"[^"]*"/) {
+		c = substr($0, RSTART, RLENGTH); sub(/^[0-9]* *"/, "", c); sub(/"$/, "", c); sub(/#.*/, "", c); seen[c] = 1
+	}
+	/#[0-9]+: "[^"]*".* STATE_/ && match($0, /"[^"]*"/) {
+		c = substr($0, RSTART + 1, RLENGTH - 2); sub(/#.*/, "", c); seen[c] = 1
+		if ($0 ~ /\(established IKE SA\)|ISAKMP SA established/) ike[c]++
+		else if ($0 ~ /\(established Child SA\)|IPsec SA established/) child[c]++
+	}
+	END { for (c in seen) printf "%s %d %d\n", c, ike[c], child[c] }' | sort
+}
+
+# lsx_pluto_traffic_sums PLUTO: per-connection "name inBytes outBytes" summed over the live SAs
+# of `whack --trafficstatus` (instances folded into their root connection)
+lsx_pluto_traffic_sums() {
+	lsx_whack "$1" --trafficstatus 2>/dev/null | awk '
+	match($0, /"[^"]*"/) {
+		c = substr($0, RSTART + 1, RLENGTH - 2); sub(/#.*/, "", c)
+		i = 0; o = 0
+		if (match($0, /inBytes=[0-9]+/)) i = substr($0, RSTART + 8, RLENGTH - 8)
+		if (match($0, /outBytes=[0-9]+/)) o = substr($0, RSTART + 9, RLENGTH - 9)
+		in_[c] += i; out_[c] += o; seen[c] = 1
+	}
+	END { for (c in seen) printf "%s %d %d\n", c, in_[c], out_[c] }' | sort
+}
+
+# lsx_xfrm_sums NS: kernel view: "dst-address bytes" per ESP/AH SA in namespace NS from
+# `ip -s xfrm state` (current lifetime bytes), one line per SA, with the SPI
+lsx_xfrm_sums() {
+	lsx_in "$1" ip -s xfrm state 2>/dev/null | awk '
+	/^src / { src = $2; dst = $4 }
+	/^[ \t]*proto (esp|ah)/ { spi = $4 }
+	/lifetime current:/ { getline; if (match($0, /[0-9]+\(bytes\)/)) { b = substr($0, RSTART, RLENGTH); sub(/\(bytes\)/, "", b); print src, dst, spi, b } }'
+}
+
+# --- composite checks -----------------------------------------------------------------------
+
+# lsx_check_against_pluto EXPORTER PLUTO [SECONDS]: the exporter's page agrees with pluto's own
+# `whack --status`: loaded/active connections, the four IKE SA states, the IPsec SA states,
+# and one libreswan_connection_up series for every loaded connection. Pluto and the exporter
+# sample at different moments, so this waits (bounded) until one scrape and one whack agree.
+lsx_check_against_pluto() {
+	local e=$1 p=$2 limit=${3:-$LSX_WAIT}
+	LSX_DIFF=""
+	if lsx_poll_until "$limit" lsx__agrees "$e" "$p"; then
+		lsx_note "ok: exporter $e agrees with pluto $p's status"
+		return 0
+	fi
+	lsx_fail "exporter $e disagrees with pluto $p: $LSX_DIFF"
+	return 1
+}
+lsx__agrees() {
+	local e=$1 p=$2 f counts key sel want got c diff=""
+	counts=$(lsx_pluto_status_counts "$p") || { LSX_DIFF="whack --status failed"; return 1; }
+	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
+	while read -r key want; do
+		case $key in
+		loaded) sel=libreswan_connections_loaded ;;
+		active) sel=libreswan_connections_active ;;
+		ike_half_open) sel='libreswan_ike_sas{state="half_open"}' ;;
+		ike_open) sel='libreswan_ike_sas{state="open"}' ;;
+		ike_authenticated) sel='libreswan_ike_sas{state="authenticated"}' ;;
+		ike_anonymous) sel='libreswan_ike_sas{state="anonymous"}' ;;
+		ipsec_authenticated) sel='libreswan_ipsec_sas{state="authenticated"}' ;;
+		ipsec_anonymous) sel='libreswan_ipsec_sas{state="anonymous"}' ;;
+		*) continue ;;
+		esac
+		got=$(lsx_metric "$sel" "$f")
+		[ "$got" = "$want" ] || diff="$diff $sel=${got:-absent} (pluto $want);"
+	done <<< "$counts"
+	for c in $(lsx_pluto_connections "$p"); do
+		lsx_metric "libreswan_connection_up{connection=\"$c\"}" "$f" > /dev/null ||
+			diff="$diff no libreswan_connection_up{connection=\"$c\"};"
+	done
+	local ike child
+	while read -r c ike child; do
+		[ -n "$c" ] || continue
+		got=$(lsx_metric "libreswan_connection_ike_sas_established{connection=\"$c\"}" "$f")
+		[ "${got:-0}" = "$ike" ] || diff="$diff ike_sas_established{$c}=${got:-absent} (pluto $ike);"
+		got=$(lsx_metric "libreswan_connection_child_sas_established{connection=\"$c\"}" "$f")
+		[ "${got:-0}" = "$child" ] || diff="$diff child_sas_established{$c}=${got:-absent} (pluto $child);"
+		got=$(lsx_metric "libreswan_connection_up{connection=\"$c\"}" "$f")
+		[ "${got:-0}" = "$([ "$child" -gt 0 ] && echo 1 || echo 0)" ] || diff="$diff connection_up{$c}=${got:-absent} (pluto has $child Child SAs);"
+	done <<< "$(lsx_pluto_sa_counts "$p")"
+	got=$(lsx_metric libreswan_up "$f"); [ "$got" = 1 ] || diff="$diff libreswan_up=${got:-absent};"
+	LSX_DIFF=${diff:-none}
+	[ -z "$diff" ]
+}
+
+# lsx_check_traffic EXPORTER PLUTO [OP] [SECONDS]: per-connection byte counters against the live
+# SA sums of `whack --trafficstatus`: OP "==" (default; no SA retired since the exporter started)
+# or ">=" (after rekeys the exporter also counts retired SAs). Bounded wait as above.
+lsx_check_traffic() {
+	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
+	LSX_DIFF=""
+	if lsx_poll_until "$limit" lsx__traffic_agrees "$e" "$p" "$op"; then
+		lsx_note "ok: byte counters of $e $op trafficstatus of $p ($LSX_DIFF)"
+		return 0
+	fi
+	lsx_fail "byte counters of $e vs trafficstatus of $p ($op): $LSX_DIFF"
+	return 1
+}
+lsx__traffic_agrees() {
+	local e=$1 p=$2 op=$3 f sums c i o gi go bad="" seen=""
+	sums=$(lsx_pluto_traffic_sums "$p")
+	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
+	[ -n "$sums" ] || { LSX_DIFF="trafficstatus empty"; return 1; }
+	while read -r c i o; do
+		gi=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$c\"}" "$f")
+		go=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$c\"}" "$f")
+		seen="$seen $c in=${gi:-absent}/$i out=${go:-absent}/$o;"
+		lsx__cmp "$gi" "$op" "$i" && lsx__cmp "$go" "$op" "$o" || bad=1
+	done <<< "$sums"
+	LSX_DIFF=$seen
+	[ -z "$bad" ]
+}
+
+# lsx_counters FILE [REGEX]: "series value" lines of the exporter-owned counters of a page (the
+# ones that must never decrease while the exporter runs, whatever pluto does): by default the
+# per-connection and per-user byte counters, poll and parse error counters, poll cycles.
+LSX_MONOTONIC_RE='^libreswan_(connection_(in|out)_bytes_total|user_(in|out)_bytes_total|poll_errors_total|parse_errors_total|poll_cycles_total)[{ ]'
+lsx_counters() { grep -E "${2:-$LSX_MONOTONIC_RE}" "$1" | awk '{ v = $NF; $NF = ""; sub(/ $/, ""); print $0 "\t" v }'; }
+
+# lsx_check_monotonic BEFORE AFTER [REGEX]: no exporter-owned counter of page BEFORE is lower
+# (or missing) in page AFTER
+lsx_check_monotonic() {
+	local before=$1 after=$2 re=${3:-$LSX_MONOTONIC_RE} bad
+	bad=$(awk -F'\t' 'NR == FNR { a[$1] = $2; next } { b[$1] = $2 }
+		END { for (k in a) if (!(k in b)) print k " missing (was " a[k] ")"; else if (b[k] + 0 < a[k] + 0) print k " went from " a[k] " to " b[k] }' \
+		<(lsx_counters "$before" "$re") <(lsx_counters "$after" "$re"))
+	if [ -n "$bad" ]; then lsx_fail "counters decreased: $bad"; return 1; fi
+	lsx_note "ok: $(lsx_counters "$before" "$re" | wc -l) exporter counters did not decrease"
+}
+
+# lsx_scrape_time NAME: seconds one /metrics request takes
+lsx_scrape_time() { curl -s -o /dev/null --max-time 10 -w '%{time_total}' "$(lsx_url "$1")"; }
