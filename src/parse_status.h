@@ -52,7 +52,11 @@ struct status_state {
 	bool eroute_owner;
 	bool tcp;		/* "(tcp)" after the port */
 	unsigned port;		/* remote port */
-	/* Seconds until each timer fires (soonest of its kind); STATUS_TIMER_NONE if absent. */
+	/*
+	 * Seconds until each timer fires (soonest of its kind; may be negative
+	 * when overdue); STATUS_TIMER_NONE if absent, for "none in -1s", and for
+	 * the test suite's "in XXs" placeholder (value unknown).
+	 */
 	int64_t rekey_in;
 	int64_t replace_in;
 	int64_t expire_in;
@@ -67,7 +71,13 @@ struct status_conn {
 	char *local_host;	/* host address of our end from the topology line ("192.0.2.1", "%any") */
 	char *remote_host;	/* host address of the peer ("%any", "%opportunisticgroup", ...) */
 	char *routing;		/* "unrouted", "erouted", "prospective erouted", "routed-tunnel", ... */
-	int ike_version;	/* from the policy line: 1, 2, or 0 if not known */
+	/*
+	 * From the policy line: 1, 2, or 0 if not known. 4.x/5.x name it
+	 * ("IKEv1+"/"IKEv2+"); 3.x has allow flags: IKEV2_ALLOW without
+	 * IKEV1_ALLOW, or both with IKEV2_PROPOSE (pluto then initiates IKEv2),
+	 * is 2; IKEV1_ALLOW otherwise is 1.
+	 */
+	int ike_version;
 	bool has_policy;	/* a policy line was seen */
 	bool policy_up;		/* "+UP+" bit in the policy line */
 	bool policy_group;	/* GROUP in policy (an OE/group definition) */

@@ -108,7 +108,7 @@ static inline int golden_compare(const char *dir, const char *name, const char *
 	const char *update = getenv("UPDATE_GOLDEN_DIR");
 	size_t len, base = strlen(name) - 4;
 	char *expected;
-	const char *a, *b;
+	const char *a, *b, *la, *lb;
 	unsigned line = 1;
 
 	if (update) {
@@ -132,8 +132,8 @@ static inline int golden_compare(const char *dir, const char *name, const char *
 		fprintf(stderr, "golden: missing %s\n", path);
 		return -ENOENT;
 	}
-	const char *la = expected, *lb = dump;
-
+	la = expected;
+	lb = dump;
 	for (a = expected, b = dump; *a && *a == *b; a++, b++)
 		if (*a == '\n') {
 			line++;
