@@ -276,7 +276,7 @@ lsx_exporter_pid() { cat "$(lsx_edir "$1")/pid"; }
 
 # lsx_exporter_start NAME PLUTO [FLAG...]: the exporter (EXPORTER, default "libreswan_exporter" in
 # PATH) in the root namespace, polling pluto PLUTO through --ipsec.ctlsocket, on a free port of
-# 127.0.0.1. LSX_EXPORTER_WRAP (array) prefixes the command (e.g. setpriv ... to drop
+# 127.0.0.1 (LSX_EXPORTER_ADDRESS and LSX_EXPORTER_PORT choose another). LSX_EXPORTER_WRAP (array) prefixes the command (e.g. setpriv ... to drop
 # privilege). Waits until /-/ready answers 200 (bounded).
 lsx_exporter_start() {
 	local name=$1 pluto=$2; shift 2
@@ -285,10 +285,11 @@ lsx_exporter_start() {
 	command -v "$bin" > /dev/null 2>&1 || lsx_die "exporter binary not found: $bin (set EXPORTER)"
 	for try in 1 2 3 4 5 6 7 8; do
 		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-		"${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="127.0.0.1:$port" \
+		[ -n "${LSX_EXPORTER_PORT:-}" ] && { [ "$try" = 1 ] || break; port=$LSX_EXPORTER_PORT; }
+		"${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:$port" \
 			--ipsec.command="$LSX_IPSEC" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
 			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" \
-			--log.level=debug "$@" > "$d/stdout" 2> "$d/log" &
+			--log.level="${LSX_EXPORTER_LOG_LEVEL:-debug}" "$@" > "$d/stdout" 2> "$d/log" &
 		pid=$!
 		echo "$pid" > "$d/pid"; echo "$port" > "$d/port"
 		if lsx_poll_until 10 lsx__listening "$pid" "$port"; then
