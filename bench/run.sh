@@ -1,0 +1,493 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Benchmarks of libreswan_exporter (see bench/README.md). Run through `make bench`, or directly:
+#   EXPORTER=src/libreswan_exporter GEN=bench/gen bench/run.sh
+#
+# Environment:
+#   BENCH_QUICK=1          5 s wrk runs, N up to 10k, shorter soaks (for development)
+#   BENCH_DURATION=30s     wrk duration per run (default 30s, quick 5s)
+#   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
+#   BENCH_SECTIONS="parse http soak pluto"   which measurements to run
+#   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
+#                          unless BENCH_KEEP=1)
+#   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
+#   BENCH_PORT=18500       first TCP port to try on 127.0.0.1
+# The pluto section needs root, ip(8) with netns support and Libreswan (/usr/libexec/ipsec/pluto);
+# it is skipped otherwise. It only uses 192.0.2.0/24 inside a network namespace it creates.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+EXPORTER=${EXPORTER:-$here/../src/libreswan_exporter}
+GEN=${GEN:-$here/gen}
+KEYDIR=${KEYDIR:-$here/data}
+README=${README:-$here/README.md}
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	DUR=${BENCH_DURATION:-5s}; REPEAT=${BENCH_REPEAT:-3}; SIZES="1000 10000"
+	SCRAPES=100000; POLLS=1000; PLUTO_SIZES="1000"; STORM=200
+else
+	DUR=${BENCH_DURATION:-30s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
+	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=1000
+fi
+SECTIONS=${BENCH_SECTIONS:-parse http soak pluto}
+PORT=${BENCH_PORT:-18500}
+FAMILIES="3 4 5.1 5.4"
+MAIN_FAMILY=4
+
+for f in "$EXPORTER" "$GEN"; do
+	[ -x "$f" ] || { echo "run.sh: $f is missing (build with: make src/libreswan_exporter bench/gen)" >&2; exit 2; }
+done
+if [ -n "${BENCH_DIR:-}" ]; then W=$BENCH_DIR; mkdir -p "$W"; else W=$(mktemp -d /tmp/lsx-bench.XXXXXX); fi
+W=$(cd "$W" && pwd)
+T=$W/table.md
+: > "$T"
+pids=()
+NS=lsxbench$$
+
+cleanup() {
+	local p
+	for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+	if [ -f "$W/pluto/run/pluto.pid" ]; then kill "$(cat "$W/pluto/run/pluto.pid")" 2>/dev/null || true; fi
+	ip netns del "$NS" 2>/dev/null || true
+	if [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_DIR:-}" ]; then rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s\n' "$*" >&2; }
+out() { printf '%s\n' "$*" >> "$T"; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+now_ns() { date +%s%N; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1048576}'; }
+free_port() {
+	local p=$PORT
+	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+	PORT=$((p + 1))
+	echo "$p"
+}
+metric() { # FILE NAME{labels} -> value (first match)
+	awk -v k="$2" '$1 == k {print $2; exit}' "$1"
+}
+stat_cpu() { # PID -> utime+stime in clock ticks (self only)
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+stat_child_cpu() { # PID -> cutime+cstime (waited-for children)
+	awk '{print $16 + $17}' "/proc/$1/stat"
+}
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+TICK=$(getconf CLK_TCK)
+wait_http() { # URL [tries]
+	local i
+	for i in $(seq "${2:-200}"); do
+		curl -sf -o /dev/null "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+gen() { # FAMILY N DIR [SEED]
+	[ -f "$3/expect.txt" ] || "$GEN" -n "$2" -f "$1" -o "$3" -k "$KEYDIR" -s "${4:-1}"
+}
+inputs() { echo "--input.status $1/status.txt --input.trafficstatus $1/trafficstatus.txt --input.globalstatus $1/globalstatus.txt"; }
+
+# Check a page against the generator's expect.txt; prints "ok" or the first mismatch.
+verify() { # PAGE DIR
+	local page=$1 d=$2 e
+	e() { awk -F= -v k="$1" '$1 == k {print $2}' "$d/expect.txt"; }
+	local -a checks=(
+		"libreswan_parse_errors_total{command=\"status\"}" 0
+		"libreswan_parse_errors_total{command=\"trafficstatus\"}" 0
+		"libreswan_parse_errors_total{command=\"globalstatus\"}" 0
+		libreswan_connections_loaded "$(e loaded)"
+		libreswan_connections_active "$(e active)"
+		"libreswan_ike_sas{state=\"half_open\"}" "$(e ike_sas_half_open)"
+		"libreswan_ike_sas{state=\"authenticated\"}" "$(e ike_sas_authenticated)"
+		"libreswan_ipsec_sas{state=\"authenticated\"}" "$(e ipsec_sas)"
+	)
+	local i got
+	for ((i = 0; i < ${#checks[@]}; i += 2)); do
+		got=$(metric "$page" "${checks[i]}")
+		if [ "$got" != "${checks[i+1]}" ]; then echo "${checks[i]}=$got, want ${checks[i+1]}"; return; fi
+	done
+	local sums
+	sums=$(awk '/^libreswan_connection_in_bytes_total\{/ {i += $2} /^libreswan_connection_out_bytes_total\{/ {o += $2}
+		/^libreswan_connection_up\{/ {u += $2} END {printf "%.0f %.0f %d", i, o, u}' "$page")
+	local want_up=$(( $(e static_up) + ($(e instances) > 0 ? $(e templates) : 0) ))
+	if [ "$sums" != "$(e in_bytes) $(e out_bytes) $want_up" ]; then
+		echo "in/out bytes, connections up = $sums, want $(e in_bytes) $(e out_bytes) $want_up"; return
+	fi
+	echo ok
+}
+
+machine() {
+	local cpu
+	cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($cpu); Linux $(uname -r); exporter $("$EXPORTER" --version 2>&1 | head -1)"
+}
+
+declare -A R # results for the targets
+
+# ---------------------------------------------------------------------------------------------
+# 1. parse + render: --once --input.* per N and family
+section_parse() {
+	log "== 1. parse + render (--once --input.*), $REPEAT runs each"
+	: > "$W/empty"
+	local e="$W/empty" i t0 t1 ws=() base
+	for i in $(seq "$REPEAT"); do
+		t0=$(now_ns); "$EXPORTER" --once --input.status "$e" --input.trafficstatus "$e" --input.globalstatus "$e" > /dev/null; t1=$(now_ns)
+		ws+=($(( (t1 - t0) / 1000 )))
+	done
+	base=$(printf '%s\n' "${ws[@]}" | median)
+	out "### 1. Parse + render: \`--once --input.*\` (median of $REPEAT runs; start-up of $(awk -v b="$base" 'BEGIN{printf "%.1f", b/1000}') ms on empty inputs subtracted)"
+	out ""
+	out "| layout | N | status MB | traffic MB | page MB | time ms | MB/s of status | CPU ms (user+sys) | peak RSS MB | RSS bound MB | page check |"
+	out "|---|---|---|---|---|---|---|---|---|---|---|"
+	local fam n d sz tsz psz wall cpu rss mbs bound chk
+	for fam in $FAMILIES; do
+		for n in $SIZES; do
+			[ "$n" -gt 10000 ] && [ "$fam" != "$MAIN_FAMILY" ] && continue
+			d=$W/gen/$fam-$n
+			gen "$fam" "$n" "$d"
+			ws=(); local cs=() rs=()
+			for i in $(seq "$REPEAT"); do
+				t0=$(now_ns)
+				/usr/bin/time -f '%U %S %M' -o "$W/time.out" "$EXPORTER" --once $(inputs "$d") > "$d/page.txt"
+				t1=$(now_ns)
+				ws+=($(( (t1 - t0) / 1000 )))
+				read -r u s m < "$W/time.out"
+				cs+=("$(awk -v u="$u" -v s="$s" 'BEGIN{print (u+s)*1000}')")
+				rs+=("$m")
+			done
+			wall=$(printf '%s\n' "${ws[@]}" | median)
+			wall=$(awk -v w="$wall" -v b="$base" 'BEGIN{printf "%.1f", (w-b)/1000}')
+			cpu=$(printf '%s\n' "${cs[@]}" | median)
+			rss=$(printf '%s\n' "${rs[@]}" | sort -n | tail -1)
+			sz=$(stat -c %s "$d/status.txt"); tsz=$(stat -c %s "$d/trafficstatus.txt"); psz=$(stat -c %s "$d/page.txt")
+			mbs=$(awk -v s="$sz" -v w="$wall" 'BEGIN{printf "%.0f", (s/1e6)/(w/1000)}')
+			bound=$(awk -v a="$sz" -v b="$tsz" -v g="$(stat -c %s "$d/globalstatus.txt")" -v p="$psz" 'BEGIN{printf "%.0f", (3*(a+b+g+p))/1048576 + 8}')
+			chk=$(verify "$d/page.txt" "$d")
+			out "| $fam | $n | $(mb "$sz") | $(mb "$tsz") | $(mb "$psz") | $wall | $mbs | $cpu | $(awk -v r="$rss" 'BEGIN{printf "%.1f", r/1024}') | $bound | $chk |"
+			log "   layout $fam N=$n: ${wall} ms, $mbs MB/s, RSS $((rss / 1024)) MB (bound $bound), check: $chk"
+			R[parse_ms_${fam}_$n]=$wall; R[parse_mbs_${fam}_$n]=$mbs; R[rss_${fam}_$n]=$((rss / 1024)); R[bound_${fam}_$n]=$bound
+			R[check_${fam}_$n]=$chk
+		done
+	done
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. /metrics vs nginx serving the same bytes
+wrk_run() { # URL OUTFILE [header]
+	if [ -n "${3:-}" ]; then wrk -t1 -c64 -d"$DUR" --latency -H "$3" "$1" > "$2" 2>&1
+	else wrk -t1 -c64 -d"$DUR" --latency "$1" > "$2" 2>&1; fi
+}
+wrk_field() { # FILE rps|p50|p99|errors
+	case $2 in
+	rps) awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1" ;;
+	p50|p99) awk -v p="${2#p}%" '$1 == p {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+		f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : 1; printf "%.2f", v*f}' "$1" ;;
+	errors) awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); for (i=1;i<=NF;i++) n+=$i} END {print n+0}' "$1" ;;
+	esac
+}
+start_nginx() { # ROOT PORT
+	local root=$1 port=$2 nd=$W/nginx-$2
+	mkdir -p "$nd"
+	cat > "$nd/nginx.conf" <<-EOF
+	worker_processes 1;
+	master_process off;
+	daemon off;
+	pid $nd/nginx.pid;
+	error_log $nd/error.log warn;
+	events { worker_connections 1024; }
+	http {
+	    access_log off;
+	    client_body_temp_path $nd/client; proxy_temp_path $nd/proxy; fastcgi_temp_path $nd/fcgi;
+	    uwsgi_temp_path $nd/uwsgi; scgi_temp_path $nd/scgi;
+	    sendfile on; tcp_nopush on;
+	    keepalive_requests 10000000; keepalive_timeout 60s;
+	    server {
+	        listen 127.0.0.1:$port;
+	        root $root;
+	        location = /metrics { default_type "text/plain; version=0.0.4; charset=utf-8"; gzip_static on; }
+	    }
+	}
+	EOF
+	nginx -p "$nd" -c "$nd/nginx.conf" &
+	pids+=($!)
+	wait_http "http://127.0.0.1:$port/metrics"
+}
+start_exporter() { # DIR PORT [extra args] ; sets XPID
+	local d=$1 port=$2; shift 2
+	"$EXPORTER" --web.listen-address="127.0.0.1:$port" --poll.interval=1h --log.level=warn $(inputs "$d") "$@" \
+		> "$W/exporter-$port.log" 2>&1 &
+	XPID=$!
+	pids+=("$XPID")
+	wait_http "http://127.0.0.1:$port/-/ready"
+}
+section_http() {
+	log "== 3. /metrics throughput vs nginx (wrk -t1 -c64 -d$DUR --latency)"
+	out "### 3. \`/metrics\` vs nginx serving the same bytes as a static file (\`wrk -t1 -c64 -d$DUR --latency\`; nginx: 1 worker, gzip_static)"
+	out ""
+	out "| N | encoding | body KB | exporter req/s | nginx req/s | ratio | exporter p50 / p99 ms | nginx p50 / p99 ms | errors (x / n) |"
+	out "|---|---|---|---|---|---|---|---|---|"
+	local n d xp np root enc hdr body
+	for n in 1000 10000; do
+		d=$W/gen/$MAIN_FAMILY-$n
+		gen "$MAIN_FAMILY" "$n" "$d"
+		xp=$(free_port); start_exporter "$d" "$xp"
+		root=$W/www-$n; mkdir -p "$root"
+		curl -sf -o "$root/metrics" "http://127.0.0.1:$xp/metrics"
+		curl -sf -H 'Accept-Encoding: gzip' -D "$root/gz.headers" -o "$root/metrics.gz" "http://127.0.0.1:$xp/metrics"
+		grep -qi '^content-encoding: *gzip' "$root/gz.headers" || log "   warning: the exporter did not gzip"
+		cmp -s <(gzip -dc "$root/metrics.gz") "$root/metrics" || log "   warning: gzip body differs from the plain page"
+		np=$(free_port); start_nginx "$root" "$np"
+		for enc in identity gzip; do
+			if [ $enc = gzip ]; then hdr='Accept-Encoding: gzip'; body=$(stat -c %s "$root/metrics.gz"); else hdr=''; body=$(stat -c %s "$root/metrics"); fi
+			wrk_run "http://127.0.0.1:$xp/metrics" "$W/wrk-x-$n-$enc.txt" "$hdr"
+			wrk_run "http://127.0.0.1:$np/metrics" "$W/wrk-n-$n-$enc.txt" "$hdr"
+			local xr nr
+			xr=$(wrk_field "$W/wrk-x-$n-$enc.txt" rps); nr=$(wrk_field "$W/wrk-n-$n-$enc.txt" rps)
+			out "| $n | $enc | $((body / 1024)) | $xr | $nr | $(awk -v a="$xr" -v b="$nr" 'BEGIN{printf "%.2f", a/b}') | $(wrk_field "$W/wrk-x-$n-$enc.txt" p50) / $(wrk_field "$W/wrk-x-$n-$enc.txt" p99) | $(wrk_field "$W/wrk-n-$n-$enc.txt" p50) / $(wrk_field "$W/wrk-n-$n-$enc.txt" p99) | $(wrk_field "$W/wrk-x-$n-$enc.txt" errors) / $(wrk_field "$W/wrk-n-$n-$enc.txt" errors) |"
+			log "   N=$n $enc: exporter $xr req/s p99 $(wrk_field "$W/wrk-x-$n-$enc.txt" p99) ms, nginx $nr req/s p99 $(wrk_field "$W/wrk-n-$n-$enc.txt" p99) ms"
+			R[ratio_${n}_$enc]=$(awk -v a="$xr" -v b="$nr" 'BEGIN{printf "%.2f", a/b}')
+			R[p99_${n}_$enc]=$(wrk_field "$W/wrk-x-$n-$enc.txt" p99)
+		done
+		kill "$XPID" "${pids[-1]}" 2>/dev/null || true
+		wait "$XPID" "${pids[-1]}" 2>/dev/null || true
+	done
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. RSS over many scrapes and many poll cycles
+section_soak() {
+	log "== 4. RSS after $SCRAPES scrapes and $POLLS poll cycles"
+	out "### 4. Memory over time"
+	out ""
+	out "| run | RSS before KB | RSS after KB | growth KB | detail |"
+	out "|---|---|---|---|---|"
+	local d xp before after done_req=0 secs t0 t1 rps
+	# (a) scrapes: a 100-connection page, plain text, wrk until $SCRAPES requests
+	d=$W/gen/$MAIN_FAMILY-100
+	gen "$MAIN_FAMILY" 100 "$d"
+	xp=$(free_port); start_exporter "$d" "$xp"
+	wrk -t1 -c64 -d2s "http://127.0.0.1:$xp/metrics" > /dev/null 2>&1 # warm-up
+	before=$(rss_kb "$XPID")
+	t0=$(now_ns)
+	while [ "$done_req" -lt "$SCRAPES" ]; do
+		wrk -t1 -c64 -d10s "http://127.0.0.1:$xp/metrics" > "$W/wrk-soak.txt" 2>&1
+		done_req=$((done_req + $(awk '/requests in/ {print $1}' "$W/wrk-soak.txt")))
+	done
+	t1=$(now_ns)
+	after=$(rss_kb "$XPID")
+	secs=$(( (t1 - t0) / 1000000000 ))
+	out "| $done_req scrapes (100-connection page, $(stat -c %s "$d/status.txt" | awk '{printf "%d", $1/1024}') KB status) | $before | $after | $((after - before)) | ${secs} s |"
+	log "   scrapes: $done_req in ${secs}s, RSS $before -> $after KB"
+	R[scrape_growth]=$((after - before)); R[scrape_n]=$done_req
+	kill "$XPID"; wait "$XPID" 2>/dev/null || true
+
+	# (b) poll cycles: --poll.interval=1ms over inputs that alternate between two populations
+	local a=$W/gen/soak-a b=$W/gen/soak-b cur=$W/gen/soak-cur cycles=0 first=""
+	gen "$MAIN_FAMILY" 200 "$a" 1; gen "$MAIN_FAMILY" 200 "$b" 2
+	ln -sfn "$a" "$cur"
+	xp=$(free_port)
+	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval=1ms --log.level=warn $(inputs "$cur") > "$W/exporter-soak.log" 2>&1 &
+	XPID=$!; pids+=("$XPID")
+	wait_http "http://127.0.0.1:$xp/-/ready"
+	( while :; do ln -sfn "$b" "$cur.new" && mv -T "$cur.new" "$cur"; sleep 0.2; ln -sfn "$a" "$cur.new" && mv -T "$cur.new" "$cur"; sleep 0.2; done ) &
+	local swapper=$!; pids+=("$swapper")
+	t0=$(now_ns)
+	while [ "$cycles" -lt "$POLLS" ]; do
+		sleep 1
+		cycles=$(curl -sf "http://127.0.0.1:$xp/metrics" | awk '$1 == "libreswan_poll_cycles_total" {print $2}')
+		cycles=${cycles%.*}
+		if [ -z "$first" ] && [ "${cycles:-0}" -ge 200 ]; then first=$(rss_kb "$XPID"); fi
+	done
+	t1=$(now_ns)
+	after=$(rss_kb "$XPID")
+	kill "$swapper" "$XPID"; wait "$XPID" 2>/dev/null || true
+	out "| $cycles poll cycles (--poll.interval=1ms, 200 connections, inputs alternating between two populations every 0.2 s; before = after 200 cycles) | $first | $after | $((after - first)) | $(( (t1 - t0) / 1000000000 )) s |"
+	log "   polls: $cycles, RSS $first -> $after KB"
+	R[poll_growth]=$((after - first)); R[poll_n]=$cycles
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2. real pluto: whack + pluto CPU vs exporter CPU per poll cycle
+pluto_up() { # N -> starts pluto in $NS with N loaded connections
+	local n=$1 d=$W/pluto i
+	if [ -f "$d/run/pluto.pid" ]; then kill "$(cat "$d/run/pluto.pid")" 2>/dev/null || true; sleep 0.5; fi
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$d"; mkdir -p "$d/run" "$d/nss" "$d/ipsec.d"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip -n "$NS" link add d0 type dummy
+	ip -n "$NS" addr add 192.0.2.1/24 dev d0
+	ip -n "$NS" link set d0 up
+	{
+		printf 'config setup\n\tlogfile=%s/pluto.log\n\tdumpdir=%s\n\n' "$d" "$d"
+		printf 'conn %%default\n\tauthby=secret\n\tikev2=yes\n\tauto=add\n\tleft=192.0.2.1\n\tleftsubnet=192.0.2.0/25\n\n'
+		for i in $(seq 1 "$n"); do
+			printf 'conn site-%06d\n\tright=192.0.2.%d\n\trightsubnet=192.0.2.%d/32\n\n' "$i" $((130 + i % 120)) $((128 + i % 128))
+		done
+		for i in $(seq 1 "$STORM"); do
+			printf 'conn silent-%04d\n\tright=192.0.2.%d\n\trightsubnet=192.0.2.%d/32\n\n' "$i" $((250 + i % 4)) $((128 + i % 128))
+		done
+	} > "$d/ipsec.conf"
+	echo '192.0.2.1 %any : PSK "lsx-bench-lab-secret-0123456789abcdef"' > "$d/ipsec.secrets"
+	ipsec initnss --nssdir "$d/nss" > /dev/null 2>&1
+	ip netns exec "$NS" /usr/libexec/ipsec/pluto --config "$d/ipsec.conf" --rundir "$d/run" --nssdir "$d/nss" \
+		--secretsfile "$d/ipsec.secrets" --ipsecdir "$d/ipsec.d" --logfile "$d/pluto.log" 2>/dev/null
+	for i in $(seq 100); do [ -S "$d/run/pluto.ctl" ] && break; sleep 0.1; done
+	ip netns exec "$NS" /usr/libexec/ipsec/addconn --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall > /dev/null 2>&1 || true
+	ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$d/run/pluto.ctl" --listen > /dev/null
+	PLUTO_PID=$(cat "$d/run/pluto.pid")
+	CTL=$d/run/pluto.ctl
+}
+# whack --status alone, K times: prints "whack_ms pluto_ms wall_ms bytes" per call (medians)
+whack_cost() {
+	local k=$1 i ws=() ps=() walls=() p0 p1 t0 t1
+	for i in $(seq "$k"); do
+		p0=$(stat_cpu "$PLUTO_PID"); t0=$(now_ns)
+		/usr/bin/time -f '%U %S' -o "$W/time.out" /usr/libexec/ipsec/whack --ctlsocket "$CTL" --status > "$W/pluto-status.txt"
+		t1=$(now_ns); p1=$(stat_cpu "$PLUTO_PID")
+		read -r u s < "$W/time.out"
+		ws+=("$(awk -v u="$u" -v s="$s" 'BEGIN{print (u+s)*1000}')")
+		ps+=("$(( (p1 - p0) * 1000 / TICK ))")
+		walls+=("$(( (t1 - t0) / 1000000 ))")
+	done
+	echo "$(printf '%s\n' "${ws[@]}" | median) $(printf '%s\n' "${ps[@]}" | median) $(printf '%s\n' "${walls[@]}" | median) $(stat -c %s "$W/pluto-status.txt")"
+}
+# The exporter daemon against the socket for K cycles: per-cycle CPU of the exporter itself
+# (utime+stime of its own process), of its whack children (cutime+cstime), and of pluto.
+exporter_cycle_cost() {
+	local k=$1 interval=$2 xp c0 c1 x0 x1 w0 w1 p0 p1 cyc
+	xp=$(free_port)
+	mkdir -p "$W/bin"
+	printf '#!/bin/sh\nexec /usr/libexec/ipsec/"$@"\n' > "$W/bin/ipsec"; chmod +x "$W/bin/ipsec"
+	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout=60s --log.level=warn \
+		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" > "$W/exporter-pluto.log" 2>&1 &
+	XPID=$!; pids+=("$XPID")
+	wait_http "http://127.0.0.1:$xp/-/ready" 1200
+	cycle_count() { curl -sf "http://127.0.0.1:$xp/metrics" > "$W/pluto-page.txt"; metric "$W/pluto-page.txt" libreswan_poll_cycles_total | cut -d. -f1; }
+	c0=$(cycle_count)
+	while [ "$(cycle_count)" = "$c0" ]; do sleep 0.05; done # just after a cycle ended
+	c0=$(cycle_count)
+	x0=$(stat_cpu "$XPID"); w0=$(stat_child_cpu "$XPID"); p0=$(stat_cpu "$PLUTO_PID")
+	while :; do c1=$(cycle_count); [ $((c1 - c0)) -ge "$k" ] && break; sleep 0.05; done
+	x1=$(stat_cpu "$XPID"); w1=$(stat_child_cpu "$XPID"); p1=$(stat_cpu "$PLUTO_PID")
+	cyc=$((c1 - c0))
+	kill "$XPID"; wait "$XPID" 2>/dev/null || true
+	echo "$(( (x1 - x0) * 1000 / TICK / cyc )) $(( (w1 - w0) * 1000 / TICK / cyc )) $(( (p1 - p0) * 1000 / TICK / cyc )) $cyc $(metric "$W/pluto-page.txt" libreswan_connections_loaded) $(metric "$W/pluto-page.txt" 'libreswan_parse_errors_total{command="status"}') $(metric "$W/pluto-page.txt" 'libreswan_ike_sas{state="half_open"}')"
+}
+section_pluto() {
+	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || [ ! -x /usr/libexec/ipsec/pluto ]; then
+		log "== 2. real pluto: skipped (needs root, ip and Libreswan)"
+		out "### 2. Real pluto: skipped (needs root, ip(8) and Libreswan)"; out ""; return
+	fi
+	log "== 2. real pluto in a network namespace"
+	out "### 2. Real pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | tr -s ' ')) in a network namespace: CPU per poll cycle"
+	out ""
+	out "| loaded | half-open | status KB | whack --status CPU ms | pluto CPU ms per --status | exporter cycle: own CPU ms | its whack children ms | pluto ms | exporter / (whack+pluto) | cycles | check |"
+	out "|---|---|---|---|---|---|---|---|---|---|---|"
+	local n wc xc st half
+	local saved_storm=$STORM
+	for n in $PLUTO_SIZES; do
+		for st in 0 1; do
+			if [ "$st" = 1 ]; then STORM=$saved_storm; else STORM=0; fi
+			[ "$st" = 1 ] && [ "$n" != "${PLUTO_SIZES%% *}" ] && continue
+			log "   pluto with $n connections, storm $STORM"
+			pluto_up "$n"
+			if [ "$STORM" -gt 0 ]; then
+				local i
+				for i in $(seq 1 "$STORM"); do
+					ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$CTL" --name "$(printf 'silent-%04d' "$i")" --initiate --asynchronous > /dev/null 2>&1 || true
+				done
+				sleep 1
+			fi
+			wc=$(whack_cost 10)
+			set -- $wc
+			local wms=$1 pms=$2 bytes=$4
+			xc=$(exporter_cycle_cost 5 "$([ "$n" -ge 10000 ] && echo 4s || echo 1s)")
+			set -- $xc
+			half=$7
+			out "| $5 | $half | $((bytes / 1024)) | $wms | $pms | $1 | $2 | $3 | $(awk -v x="$1" -v w="$2" -v p="$3" 'BEGIN{ if (w+p > 0) printf "%.0f%%", 100*x/(w+p); else print "n/a"}') | $4 | parse errors $6 |"
+			log "   whack $wms ms, pluto $pms ms per --status; exporter cycle: self $1 ms, whack $2 ms, pluto $3 ms"
+			R[cpu_ratio_${n}_$st]=$(awk -v x="$1" -v w="$2" -v p="$3" 'BEGIN{ if (w+p > 0) printf "%.0f", 100*x/(w+p); else print "nan"}')
+		done
+	done
+	STORM=$saved_storm
+	kill "$(cat "$W/pluto/run/pluto.pid")" 2>/dev/null || true
+	ip netns del "$NS" 2>/dev/null || true
+	out ""
+	out "Exporter CPU per cycle = utime+stime of the daemon process over whole poll cycles (its own work: reading the three"
+	out "outputs, parsing, rendering text and OpenMetrics, gzip), divided by the number of cycles; whack children = the"
+	out "cutime+cstime delta (the three whack commands of each cycle); pluto = pluto's utime+stime delta over the same cycles."
+	out "Clock tick: $((1000 / TICK)) ms."
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
+targets() {
+	local n10=${R[parse_ms_${MAIN_FAMILY}_10000]:-} n100=${R[parse_ms_${MAIN_FAMILY}_100000]:-}
+	out "### Targets"
+	out ""
+	out "| target | result | met |"
+	out "|---|---|---|"
+	yn() { awk "BEGIN{print ($1) ? \"yes\" : \"**no**\"}"; }
+	if [ -n "$n10" ]; then
+		local mbs=${R[parse_mbs_${MAIN_FAMILY}_10000]}
+		[ -n "$n100" ] && mbs=${R[parse_mbs_${MAIN_FAMILY}_100000]}
+		out "| parse + render >= 300 MB/s of status text | $mbs MB/s (layout $MAIN_FAMILY, largest N) | $(yn "$mbs >= 300") |"
+		out "| 10k connections < 100 ms | $n10 ms | $(yn "$n10 < 100") |"
+		if [ -n "$n100" ]; then
+			out "| 100k <= 11 x the 10k time | $n100 ms = $(awk -v a="$n100" -v b="$n10" 'BEGIN{printf "%.1f", a/b}') x | $(yn "$n100 <= 11 * $n10") |"
+		fi
+		local worst="" k
+		for k in "${!R[@]}"; do
+			case $k in rss_*) local key=${k#rss_}
+				if [ "${R[$k]}" -gt "${R[bound_$key]}" ]; then worst="$worst $key(${R[$k]}>${R[bound_$key]})"; fi ;;
+			esac
+		done
+		out "| peak RSS <= 3 x (input + page) + 8 MB | ${worst:-all runs within the bound} | $([ -z "$worst" ] && echo yes || echo '**no**') |"
+		local bad=""
+		for k in "${!R[@]}"; do case $k in check_*) [ "${R[$k]}" = ok ] || bad="$bad ${k#check_}";; esac; done
+		out "| generated outputs parse with 0 errors and the right counts | ${bad:-all layouts and sizes} | $([ -z "$bad" ] && echo yes || echo '**no**') |"
+	fi
+	if [ -n "${R[scrape_growth]:-}" ]; then
+		out "| RSS flat over ${R[scrape_n]} scrapes | +${R[scrape_growth]} KB | $(yn "${R[scrape_growth]} <= 1024") |"
+		out "| RSS flat over ${R[poll_n]} poll cycles | +${R[poll_growth]} KB | $(yn "${R[poll_growth]} <= 1024") |"
+	fi
+	if [ -n "${R[cpu_ratio_1000_0]:-}" ]; then
+		local k s=""
+		for k in "${!R[@]}"; do case $k in cpu_ratio_*) s="$s ${k#cpu_ratio_}=${R[$k]}%";; esac; done
+		out "| exporter CPU per cycle <= 10% of whack+pluto | $(echo "$s" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/_0=/ loaded: /g; s/_1=/ +storm: /g') | $(yn "$(for k in "${!R[@]}"; do case $k in cpu_ratio_*) printf '%s <= 10 && ' "${R[$k]}";; esac; done) 1") |"
+	fi
+	if [ -n "${R[ratio_1000_identity]:-}" ]; then
+		out "| /metrics req/s >= 80% of nginx (same body) | 1k: ${R[ratio_1000_identity]} plain, ${R[ratio_1000_gzip]} gzip; 10k: ${R[ratio_10000_identity]} plain, ${R[ratio_10000_gzip]} gzip | $(yn "${R[ratio_1000_identity]} >= 0.8 && ${R[ratio_1000_gzip]} >= 0.8 && ${R[ratio_10000_identity]} >= 0.8 && ${R[ratio_10000_gzip]} >= 0.8") |"
+		out "| p99 < 5 ms at 64 connections, 1k page | ${R[p99_1000_identity]} ms plain, ${R[p99_1000_gzip]} ms gzip | $(yn "${R[p99_1000_identity]} < 5 && ${R[p99_1000_gzip]} < 5") |"
+	fi
+	out ""
+}
+
+{
+	echo "Machine: $(machine)"
+	echo ""
+	echo "Mode: $([ "$QUICK" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full); wrk duration $DUR; timings are medians of $REPEAT runs."
+	echo ""
+} >> "$T"
+for s in parse http soak pluto; do
+	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
+done
+targets
+
+echo
+cat "$T"
+if [ "${BENCH_UPDATE_README:-1}" = 1 ] && [ -f "$README" ] && grep -q '<!-- bench:results:begin -->' "$README"; then
+	awk -v t="$T" '
+		/<!-- bench:results:begin -->/ {print; while ((getline l < t) > 0) print l; skip=1; next}
+		/<!-- bench:results:end -->/ {skip=0}
+		!skip {print}' "$README" > "$README.new" && mv "$README.new" "$README"
+	log "updated $README"
+fi
