@@ -691,7 +691,7 @@ static void parse_policy(struct status_conn *c, const char *p)
 		c->ike_version = 1;
 }
 
-/* Value of "KEY#N" / "KEY$N" in [s, end): 1 if found, 0 if not, <0 if it overflows. */
+/* Value of "KEY#N" / "KEY$N" in s: 1 if found, 0 if not, <0 if the number is malformed. */
 static int find_serial(const char *s, const char *key, uint64_t *ret)
 {
 	const char *p = strstr(s, key);
@@ -803,9 +803,15 @@ static void classify_state(struct status_state *st, unsigned *evidence)
 	if (st->state_name) {
 		k = lookup(state_names, ELEMENTSOF(state_names), st->state_name,
 			   strlen(st->state_name));
-		if (startswith(st->state_name, "STATE_PARENT_") ||
+		/* 3.x-only names; the other STATE_PARENT_ names live on in 4.0-4.4 */
+		if (streq(st->state_name, "STATE_PARENT_I3") ||
+		    streq(st->state_name, "STATE_PARENT_R2") ||
 		    startswith(st->state_name, "STATE_V2_IPSEC_") ||
-		    startswith(st->state_name, "STATE_V2_CREATE_"))
+		    startswith(st->state_name, "STATE_V2_CREATE_") ||
+		    streq(st->state_name, "STATE_V2_REKEY_IKE_I") ||
+		    streq(st->state_name, "STATE_V2_REKEY_IKE_R") ||
+		    streq(st->state_name, "STATE_V2_REKEY_CHILD_I") ||
+		    streq(st->state_name, "STATE_V2_REKEY_CHILD_R"))
 			*evidence |= EV_V3;
 		else if (startswith(st->state_name, "STATE_V2_"))
 			*evidence |= EV_V4PLUS;
@@ -890,10 +896,11 @@ static int parse_state_item(struct status_state *st, const char *b, const char *
 			return 0;	/* "isakmp#0" (stale 3.x consoles): no parent */
 		st->is_child = true;
 		st->parent_serial = u;
-		if (*b == 'i')
-			*evidence |= EV_V3;	/* also 4.0-4.5; the state names tell */
-		else
+		if (*b != 'i') {
+			/* "isakmp#P" (3.x-4.5) says nothing of the IKE version */
 			st->ike_version = b[1] == 'S' ? 1 : 2;
+			*evidence |= EV_V4PLUS;	/* 4.6+ */
+		}
 		return 0;
 	}
 	if (startswith(b, "lastdpd=")) {
@@ -1264,8 +1271,10 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 	}
 	for (size_t i = 0; i < ELEMENTSOF(preamble_prefixes); i++)
 		if (startswith(p, preamble_prefixes[i])) {
-			if (streq(preamble_prefixes[i], "ESP algorithms supported:"))
-				s->evidence |= EV_V3;
+			if (streq(preamble_prefixes[i], "Kernel algorithms supported:"))
+				s->evidence |= EV_V4PLUS;
+			else if (startswith(p, "ipsec whack: ERROR:"))
+				s->evidence |= EV_V5;
 			else if (streq(preamble_prefixes[i], "nat-traversal") && p[13] == ':')
 				s->evidence |= EV_V5;
 			return 0;
@@ -1316,7 +1325,11 @@ static int parse_line(struct status_summary *s, const char *line, size_t len, bo
 		s->parse_errors++;
 		return -EBADMSG;
 	}
-	s->evidence |= code >= 0 ? EV_PREFIX : EV_NOPREFIX;
+	/* whack's own messages never carry a prefix: no hint from their lack of one */
+	if (code >= 0)
+		s->evidence |= EV_PREFIX;
+	else if (!startswith(p, "whack: ") && !startswith(p, "ipsec whack: "))
+		s->evidence |= EV_NOPREFIX;
 	update_family(s);
 	return 0;
 }

@@ -82,6 +82,7 @@ struct tag_stat {
 	char tag[32];
 	uint64_t blocks, lines, unrecognised, unrecognised_unfiltered;
 	uint64_t status_checked, traffic_checked, traffic_sas;
+	uint64_t family_right, family_unknown;
 	struct kind_stat kinds[MAX_KINDS];
 	size_t n_kinds;
 };
@@ -393,8 +394,23 @@ static void judge(struct corpus_ctx *ctx, const struct tag_stat *t, const char *
 	}
 }
 
+static const char *family_text(enum status_family f)
+{
+	switch (f) {
+	case STATUS_FAMILY_UNKNOWN:
+		return "unknown";
+	case STATUS_FAMILY_3:
+		return "3.x";
+	case STATUS_FAMILY_4:
+		return "4.x";
+	case STATUS_FAMILY_5:
+		return "5.x";
+	}
+	return "?";
+}
+
 static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *dir,
-		      const char *file, const char *command, bool filtered)
+		      const char *file, const char *command, bool filtered, const char *family)
 {
 	struct block b = { .ctx = ctx, .tag = t, .file = file, .filtered = filtered };
 	struct line_reader lr;
@@ -439,6 +455,20 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 	line_reader_finish(&lr, block_line_cb, &b);
 	check_incremental(&b, body, len);
 
+	/* the family heuristics (FORMATS §11.3) on whole outputs: right, or undecided */
+	if (b.cmd == CMD_STATUS && !filtered) {
+		const char *got = family_text(b.status->family);
+
+		if (streq(got, family))
+			t->family_right++;
+		else if (b.status->family == STATUS_FAMILY_UNKNOWN)
+			t->family_unknown++;
+		else {
+			print_message("corpus: %s/%s: family %s, parsed as %s\n", t->tag, file, family,
+				      got);
+			ctx->failures++;
+		}
+	}
 	if (b.cmd == CMD_STATUS && !filtered && !streq(base, "showstates")) {
 		t->status_checked++;
 		judge(ctx, t, file, status_counts_match(b.status, why, sizeof(why)), why);
@@ -490,7 +520,7 @@ static void run_tag(struct corpus_ctx *ctx, struct tag_stat *t, const char *dir)
 			ctx->failures++;
 			continue;
 		}
-		run_block(ctx, t, dir, col[0], col[5], streq(col[6], "yes"));
+		run_block(ctx, t, dir, col[0], col[5], streq(col[6], "yes"), col[2]);
 	}
 	free(manifest);
 }
@@ -504,13 +534,15 @@ static void report(const struct tag_stat *t)
 {
 	print_message("corpus: %-6s %4llu blocks, %6llu lines, %llu unrecognised (%.3f%%; %llu in "
 		      "unfiltered blocks); %llu status blocks counted, %llu trafficstatus blocks "
-		      "(%llu SAs) compared\n",
+		      "(%llu SAs) compared; family right on %llu unfiltered status blocks, "
+		      "undecided on %llu\n",
 		      t->tag, (unsigned long long)t->blocks, (unsigned long long)t->lines,
 		      (unsigned long long)t->unrecognised,
 		      t->lines ? 100.0 * (double)t->unrecognised / (double)t->lines : 0.0,
 		      (unsigned long long)t->unrecognised_unfiltered,
 		      (unsigned long long)t->status_checked, (unsigned long long)t->traffic_checked,
-		      (unsigned long long)t->traffic_sas);
+		      (unsigned long long)t->traffic_sas, (unsigned long long)t->family_right,
+		      (unsigned long long)t->family_unknown);
 	for (size_t i = 0; i < t->n_kinds; i++) {
 		print_message("corpus:        %5llu x %s\n", (unsigned long long)t->kinds[i].count,
 			      t->kinds[i].kind);
