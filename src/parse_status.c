@@ -1275,6 +1275,8 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 				s->evidence |= EV_V4PLUS;
 			else if (startswith(p, "ipsec whack: ERROR:"))
 				s->evidence |= EV_V5;
+			else if (startswith(p, "interface ") && p[10 + strcspn(p + 10, " /")] == '/')
+				s->evidence |= EV_V3;	/* 3.x: "interface eth0/eth0 192.1.3.209@500" */
 			else if (streq(preamble_prefixes[i], "nat-traversal") && p[13] == ':')
 				s->evidence |= EV_V5;
 			return 0;
