@@ -56,6 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { printf '%s\n' "$*" >&2; }
+die_log() { log "run.sh: a server did not start; $1:"; tail -5 "$1" >&2; exit 1; }
 out() { printf '%s\n' "$*" >> "$T"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 now_ns() { date +%s%N; }
@@ -74,6 +75,22 @@ stat_cpu() { # PID -> utime+stime in clock ticks (self only)
 }
 stat_child_cpu() { # PID -> cutime+cstime (waited-for children)
 	awk '{print $16 + $17}' "/proc/$1/stat"
+}
+# runstat OUTFILE CMD...: runs CMD with stdout to OUTFILE; prints "wall_ms cpu_ms maxrss_kb" of CMD alone
+runstat() {
+	python3 -c '
+import os, sys, time
+out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+t = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.dup2(out, 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, st, ru = os.wait4(pid, 0)
+w = time.monotonic() - t
+print("%.2f %.2f %d" % (w * 1000, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss))
+sys.exit(0 if os.waitstatus_to_exitcode(st) == 0 else 1)
+' "$@"
 }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 TICK=$(getconf CLK_TCK)
@@ -133,15 +150,17 @@ declare -A R # results for the targets
 section_parse() {
 	log "== 1. parse + render (--once --input.*), $REPEAT runs each"
 	: > "$W/empty"
-	local e="$W/empty" i t0 t1 ws=() base
+	local e="$W/empty" i ws=() cs=() rs=() basew basec
 	for i in $(seq "$REPEAT"); do
-		t0=$(now_ns); "$EXPORTER" --once --input.status "$e" --input.trafficstatus "$e" --input.globalstatus "$e" > /dev/null; t1=$(now_ns)
-		ws+=($(( (t1 - t0) / 1000 )))
+		read -r w c m < <(runstat "$W/page-empty.txt" "$EXPORTER" --once --input.status "$e" --input.trafficstatus "$e" --input.globalstatus "$e")
+		ws+=("$w"); cs+=("$c")
 	done
-	base=$(printf '%s\n' "${ws[@]}" | median)
-	out "### 1. Parse + render: \`--once --input.*\` (median of $REPEAT runs; start-up of $(awk -v b="$base" 'BEGIN{printf "%.1f", b/1000}') ms on empty inputs subtracted)"
+	basew=$(printf '%s\n' "${ws[@]}" | median); basec=$(printf '%s\n' "${cs[@]}" | median)
+	out "### 1. Parse + render: \`--once --input.*\` (median of $REPEAT runs; process start-up on empty inputs subtracted: $basec ms CPU, $basew ms wall)"
 	out ""
-	out "| layout | N | status MB | traffic MB | page MB | time ms | MB/s of status | CPU ms (user+sys) | peak RSS MB | RSS bound MB | page check |"
+	out "CPU = user+sys of the process (robust against other load on the machine); MB/s = status MB / CPU s."
+	out ""
+	out "| layout | N | status MB | traffic MB | page MB | CPU ms | wall ms | MB/s of status | peak RSS MB | RSS bound MB | page check |"
 	out "|---|---|---|---|---|---|---|---|---|---|---|"
 	local fam n d sz tsz psz wall cpu rss mbs bound chk
 	for fam in $FAMILIES; do
@@ -149,27 +168,21 @@ section_parse() {
 			[ "$n" -gt 10000 ] && [ "$fam" != "$MAIN_FAMILY" ] && continue
 			d=$W/gen/$fam-$n
 			gen "$fam" "$n" "$d"
-			ws=(); local cs=() rs=()
+			ws=(); cs=(); rs=()
 			for i in $(seq "$REPEAT"); do
-				t0=$(now_ns)
-				/usr/bin/time -f '%U %S %M' -o "$W/time.out" "$EXPORTER" --once $(inputs "$d") > "$d/page.txt"
-				t1=$(now_ns)
-				ws+=($(( (t1 - t0) / 1000 )))
-				read -r u s m < "$W/time.out"
-				cs+=("$(awk -v u="$u" -v s="$s" 'BEGIN{print (u+s)*1000}')")
-				rs+=("$m")
+				read -r w c m < <(runstat "$d/page.txt" "$EXPORTER" --once $(inputs "$d"))
+				ws+=("$w"); cs+=("$c"); rs+=("$m")
 			done
-			wall=$(printf '%s\n' "${ws[@]}" | median)
-			wall=$(awk -v w="$wall" -v b="$base" 'BEGIN{printf "%.1f", (w-b)/1000}')
-			cpu=$(printf '%s\n' "${cs[@]}" | median)
+			wall=$(awk -v w="$(printf '%s\n' "${ws[@]}" | median)" -v b="$basew" 'BEGIN{printf "%.1f", w-b}')
+			cpu=$(awk -v w="$(printf '%s\n' "${cs[@]}" | median)" -v b="$basec" 'BEGIN{printf "%.1f", w-b}')
 			rss=$(printf '%s\n' "${rs[@]}" | sort -n | tail -1)
 			sz=$(stat -c %s "$d/status.txt"); tsz=$(stat -c %s "$d/trafficstatus.txt"); psz=$(stat -c %s "$d/page.txt")
-			mbs=$(awk -v s="$sz" -v w="$wall" 'BEGIN{printf "%.0f", (s/1e6)/(w/1000)}')
+			mbs=$(awk -v s="$sz" -v w="$cpu" 'BEGIN{printf "%.0f", (s/1e6)/(w/1000)}')
 			bound=$(awk -v a="$sz" -v b="$tsz" -v g="$(stat -c %s "$d/globalstatus.txt")" -v p="$psz" 'BEGIN{printf "%.0f", (3*(a+b+g+p))/1048576 + 8}')
 			chk=$(verify "$d/page.txt" "$d")
-			out "| $fam | $n | $(mb "$sz") | $(mb "$tsz") | $(mb "$psz") | $wall | $mbs | $cpu | $(awk -v r="$rss" 'BEGIN{printf "%.1f", r/1024}') | $bound | $chk |"
-			log "   layout $fam N=$n: ${wall} ms, $mbs MB/s, RSS $((rss / 1024)) MB (bound $bound), check: $chk"
-			R[parse_ms_${fam}_$n]=$wall; R[parse_mbs_${fam}_$n]=$mbs; R[rss_${fam}_$n]=$((rss / 1024)); R[bound_${fam}_$n]=$bound
+			out "| $fam | $n | $(mb "$sz") | $(mb "$tsz") | $(mb "$psz") | $cpu | $wall | $mbs | $(awk -v r="$rss" 'BEGIN{printf "%.1f", r/1024}') | $bound | $chk |"
+			log "   layout $fam N=$n: CPU ${cpu} ms (wall $wall ms), $mbs MB/s, RSS $((rss / 1024)) MB (bound $bound), check: $chk"
+			R[parse_ms_${fam}_$n]=$cpu; R[parse_mbs_${fam}_$n]=$mbs; R[rss_${fam}_$n]=$((rss / 1024)); R[bound_${fam}_$n]=$bound
 			R[check_${fam}_$n]=$chk
 		done
 	done
@@ -215,7 +228,7 @@ start_nginx() { # ROOT PORT
 	EOF
 	nginx -p "$nd" -c "$nd/nginx.conf" &
 	pids+=($!)
-	wait_http "http://127.0.0.1:$port/metrics"
+	wait_http "http://127.0.0.1:$port/metrics" || die_log "$nd/error.log"
 }
 start_exporter() { # DIR PORT [extra args] ; sets XPID
 	local d=$1 port=$2; shift 2
@@ -223,7 +236,7 @@ start_exporter() { # DIR PORT [extra args] ; sets XPID
 		> "$W/exporter-$port.log" 2>&1 &
 	XPID=$!
 	pids+=("$XPID")
-	wait_http "http://127.0.0.1:$port/-/ready"
+	wait_http "http://127.0.0.1:$port/-/ready" || die_log "$W/exporter-$port.log"
 }
 section_http() {
 	log "== 3. /metrics throughput vs nginx (wrk -t1 -c64 -d$DUR --latency)"
@@ -292,9 +305,9 @@ section_soak() {
 	gen "$MAIN_FAMILY" 200 "$a" 1; gen "$MAIN_FAMILY" 200 "$b" 2
 	ln -sfn "$a" "$cur"
 	xp=$(free_port)
-	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval=1ms --log.level=warn $(inputs "$cur") > "$W/exporter-soak.log" 2>&1 &
+	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval=2ms --poll.timeout=19ms --log.level=warn $(inputs "$cur") > "$W/exporter-soak.log" 2>&1 &
 	XPID=$!; pids+=("$XPID")
-	wait_http "http://127.0.0.1:$xp/-/ready"
+	wait_http "http://127.0.0.1:$xp/-/ready" || die_log "$W/exporter-soak.log"
 	( while :; do ln -sfn "$b" "$cur.new" && mv -T "$cur.new" "$cur"; sleep 0.2; ln -sfn "$a" "$cur.new" && mv -T "$cur.new" "$cur"; sleep 0.2; done ) &
 	local swapper=$!; pids+=("$swapper")
 	t0=$(now_ns)
@@ -307,7 +320,7 @@ section_soak() {
 	t1=$(now_ns)
 	after=$(rss_kb "$XPID")
 	kill "$swapper" "$XPID"; wait "$XPID" 2>/dev/null || true
-	out "| $cycles poll cycles (--poll.interval=1ms, 200 connections, inputs alternating between two populations every 0.2 s; before = after 200 cycles) | $first | $after | $((after - first)) | $(( (t1 - t0) / 1000000000 )) s |"
+	out "| $cycles poll cycles (--poll.interval=2ms, 200 connections, inputs alternating between two populations every 0.2 s; before = after 200 cycles) | $first | $after | $((after - first)) | $(( (t1 - t0) / 1000000000 )) s |"
 	log "   polls: $cycles, RSS $first -> $after KB"
 	R[poll_growth]=$((after - first)); R[poll_n]=$cycles
 	out ""
@@ -369,7 +382,7 @@ exporter_cycle_cost() {
 	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout=60s --log.level=warn \
 		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" > "$W/exporter-pluto.log" 2>&1 &
 	XPID=$!; pids+=("$XPID")
-	wait_http "http://127.0.0.1:$xp/-/ready" 1200
+	wait_http "http://127.0.0.1:$xp/-/ready" 1200 || die_log "$W/exporter-pluto.log"
 	cycle_count() { curl -sf "http://127.0.0.1:$xp/metrics" > "$W/pluto-page.txt"; metric "$W/pluto-page.txt" libreswan_poll_cycles_total | cut -d. -f1; }
 	c0=$(cycle_count)
 	while [ "$(cycle_count)" = "$c0" ]; do sleep 0.05; done # just after a cycle ended
