@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define HTTP_MAX_LISTENERS CONFIG_MAX_LISTEN
-#define HTTP_MEMORY_LIMIT (32 * 1024)	/* per connection: request headers only */
+#define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
 #define HTTP_BACKLOG 128
 
 static const char content_type_text[] = "text/plain; version=0.0.4; charset=utf-8";
@@ -149,11 +149,25 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
+	static int first_call_marker;
 	struct http_server *h = cls;
 	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
 	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
 		     streq(url, "/-/ready");
 
+	/*
+	 * libmicrohttpd closes the connection when a response is queued from the
+	 * call that only carries the headers; answer on the second call so
+	 * keep-alive works (scrapers and benchmarks reuse connections).
+	 */
+	if (!*con_cls) {
+		*con_cls = &first_call_marker;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;	/* a body is never used: discard it */
+		return MHD_YES;
+	}
 	if (!known)
 		return queue_static(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
 	if (!get)
@@ -293,8 +307,8 @@ static int start_listener(struct http_server *h, int fd)
 	l->port = socket_port(fd);
 	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
 	l->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, NULL, NULL,
-				     on_request, h, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_EXTERNAL_LOGGER,
-				     mhd_logger, NULL, MHD_OPTION_CONNECTION_LIMIT,
+				     on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+				     MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
 				     (unsigned)h->opt.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 				     (unsigned)h->opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
 				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "metrics.h"
 #include "util.h"
@@ -161,8 +162,13 @@ void metrics_sample_double(struct metrics_writer *w, const struct metric_label *
 	else if (v == (double)(int64_t)v && fabs(v) < 1e15)
 		strbuf_put_i64(w->sb, (int64_t)v);
 	else {
-		/* The process never calls setlocale(), so %g prints a '.' decimal point. */
-		(void)snprintf(tmp, sizeof(tmp), "%.9g", v);
+		/*
+		 * Shortest form that reads back exactly (epoch seconds need all 17
+		 * digits). The process never calls setlocale(): '.' is the point.
+		 */
+		(void)snprintf(tmp, sizeof(tmp), "%.15g", v);
+		if (strtod(tmp, NULL) != v)
+			(void)snprintf(tmp, sizeof(tmp), "%.17g", v);
 		strbuf_puts(w->sb, tmp);
 	}
 	strbuf_putc(w->sb, '\n');

@@ -382,8 +382,13 @@ static int schedule_next(struct poller *p)
 
 	if (next < now)
 		next = now;
-	if (!p->timer)
-		return sd_event_add_time(p->event, &p->timer, CLOCK_MONOTONIC, next, 1000, on_timer, p);
+	if (!p->timer) {
+		int r = sd_event_add_time(p->event, &p->timer, CLOCK_MONOTONIC, next, 1000, on_timer, p);
+
+		if (r >= 0)
+			(void)sd_event_source_set_priority(p->timer, SD_EVENT_PRIORITY_IMPORTANT);
+		return r;
+	}
 	(void)sd_event_source_set_time(p->timer, next);
 	return sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
 }

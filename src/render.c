@@ -173,7 +173,7 @@ static size_t conn_labels(const struct model *m, const struct model_conn *c, str
 {
 	l[0] = L("connection", c->key);
 	if (m->opt.per_instance) {
-		l[1] = L("instance", c->instance);
+		l[1] = L("conn_instance", c->instance);
 		return 2;
 	}
 	return 1;

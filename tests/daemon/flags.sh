@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Proves SPEC §1's error contract: a bad flag or value gives exactly one line
+# on stderr naming the flag, and exit status 2; --help and --version exit 0.
+. "$TOP_SRCDIR/tests/daemon/lib.sh"
+
+bad() {
+	flag=$1
+	shift
+	set +e
+	"$EXPORTER" "$@" > "$WORK/out" 2> "$WORK/err"
+	rc=$?
+	set -e
+	[ "$rc" = 2 ] || fail "$*: exit $rc, expected 2"
+	[ "$(wc -l < "$WORK/err")" = 1 ] || fail "$*: expected one line, got: $(cat "$WORK/err")"
+	grep -q -- "$flag" "$WORK/err" || fail "$*: message does not name $flag: $(cat "$WORK/err")"
+	[ -s "$WORK/out" ] && fail "$*: printed to stdout"
+	ok "$* -> $(cat "$WORK/err")"
+}
+
+bad --poll.interval --poll.interval=abc
+bad --web.listen-address --web.listen-address=:99999
+bad --web.listen-address --web.listen-address localhost
+bad --poll.timeout --poll.timeout=-1s
+bad --poll.max-output --poll.max-output=lots
+bad --log.level --log.level=loud
+bad --no-such-flag --no-such-flag
+bad --poll.interval --poll.interval
+bad --web.telemetry-path --web.telemetry-path=metrics
+bad stray stray
+
+"$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
+grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
+"$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
+ok "--help and --version exit 0"
+
+# a port already in use: one clear error, exit 1
+start_daemon --poll.interval=10s
+set +e
+"$EXPORTER" --web.listen-address=127.0.0.1:"$PORT" --ipsec.command=/bin/false > /dev/null 2> "$WORK/err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "port in use: exit $rc"
+grep -q 'Address already in use' "$WORK/err" || fail "port in use message: $(cat "$WORK/err")"
+ok "port in use -> exit 1 ($(grep -c . "$WORK/err") lines)"
+echo "1 passed, 0 failed"

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Starts the real daemon on an ephemeral port (real libmicrohttpd, real
+# children) and proves the HTTP contract of SPEC §2: /metrics plain and gzip,
+# OpenMetrics negotiation, /, /-/healthy, /-/ready, 404, 405, HEAD; pluto
+# down is 200 with libreswan_up 0 and a not_running count; pluto back gives
+# up 1; the children's environment carries no systemd variables; 64
+# concurrent scrapers cause no whack runs beyond the poll cycles' own; the
+# page passes promtool's lint when promtool is installed.
+. "$TOP_SRCDIR/tests/daemon/lib.sh"
+need curl gzip
+
+cat > "$FAKE_DIR/status.txt" <<'OUT'
+000 Connection list:
+000  
+000 "west-east": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; erouted; eroute owner: #2
+000 "west-east":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;
+000 "west-east":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;
+000  
+000 Total IPsec connections: loaded 1, active 1
+000  
+000 State Information: DDoS cookies not required, Accepting new IKE connections
+000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
+000 IPsec SAs: total(1), authenticated(1), anonymous(0)
+000  
+000 #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 2000s; REPLACE in 2800s; newest; lastdpd=-1s(seq in:0 out:0); idle;
+000 #2: "west-east":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 1000s; REPLACE in 1500s; newest; eroute owner; IKE SA #1; idle;
+OUT
+echo '006 #2: "west-east", type=ESP, add_time=1700000000, inBytes=1234, outBytes=5678, maxBytes=2^63B, id='"'"'@east'"'" \
+	> "$FAKE_DIR/trafficstatus.txt"
+printf 'total.ike.ikev2.established=1\ncurrent.states.all=2\n' > "$FAKE_DIR/globalstatus.txt"
+
+NOTIFY_SOCKET=/nonexistent WATCHDOG_USEC=1000000 start_daemon --poll.interval=200ms --poll.timeout=1s
+wait_for "first poll" scrape /-/ready
+
+hdr=$(curl -fsS -D - -o /dev/null "http://127.0.0.1:$PORT/metrics")
+echo "$hdr" | grep -qi '^Content-Type: text/plain; version=0.0.4; charset=utf-8' || fail "content type: $hdr"
+metric_is libreswan_up 1 || fail "libreswan_up should be 1"
+metric_is 'libreswan_connection_in_bytes_total{connection="west-east"}' 1234 || fail "in bytes"
+metric_is 'libreswan_connection_up{connection="west-east"}' 1 || fail "connection up"
+ok "GET /metrics"
+
+curl -fsS -H 'Accept-Encoding: gzip' -D "$WORK/gz.h" -o "$WORK/page.gz" "http://127.0.0.1:$PORT/metrics"
+grep -qi '^Content-Encoding: gzip' "$WORK/gz.h" || fail "no Content-Encoding: gzip"
+gzip -dc < "$WORK/page.gz" | grep -q '^libreswan_up 1$' || fail "gzip body"
+curl -fsS -H 'Accept-Encoding: identity' -D "$WORK/id.h" -o /dev/null "http://127.0.0.1:$PORT/metrics"
+grep -qi '^Content-Encoding' "$WORK/id.h" && fail "identity got an encoding"
+ok "gzip negotiation"
+
+curl -fsS -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' \
+	-D "$WORK/om.h" -o "$WORK/om.txt" "http://127.0.0.1:$PORT/metrics"
+grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$WORK/om.h" || fail "openmetrics type"
+[ "$(tail -1 "$WORK/om.txt")" = "# EOF" ] || fail "openmetrics # EOF"
+ok "OpenMetrics negotiation"
+
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+[ "$(code "http://127.0.0.1:$PORT/")" = 200 ] || fail "/"
+scrape / | grep -q 'href="/metrics"' || fail "landing page links the metrics path"
+[ "$(code "http://127.0.0.1:$PORT/-/healthy")" = 200 ] || fail "/-/healthy"
+[ "$(code "http://127.0.0.1:$PORT/-/ready")" = 200 ] || fail "/-/ready"
+[ "$(code "http://127.0.0.1:$PORT/nope")" = 404 ] || fail "404"
+[ "$(code -X POST -d x=1 "http://127.0.0.1:$PORT/metrics")" = 405 ] || fail "405"
+[ "$(code -X DELETE "http://127.0.0.1:$PORT/")" = 405 ] || fail "405 on /"
+[ "$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "HEAD"
+ok "/, /-/healthy, /-/ready, 404, 405, HEAD"
+
+grep -q NOTIFY_SOCKET "$FAKE_DIR/env" && fail "NOTIFY_SOCKET leaked to whack"
+grep -q WATCHDOG_ "$FAKE_DIR/env" && fail "WATCHDOG_* leaked to whack"
+grep -q '^LC_ALL=C$' "$FAKE_DIR/env" || fail "children run in the C locale"
+ok "clean child environment"
+
+if command -v promtool >/dev/null 2>&1; then
+	scrape > "$WORK/page.txt"
+	promtool check metrics < "$WORK/page.txt" > "$WORK/lint" 2>&1 || { cat "$WORK/lint"; fail "promtool check metrics"; }
+	ok "promtool check metrics"
+else
+	echo "# promtool not installed: lint skipped"
+fi
+
+# 64 concurrent scrapers: the poll cycle runs whack, scrapes never do
+c0=$(value libreswan_poll_cycles_total)
+n0=$(wc -l < "$FAKE_DIR/calls")
+scrapers=
+for i in $(seq 64); do
+	( end=$(($(date +%s) + 3)); while [ "$(date +%s)" -lt "$end" ]; do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics" || true; done ) &
+	scrapers="$scrapers $!"
+done
+# shellcheck disable=SC2086
+wait $scrapers
+c1=$(value libreswan_poll_cycles_total)
+n1=$(wc -l < "$FAKE_DIR/calls")
+runs=$((n1 - n0))
+cycles=$((c1 - c0))
+# each cycle runs exactly three commands; allow one cycle in flight at each end
+[ "$runs" -le $(((cycles + 1) * 3)) ] && [ "$runs" -ge $(((cycles - 1) * 3)) ] ||
+	fail "$runs whack runs for $cycles cycles under 64 scrapers"
+ok "64 concurrent scrapers: $runs whack runs in $cycles poll cycles"
+
+# pluto stops: still 200, up 0, not_running counted; then back
+echo down > "$FAKE_DIR/mode"
+wait_for "libreswan_up 0" metric_is libreswan_up 0
+[ "$(code "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "page must stay 200 with pluto down"
+metric_positive 'libreswan_poll_errors_total{command="status",reason="not_running"}' || fail "not_running count"
+grep -q 'pluto is not running' "$WORK/daemon.log" || fail "the log says pluto is not running"
+ok "pluto down: 200, libreswan_up 0, reason not_running"
+rm -f "$FAKE_DIR/mode"
+wait_for "libreswan_up 1" metric_is libreswan_up 1
+metric_is 'libreswan_connection_in_bytes_total{connection="west-east"}' 1234 || fail "counter after recovery"
+ok "pluto back: libreswan_up 1"
+
+# whack hangs: killed at --poll.timeout, the page keeps answering
+echo hang > "$FAKE_DIR/mode"
+wait_for "timeout counted" metric_positive 'libreswan_poll_errors_total{command="status",reason="timeout"}'
+t0=$(date +%s%N)
+scrape > /dev/null
+t1=$(date +%s%N)
+[ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "scrape blocked while whack hangs"
+ok "hung whack: reason timeout, scrapes still answered"
+rm -f "$FAKE_DIR/mode"
+
+stop_daemon
+grep -q 'stopped' "$WORK/daemon.log" || fail "clean stop"
+ok "SIGTERM: clean exit"
+echo "1 passed, 0 failed"
