@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The two quick-start commands of the README, for a fresh Debian 12 (or Ubuntu) root shell.
+#
+#   ./quickstart.sh run [FLAGS...]   install the build dependencies, build, and run the
+#                                    exporter in the foreground against the local pluto
+#                                    (http://localhost:10500/metrics)
+#   ./quickstart.sh test             install the test dependencies, build, and run the whole
+#                                    test suite: unit tests, daemon tests, parser corpus and
+#                                    fuzz replays, rules and dashboard with a real Prometheus,
+#                                    systemd protocols, real pluto in network namespaces (and a
+#                                    VM with full ESP), an ASan+UBSan build, 60 s of fuzzing per
+#                                    parser, and make distcheck
+#
+# Environment: JOBS (default: nproc), FUZZ_SECONDS (default 60), SKIP_APT=1 to skip apt-get.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+JOBS=${JOBS:-$(nproc)}
+
+BUILD_DEPS=(build-essential autoconf automake autoconf-archive pkg-config
+	libmicrohttpd-dev libsystemd-dev zlib1g-dev libcmocka-dev git xz-utils)
+TEST_DEPS=(curl ca-certificates python3 prometheus libreswan iproute2 iputils-ping procps psmisc
+	util-linux kmod systemd clang libclang-rt-14-dev
+	qemu-system-x86 linux-image-cloud-amd64 busybox-static cpio)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+install() {
+	[ "${SKIP_APT:-0}" = 1 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "quickstart: run as root (or set SKIP_APT=1 with the packages installed)" >&2
+		exit 1
+	fi
+	log "Installing: $*"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "$@" > /tmp/quickstart-apt.log 2>&1 ||
+		{ tail -30 /tmp/quickstart-apt.log; exit 1; }
+}
+
+# configure_in DIR CONFIGURE-ARGS...: an out-of-tree build in DIR
+configure_in() {
+	local dir=$1
+	shift
+	[ -x configure ] || { log "autoreconf"; autoreconf -fi > /dev/null; }
+	mkdir -p "$dir"
+	(cd "$dir" && ../configure -q "$@")
+}
+
+case ${1:-} in
+run)
+	shift
+	install "${BUILD_DEPS[@]}"
+	configure_in build --enable-werror
+	log "Building"
+	make -C build -j"$JOBS" > /dev/null
+	log "Starting the exporter: http://localhost:10500/metrics (Ctrl-C stops it)"
+	exec build/src/libreswan_exporter "$@"
+	;;
+test)
+	install "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+	start=$(date +%s)
+	configure_in build --enable-werror
+	log "Building"
+	make -C build -j"$JOBS" > /dev/null
+	log "make check (unit, daemon, parsers, corpus, fuzz replay, rules, dashboard, Prometheus, systemd, real pluto)"
+	make -C build -j"$JOBS" check || { cat build/test-suite.log; exit 1; }
+
+	log "ASan+UBSan build: unit, parser, fuzz-replay and daemon tests"
+	configure_in build-asan --enable-werror --enable-sanitizers
+	make -C build-asan -j"$JOBS" > /dev/null
+	san_tests=$(cd build-asan && make -s print-fast-tests)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		make -C build-asan -j"$JOBS" check TESTS="$san_tests" ||
+		{ cat build-asan/test-suite.log; exit 1; }
+
+	log "Fuzzing each parser for ${FUZZ_SECONDS:-60} s (clang, libFuzzer, ASan+UBSan)"
+	tests/fuzz/run-fuzzers.sh "${FUZZ_SECONDS:-60}"
+
+	log "make distcheck"
+	LSX_SKIP_SLOW=1 make -C build -j"$JOBS" distcheck > build/distcheck.log 2>&1 ||
+		{ tail -60 build/distcheck.log; exit 1; }
+	grep -E 'archives ready|\.tar\.xz' build/distcheck.log | tail -2
+
+	log "All tests passed in $(($(date +%s) - start)) s"
+	;;
+*)
+	sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac
