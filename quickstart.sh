@@ -18,8 +18,9 @@ cd "$(dirname "$(readlink -f "$0")")"
 JOBS=${JOBS:-$(nproc)}
 
 BUILD_DEPS=(build-essential autoconf automake autoconf-archive pkg-config
-	libmicrohttpd-dev libsystemd-dev zlib1g-dev libcmocka-dev git xz-utils)
-TEST_DEPS=(curl ca-certificates python3 prometheus libreswan iproute2 iputils-ping procps psmisc
+	libmicrohttpd-dev libsystemd-dev zlib1g-dev libyaml-dev libcrypt-dev libgnutls28-dev libcmocka-dev
+	git xz-utils)
+TEST_DEPS=(curl ca-certificates openssl python3 prometheus libreswan iproute2 iputils-ping procps psmisc
 	util-linux kmod systemd clang libclang-rt-14-dev
 	qemu-system-x86 linux-image-cloud-amd64 busybox-static cpio)
 

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include "page.h"
 #include "strbuf.h"
 #include "util.h"
+#include "webconfig.h"
 
 #define HTTP_MAX_LISTENERS CONFIG_MAX_LISTEN
 #define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
@@ -146,6 +148,54 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 	return ret;
 }
 
+/* TLS client certificate and basic auth checks of --web.config.file; false means *ret answered. */
+static bool authorized(struct web_config *web, struct MHD_Connection *c, enum MHD_Result *ret)
+{
+	if (web->require_client_cert) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		unsigned status = 1;
+		unsigned n = 0;
+
+		if (ci && ci->tls_session) {
+			gnutls_session_t s = (gnutls_session_t)ci->tls_session;
+
+			if (gnutls_certificate_get_peers(s, &n) && n > 0 &&
+			    gnutls_certificate_verify_peers2(s, &status) != GNUTLS_E_SUCCESS)
+				status = 1;
+		}
+		if (n == 0 || status != 0) {
+			*ret = queue_static(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
+					    "A valid client certificate is required.\n");
+			return false;
+		}
+	}
+	if (web->n_users > 0) {
+		char *pass = NULL;
+		char *user = MHD_basic_auth_get_username_password(c, &pass);
+		bool ok = user && pass && web_config_check_user(web, user, pass);
+		struct MHD_Response *r;
+
+		if (pass) {
+			explicit_bzero(pass, strlen(pass));
+			MHD_free(pass);
+		}
+		if (user)
+			MHD_free(user);
+		if (ok)
+			return true;
+		r = MHD_create_response_from_buffer(strlen("Unauthorized\n"), (void *)"Unauthorized\n",
+						    MHD_RESPMEM_PERSISTENT);
+		if (!r) {
+			*ret = MHD_NO;
+			return false;
+		}
+		*ret = MHD_queue_basic_auth_fail_response(c, "libreswan_exporter", r);
+		MHD_destroy_response(r);
+		return false;
+	}
+	return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -167,6 +217,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		*upload_size = 0;	/* a body is never used: discard it */
 		return MHD_YES;
+	}
+	if (h->opt.web) {
+		enum MHD_Result r;
+
+		if (!authorized(h->opt.web, c, &r))
+			return r;
 	}
 	if (!known)
 		return queue_static(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
@@ -306,13 +362,37 @@ static int start_listener(struct http_server *h, int fd)
 	l->server = h;
 	l->port = socket_port(fd);
 	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	l->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, NULL, NULL,
-				     on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-				     MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
-				     (unsigned)h->opt.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				     (unsigned)h->opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
-				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
-				     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)HTTP_BACKLOG, MHD_OPTION_END);
+	{
+		struct web_config *web = h->opt.web;
+		struct MHD_OptionItem opts[16];
+		unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+		size_t n = 0;
+
+		/* The logger first, so that libmicrohttpd's own complaints reach it too. */
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->opt.max_connections, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+						     (intptr_t)h->opt.max_connections, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_BACKLOG, NULL };
+		if (web && web->cert_pem) {
+			flags |= MHD_USE_TLS;
+			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, web->key_pem };
+			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, web->cert_pem };
+			opts[n++] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_PRIORITIES, 0,
+				(void *)(web->tls13_only ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+							 : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2")
+			};
+			if (web->client_ca_pem)
+				opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, web->client_ca_pem };
+		}
+		opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+		l->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
+					     MHD_OPTION_END);
+	}
 	if (!l->daemon) {
 		(void)close(fd);
 		return log_error_errno(EINVAL, "Failed to start the HTTP server");

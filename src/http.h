@@ -17,6 +17,7 @@
 
 struct page;
 struct http_server;
+struct web_config;
 
 /* Returns the current page with a reference (or NULL before the first poll). */
 typedef struct page *(*http_page_fn)(void *userdata);
@@ -31,6 +32,7 @@ struct http_options {
 	int listen_fd;			/* an inherited listening socket (socket activation), or -1 */
 	uint64_t max_connections;
 	uint64_t timeout_usec;
+	struct web_config *web;		/* TLS and basic auth (--web.config.file), or NULL */
 	http_page_fn page_fn;
 	http_ready_fn ready_fn;
 	void *userdata;

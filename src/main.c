@@ -15,6 +15,7 @@
 #include "privilege.h"
 #include "sd.h"
 #include "util.h"
+#include "webconfig.h"
 
 /* Process-wide state lives here and only here. */
 static struct exporter_config cfg;
@@ -55,6 +56,7 @@ static void on_once(void *userdata, const struct poller *p)
 static int run(void)
 {
 	struct http_server *http = NULL;
+	struct web_config *web = NULL;
 	sd_event *e = NULL;
 	int r, listen_fd = -1;
 
@@ -70,6 +72,17 @@ static int run(void)
 		goto out;
 	}
 
+	if (cfg.web_config_file) {
+		_cleanup_free_ char *err = NULL;
+
+		r = web_config_load(cfg.web_config_file, &web, &err);
+		if (r < 0) {
+			log_error("--web.config.file: %s", err);
+			goto out;
+		}
+		log_info("web configuration: %s%s", web->cert_pem ? "TLS" : "plain HTTP",
+			 web->n_users ? ", basic auth" : "");
+	}
 	if (cfg.systemd_socket) {
 		r = sd_get_listen_fd(&listen_fd);
 		if (r < 0) {
@@ -88,6 +101,7 @@ static int run(void)
 			.listen_fd = listen_fd,
 			.max_connections = cfg.web_max_connections,
 			.timeout_usec = cfg.web_timeout_usec,
+			.web = web,
 			.page_fn = get_page,
 			.ready_fn = get_ready,
 		};
@@ -113,6 +127,7 @@ static int run(void)
 out:
 	poller = poller_free(poller);
 	http = http_free(http);
+	web = web_config_free(web);
 	sd_event_unref(e);
 	return r;
 }

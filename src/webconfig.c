@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+#include "autoconfig.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#include "strbuf.h"
+#include "util.h"
+#include "webconfig.h"
+
+#define PEM_MAX (1 << 20)
+
+static int fail(char **reterr, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char **reterr, int err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	strbuf_reserve(&sb, (size_t)(n > 0 ? n : 0));
+	va_start(ap, fmt);
+	(void)vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	*reterr = sb.buf;
+	return err;
+}
+
+/* Read a small file (certificates, keys) into a NUL-terminated string. */
+static int read_file(const char *path, char **ret)
+{
+	struct strbuf sb = STRBUF_INIT;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[4096];
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int r = -errno;
+
+			strbuf_release(&sb);
+			return r;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > PEM_MAX) {
+			strbuf_release(&sb);
+			return -EFBIG;
+		}
+		strbuf_append(&sb, buf, (size_t)n);
+	}
+	*ret = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+static const char *scalar(yaml_document_t *doc, yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int load_file_key(yaml_document_t *doc, yaml_node_t *v, const char *key, char **slot, char **reterr)
+{
+	const char *path = scalar(doc, v);
+	int r;
+
+	if (!path || !path[0])
+		return fail(reterr, -EINVAL, "tls_server_config.%s must be a file name", key);
+	free(*slot);
+	*slot = NULL;
+	r = read_file(path, slot);
+	if (r < 0)
+		return fail(reterr, r, "tls_server_config.%s: cannot read %s: %s", key, path, strerror(-r));
+	return 0;
+}
+
+static int load_tls(struct web_config *c, yaml_document_t *doc, yaml_node_t *map, char **reterr)
+{
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(reterr, -EINVAL, "tls_server_config must be a mapping");
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		const char *s = scalar(doc, v);
+		int r = 0;
+
+		if (!k)
+			return fail(reterr, -EINVAL, "tls_server_config: keys must be strings");
+		if (streq(k, "cert_file"))
+			r = load_file_key(doc, v, k, &c->cert_pem, reterr);
+		else if (streq(k, "key_file"))
+			r = load_file_key(doc, v, k, &c->key_pem, reterr);
+		else if (streq(k, "client_ca_file"))
+			r = load_file_key(doc, v, k, &c->client_ca_pem, reterr);
+		else if (streq(k, "client_auth_type")) {
+			if (s && streq(s, "RequireAndVerifyClientCert"))
+				c->require_client_cert = true;
+			else if (!s || !streq(s, "NoClientCert"))
+				return fail(reterr, -EINVAL,
+					    "tls_server_config.client_auth_type: only NoClientCert and "
+					    "RequireAndVerifyClientCert are supported");
+		} else if (streq(k, "min_version")) {
+			if (s && streq(s, "TLS13"))
+				c->tls13_only = true;
+			else if (!s || !streq(s, "TLS12"))
+				return fail(reterr, -EINVAL, "tls_server_config.min_version: TLS12 or TLS13");
+		} else {
+			return fail(reterr, -EINVAL, "tls_server_config.%s is not supported", k);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (!c->cert_pem || !c->key_pem)
+		return fail(reterr, -EINVAL, "tls_server_config needs both cert_file and key_file");
+	if (c->require_client_cert && !c->client_ca_pem)
+		return fail(reterr, -EINVAL, "client_auth_type RequireAndVerifyClientCert needs client_ca_file");
+	return 0;
+}
+
+static int load_users(struct web_config *c, yaml_document_t *doc, yaml_node_t *map, char **reterr)
+{
+	size_t n;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(reterr, -EINVAL, "basic_auth_users must be a mapping of user: bcrypt-hash");
+	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	c->users = xcalloc(n + 1, sizeof(*c->users));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const char *user = scalar(doc, yaml_document_get_node(doc, p->key));
+		const char *hash = scalar(doc, yaml_document_get_node(doc, p->value));
+
+		if (!user || !user[0] || strchr(user, ':'))
+			return fail(reterr, -EINVAL, "basic_auth_users: bad user name");
+		if (!hash || !(startswith(hash, "$2y$") || startswith(hash, "$2b$") || startswith(hash, "$2a$")))
+			return fail(reterr, -EINVAL, "basic_auth_users.%s: expected a bcrypt hash ($2y$...)", user);
+		c->users[c->n_users].name = xstrdup(user);
+		c->users[c->n_users].hash = xstrdup(hash);
+		c->n_users++;
+	}
+	return 0;
+}
+
+int web_config_load(const char *path, struct web_config **ret, char **reterr)
+{
+	struct web_config *c = xcalloc(1, sizeof(*c));
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	r = read_file(path, &text);
+	if (r < 0) {
+		web_config_free(c);
+		return fail(reterr, r, "cannot read %s: %s", path, strerror(-r));
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		web_config_free(c);
+		return fail(reterr, -ENOMEM, "cannot initialise the YAML parser");
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
+	if (!yaml_parser_load(&parser, &doc)) {
+		r = fail(reterr, -EINVAL, "%s: YAML error at line %zu: %s", path, parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "?");
+		yaml_parser_delete(&parser);
+		web_config_free(c);
+		return r;
+	}
+	yaml_parser_delete(&parser);
+	root = yaml_document_get_root_node(&doc);
+	r = 0;
+	if (root && root->type != YAML_MAPPING_NODE)
+		r = fail(reterr, -EINVAL, "%s: expected a mapping at the top", path);
+	for (yaml_node_pair_t *p = root && r == 0 ? root->data.mapping.pairs.start : NULL;
+	     p && p < root->data.mapping.pairs.top && r == 0; p++) {
+		const char *k = scalar(&doc, yaml_document_get_node(&doc, p->key));
+		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+
+		if (k && streq(k, "tls_server_config"))
+			r = load_tls(c, &doc, v, reterr);
+		else if (k && streq(k, "basic_auth_users"))
+			r = load_users(c, &doc, v, reterr);
+		else
+			r = fail(reterr, -EINVAL, "%s: %s is not supported", path, k ? k : "(non-string key)");
+	}
+	yaml_document_delete(&doc);
+	if (r < 0) {
+		web_config_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+struct web_config *web_config_free(struct web_config *c)
+{
+	if (!c)
+		return NULL;
+	free(c->cert_pem);
+	if (c->key_pem) {
+		explicit_bzero(c->key_pem, strlen(c->key_pem));
+		free(c->key_pem);
+	}
+	free(c->client_ca_pem);
+	for (size_t i = 0; i < c->n_users; i++) {
+		free(c->users[i].name);
+		free(c->users[i].hash);
+		if (c->users[i].verified) {
+			explicit_bzero(c->users[i].verified, strlen(c->users[i].verified));
+			free(c->users[i].verified);
+		}
+	}
+	free(c->users);
+	free(c);
+	return NULL;
+}
+
+/* Compare without an early exit on the first differing byte. */
+static bool same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+bool web_config_check_user(struct web_config *c, const char *user, const char *password)
+{
+	for (size_t i = 0; i < c->n_users; i++) {
+		struct web_user *u = &c->users[i];
+		struct crypt_data cd;
+		const char *h;
+
+		if (!streq(u->name, user))
+			continue;
+		/* bcrypt costs tens of milliseconds on purpose: verify a password once, then compare. */
+		if (u->verified && same(u->verified, password))
+			return true;
+		memset(&cd, 0, sizeof(cd));
+		h = crypt_r(password, u->hash, &cd);
+		if (!h || !same(h, u->hash))
+			return false;
+		free(u->verified);
+		u->verified = xstrdup(password);
+		return true;
+	}
+	return false;
+}
