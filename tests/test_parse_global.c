@@ -51,7 +51,7 @@ static void test_global_fixtures(void **state)
 	for (size_t i = 0; i < n; i++) {
 		struct global_list *whole, *bytes;
 		char *text, *d_whole, *d_bytes;
-		size_t len;
+		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		text = fixture_read(path, &len);

@@ -139,7 +139,7 @@ static void test_status_fixtures(void **state)
 	for (size_t i = 0; i < n; i++) {
 		struct status_summary *whole, *bytes, *lines;
 		char *text, *d_whole, *d_bytes, *d_lines;
-		size_t len;
+		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		text = fixture_read(path, &len);
@@ -344,7 +344,7 @@ static void test_truncated_lines(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	struct status_summary *s;
 	char *text;
-	size_t len;
+	size_t len = 0;
 
 	strbuf_puts(&sb, "000 \"long\": 192.0.2.1[CN=");
 	while (sb.len < 1021)

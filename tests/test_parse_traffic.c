@@ -89,7 +89,7 @@ static void test_traffic_fixtures(void **state)
 	for (size_t i = 0; i < n; i++) {
 		struct traffic_list *whole, *bytes, *lines;
 		char *text, *d_whole, *d_bytes, *d_lines;
-		size_t len;
+		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		text = fixture_read(path, &len);
