@@ -71,7 +71,8 @@ int poll_classify(const struct spawn_result *r)
 	 */
 	if (strstr(e, "not running") || strstr(e, "No such file") || strstr(e, "Connection refused"))
 		return POLL_REASON_NOT_RUNNING;
-	if (strstr(e, "Permission denied") || strstr(e, "Operation not permitted"))
+	/* 4.x checks access(2) first: "whack: no right to communicate with pluto (access(...))" */
+	if (strstr(e, "Permission denied") || strstr(e, "Operation not permitted") || strstr(e, "no right to"))
 		return POLL_REASON_PERMISSION;
 	if (strstr(e, "connect"))
 		return POLL_REASON_CONNECT_FAILED;

@@ -184,6 +184,8 @@ static void test_classify_whack_messages(void **state)
 	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
 	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (13 Permission denied)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_PERMISSION);
+	r.err_text = "whack: no right to communicate with pluto (access(\"/run/pluto/pluto.ctl\"))\n";
+	assert_int_equal(poll_classify(&r), POLL_REASON_PERMISSION);
 	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (111 Connection refused)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
 	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (11 Resource temporarily unavailable)\n";
