@@ -64,9 +64,9 @@ scrape / | grep -q 'href="/metrics"' || fail "landing page links the metrics pat
 [ "$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "HEAD"
 ok "/, /-/healthy, /-/ready, 404, 405, HEAD"
 
-grep -q NOTIFY_SOCKET "$FAKE_DIR/env" && fail "NOTIFY_SOCKET leaked to whack"
-grep -q WATCHDOG_ "$FAKE_DIR/env" && fail "WATCHDOG_* leaked to whack"
-grep -q '^LC_ALL=C$' "$FAKE_DIR/env" || fail "children run in the C locale"
+grep -q NOTIFY_SOCKET "$FAKE_DIR/env.status" && fail "NOTIFY_SOCKET leaked to whack"
+grep -q WATCHDOG_ "$FAKE_DIR/env.status" && fail "WATCHDOG_* leaked to whack"
+grep -q '^LC_ALL=C$' "$FAKE_DIR/env.status" || fail "children run in the C locale"
 ok "clean child environment"
 
 if command -v promtool >/dev/null 2>&1; then
