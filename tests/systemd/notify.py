@@ -4,7 +4,7 @@
 
 Binds its own AF_UNIX datagram socket as NOTIFY_SOCKET, sets WATCHDOG_USEC and
 WATCHDOG_PID, runs the daemon against a fake `ipsec`, and proves: READY=1,
-STATUS= after poll cycles, WATCHDOG=1 repeated at about WATCHDOG_USEC/2,
+STATUS= after poll cycles, WATCHDOG=1 repeated well within WATCHDOG_USEC,
 STOPPING=1 and exit status 0 within a second of SIGTERM; the whack children
 see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM set)
 stderr lines carry <N> priority prefixes.
@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 
-WATCHDOG_USEC = 400000
-RUN_SECONDS = 2.0
+WATCHDOG_USEC = 1000000
+RUN_SECONDS = 3.0
 
 
 def fail(msg):
@@ -85,7 +85,7 @@ def main():
     if not any("0 connections, 0 up" in s for s in statuses):
         fail("no STATUS= describing the poll: %r" % statuses)
     dogs = [t for t, m in msgs if m == "WATCHDOG=1"]
-    # sd-event pets at about half the interval: ~RUN_SECONDS / 0.2 s = 10; demand a few.
+    # sd-event pets every half to three quarters of the interval: about 5 in RUN_SECONDS.
     if len(dogs) < 3:
         fail("expected repeated WATCHDOG=1, got %d" % len(dogs))
     gaps = [b - a for a, b in zip(dogs, dogs[1:])]
