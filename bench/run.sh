@@ -24,10 +24,10 @@ README=${README:-$here/README.md}
 QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	DUR=${BENCH_DURATION:-5s}; REPEAT=${BENCH_REPEAT:-3}; SIZES="1000 10000"
-	SCRAPES=100000; POLLS=1000; PLUTO_SIZES="1000"; STORM=200
+	SCRAPES=100000; POLLS=1000; PLUTO_SIZES="1000"; STORM=100 # STORM <= 508 (one silent peer each)
 else
 	DUR=${BENCH_DURATION:-30s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
-	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=1000
+	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=250
 fi
 SECTIONS=${BENCH_SECTIONS:-parse http soak pluto}
 PORT=${BENCH_PORT:-18500}
@@ -48,7 +48,7 @@ cleanup() {
 	local p
 	for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-	if [ -f "$W/pluto/run/pluto.pid" ]; then kill "$(cat "$W/pluto/run/pluto.pid")" 2>/dev/null || true; fi
+	if [ -n "${PDIR:-}" ] && [ -f "$PDIR/run/pluto.pid" ]; then kill "$(cat "$PDIR/run/pluto.pid")" 2>/dev/null || true; fi
 	ip netns del "$NS" 2>/dev/null || true
 	if [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_DIR:-}" ]; then rm -rf "$W"; fi
 }
@@ -329,15 +329,19 @@ section_soak() {
 # ---------------------------------------------------------------------------------------------
 # 2. real pluto: whack + pluto CPU vs exporter CPU per poll cycle
 pluto_up() { # N -> starts pluto in $NS with N loaded connections
-	local n=$1 d=$W/pluto i
-	if [ -f "$d/run/pluto.pid" ]; then kill "$(cat "$d/run/pluto.pid")" 2>/dev/null || true; sleep 0.5; fi
+	local n=$1 d=$W/pluto-$1-$STORM i peer
+	pluto_down
+	PDIR=$d
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$d"; mkdir -p "$d/run" "$d/nss" "$d/ipsec.d"
 	ip netns add "$NS"
 	ip -n "$NS" link set lo up
-	ip -n "$NS" link add d0 type dummy
-	ip -n "$NS" addr add 192.0.2.1/24 dev d0
-	ip -n "$NS" link set d0 up
+	ip -n "$NS" link add v0 type veth peer name v1 # v1 has no address: nobody answers the silent peers
+	ip -n "$NS" addr add 192.0.2.1/24 dev v0
+	ip -n "$NS" link set v0 up
+	ip -n "$NS" link set v1 up
+	ip -n "$NS" route add 198.51.100.0/24 dev v0 # silent peers
+	ip -n "$NS" route add 203.0.113.0/24 dev v0
 	{
 		printf 'config setup\n\tlogfile=%s/pluto.log\n\tdumpdir=%s\n\n' "$d" "$d"
 		printf 'conn %%default\n\tauthby=secret\n\tikev2=yes\n\tauto=add\n\tleft=192.0.2.1\n\tleftsubnet=192.0.2.0/25\n\n'
@@ -345,7 +349,8 @@ pluto_up() { # N -> starts pluto in $NS with N loaded connections
 			printf 'conn site-%06d\n\tright=192.0.2.%d\n\trightsubnet=192.0.2.%d/32\n\n' "$i" $((130 + i % 120)) $((128 + i % 128))
 		done
 		for i in $(seq 1 "$STORM"); do
-			printf 'conn silent-%04d\n\tright=192.0.2.%d\n\trightsubnet=192.0.2.%d/32\n\n' "$i" $((250 + i % 4)) $((128 + i % 128))
+			if [ "$i" -le 254 ]; then peer=198.51.100.$i; else peer=203.0.113.$((i - 254)); fi
+			printf 'conn silent-%04d\n\tright=%s\n\n' "$i" "$peer"
 		done
 	} > "$d/ipsec.conf"
 	echo '192.0.2.1 %any : PSK "lsx-bench-lab-secret-0123456789abcdef"' > "$d/ipsec.secrets"
@@ -357,6 +362,15 @@ pluto_up() { # N -> starts pluto in $NS with N loaded connections
 	ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$d/run/pluto.ctl" --listen > /dev/null
 	PLUTO_PID=$(cat "$d/run/pluto.pid")
 	CTL=$d/run/pluto.ctl
+}
+pluto_down() { # stop the previous pluto and wait until it has gone (it unlinks its socket on exit)
+	local d=${PDIR:-$W/none} p i
+	[ -f "$d/run/pluto.pid" ] || return 0
+	p=$(cat "$d/run/pluto.pid")
+	kill "$p" 2>/dev/null || true
+	for i in $(seq 300); do [ -d "/proc/$p" ] || break; sleep 0.1; done
+	kill -9 "$p" 2>/dev/null || true
+	rm -f "$d/run/pluto.pid"
 }
 # whack --status alone, K times: prints "whack_ms pluto_ms wall_ms bytes" per call (medians)
 whack_cost() {
@@ -379,7 +393,7 @@ exporter_cycle_cost() {
 	xp=$(free_port)
 	mkdir -p "$W/bin"
 	printf '#!/bin/sh\nexec /usr/libexec/ipsec/"$@"\n' > "$W/bin/ipsec"; chmod +x "$W/bin/ipsec"
-	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout=60s --log.level=warn \
+	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout="$3" --log.level=warn \
 		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" > "$W/exporter-pluto.log" 2>&1 &
 	XPID=$!; pids+=("$XPID")
 	wait_http "http://127.0.0.1:$xp/-/ready" 1200 || die_log "$W/exporter-pluto.log"
@@ -400,7 +414,7 @@ section_pluto() {
 		out "### 2. Real pluto: skipped (needs root, ip(8) and Libreswan)"; out ""; return
 	fi
 	log "== 2. real pluto in a network namespace"
-	out "### 2. Real pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | tr -s ' ')) in a network namespace: CPU per poll cycle"
+	out "### 2. Real pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | awk '{print $1, $2}')) in a network namespace: CPU per poll cycle (half-open: a storm of initiations towards silent peers)"
 	out ""
 	out "| loaded | half-open | status KB | whack --status CPU ms | pluto CPU ms per --status | exporter cycle: own CPU ms | its whack children ms | pluto ms | exporter / (whack+pluto) | cycles | check |"
 	out "|---|---|---|---|---|---|---|---|---|---|---|"
@@ -422,8 +436,13 @@ section_pluto() {
 			wc=$(whack_cost 10)
 			set -- $wc
 			local wms=$1 pms=$2 bytes=$4
-			xc=$(exporter_cycle_cost 5 "$([ "$n" -ge 10000 ] && echo 4s || echo 1s)")
+			if [ "$n" -ge 10000 ] || [ "$STORM" -gt 0 ]; then xc=$(exporter_cycle_cost 5 4s 30s); else xc=$(exporter_cycle_cost 5 1s 9s); fi
 			set -- $xc
+			if [ $# -lt 7 ]; then
+				log "   the exporter got no answer from pluto: $(tail -1 "$W/exporter-pluto.log")"
+				out "| $n+$STORM | $STORM | $((bytes / 1024)) | $wms | $pms | - | - | - | - | - | pluto stopped answering whack during the storm: $(tail -1 "$W/exporter-pluto.log" | cut -c1-80) |"
+				continue
+			fi
 			half=$7
 			out "| $5 | $half | $((bytes / 1024)) | $wms | $pms | $1 | $2 | $3 | $(awk -v x="$1" -v w="$2" -v p="$3" 'BEGIN{ if (w+p > 0) printf "%.0f%%", 100*x/(w+p); else print "n/a"}') | $4 | parse errors $6 |"
 			log "   whack $wms ms, pluto $pms ms per --status; exporter cycle: self $1 ms, whack $2 ms, pluto $3 ms"
@@ -431,7 +450,7 @@ section_pluto() {
 		done
 	done
 	STORM=$saved_storm
-	kill "$(cat "$W/pluto/run/pluto.pid")" 2>/dev/null || true
+	pluto_down
 	ip netns del "$NS" 2>/dev/null || true
 	out ""
 	out "Exporter CPU per cycle = utime+stime of the daemon process over whole poll cycles (its own work: reading the three"
