@@ -13,9 +13,12 @@
 #   pluto:     lsx_pluto_new, lsx_conf, lsx_conf_both, lsx_secret, lsx_pluto_start, lsx_pluto_stop,
 #              lsx_pluto_restart, lsx_pluto_freeze, lsx_pluto_thaw, lsx_whack, lsx_initiate
 #   exporter:  lsx_exporter_start, lsx_exporter_stop, lsx_exporter_alive, lsx_scrape, lsx_metric
-#   pluto's own view: lsx_pluto_status_counts, lsx_pluto_traffic_sums, lsx_xfrm_sums
-#   checks:    lsx_expect, lsx_expect_metric, lsx_expect_metric_now, lsx_wait_until,
-#              lsx_check_against_pluto, lsx_check_traffic, lsx_check_monotonic, lsx_fail, lsx_skip
+#   traffic:   lsx_ping, lsx_bg
+#   pluto's and the kernel's view: lsx_pluto_status_counts, lsx_pluto_count, lsx_pluto_connections,
+#              lsx_pluto_sa_counts, lsx_pluto_traffic_sums, lsx_pluto_spis, lsx_xfrm_conn_sums
+#   checks:    lsx_expect, lsx_expect_metric, lsx_expect_metric_now, lsx_expect_bytes,
+#              lsx_wait_until, lsx_wait_child_sas, lsx_check_against_pluto, lsx_check_traffic,
+#              lsx_check_traffic_xfrm, lsx_check_monotonic, lsx_fail, lsx_skip
 #
 # Addresses used by the helpers come only from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24,
 # and only inside the namespaces the harness creates.
@@ -29,6 +32,10 @@ LSX_PSK=${LSX_PSK:-lsx-integration-secret-0123456789abcdef}
 LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-1s}
 LSX_POLL_TIMEOUT=${LSX_POLL_TIMEOUT:-2s}
 LSX_WAIT=${LSX_WAIT:-30}           # default bound of every wait, seconds
+LSX_PING=${LSX_PING:-$(command -v ping || echo busybox ping)}
+# LSX_CONN_OPTIONS: "key=value" words added to every conn written by lsx_conn_* (e.g. cheaper
+# algorithms for slow emulated machines: "ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no")
+LSX_CONN_OPTIONS=${LSX_CONN_OPTIONS:-}
 
 LSX_FAILS=0
 
@@ -197,6 +204,7 @@ lsx_pluto_start() {
 	lsx_in "$ns" "$LSX_ADDCONN" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall \
 		>> "$d/addconn.log" 2>&1 || lsx_die "addconn for $name failed: $(tail -5 "$d/addconn.log")"
 	lsx_whack "$name" --listen > /dev/null 2>&1 || lsx_die "whack --listen for $name failed"
+	lsx_note "pluto $name started in namespace $(lsx_nsname "$ns"), connections loaded"
 }
 
 # lsx_pluto_stop NAME [--kill]: whack --shutdown (or SIGKILL with --kill), wait for the exit
@@ -218,6 +226,7 @@ lsx_initiate() {
 	local n=$1 c=$2; shift 2
 	LSX_WHACK_TIMEOUT=${LSX_INITIATE_TIMEOUT:-30} lsx_whack "$n" --name "$c" --initiate "$@" \
 		>> "$(lsx_pdir "$n")/initiate.log" 2>&1 || true
+	lsx_note "pluto $n: initiated $c $*"
 }
 
 # lsx_pair [N]: the standard two-pluto topology. Namespaces and plutos "west" (192.0.2.1) and
@@ -258,12 +267,17 @@ lsx_conn_silent() {
 	local name=$1 i=$2; shift 2
 	lsx__conn "$name" left=192.0.2.1 "right=192.0.2.$((100 + i))" "$@" | lsx_conf west
 }
-# lsx__conn NAME KEY=VALUE...: print a conn section (authby=secret, auto=add by default)
+# lsx__conn NAME KEY=VALUE...: print a conn section (authby=secret, auto=add and LSX_CONN_OPTIONS
+# unless the same key is given)
 lsx__conn() {
-	local name=$1 o auto=auto=add auth=authby=secret; shift
-	for o in "$@"; do case $o in auto=*) auto= ;; authby=*) auth= ;; esac; done
+	local name=$1 o d defaults=() keys=" "; shift
+	for o in "$@"; do keys="$keys${o%%=*} "; done
+	# shellcheck disable=SC2086
+	for d in authby=secret auto=add $LSX_CONN_OPTIONS; do
+		[[ $keys == *" ${d%%=*} "* ]] || { defaults+=("$d"); keys="$keys${d%%=*} "; }
+	done
 	printf 'conn %s\n' "$name"
-	for o in $auth $auto "$@"; do printf '\t%s\n' "$o"; done
+	for o in "${defaults[@]}" "$@"; do printf '\t%s\n' "$o"; done
 	printf '\n'
 }
 
@@ -294,8 +308,11 @@ lsx_exporter_start() {
 		echo "$pid" > "$d/pid"; echo "$port" > "$d/port"
 		if lsx_poll_until 10 lsx__listening "$pid" "$port"; then
 			LSX_EXPORTERS+=("$name")
-			lsx_poll_until "$LSX_WAIT" lsx__ready "$name" ||
+			if lsx_poll_until "$LSX_WAIT" lsx__ready "$name"; then
+				lsx_note "exporter $name ready on $(lsx_url "$name") (pluto $pluto)"
+			else
 				lsx_fail "exporter $name: /-/ready not 200 after ${LSX_WAIT}s"
+			fi
 			return 0
 		fi
 		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -381,12 +398,21 @@ lsx_metric() {
 
 # lsx_page NAME: scrape into the exporter's last-page file and print its path
 lsx_page() {
-	local f; f="$(lsx_edir "$1")/page"
-	lsx_scrape "$1" "$f.tmp" && mv "$f.tmp" "$f" && echo "$f"
+	local f="$LSX_WORK/exporter-$1/page"
+	lsx_scrape "$1" "$f" && echo "$f"
 }
 
 # lsx__cmp A OP B: numeric comparison (floats), OP one of == != < <= > >=
-lsx__cmp() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+lsx__cmp() {
+	# integers: no process (this runs in tight wait loops, also inside slow emulated guests)
+	if [[ $1 =~ ^-?[0-9]{1,17}$ && $3 =~ ^-?[0-9]{1,17}$ ]]; then
+		case $2 in
+		==) (($1 == $3)) ;; !=) (($1 != $3)) ;; '<') (($1 < $3)) ;; '<=') (($1 <= $3)) ;;
+		'>') (($1 > $3)) ;; '>=') (($1 >= $3)) ;; *) return 2 ;;
+		esac
+		return
+	fi
+	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
 	if (a == "" || b == "") exit 1
 	a += 0; b += 0
 	r = (op == "==") ? a == b : (op == "!=") ? a != b : (op == "<") ? a < b : (op == "<=") ? a <= b : (op == ">") ? a > b : (op == ">=") ? a >= b : 0
@@ -462,8 +488,8 @@ lsx_pluto_connections() {
 
 # lsx_pluto_sa_counts PLUTO: per-connection established SAs from the state list of `whack
 # --status`, as "name ike_established child_established" lines (instances folded). IKEv2
-# "established IKE SA"/"established Child SA", IKEv1 "ISAKMP SA established"/"IPsec SA
-# established".
+# "established IKE SA"/"established Child SA", IKEv1 "ISAKMP SA established" (3.x) or "IKE SA
+# established" (4.x+) and "IPsec SA established".
 lsx_pluto_sa_counts() {
 	lsx_whack "$1" --status 2>/dev/null | awk '
 	/Connection list:/ { on = 1; next }
@@ -472,7 +498,7 @@ lsx_pluto_sa_counts() {
 	}
 	/#[0-9]+: "[^"]*".* STATE_/ && match($0, /"[^"]*"/) {
 		c = substr($0, RSTART + 1, RLENGTH - 2); sub(/#.*/, "", c); seen[c] = 1
-		if ($0 ~ /\(established IKE SA\)|ISAKMP SA established/) ike[c]++
+		if ($0 ~ /\(established IKE SA\)|(ISAKMP|IKE) SA established/) ike[c]++
 		else if ($0 ~ /\(established Child SA\)|IPsec SA established/) child[c]++
 	}
 	END { for (c in seen) printf "%s %d %d\n", c, ike[c], child[c] }' | sort
@@ -492,13 +518,55 @@ lsx_pluto_traffic_sums() {
 	END { for (c in seen) printf "%s %d %d\n", c, in_[c], out_[c] }' | sort
 }
 
-# lsx_xfrm_sums NS: kernel view: "dst-address bytes" per ESP/AH SA in namespace NS from
-# `ip -s xfrm state` (current lifetime bytes), one line per SA, with the SPI
-lsx_xfrm_sums() {
-	lsx_in "$1" ip -s xfrm state 2>/dev/null | awk '
-	/^src / { src = $2; dst = $4 }
-	/^[ \t]*proto (esp|ah)/ { spi = $4 }
-	/lifetime current:/ { getline; if (match($0, /[0-9]+\(bytes\)/)) { b = substr($0, RSTART, RLENGTH); sub(/\(bytes\)/, "", b); print src, dst, spi, b } }'
+# lsx_pluto_spis PLUTO: the ESP/AH SPIs of every Child SA in `whack --status` (the state
+# lines' "esp.SPI@address" words), as "name spi" lines (instances folded; SPI in lower-case hex without leading zeros)
+lsx_pluto_spis() {
+	lsx_whack "$1" --status 2>/dev/null | awk '
+	/#[0-9]+: "[^"]*".* (esp|ah)\.[0-9a-fA-F]+@/ && match($0, /"[^"]*"/) {
+		c = substr($0, RSTART + 1, RLENGTH - 2); sub(/#.*/, "", c)
+		n = split($0, w, /[ ;]+/)
+		for (i = 1; i <= n; i++) if (w[i] ~ /^(esp|ah)\.[0-9a-fA-F]+@/) {
+			spi = w[i]; sub(/^[a-z]+\./, "", spi); sub(/@.*/, "", spi); spi = tolower(spi); sub(/^0+/, "", spi)
+			print c, spi
+		}
+	}'
+}
+
+# lsx_xfrm_conn_sums PLUTO: the kernel's view per connection: "name inBytes outBytes" summed
+# over the XFRM states of its Child SAs (`ip -s xfrm state` in PLUTO's namespace, "lifetime
+# current" bytes, matched by SPI; inbound = destination is a local address)
+lsx_xfrm_conn_sums() {
+	local p=$1 ns addrs spis; ns=$(cat "$(lsx_pdir "$p")/ns")
+	addrs=$(lsx_in "$ns" ip -o addr show | awk '{ a = $4; sub(/\/.*/, "", a); printf "%s ", a }')
+	spis=$(lsx_pluto_spis "$p" | tr '\n' ';')
+	lsx_in "$ns" ip -s xfrm state | awk -v addrs="$addrs" -v spis="$spis" '
+	BEGIN {
+		n = split(addrs, a, " "); for (i = 1; i <= n; i++) local_[a[i]] = 1
+		n = split(spis, l, ";"); for (i = 1; i <= n; i++) if (split(l[i], w, " ") == 2) { conn[w[2]] = w[1]; seen[w[1]] = 1 }
+	}
+	/^src / { dst = $4 }
+	/^[ \t]*proto (esp|ah) spi/ { spi = tolower($4); sub(/\(.*/, "", spi); sub(/^0x0*/, "", spi) }
+	/lifetime current:/ { want = 1; next }
+	want { want = 0
+		if (match($0, /[0-9]+\(bytes\)/) && (spi in conn)) {
+			b = substr($0, RSTART, RLENGTH); sub(/\(bytes\)/, "", b)
+			if (dst in local_) in_[conn[spi]] += b; else out_[conn[spi]] += b
+		}
+	}
+	END { for (c in seen) printf "%s %d %d\n", c, in_[c], out_[c] }' | sort
+}
+
+# lsx_ping NS SRC DST SIZE COUNT: COUNT echo requests of SIZE payload bytes from SRC to DST inside
+# namespace NS; fails (recording it) unless every reply arrives. Each request and each reply is
+# an inner IPv4 packet of SIZE + 28 bytes.
+lsx_ping() {
+	local ns=$1 src=$2 dst=$3 size=$4 count=$5 out got
+	# shellcheck disable=SC2086
+	out=$(lsx_in "$ns" $LSX_PING -q -c "$count" -s "$size" -i 0.2 -W 5 -I "$src" "$dst" 2>&1)
+	got=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p')
+	[ "$got" = "$count" ] && return 0
+	lsx_fail "ping $src -> $dst ($count x $size): ${got:-0} replies: $(printf '%s' "$out" | tail -2 | tr '\n' ' ')"
+	return 1
 }
 
 # --- composite checks -----------------------------------------------------------------------
@@ -582,6 +650,72 @@ lsx__traffic_agrees() {
 	LSX_DIFF=$seen
 	[ -z "$bad" ]
 }
+
+# lsx_check_traffic_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection byte counters against the
+# kernel's XFRM state byte counts of the connection's SAs (lsx_xfrm_conn_sums); OP as above
+lsx_check_traffic_xfrm() {
+	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
+	LSX_DIFF=""
+	if lsx_poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op"; then
+		lsx_note "ok: byte counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
+		return 0
+	fi
+	lsx_fail "byte counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
+	return 1
+}
+lsx__xfrm_agrees() {
+	local e=$1 p=$2 op=$3 f sums c i o gi go bad="" seen=""
+	sums=$(lsx_xfrm_conn_sums "$p")
+	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
+	[ -n "$sums" ] || { LSX_DIFF="no XFRM state of any Child SA"; return 1; }
+	while read -r c i o; do
+		gi=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$c\"}" "$f")
+		go=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$c\"}" "$f")
+		seen="$seen $c in=${gi:-absent}/$i out=${go:-absent}/$o;"
+		lsx__cmp "$gi" "$op" "$i" && lsx__cmp "$go" "$op" "$o" || bad=1
+	done <<< "$sums"
+	LSX_DIFF=$seen
+	[ -z "$bad" ]
+}
+
+# lsx_expect_bytes EXPORTER CONN IN OUT [SECONDS]: the connection's byte counters equal IN and OUT
+lsx_expect_bytes() {
+	local e=$1 c=$2 want_in=$3 want_out=$4 limit=${5:-$LSX_WAIT}
+	LSX_LAST=""
+	if lsx_poll_until "$limit" lsx__bytes_are "$e" "$c" "$want_in" "$want_out"; then
+		lsx_note "ok: $c in/out bytes == $want_in/$want_out"
+		return 0
+	fi
+	lsx_fail "$c in/out bytes == $want_in/$want_out: last $LSX_LAST (after ${limit}s)"
+	return 1
+}
+lsx__bytes_are() {
+	local f i o; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
+	i=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f")
+	o=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")
+	LSX_LAST="${i:-absent}/${o:-absent}"
+	[ "$i" = "$3" ] && [ "$o" = "$4" ]
+}
+
+# lsx_bytes EXPORTER CONN: "in out" byte counters of CONN as served now
+lsx_bytes() {
+	local f; f=$(lsx_page "$1") || return 1
+	echo "$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f") $(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")"
+}
+
+# lsx_child_serials PLUTO CONN: serials of CONN's live Child SAs in `whack --trafficstatus`
+# (instances included), sorted, on one line
+lsx_child_serials() {
+	lsx_whack "$1" --trafficstatus 2>/dev/null | awk -v c="$2" '
+	match($0, /#[0-9]+: "[^"]*"/) { s = substr($0, RSTART, RLENGTH); n = s; sub(/:.*/, "", s); sub(/^[^"]*"/, "", n); sub(/".*/, "", n)
+		if (n == c) print substr(s, 2) }' | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+# lsx_wait_child_sas PLUTO N [SECONDS]: wait until pluto counts at least N IPsec SAs
+lsx_wait_child_sas() {
+	lsx_wait_until "${3:-60}" "pluto $1: $2 IPsec SA(s)" lsx__child_sas "$1" "$2"
+}
+lsx__child_sas() { local n; n=$(lsx_pluto_count "$1" ipsec_total); [ "${n:-0}" -ge "$2" ]; }
 
 # lsx_counters FILE [REGEX]: "series value" lines of the exporter-owned counters of a page (the
 # ones that must never decrease while the exporter runs, whatever pluto does): by default the
