@@ -135,8 +135,8 @@ timeout -k 10 "${LSX_VM_TIMEOUT:-480}" qemu-system-x86_64 -accel "${LSX_VM_ACCEL
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" < /dev/null > "$W/console" 2>&1 &
 qpid=$!
 # stream the guest's output (after its init starts) while the VM runs
-tail -n +1 -f --pid="$qpid" "$W/console" 2>/dev/null | tr -d '\r' |
-	awk '/LSX-VM-START/ { on = 1; next } on && !/LSX-VM-EXIT=/ { print; fflush() }'
+tail -n +1 -f --pid="$qpid" "$W/console" 2>/dev/null |
+	awk '{ gsub(/\r/, "") } /LSX-VM-START/ { on = 1; next } on && !/LSX-VM-EXIT=|reboot: Power down/ { print; fflush() }'
 wait "$qpid"; qrc=$?; qpid=""
 rc=$(tr -d '\r' < "$W/console" | sed -n 's/.*LSX-VM-EXIT=\([0-9]*\).*/\1/p' | tail -1)
 if [ -z "$rc" ]; then
