@@ -21,8 +21,9 @@ for i in $(seq 1 15); do
 	sleep 0.2
 done
 lsx_expect "15 scrapes while whack hangs, each under ${LSX_SCRAPE_MAX}s ($slow slower)" [ "$slow" -eq 0 ]
-lsx_expect "no whack left running longer than the timeout" \
-	eval '[ "$(ps -eo etimes=,args= | awk '\''/[w]hack --ctlsocket/ && $1 > 5'\'' | wc -l)" -eq 0 ]'
+ctl=$(lsx_ctl west)
+lsx_expect "no whack of this exporter running longer than the timeout" \
+	eval '[ "$(ps -eo etimes=,args= | awk -v ctl="$ctl" '\''index($0, "whack") && index($0, ctl) && $1 > 5'\'' | wc -l)" -eq 0 ]'
 
 lsx_pluto_thaw west
 lsx_note "pluto west thawed (SIGCONT)"
