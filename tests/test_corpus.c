@@ -416,7 +416,7 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 	struct line_reader lr;
 	char path[PATH_MAX + 64], base[64], why[256];
 	const char *body;
-	size_t len, dash;
+	size_t len = 0, dash;
 	char *buf;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
@@ -491,7 +491,7 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 static void run_tag(struct corpus_ctx *ctx, struct tag_stat *t, const char *dir)
 {
 	char path[PATH_MAX + 64];
-	size_t len;
+	size_t len = 0;
 	char *manifest, *line, *save = NULL;
 	bool header = true;
 
