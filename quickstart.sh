@@ -65,7 +65,11 @@ test)
 	log "Building"
 	make -C build -j"$JOBS" > /dev/null
 	log "make check (unit, daemon, parsers, corpus, fuzz replay, rules, dashboard, Prometheus, systemd, real pluto)"
-	make -C build -j"$JOBS" check || { cat build/test-suite.log; exit 1; }
+	rc=0
+	make -C build -j"$JOBS" check || rc=$?
+	log "Real Libreswan scenarios, by name"
+	cat build/tests/integration/*-scenarios.sh.log 2>/dev/null | grep -E '^(PASS|FAIL|SKIP)' || true
+	[ "$rc" = 0 ] || { cat build/test-suite.log; exit 1; }
 
 	log "ASan+UBSan build: unit, parser, fuzz-replay and daemon tests"
 	configure_in build-asan --enable-werror --enable-sanitizers

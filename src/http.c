@@ -39,6 +39,9 @@ struct http_server {
 	sd_event *event;
 	struct http_options opt;
 	char *landing;
+	/* scrapes that arrived before the first poll cycle finished, held until it does */
+	struct MHD_Connection **waiting;
+	size_t n_waiting;
 	struct listener listeners[HTTP_MAX_LISTENERS];
 	size_t n_listeners;
 };
@@ -119,6 +122,16 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 	enum MHD_Result ret;
 
 	p = h->opt.page_fn(h->opt.userdata);
+	if (!p && h->n_waiting < h->opt.max_connections) {
+		/*
+		 * The first poll cycle is still running (it is bounded by --poll.timeout):
+		 * hold the scrape instead of failing it, so the scrape that socket
+		 * activation started gets the page. http_page_ready() resumes it.
+		 */
+		h->waiting[h->n_waiting++] = c;
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
 	if (!p)
 		return queue_static(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
 				    "The first poll cycle has not completed yet.\n");
@@ -365,7 +378,8 @@ static int start_listener(struct http_server *h, int fd)
 	{
 		struct web_config *web = h->opt.web;
 		struct MHD_OptionItem opts[16];
-		unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+		unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
+				 MHD_ALLOW_SUSPEND_RESUME;
 		size_t n = 0;
 
 		/* The logger first, so that libmicrohttpd's own complaints reach it too. */
@@ -445,6 +459,7 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 
 	h->event = sd_event_ref(e);
 	h->opt = *o;
+	h->waiting = xcalloc(o->max_connections + 1, sizeof(*h->waiting));
 	h->landing = landing_page(o->telemetry_path);
 	if (o->listen_fd >= 0) {
 		r = start_listener(h, o->listen_fd);
@@ -484,9 +499,24 @@ struct http_server *http_free(struct http_server *h)
 			MHD_stop_daemon(l->daemon);
 	}
 	free(h->landing);
+	free(h->waiting);
 	sd_event_unref(h->event);
 	free(h);
 	return NULL;
+}
+
+void http_page_ready(struct http_server *h)
+{
+	if (h->n_waiting == 0)
+		return;
+	for (size_t i = 0; i < h->n_waiting; i++)
+		MHD_resume_connection(h->waiting[i]);
+	h->n_waiting = 0;
+	/* with an external loop, resumed connections are processed by the next MHD_run() */
+	for (size_t i = 0; i < h->n_listeners; i++) {
+		(void)MHD_run(h->listeners[i].daemon);
+		arm_timer(&h->listeners[i]);
+	}
 }
 
 uint16_t http_port(const struct http_server *h, size_t i)

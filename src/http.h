@@ -44,6 +44,9 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 /* Stop serving; NULL is a no-op; returns NULL. */
 struct http_server *http_free(struct http_server *h);
 
+/* A (new) page exists: answer the scrapes held since before the first poll cycle. */
+void http_page_ready(struct http_server *h);
+
 /* Port of the i-th listener (useful with port 0). */
 uint16_t http_port(const struct http_server *h, size_t i);
 

@@ -20,6 +20,7 @@
 /* Process-wide state lives here and only here. */
 static struct exporter_config cfg;
 static struct poller *poller;
+static struct http_server *http;
 
 static struct page *get_page(void *userdata)
 {
@@ -34,6 +35,8 @@ static bool get_ready(void *userdata)
 static void on_cycle(void *userdata, const struct poller *p)
 {
 	sd_status(poller_get_summary(p));
+	if (http)
+		http_page_ready(http);
 }
 
 /* --once: print the page and leave the loop with 0 if pluto answered, 1 if not. */
@@ -55,7 +58,6 @@ static void on_once(void *userdata, const struct poller *p)
 
 static int run(void)
 {
-	struct http_server *http = NULL;
 	struct web_config *web = NULL;
 	sd_event *e = NULL;
 	int r, listen_fd = -1;
