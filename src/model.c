@@ -319,6 +319,24 @@ static void sa_retire(struct model *m, struct model_sa *s)
 	}
 }
 
+/*
+ * Take a new raw byte value of one SA. A value that went down is a 32-bit wrap
+ * when the format prints 32 bits (add 2^32 to the base), otherwise a replaced
+ * kernel SA (retire what it had, start again from 0).
+ */
+static void track_bytes(uint64_t *last, uint64_t *base, uint64_t *retired, uint64_t now, bool wraps32)
+{
+	if (now < *last) {
+		if (wraps32 && *last < WRAP_32) {
+			*base += WRAP_32;
+		} else {
+			*retired += *base + *last;
+			*base = 0;
+		}
+	}
+	*last = now;
+}
+
 static void apply_traffic(struct model *m, const struct traffic_list *t)
 {
 	char serial_key[24];
@@ -352,29 +370,10 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 			s->username = sa->username ? xstrdup(sa->username) : NULL;
 			(void)hashmap_put(&m->sas, serial_key, s);
 		}
-		if (sa->has_in_bytes) {
-			if (sa->in_bytes < s->last_in) {
-				if (in32 && s->last_in < WRAP_32) {
-					s->in_base += WRAP_32;
-				} else {
-					/* A 64-bit counter went down: the kernel SA was replaced. */
-					c->retired_in += s->in_base + s->last_in;
-					s->in_base = 0;
-				}
-			}
-			s->last_in = sa->in_bytes;
-		}
-		if (sa->has_out_bytes) {
-			if (sa->out_bytes < s->last_out) {
-				if (out32 && s->last_out < WRAP_32) {
-					s->out_base += WRAP_32;
-				} else {
-					c->retired_out += s->out_base + s->last_out;
-					s->out_base = 0;
-				}
-			}
-			s->last_out = sa->out_bytes;
-		}
+		if (sa->has_in_bytes)
+			track_bytes(&s->last_in, &s->in_base, &c->retired_in, sa->in_bytes, in32);
+		if (sa->has_out_bytes)
+			track_bytes(&s->last_out, &s->out_base, &c->retired_out, sa->out_bytes, out32);
 		if (sa->add_time)
 			s->add_time = sa->add_time;
 		s->cycle = m->cycle;

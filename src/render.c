@@ -2,6 +2,7 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "hashmap.h"
@@ -251,6 +252,26 @@ static void timer_family(struct metrics_writer *w, const struct model *m, struct
 	}
 }
 
+/* A gauge of listed connections whose int64_t field at offset is known (not MODEL_TIMER_NONE). */
+static void seconds_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
+			   size_t offset, const char *name, const char *help)
+{
+	struct metric_label l[2];
+	bool begun = false;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t v = *(const int64_t *)((const char *)conns[i] + offset);
+
+		if (!conn_listed(m, conns[i]) || v == MODEL_TIMER_NONE)
+			continue;
+		if (!begun) {
+			metrics_family(w, name, METRIC_TYPE_GAUGE, help);
+			begun = true;
+		}
+		metrics_sample_i64(w, l, conn_labels(m, conns[i], l), v);
+	}
+}
+
 static void render_connections(struct metrics_writer *w, const struct render_input *in)
 {
 	const struct model *m = in->model;
@@ -319,28 +340,11 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 		     "expire means the SA ends without being replaced.",
 		     true);
 
-	begun = false;
-	for (size_t i = 0; i < n; i++) {
-		if (!conn_listed(m, conns[i]) || conns[i]->lastdpd == MODEL_TIMER_NONE)
-			continue;
-		if (!begun) {
-			metrics_family(w, "libreswan_connection_dpd_last_seconds", METRIC_TYPE_GAUGE,
-				       "Seconds since the last DPD exchange on the connection's IKE SA.");
-			begun = true;
-		}
-		metrics_sample_i64(w, l, conn_labels(m, conns[i], l), conns[i]->lastdpd);
-	}
-	begun = false;
-	for (size_t i = 0; i < n; i++) {
-		if (!conn_listed(m, conns[i]) || conns[i]->lastlive == MODEL_TIMER_NONE)
-			continue;
-		if (!begun) {
-			metrics_family(w, "libreswan_connection_liveness_last_seconds", METRIC_TYPE_GAUGE,
-				       "Seconds since the connection's IKE SA last heard from the peer.");
-			begun = true;
-		}
-		metrics_sample_i64(w, l, conn_labels(m, conns[i], l), conns[i]->lastlive);
-	}
+	seconds_family(w, m, conns, n, offsetof(struct model_conn, lastdpd), "libreswan_connection_dpd_last_seconds",
+		       "Seconds since the last DPD exchange on the connection's IKE SA.");
+	seconds_family(w, m, conns, n, offsetof(struct model_conn, lastlive),
+		       "libreswan_connection_liveness_last_seconds",
+		       "Seconds since the connection's IKE SA last heard from the peer.");
 	free(conns);
 }
 
