@@ -142,9 +142,13 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 		if (om > 0 && om >= text)
 			fmt = METRICS_FORMAT_OPENMETRICS;
 	}
-	if (enc && header_q(enc, "gzip") > 0 && p->gzip[fmt].data)
+	if (enc && header_q(enc, "gzip") > 0)
 		gz = true;
-	body = gz ? &p->gzip[fmt] : &p->plain[fmt];
+	body = page_body(p, fmt, gz);
+	if (!body) {
+		gz = false;	/* compression failed: serve it plain */
+		body = page_body(p, fmt, false);
+	}
 	/* The response holds a page reference: a swap during a slow download is harmless. */
 	r = MHD_create_response_from_buffer_with_free_callback_cls(body->len, body->data, free_page_cb, p);
 	if (!r) {

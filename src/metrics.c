@@ -51,8 +51,15 @@ size_t utf8_valid_len(const unsigned char *s, size_t avail)
 void metrics_escape_label(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
+	size_t len = strlen(s), plain = 0;
 
+	/* Fast path: printable ASCII without \\ or \" goes in as it is. */
+	while (plain < len && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '\\' && p[plain] != '"')
+		plain++;
+	if (plain == len) {
+		strbuf_append(sb, s, len);
+		return;
+	}
 	strbuf_reserve(sb, len + 2);
 	while (*p) {
 		size_t n;
@@ -102,6 +109,7 @@ void metrics_family(struct metrics_writer *w, const char *name, enum metric_type
 	size_t base_len = strlen(name);
 
 	w->family = name;
+	w->family_len = base_len;
 	w->type = type;
 	w->samples = 0;
 	/* OpenMetrics names the counter family without its _total suffix. */
@@ -122,18 +130,56 @@ static void sample_head(struct metrics_writer *w, const struct metric_label *lab
 	strbuf_puts(w->sb, w->family);
 	if (n > 0) {
 		strbuf_putc(w->sb, '{');
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				strbuf_putc(w->sb, ',');
-			strbuf_puts(w->sb, labels[i].name);
-			strbuf_append(w->sb, "=\"", 2);
-			metrics_escape_label(w->sb, labels[i].value ? labels[i].value : "");
-			strbuf_putc(w->sb, '"');
-		}
+		metrics_format_labels(w->sb, labels, n);
 		strbuf_putc(w->sb, '}');
 	}
 	strbuf_putc(w->sb, ' ');
 	w->samples++;
+}
+
+void metrics_format_labels(struct strbuf *sb, const struct metric_label *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_putc(sb, ',');
+		strbuf_puts(sb, labels[i].name);
+		strbuf_append(sb, "=\"", 2);
+		metrics_escape_label(sb, labels[i].value ? labels[i].value : "");
+		strbuf_putc(sb, '"');
+	}
+}
+
+static void sample_head_text(struct metrics_writer *w, const char *labels, size_t labels_len,
+			     const char *extra_name, const char *extra_value)
+{
+	strbuf_append(w->sb, w->family, w->family_len);
+	strbuf_putc(w->sb, '{');
+	strbuf_append(w->sb, labels, labels_len);
+	if (extra_name) {
+		strbuf_putc(w->sb, ',');
+		strbuf_puts(w->sb, extra_name);
+		strbuf_append(w->sb, "=\"", 2);
+		metrics_escape_label(w->sb, extra_value);
+		strbuf_putc(w->sb, '"');
+	}
+	strbuf_append(w->sb, "} ", 2);
+	w->samples++;
+}
+
+void metrics_sample_text_u64(struct metrics_writer *w, const char *labels, size_t labels_len,
+			     const char *extra_name, const char *extra_value, uint64_t v)
+{
+	sample_head_text(w, labels, labels_len, extra_name, extra_value);
+	strbuf_put_u64(w->sb, v);
+	strbuf_putc(w->sb, '\n');
+}
+
+void metrics_sample_text_i64(struct metrics_writer *w, const char *labels, size_t labels_len,
+			     const char *extra_name, const char *extra_value, int64_t v)
+{
+	sample_head_text(w, labels, labels_len, extra_name, extra_value);
+	strbuf_put_i64(w->sb, v);
+	strbuf_putc(w->sb, '\n');
 }
 
 void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v)

@@ -28,6 +28,7 @@ struct metrics_writer {
 	struct strbuf *sb;
 	enum metrics_format format;
 	const char *family;	/* current family name (with _total for counters) */
+	size_t family_len;
 	enum metric_type type;
 	unsigned samples;	/* samples written in the current family */
 };
@@ -48,6 +49,18 @@ void metrics_family(struct metrics_writer *w, const char *name, enum metric_type
 void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v);
 void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n, int64_t v);
 void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n, double v);
+
+/*
+ * One sample whose labels are already formatted and escaped ("a=\"x\",b=\"y\""), plus an
+ * optional extra label (extra_name NULL for none). For series written many times per page.
+ */
+void metrics_sample_text_u64(struct metrics_writer *w, const char *labels, size_t labels_len,
+			     const char *extra_name, const char *extra_value, uint64_t v);
+void metrics_sample_text_i64(struct metrics_writer *w, const char *labels, size_t labels_len,
+			     const char *extra_name, const char *extra_value, int64_t v);
+
+/* Append n labels formatted and escaped as metrics_sample_text_*() takes them. */
+void metrics_format_labels(struct strbuf *sb, const struct metric_label *labels, size_t n);
 
 /* Finish the page ("# EOF" for OpenMetrics). */
 void metrics_writer_finish(struct metrics_writer *w);

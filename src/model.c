@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "lines.h"
+#include "metrics.h"
 #include "model.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
@@ -42,6 +44,8 @@ static struct model_conn *conn_free(struct model_conn *c)
 		return NULL;
 	free(c->key);
 	free(c->instance);
+	free(c->map_key);
+	free(c->labels);
 	free(c->local);
 	free(c->remote);
 	free(c);
@@ -85,6 +89,7 @@ struct model *model_free(struct model *m)
 	free(m->other_user.name);
 	free(m->other_user.lease);
 	free(m->other_user.conn_key);
+	strbuf_release(&m->keybuf);
 	free(m);
 	return NULL;
 }
@@ -117,19 +122,47 @@ const char *model_event_to_string(enum model_event e)
 	return "?";
 }
 
-void model_fold_name(const struct model *m, const char *name, const char *instance, char **ret_base,
-		     char **ret_instance)
+/* Length of the connection name a (name) folds into: a group member GROUP#SUBNET folds into GROUP. */
+static size_t fold_len(const struct model *m, const char *name)
 {
 	const char *hash = strchr(name, '#');
-	size_t base_len = strlen(name);
 
 	/* A group member is named GROUP#SUBNET; fold it when GROUP is a loaded group. */
 	if (hash && hash != name && m->groups.n_items > 0) {
-		_cleanup_free_ char *prefix = xstrndup(name, (size_t)(hash - name));
+		char prefix[LINE_MAX_LEN + 1];
+		size_t n = (size_t)(hash - name);
 
-		if (hashmap_get(&m->groups, prefix))
-			base_len = (size_t)(hash - name);
+		if (n <= LINE_MAX_LEN) {
+			memcpy(prefix, name, n);
+			prefix[n] = '\0';
+			if (hashmap_get(&m->groups, prefix))
+				return n;
+		}
 	}
+	return strlen(name);
+}
+
+/* Write the map key of (name, instance) into sb: the folded name, plus \x1f and the instance label
+ * with per-instance series. Returns the length of the base name within it. */
+static size_t conn_map_key_into(const struct model *m, struct strbuf *sb, const char *name, const char *instance)
+{
+	size_t base_len = fold_len(m, name);
+
+	strbuf_reset(sb);
+	strbuf_append(sb, name, base_len);
+	if (m->opt.per_instance && (name[base_len] || (instance && instance[0]))) {
+		strbuf_putc(sb, '\x1f');
+		strbuf_puts(sb, name + base_len);
+		strbuf_puts(sb, instance ? instance : "");
+	}
+	return base_len;
+}
+
+void model_fold_name(const struct model *m, const char *name, const char *instance, char **ret_base,
+		     char **ret_instance)
+{
+	size_t base_len = fold_len(m, name);
+
 	*ret_base = xstrndup(name, base_len);
 	if (m->opt.per_instance) {
 		struct strbuf sb = STRBUF_INIT;
@@ -140,19 +173,6 @@ void model_fold_name(const struct model *m, const char *name, const char *instan
 	} else {
 		*ret_instance = xstrdup("");
 	}
-}
-
-/* The hash key of a (base, instance) pair. */
-static char *conn_map_key(const char *base, const char *instance)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_puts(&sb, base);
-	if (instance[0]) {
-		strbuf_putc(&sb, '\x1f');
-		strbuf_puts(&sb, instance);
-	}
-	return strbuf_detach(&sb, NULL);
 }
 
 static void conn_reset_cycle(struct model_conn *c)
@@ -173,23 +193,28 @@ static void conn_reset_cycle(struct model_conn *c)
 	c->lastlive = MODEL_TIMER_NONE;
 }
 
-/* Look up the connection a (name, instance) pair folds into; create it if asked. */
+/* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
+ * unless it creates: this runs for every connection line, state and SA of every cycle. */
 static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
 {
-	_cleanup_free_ char *base = NULL, *inst = NULL, *key = NULL;
-	struct model_conn *c;
+	size_t base_len = conn_map_key_into(m, &m->keybuf, name, instance);
+	struct model_conn *c = hashmap_get(&m->conns, m->keybuf.buf);
 
-	model_fold_name(m, name, instance, &base, &inst);
-	key = conn_map_key(base, inst);
-	c = hashmap_get(&m->conns, key);
 	if (c || !create)
 		return c;
 	c = xcalloc(1, sizeof(*c));
-	c->key = base;
-	c->instance = inst;
-	base = inst = NULL;
+	c->key = xstrndup(name, base_len);
+	c->instance = base_len < m->keybuf.len ? xstrdup(m->keybuf.buf + base_len + 1) : xstrdup("");
+	c->map_key = xstrdup(m->keybuf.buf);
+	{
+		struct metric_label l[2] = { { "connection", c->key }, { "conn_instance", c->instance } };
+		struct strbuf sb = STRBUF_INIT;
+
+		metrics_format_labels(&sb, l, m->opt.per_instance ? 2 : 1);
+		c->labels = strbuf_detach(&sb, &c->labels_len);
+	}
 	conn_reset_cycle(c);
-	(void)hashmap_put(&m->conns, key, c);
+	(void)hashmap_put(&m->conns, m->keybuf.buf, c);
 	return c;
 }
 
@@ -347,7 +372,7 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
 		struct model_conn *c = conn_lookup(m, sa->conn, sa->instance, true);
-		_cleanup_free_ char *map_key = conn_map_key(c->key, c->instance);
+		const char *map_key = c->map_key;
 		bool in32 = t->prefixed;
 		bool out32 = t->prefixed && !sa->has_max_bytes;
 		struct model_sa *s;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hashmap.h"
+#include "strbuf.h"
 
 /*
  * The exporter's view of pluto, kept across poll cycles: one entry per
@@ -37,6 +38,9 @@ enum model_event {
 struct model_conn {
 	char *key;		/* connection label value ("rw") */
 	char *instance;		/* instance label with --metrics.instances ("[3]"), else "" */
+	char *map_key;		/* key in struct model.conns */
+	char *labels;		/* formatted, escaped label set of its series: connection="a"[,conn_instance="[3]"] */
+	size_t labels_len;
 	/* persistent */
 	uint64_t retired_in;	/* final values of SAs gone since the exporter started */
 	uint64_t retired_out;
@@ -104,6 +108,7 @@ struct model {
 	bool ever_status;	/* a status was ever available (daemon knows pluto's connection list) */
 	uint64_t users_overflowed;	/* user series folded into "_other" (cumulative) */
 	struct model_user other_user;	/* the "_other" bucket */
+	struct strbuf keybuf;		/* scratch for map keys */
 };
 
 /* A new, empty model. */

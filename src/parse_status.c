@@ -732,6 +732,10 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 	}
 	if (startswith(a, "conn serial: $"))
 		s->evidence |= EV_V5;
+	/* Only these lines carry SA or connection serials: skip the searches on the other ~15. */
+	if (!startswith(a, "newest ") && !startswith(a, "routing: ") && !startswith(a, "host: ") &&
+	    !startswith(a, "conn serial: "))
+		return 0;
 
 	for (size_t i = 0; i < ELEMENTSOF(ike_keys); i++) {
 		r = find_serial(a, ike_keys[i], &v);

@@ -154,8 +154,8 @@ static void finish_cycle(struct poller *p)
 	const struct traffic_list *traffic;
 	const struct global_list *global;
 	struct render_input in;
-	char *text, *om;
-	size_t text_len, om_len;
+	char *text;
+	size_t text_len;
 
 	status_finish(p->status);
 	traffic_finish(p->traffic);
@@ -192,9 +192,9 @@ static void finish_cycle(struct poller *p)
 		.now = now_realtime_usec() / 1000000,
 	};
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
-	om = render_page(&in, METRICS_FORMAT_OPENMETRICS, &om_len);
 	page_unref(p->page);
-	p->page = page_new(text, text_len, om, om_len);
+	/* --once prints the text; the daemon serves gzip to every Prometheus scrape */
+	p->page = page_new(text, text_len, !cfg->once);
 
 	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
 		int reason = p->jobs[POLL_COMMAND_STATUS].reason;

@@ -211,7 +211,6 @@ static void conn_family(struct metrics_writer *w, const struct model *m, struct 
 			const char *name, enum metric_type type, const char *help, conn_value_fn fn,
 			bool (*filter)(const struct model *, const struct model_conn *))
 {
-	struct metric_label l[2];
 	bool begun = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -221,14 +220,13 @@ static void conn_family(struct metrics_writer *w, const struct model *m, struct 
 			metrics_family(w, name, type, help);
 			begun = true;
 		}
-		metrics_sample_u64(w, l, conn_labels(m, conns[i], l), fn(conns[i]));
+		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL, fn(conns[i]));
 	}
 }
 
 static void timer_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
 			 const char *name, const char *help, bool child)
 {
-	struct metric_label l[3];
 	bool begun = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -237,17 +235,13 @@ static void timer_family(struct metrics_writer *w, const struct model *m, struct
 		if (!conn_listed(m, conns[i]))
 			continue;
 		for (size_t e = 0; e < _MODEL_EVENT_MAX; e++) {
-			size_t nl;
-
 			if (t[e] == MODEL_TIMER_NONE)
 				continue;
 			if (!begun) {
 				metrics_family(w, name, METRIC_TYPE_GAUGE, help);
 				begun = true;
 			}
-			nl = conn_labels(m, conns[i], l);
-			l[nl++] = L("event", model_event_to_string(e));
-			metrics_sample_i64(w, l, nl, t[e]);
+			metrics_sample_text_i64(w, conns[i]->labels, conns[i]->labels_len, "event", model_event_to_string(e), t[e]);
 		}
 	}
 }
@@ -256,7 +250,6 @@ static void timer_family(struct metrics_writer *w, const struct model *m, struct
 static void seconds_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
 			   size_t offset, const char *name, const char *help)
 {
-	struct metric_label l[2];
 	bool begun = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -268,7 +261,7 @@ static void seconds_family(struct metrics_writer *w, const struct model *m, stru
 			metrics_family(w, name, METRIC_TYPE_GAUGE, help);
 			begun = true;
 		}
-		metrics_sample_i64(w, l, conn_labels(m, conns[i], l), v);
+		metrics_sample_text_i64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL, v);
 	}
 }
 
@@ -331,7 +324,7 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 				       "Age of the connection's newest Child SA (from trafficstatus add_time).");
 			begun = true;
 		}
-		metrics_sample_i64(w, l, conn_labels(m, c, l), (int64_t)in->now - (int64_t)c->newest_add_time);
+		metrics_sample_text_i64(w, c->labels, c->labels_len, NULL, NULL, (int64_t)in->now - (int64_t)c->newest_add_time);
 	}
 	timer_family(w, m, conns, n, "libreswan_connection_ike_sa_next_event_seconds",
 		     "Seconds until the soonest rekey/replace/expire timer of the connection's IKE SAs.", false);

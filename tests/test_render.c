@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "page.h"
 #include "parse_global.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
@@ -153,6 +154,18 @@ static void test_openmetrics_page(void **state)
 	assert_true(len > 6 && streq(page + len - 6, "# EOF\n"));
 }
 
+static void test_openmetrics_derived_from_text(void **state)
+{
+	/* the daemon derives OpenMetrics from the text page: it must equal a direct rendering */
+	_cleanup_free_ char *text = render(METRICS_FORMAT_TEXT);
+	_cleanup_free_ char *om = render(METRICS_FORMAT_OPENMETRICS);
+	size_t len;
+	_cleanup_free_ char *derived = page_text_to_openmetrics(text, strlen(text), &len);
+
+	assert_int_equal(len, strlen(derived));
+	assert_string_equal(derived, om);
+}
+
 /* One daemon cycle: parse the three outputs, update the model, render; returns the page. */
 static char *daemon_cycle(struct model *m, const char *status, const char *traffic, const char *global)
 {
@@ -216,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_connections),
 		cmocka_unit_test(test_global),
 		cmocka_unit_test(test_openmetrics_page),
+		cmocka_unit_test(test_openmetrics_derived_from_text),
 		cmocka_unit_test(test_clearstats_and_restart),
 	};
 
