@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Starts the real daemon on an ephemeral port (real libmicrohttpd, real
-# children) and proves the HTTP contract of SPEC §2: /metrics plain and gzip,
+# children) and proves the HTTP contract of SPEC §2: a scrape before the first
+# poll cycle waits for it, /metrics plain and gzip,
 # OpenMetrics negotiation, /, /-/healthy, /-/ready, 404, 405, HEAD; pluto
 # down is 200 with libreswan_up 0 and a not_running count; pluto back gives
 # up 1; the children's environment carries no systemd variables; 64
@@ -29,6 +30,17 @@ OUT
 echo '006 #2: "west-east", type=ESP, add_time=1700000000, inBytes=1234, outBytes=5678, maxBytes=2^63B, id='"'"'@east'"'" \
 	> "$FAKE_DIR/trafficstatus.txt"
 printf 'total.ike.ikev2.established=1\ncurrent.states.all=2\n' > "$FAKE_DIR/globalstatus.txt"
+
+# a scrape that arrives before the first poll cycle is held until the page exists
+echo slow > "$FAKE_DIR/mode"
+start_daemon --poll.interval=10s --poll.timeout=3s
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/-/ready")" = 503 ] || fail "/-/ready before the first cycle"
+[ "$(curl -s -o "$WORK/first" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/metrics")" = 200 ] ||
+	fail "the first scrape should wait for the first poll cycle"
+grep -q '^libreswan_up 1$' "$WORK/first" || fail "first page"
+ok "scrape before the first poll cycle: held, then 200"
+stop_daemon
+rm -f "$FAKE_DIR/mode"
 
 NOTIFY_SOCKET=/nonexistent WATCHDOG_USEC=1000000 start_daemon --poll.interval=200ms --poll.timeout=1s
 wait_for "first poll" scrape /-/ready
