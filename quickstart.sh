@@ -68,7 +68,7 @@ test)
 	rc=0
 	make -C build -j"$JOBS" check || rc=$?
 	log "Real Libreswan scenarios, by name"
-	cat build/tests/integration/*-scenarios.sh.log 2>/dev/null | grep -E '^(PASS|FAIL|SKIP)' || true
+	cat build/tests/integration/*-scenarios.log 2>/dev/null | grep -E '^(PASS|FAIL|SKIP)' || true
 	[ "$rc" = 0 ] || { cat build/test-suite.log; exit 1; }
 
 	log "ASan+UBSan build: unit, parser, fuzz-replay and daemon tests"

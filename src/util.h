@@ -23,7 +23,10 @@ static inline bool streq(const char *a, const char *b)
 
 static inline bool startswith(const char *s, const char *prefix)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
+	size_t n = strlen(prefix);	/* a constant for the literal prefixes of the parsers */
+
+	/* Most calls are misses: compare the first byte before calling strncmp(). */
+	return n == 0 || (s[0] == prefix[0] && strncmp(s, prefix, n) == 0);
 }
 
 static inline void freep(void *p)
