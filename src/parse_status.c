@@ -499,9 +499,9 @@ static struct status_conn *current_conn(struct status_summary *s, const struct c
 	return conn_matches(c, r) ? c : NULL;
 }
 
-static char *dup_span(const char *b, const char *e)
+static char *dup_span(struct status_summary *s, const char *b, const char *e)
 {
-	return xstrndup(b, (size_t)(e - b));
+	return arena_strndup(s->arena, b, (size_t)(e - b));
 }
 
 /* First "..." in [s, end) outside [ID] and <hostname> brackets. */
@@ -572,7 +572,7 @@ static const char *leading_nexthop_sep(const char *s, const char *end)
 	return NULL;
 }
 
-static void topology_hosts(struct status_conn *c, const char *t, const char *end)
+static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t, const char *end)
 {
 	const char *dots = find_dots(t, end);
 	const char *l, *le, *r, *re, *sep;
@@ -588,9 +588,9 @@ static void topology_hosts(struct status_conn *c, const char *t, const char *end
 		r = sep + 3;
 	re = host_end(r, end);
 	if (le > l && !c->local_host)
-		c->local_host = dup_span(l, le);
+		c->local_host = dup_span(s, l, le);
 	if (re > r && !c->remote_host)
-		c->remote_host = dup_span(r, re);
+		c->remote_host = dup_span(s, r, re);
 }
 
 /*
@@ -623,7 +623,7 @@ static int parse_topology(struct status_summary *s, const struct conn_ref *r, co
 	if (mark) {
 		rstart = rfind(t, mark, "; ");
 		if (rstart) {
-			routing = dup_span(rstart + 2, mark);
+			routing = dup_span(s, rstart + 2, mark);
 			body_end = rstart;
 		}
 	} else if (!truncated) {
@@ -633,17 +633,16 @@ static int parse_topology(struct status_summary *s, const struct conn_ref *r, co
 	c = current_conn(s, r);
 	if (c) {
 		/* another SPD of the same connection */
-		free(routing);
 		return 0;
 	}
 	xgrow((void **)&s->conns, &s->alloc_conns, s->n_conns + 1, sizeof(*s->conns));
 	c = &s->conns[s->n_conns++];
 	*c = (struct status_conn){
-		.name = xstrndup(r->name, r->name_len),
-		.instance = xstrndup(r->chain, r->chain_len),
+		.name = arena_strndup(s->arena, r->name, r->name_len),
+		.instance = arena_strndup(s->arena, r->chain, r->chain_len),
 		.routing = routing,
 	};
-	topology_hosts(c, t, body_end);
+	topology_hosts(s, c, t, body_end);
 	return 0;
 }
 
@@ -959,15 +958,6 @@ static void state_init(struct status_state *st)
 	};
 }
 
-static void state_free(struct status_state *st)
-{
-	free(st->conn);
-	free(st->instance);
-	free(st->peer);
-	free(st->state_name);
-	free(st->story);
-}
-
 /*
  * Find the remote port: the first ":digits" followed by ' ' or "(tcp)". The
  * test suite's ":PORT" / ":EPHEM" placeholders are accepted as port 0.
@@ -1062,7 +1052,7 @@ static int parse_hash_line(struct status_summary *s, const char *p, bool truncat
 			}
 			items = story_e + (*story_e ? 1 : 0);
 		}
-		st.state_name = dup_span(rest, x);
+		st.state_name = dup_span(s, rest, x);
 	} else {
 		story_b = rest;
 		story_e = strchr(story_b, ';');
@@ -1075,11 +1065,9 @@ static int parse_hash_line(struct status_summary *s, const char *p, bool truncat
 			items = story_e + 1;
 		}
 	}
-	if (story_e == story_b) {
-		free(st.state_name);
+	if (story_e == story_b)
 		return -EBADMSG;
-	}
-	st.story = dup_span(story_b, story_e);
+	st.story = dup_span(s, story_b, story_e);
 
 	/* on a cut line the last item may be partial: ignore it */
 	items_end = items + strlen(items);
@@ -1099,15 +1087,13 @@ static int parse_hash_line(struct status_summary *s, const char *p, bool truncat
 			break;
 		items = e < items_end ? e + 1 : e;
 	}
-	if (ret < 0) {
-		state_free(&st);
-		return ret;
-	}
+	if (ret < 0)
+		return ret;	/* its strings stay in the arena until the summary is freed */
 
-	st.conn = xstrndup(r.name, r.name_len);
-	st.instance = xstrndup(r.chain, r.chain_len);
+	st.conn = arena_strndup(s->arena, r.name, r.name_len);
+	st.instance = arena_strndup(s->arena, r.chain, r.chain_len);
 	if (*r.end == ' ' && port > r.end + 1)
-		st.peer = dup_span(r.end + 1, port);
+		st.peer = dup_span(s, r.end + 1, port);
 	classify_state(&st, &s->evidence);
 
 	xgrow((void **)&s->states, &s->alloc_states, s->n_states + 1, sizeof(*s->states));
@@ -1354,6 +1340,7 @@ struct status_summary *status_summary_new(void)
 {
 	struct status_summary *s = xcalloc(1, sizeof(*s));
 
+	s->arena = arena_new();
 	line_reader_init(&s->lr);
 	return s;
 }
@@ -1362,17 +1349,10 @@ struct status_summary *status_summary_free(struct status_summary *s)
 {
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < s->n_conns; i++) {
-		free(s->conns[i].name);
-		free(s->conns[i].instance);
-		free(s->conns[i].local_host);
-		free(s->conns[i].remote_host);
-		free(s->conns[i].routing);
-	}
+	/* every string of conns[] and states[] lives in the arena */
 	free(s->conns);
-	for (size_t i = 0; i < s->n_states; i++)
-		state_free(&s->states[i]);
 	free(s->states);
+	s->arena = arena_free(s->arena);
 	free(s->version);
 	free(s);
 	return NULL;

@@ -8,6 +8,8 @@
 
 #include "lines.h"
 
+struct arena;
+
 /*
  * Pure parser for `ipsec whack --status` (and the state lines of
  * --showstates / the brief lines of --briefstatus), Libreswan 3.x..5.x.
@@ -119,6 +121,7 @@ struct status_summary {
 	uint64_t parse_errors;		/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
+	struct arena *arena;		/* holds every string of conns[] and states[] */
 	int section;
 	unsigned evidence;		/* family hints seen so far */
 	struct line_reader lr;

@@ -171,6 +171,61 @@ int parse_size(const char *s, uint64_t *ret)
 	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
 }
 
+#define ARENA_BLOCK (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+struct arena {
+	struct arena_block *head;
+};
+
+struct arena *arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	struct arena_block *b = a->head;
+	char *p;
+
+	if (n > SIZE_MAX / 2)
+		abort();
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+struct arena *arena_free(struct arena *a)
+{
+	if (!a)
+		return NULL;
+	while (a->head) {
+		struct arena_block *next = a->head->next;
+
+		free(a->head);
+		a->head = next;
+	}
+	free(a);
+	return NULL;
+}
+
 static uint64_t now_usec(clockid_t clock)
 {
 	struct timespec ts;

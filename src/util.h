@@ -77,6 +77,22 @@ int parse_duration_usec(const char *s, uint64_t *ret);
 /* "256MiB", "64KiB", "1000", "1GiB" -> bytes; 0 or -EINVAL/-ERANGE. */
 int parse_size(const char *s, uint64_t *ret);
 
+/*
+ * A bump allocator for the many small strings of one parse result: they are
+ * freed together, so a 100k-connection status costs a few hundred block
+ * allocations instead of a million malloc/free pairs.
+ */
+struct arena;
+
+/* A new, empty arena (aborts on OOM). */
+struct arena *arena_new(void);
+
+/* Copy n bytes of s, NUL-terminated, into the arena. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/* Free the arena and everything in it; NULL is a no-op; returns NULL. */
+struct arena *arena_free(struct arena *a);
+
 /* Current CLOCK_REALTIME / CLOCK_MONOTONIC in microseconds. */
 uint64_t now_realtime_usec(void);
 uint64_t now_monotonic_usec(void);
