@@ -134,10 +134,17 @@ static void log_transition(struct job *j)
 
 	if (j->reason == j->last_reason)
 		return;
-	if (j->reason < 0)
+	if (j->reason < 0 && j->last_reason == POLL_REASON_NOT_RUNNING) {
+		if (j->cmd == POLL_COMMAND_STATUS)
+			log_info("pluto answers again");
+		else
+			log_debug("%s: pluto answers again", cmd);
+	} else if (j->reason < 0)
 		log_info("%s: whack answers again", cmd);
+	else if (j->reason == POLL_REASON_NOT_RUNNING && j->cmd == POLL_COMMAND_STATUS)
+		log_warn("pluto is not running, serving libreswan_up 0, ignoring");
 	else if (j->reason == POLL_REASON_NOT_RUNNING)
-		log_warn("%s: pluto is not running, serving libreswan_up 0, ignoring", cmd);
+		log_debug("%s: pluto is not running", cmd);	/* said once, for status */
 	else
 		log_warn("%s: whack failed (%s), ignoring", cmd, poll_reason_to_string(j->reason));
 	j->last_reason = j->reason;
