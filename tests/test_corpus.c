@@ -38,6 +38,7 @@
 
 #include <cmocka.h>
 
+#include "fixture_util.h"
 #include "parse_global.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
@@ -92,25 +93,6 @@ struct corpus_ctx {
 	uint64_t failures;
 	uint64_t known_seen;
 };
-
-static char *slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rbe");
-	char *buf = NULL;
-	size_t len = 0, alloc = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		xgrow((void **)&buf, &alloc, len + 65536 + 1, 1);
-		n = fread(buf + len, 1, 65536, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-}
 
 static void note_kind(struct tag_stat *t, const char *kind, const char *file, const char *line,
 		      size_t len)
@@ -420,7 +402,7 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 	char *buf;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	buf = slurp(path, &len);
+	buf = fixture_read(path, &len);
 	if (!buf) {
 		print_message("corpus: cannot read %s\n", path);
 		ctx->failures++;
@@ -496,7 +478,7 @@ static void run_tag(struct corpus_ctx *ctx, struct tag_stat *t, const char *dir)
 	bool header = true;
 
 	snprintf(path, sizeof(path), "%s/manifest.tsv", dir);
-	manifest = slurp(path, &len);
+	manifest = fixture_read(path, &len);
 	if (!manifest)
 		return;
 	for (line = strtok_r(manifest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

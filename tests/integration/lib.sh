@@ -637,10 +637,15 @@ lsx_check_traffic() {
 	return 1
 }
 lsx__traffic_agrees() {
-	local e=$1 p=$2 op=$3 f sums c i o gi go bad="" seen=""
-	sums=$(lsx_pluto_traffic_sums "$p")
+	lsx__sums_agree "$1" "$2" "$3" lsx_pluto_traffic_sums "trafficstatus empty"
+}
+# lsx__sums_agree EXPORTER PLUTO OP SUMS-FUNCTION EMPTY-MESSAGE: the exporter's per-connection
+# byte counters against the "conn in out" lines that SUMS-FUNCTION prints for PLUTO
+lsx__sums_agree() {
+	local e=$1 p=$2 op=$3 fn=$4 empty=$5 f sums c i o gi go bad="" seen=""
+	sums=$("$fn" "$p")
 	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
-	[ -n "$sums" ] || { LSX_DIFF="trafficstatus empty"; return 1; }
+	[ -n "$sums" ] || { LSX_DIFF=$empty; return 1; }
 	while read -r c i o; do
 		gi=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$c\"}" "$f")
 		go=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$c\"}" "$f")
@@ -664,18 +669,7 @@ lsx_check_traffic_xfrm() {
 	return 1
 }
 lsx__xfrm_agrees() {
-	local e=$1 p=$2 op=$3 f sums c i o gi go bad="" seen=""
-	sums=$(lsx_xfrm_conn_sums "$p")
-	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
-	[ -n "$sums" ] || { LSX_DIFF="no XFRM state of any Child SA"; return 1; }
-	while read -r c i o; do
-		gi=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$c\"}" "$f")
-		go=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$c\"}" "$f")
-		seen="$seen $c in=${gi:-absent}/$i out=${go:-absent}/$o;"
-		lsx__cmp "$gi" "$op" "$i" && lsx__cmp "$go" "$op" "$o" || bad=1
-	done <<< "$sums"
-	LSX_DIFF=$seen
-	[ -z "$bad" ]
+	lsx__sums_agree "$1" "$2" "$3" lsx_xfrm_conn_sums "no XFRM state of any Child SA"
 }
 
 # lsx_expect_bytes EXPORTER CONN IN OUT [SECONDS]: the connection's byte counters equal IN and OUT
