@@ -111,7 +111,6 @@ void metrics_family(struct metrics_writer *w, const char *name, enum metric_type
 	w->family = name;
 	w->family_len = base_len;
 	w->type = type;
-	w->samples = 0;
 	/* OpenMetrics names the counter family without its _total suffix. */
 	if (w->format == METRICS_FORMAT_OPENMETRICS && type == METRIC_TYPE_COUNTER && base_len > 6 &&
 	    streq(name + base_len - 6, "_total"))
@@ -134,7 +133,6 @@ static void sample_head(struct metrics_writer *w, const struct metric_label *lab
 		strbuf_putc(w->sb, '}');
 	}
 	strbuf_putc(w->sb, ' ');
-	w->samples++;
 }
 
 void metrics_format_labels(struct strbuf *sb, const struct metric_label *labels, size_t n)
@@ -163,7 +161,6 @@ static void sample_head_text(struct metrics_writer *w, const char *labels, size_
 		strbuf_putc(w->sb, '"');
 	}
 	strbuf_append(w->sb, "} ", 2);
-	w->samples++;
 }
 
 void metrics_sample_text_u64(struct metrics_writer *w, const char *labels, size_t labels_len,

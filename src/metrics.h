@@ -30,7 +30,6 @@ struct metrics_writer {
 	const char *family;	/* current family name (with _total for counters) */
 	size_t family_len;
 	enum metric_type type;
-	unsigned samples;	/* samples written in the current family */
 };
 
 /* A label pair; arrays of them end where n says. */

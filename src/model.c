@@ -313,10 +313,8 @@ static struct model_user *user_lookup(struct model *m, const char *name, bool cr
 
 	if (u || !create)
 		return u;
-	if (m->users.n_items >= m->opt.max_users) {
-		m->users_overflowed++;
+	if (m->users.n_items >= m->opt.max_users)
 		return &m->other_user;
-	}
 	u = xcalloc(1, sizeof(*u));
 	u->name = xstrdup(name);
 	(void)hashmap_put(&m->users, name, u);
@@ -525,6 +523,12 @@ void model_update(struct model *m, const struct status_summary *status, const st
 		apply_traffic(m, traffic);
 	sum_live(m);
 	expire_entries(m, status != NULL);
+}
+
+bool model_conn_is_up(const struct model_conn *c)
+{
+	/* the state list says so, or trafficstatus lists one of its SAs */
+	return c->child_established > 0 || c->traffic_sas > 0;
 }
 
 uint64_t model_conn_in_bytes(const struct model_conn *c)

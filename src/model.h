@@ -106,7 +106,6 @@ struct model {
 	bool status_ok;		/* last cycle's status was available */
 	bool traffic_ok;
 	bool ever_status;	/* a status was ever available (daemon knows pluto's connection list) */
-	uint64_t users_overflowed;	/* user series folded into "_other" (cumulative) */
 	struct model_user other_user;	/* the "_other" bucket */
 	struct strbuf keybuf;		/* scratch for map keys */
 };
@@ -134,6 +133,9 @@ void model_fold_name(const struct model *m, const char *name, const char *instan
 
 /* The connections sorted by key (then instance); *ret_n gets the count. Caller frees the array only. */
 struct model_conn **model_sorted_conns(const struct model *m, size_t *ret_n);
+
+/* True if the connection (or an instance) has an established Child SA this cycle. */
+bool model_conn_is_up(const struct model_conn *c);
 
 /* Total of the connection's byte counters. */
 uint64_t model_conn_in_bytes(const struct model_conn *c);

@@ -24,10 +24,8 @@ struct job {
 	struct poller *owner;
 	enum poll_command cmd;
 	struct spawn *spawn;
-	bool running;
 	int reason;		/* -1 success, else enum poll_reason */
 	int last_reason;	/* previous cycle's, for logging changes only */
-	uint64_t start_usec;
 };
 
 struct poller {
@@ -218,7 +216,7 @@ static void finish_cycle(struct poller *p)
 			if (!c->loaded)
 				continue;
 			n++;
-			up += c->child_established > 0 || c->traffic_sas > 0;
+			up += model_conn_is_up(c);
 		}
 		(void)snprintf(p->summary, sizeof(p->summary), "%zu connections, %zu up%s%s", n, up,
 			       status->version ? ", pluto " : "", status->version ? status->version : "");
@@ -244,7 +242,6 @@ static int on_finish(sd_event_source *s, void *userdata)
 
 static void job_done(struct poller *p, struct job *j, int reason, uint64_t duration_usec)
 {
-	j->running = false;
 	j->reason = reason;
 	p->stats.success[j->cmd] = reason < 0;
 	p->stats.duration[j->cmd] = (double)duration_usec / 1e6;
@@ -356,7 +353,6 @@ static void start_cycle(struct poller *p)
 			argv[n] = NULL;
 			p->stats.attempted[c] = true;
 			p->running++;
-			j->running = true;
 			r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data,
 					on_done, j, &j->spawn);
 			if (r < 0) {

@@ -170,16 +170,6 @@ static bool conn_counted(const struct model *m, const struct model_conn *c)
 	return c->traffic_sas > 0 || (!m->ever_status && m->traffic_ok);
 }
 
-static size_t conn_labels(const struct model *m, const struct model_conn *c, struct metric_label *l)
-{
-	l[0] = L("connection", c->key);
-	if (m->opt.per_instance) {
-		l[1] = L("conn_instance", c->instance);
-		return 2;
-	}
-	return 1;
-}
-
 typedef uint64_t (*conn_value_fn)(const struct model_conn *c);
 
 static uint64_t v_expected(const struct model_conn *c)
@@ -194,7 +184,7 @@ static uint64_t v_instances(const struct model_conn *c)
 
 static uint64_t v_up(const struct model_conn *c)
 {
-	return c->child_established > 0 || c->traffic_sas > 0;
+	return model_conn_is_up(c);
 }
 
 static uint64_t v_ike(const struct model_conn *c)
@@ -270,14 +260,14 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 	const struct model *m = in->model;
 	size_t n;
 	struct model_conn **conns = model_sorted_conns(m, &n);
-	struct metric_label l[8];
+	struct strbuf info = STRBUF_INIT;
+	struct metric_label l[4];
 	bool begun;
 
 	begun = false;
 	for (size_t i = 0; i < n; i++) {
 		struct model_conn *c = conns[i];
 		char ikev[4];
-		size_t nl;
 
 		if (!conn_listed(m, c))
 			continue;
@@ -287,13 +277,18 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 			begun = true;
 		}
 		(void)snprintf(ikev, sizeof(ikev), "%d", c->ike_version);
-		nl = conn_labels(m, c, l);
-		l[nl++] = L("ike_version", c->ike_version ? ikev : "");
-		l[nl++] = L("kind", conn_kind_to_string(c->kind));
-		l[nl++] = L("local", c->local ? c->local : "");
-		l[nl++] = L("remote", c->remote ? c->remote : "");
-		metrics_sample_u64(w, l, nl, 1);
+		l[0] = L("ike_version", c->ike_version ? ikev : "");
+		l[1] = L("kind", conn_kind_to_string(c->kind));
+		l[2] = L("local", c->local ? c->local : "");
+		l[3] = L("remote", c->remote ? c->remote : "");
+		/* the connection's own label set (made once by the model), then these */
+		strbuf_reset(&info);
+		strbuf_append(&info, c->labels, c->labels_len);
+		strbuf_putc(&info, ',');
+		metrics_format_labels(&info, l, 4);
+		metrics_sample_text_u64(w, info.buf, info.len, NULL, NULL, 1);
 	}
+	strbuf_release(&info);
 	conn_family(w, m, conns, n, "libreswan_connection_expected_up", METRIC_TYPE_GAUGE,
 		    "1 if pluto holds the connection's policy UP (auto=start or brought up by an operator).",
 		    v_expected, conn_listed);

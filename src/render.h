@@ -46,7 +46,6 @@ struct poll_stats {
 	uint64_t cycles;
 	double last_poll_timestamp;		/* Unix seconds; 0 before the first cycle */
 	bool up;
-	uint64_t series_dropped_sas;		/* per-SA series beyond the cap (cumulative) */
 };
 
 struct render_input {
