@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "lines.h"
+#include "sa_id.h"
 
 struct arena;
 
@@ -88,6 +89,20 @@ struct status_conn {
 	uint64_t serial;	/* 4.0+: connection serial "$K"; 0 if not printed */
 	uint64_t ike_sa;	/* newest/established IKE (ISAKMP) SA serial; 0 if none */
 	uint64_t child_sa;	/* newest/established IPsec/Child SA serial; 0 if none */
+	uint32_t reqid;		/* 5.4+: "reqid: N" (the base of its SAs' reqids); 0 if not printed */
+};
+
+/*
+ * One SAID of an established Child SA's detail line (`esp.1a2b3c4d@192.0.2.2`):
+ * per protocol pluto prints the outbound SA (destination: the peer) and then
+ * the inbound one (destination: this host). `tun.0@` pseudo-SAs and SPIs the
+ * test suite replaced by placeholders are not kept.
+ */
+struct status_said {
+	uint64_t serial;	/* the Child SA ("#N") */
+	size_t state;		/* index of its state line in states[]; SIZE_MAX if none came before */
+	bool inbound;
+	struct sa_id id;
 };
 
 struct status_summary {
@@ -97,6 +112,9 @@ struct status_summary {
 	struct status_state *states;	/* state lines, in output order */
 	size_t n_states;
 	size_t alloc_states;
+	struct status_said *saids;	/* SAIDs of the detail lines, in output order */
+	size_t n_saids;
+	size_t alloc_saids;
 
 	bool has_total;			/* "Total IPsec connections: ..." */
 	bool has_routed;		/* 5.3+ form */

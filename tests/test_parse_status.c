@@ -90,6 +90,8 @@ static char *dump_status(const struct status_summary *s)
 			       c->policy_groupinstance, c->instantiated,
 			       (unsigned long long)c->serial, (unsigned long long)c->ike_sa,
 			       (unsigned long long)c->child_sa);
+		if (c->reqid)
+			strbuf_appendf(&sb, "  reqid=%u\n", c->reqid);
 	}
 	for (size_t i = 0; i < s->n_states; i++) {
 		const struct status_state *st = &s->states[i];
@@ -115,6 +117,14 @@ static char *dump_status(const struct status_summary *s)
 		dump_timer(&sb, "lastdpd", st->lastdpd, STATUS_TIMER_NONE);
 		dump_timer(&sb, "lastlive", st->lastlive, STATUS_TIMER_NONE);
 		strbuf_putc(&sb, '\n');
+	}
+	for (size_t i = 0; i < s->n_saids; i++) {
+		const struct status_said *sd = &s->saids[i];
+		char key[SA_ID_KEY_MAX];
+
+		strbuf_appendf(&sb, "said #%llu state=%lld %s %s\n", (unsigned long long)sd->serial,
+			       sd->state == SIZE_MAX ? -1LL : (long long)sd->state, sd->inbound ? "in" : "out",
+			       sa_id_key(&sd->id, key));
 	}
 	return strbuf_detach(&sb, NULL);
 }
