@@ -18,7 +18,7 @@ cd "$(dirname "$(readlink -f "$0")")"
 JOBS=${JOBS:-$(nproc)}
 
 BUILD_DEPS=(build-essential autoconf automake autoconf-archive pkg-config
-	libmicrohttpd-dev libsystemd-dev zlib1g-dev libyaml-dev libcrypt-dev libgnutls28-dev libcmocka-dev
+	libmicrohttpd-dev libsystemd-dev zlib1g-dev libyaml-dev libcrypt-dev libgnutls28-dev libmnl-dev libcmocka-dev
 	git xz-utils)
 TEST_DEPS=(curl ca-certificates openssl python3 prometheus libreswan iproute2 iputils-ping procps psmisc
 	util-linux kmod systemd clang libclang-rt-14-dev

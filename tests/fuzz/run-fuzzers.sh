@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
-# temporary build tree and run each (default: all three parsers) for SECONDS, seeded with the
+# temporary build tree and run each (default: all four parsers) for SECONDS, seeded with the
 # fixtures. Exits non-zero if a target crashes, leaks or trips a sanitizer; the reproducer is
 # kept and its path printed. Set KEEP=1 to keep the build tree, JOBS for make -j.
 set -eu
 
 secs=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
 shift
-targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global}
+targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsx-fuzz.XXXXXX")
 cleanup() {
@@ -53,6 +53,7 @@ for t in $targets; do
 	case $t in
 	*status) seeds=status ;;
 	*traffic) seeds=traffic ;;
+	*kernel) seeds=kernel ;;
 	*) seeds=global ;;
 	esac
 	corpus="$work/corpus-$t"
