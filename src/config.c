@@ -33,6 +33,10 @@ enum {
 	OPT_MAX_SAS,
 	OPT_WEB_MAX_CONN,
 	OPT_WEB_TIMEOUT,
+	OPT_COLLECTOR_KERNEL,
+	OPT_NO_COLLECTOR_KERNEL,
+	OPT_KERNEL_HELPER,
+	OPT_INPUT_KERNEL,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -59,6 +63,10 @@ static const struct option options[] = {
 	{ "metrics.max-users", required_argument, NULL, OPT_MAX_USERS },
 	{ "metrics.sas", no_argument, NULL, OPT_SAS },
 	{ "metrics.max-sas", required_argument, NULL, OPT_MAX_SAS },
+	{ "collector.kernel", no_argument, NULL, OPT_COLLECTOR_KERNEL },
+	{ "no-collector.kernel", no_argument, NULL, OPT_NO_COLLECTOR_KERNEL },
+	{ "collector.kernel.helper", required_argument, NULL, OPT_KERNEL_HELPER },
+	{ "input.kernel", required_argument, NULL, OPT_INPUT_KERNEL },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{}
@@ -90,6 +98,9 @@ static const char usage[] =
 	"  --metrics.max-users=N         cap on user series (default 1000)\n"
 	"  --metrics.sas                 per-SA series\n"
 	"  --metrics.max-sas=N           cap on per-SA series (default 1000)\n"
+	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle (default on)\n"
+	"  --collector.kernel.helper=PATH  the helper that reads it (default " KERNEL_HELPER_PATH ")\n"
+	"  --input.kernel=FILE           read the kernel helper's output from FILE\n"
 	"  --version                     print the version and exit\n"
 	"  --help                        print this help and exit\n";
 
@@ -106,12 +117,19 @@ void config_init(struct exporter_config *c)
 		.max_sas = 1000,
 		.web_max_connections = 256,
 		.web_timeout_usec = 30 * UINT64_C(1000000),
+		.collector_kernel = true,
+		.kernel_helper = KERNEL_HELPER_PATH,
 	};
 }
 
 bool config_uses_inputs(const struct exporter_config *c)
 {
-	return c->input_status || c->input_trafficstatus || c->input_globalstatus;
+	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel;
+}
+
+bool config_reads_kernel(const struct exporter_config *c)
+{
+	return config_uses_inputs(c) ? c->input_kernel != NULL : c->collector_kernel;
 }
 
 int config_split_listen(const char *addr, char **ret_host, uint16_t *ret_port)
@@ -292,6 +310,20 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			if (r < 0)
 				return r;
 			break;
+		case OPT_COLLECTOR_KERNEL:
+			c->collector_kernel = true;
+			break;
+		case OPT_NO_COLLECTOR_KERNEL:
+			c->collector_kernel = false;
+			break;
+		case OPT_KERNEL_HELPER:
+			if (!optarg[0])
+				return bad(flag, optarg, "must not be empty");
+			c->kernel_helper = optarg;
+			break;
+		case OPT_INPUT_KERNEL:
+			c->input_kernel = optarg;
+			break;
 		case OPT_VERSION:
 			printf("libreswan_exporter %s (revision %s)\n", PACKAGE_VERSION, REVISION);
 			return 0;
@@ -315,7 +347,8 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 	if (c->n_listen == 0)
 		c->listen[c->n_listen++] = ":10500";
 	if (!c->once) {
-		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus };
+		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
+					 c->input_kernel };
 
 		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
 			if (inputs[i] && streq(inputs[i], "-"))

@@ -15,6 +15,10 @@
 
 #define CONFIG_MAX_LISTEN 16
 
+#ifndef KERNEL_HELPER_PATH
+#define KERNEL_HELPER_PATH "/usr/libexec/libreswan_exporter/xfrm-helper"
+#endif
+
 struct exporter_config {
 	const char *listen[CONFIG_MAX_LISTEN];	/* "--web.listen-address", may repeat */
 	size_t n_listen;
@@ -37,6 +41,10 @@ struct exporter_config {
 	uint64_t max_users;
 	bool per_sa;
 	uint64_t max_sas;
+	/* the kernel collector */
+	bool collector_kernel;
+	const char *kernel_helper;
+	const char *input_kernel;
 	/* HTTP limits */
 	uint64_t web_max_connections;
 	uint64_t web_timeout_usec;
@@ -54,6 +62,9 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv);
 
 /* True when any --input.* flag is given (no command is then run). */
 bool config_uses_inputs(const struct exporter_config *c);
+
+/* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is given. */
+bool config_reads_kernel(const struct exporter_config *c);
 
 /* Split "host:port", "[v6]:port" or ":port" into a host (NULL = any) and port. 0 or -EINVAL. */
 int config_split_listen(const char *addr, char **ret_host, uint16_t *ret_port);

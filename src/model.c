@@ -3,11 +3,13 @@
 #include "autoconfig.h"
 
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "lines.h"
 #include "metrics.h"
 #include "model.h"
+#include "parse_kernel.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
 #include "strbuf.h"
@@ -25,6 +27,11 @@
  *    comes back with another connection or add_time (pluto restarted and
  *    reused it), is a new SA: the old one is retired first.
  * So the counter never decreases while the exporter runs.
+ *
+ * The kernel's packet and error counters follow the same rule, per kernel SA
+ * (struct model_ksa, keyed by protocol, SPI and destination): kernel counters
+ * are 64-bit, so a value that goes down, or another add_time under the same
+ * identity (an SA deleted and added again with the same SPI), is a new SA.
  */
 
 #define WRAP_32 (UINT64_C(1) << 32)
@@ -59,6 +66,22 @@ static void sa_free(struct model_sa *s)
 	free(s);
 }
 
+static void ksa_free(struct model_ksa *k)
+{
+	free(k->conn_key);
+	free(k);
+}
+
+static void child_kernel_clear(struct model *m)
+{
+	size_t i = 0;
+	void *v;
+
+	while (hashmap_next(&m->child_kernel, &i, NULL, &v))
+		free(v);
+	hashmap_clear(&m->child_kernel);
+}
+
 static void user_free(struct model_user *u)
 {
 	free(u->name);
@@ -82,6 +105,11 @@ struct model *model_free(struct model *m)
 	i = 0;
 	while (hashmap_next(&m->users, &i, NULL, &v))
 		user_free(v);
+	i = 0;
+	while (hashmap_next(&m->ksas, &i, NULL, &v))
+		ksa_free(v);
+	child_kernel_clear(m);
+	hashmap_clear(&m->ksas);
 	hashmap_clear(&m->conns);
 	hashmap_clear(&m->sas);
 	hashmap_clear(&m->users);
@@ -191,6 +219,13 @@ static void conn_reset_cycle(struct model_conn *c)
 		c->ike_timer[i] = c->child_timer[i] = MODEL_TIMER_NONE;
 	c->lastdpd = MODEL_TIMER_NONE;
 	c->lastlive = MODEL_TIMER_NONE;
+	c->kernel_joined = false;
+	c->kernel_sas = 0;
+	c->kernel_sas_missing = 0;
+	c->kernel_policies_known = false;
+	memset(c->kernel_policies, 0, sizeof(c->kernel_policies));
+	memset(c->live_packets, 0, sizeof(c->live_packets));
+	memset(c->live_errors, 0, sizeof(c->live_errors));
 }
 
 /* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
@@ -437,6 +472,330 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 	}
 }
 
+/*
+ * The kernel's view.
+ *
+ * An index of a snapshot's SAs by identity (open addressing over their
+ * positions), so that the join costs no allocation per SA.
+ */
+struct kindex {
+	uint32_t *slots;	/* position + 1; 0 = empty */
+	size_t mask;
+};
+
+#define KINDEX_NONE SIZE_MAX
+
+static void kindex_build(struct kindex *ix, const struct kernel_snapshot *k)
+{
+	size_t n = 16;
+
+	while (n < 2 * k->n_sas)
+		n *= 2;
+	ix->slots = xcalloc(n, sizeof(*ix->slots));
+	ix->mask = n - 1;
+	for (size_t i = 0; i < k->n_sas && i < UINT32_MAX - 1; i++) {
+		size_t h;
+
+		if (k->sas[i].id.family == 0)
+			continue;	/* no address: cannot be joined */
+		h = (size_t)sa_id_hash(&k->sas[i].id) & ix->mask;
+		while (ix->slots[h])
+			h = (h + 1) & ix->mask;
+		ix->slots[h] = (uint32_t)i + 1;
+	}
+}
+
+static size_t kindex_find(const struct kindex *ix, const struct kernel_snapshot *k, const struct sa_id *id)
+{
+	size_t h = (size_t)sa_id_hash(id) & ix->mask;
+
+	for (; ix->slots[h]; h = (h + 1) & ix->mask)
+		if (sa_id_equal(&k->sas[ix->slots[h] - 1].id, id))
+			return ix->slots[h] - 1;
+	return KINDEX_NONE;
+}
+
+/* reqid -> connection, for the policies (which carry no SPI). Open addressing, no deletion. */
+struct reqmap {
+	uint32_t *keys;		/* 0 = empty (reqid 0 is never a connection's) */
+	struct model_conn **conns;
+	size_t mask;
+	size_t n;
+};
+
+static void reqmap_put(struct reqmap *r, uint32_t reqid, struct model_conn *c)
+{
+	size_t h;
+
+	if (reqid == 0)
+		return;
+	if (2 * (r->n + 1) > r->mask + 1 || !r->keys) {
+		struct reqmap bigger = { 0 };
+		size_t n = r->keys ? 2 * (r->mask + 1) : 64;
+
+		bigger.keys = xcalloc(n, sizeof(*bigger.keys));
+		bigger.conns = xcalloc(n, sizeof(*bigger.conns));
+		bigger.mask = n - 1;
+		for (size_t i = 0; r->keys && i <= r->mask; i++)
+			if (r->keys[i])
+				reqmap_put(&bigger, r->keys[i], r->conns[i]);
+		free(r->keys);
+		free(r->conns);
+		*r = bigger;
+	}
+	h = (reqid * UINT64_C(0x9E3779B97F4A7C15)) >> 7 & r->mask;
+	while (r->keys[h] && r->keys[h] != reqid)
+		h = (h + 1) & r->mask;
+	if (!r->keys[h])
+		r->n++;
+	r->keys[h] = reqid;
+	r->conns[h] = c;
+}
+
+static struct model_conn *reqmap_get(const struct reqmap *r, uint32_t reqid)
+{
+	size_t h;
+
+	if (!r->keys || reqid == 0)
+		return NULL;
+	h = (reqid * UINT64_C(0x9E3779B97F4A7C15)) >> 7 & r->mask;
+	for (; r->keys[h]; h = (h + 1) & r->mask)
+		if (r->keys[h] == reqid)
+			return r->conns[h];
+	return NULL;
+}
+
+/* Move a kernel SA's last values into its connection's retired totals. */
+static void ksa_retire(struct model *m, struct model_ksa *s)
+{
+	struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
+
+	if (c) {
+		c->retired_packets[!s->inbound] += s->packets;
+		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+			c->retired_errors[e] += s->errors[e];
+	}
+	s->packets = 0;
+	memset(s->errors, 0, sizeof(s->errors));
+}
+
+/* Take the kernel's current values of a tracked SA; a replaced SA is retired first. */
+static void ksa_update(struct model *m, struct model_ksa *s, const struct kernel_sa *k)
+{
+	bool replaced = s->add_time != k->add_time || k->packets < s->packets;
+
+	for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+		replaced = replaced || k->errors[e] < s->errors[e];
+	if (replaced) {
+		ksa_retire(m, s);
+		s->add_time = k->add_time;
+	}
+	s->packets = k->packets;
+	memcpy(s->errors, k->errors, sizeof(s->errors));
+	s->reqid = k->reqid;
+	s->cycle = m->cycle;
+}
+
+/* The tracked entry of a kernel SA joined to connection c; created (from zero) when new. */
+static struct model_ksa *ksa_claim(struct model *m, const struct sa_id *id, const struct model_conn *c, bool inbound)
+{
+	char key[SA_ID_KEY_MAX];
+	struct model_ksa *s = hashmap_get(&m->ksas, sa_id_key(id, key));
+
+	if (s && !streq(s->conn_key, c->map_key)) {
+		/* the SPI now belongs to another connection: a different SA */
+		ksa_retire(m, s);
+		ksa_free(hashmap_remove(&m->ksas, key));
+		s = NULL;
+	}
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		s->id = *id;
+		s->conn_key = xstrdup(c->map_key);
+		s->inbound = inbound;
+		(void)hashmap_put(&m->ksas, key, s);
+	}
+	return s;
+}
+
+static void child_kernel_add(struct model *m, uint64_t serial, bool inbound, const struct kernel_sa *k)
+{
+	char key[24];
+	struct model_child_kernel *ck;
+
+	(void)snprintf(key, sizeof(key), "%" PRIu64, serial);
+	ck = hashmap_get(&m->child_kernel, key);
+	if (!ck) {
+		ck = xcalloc(1, sizeof(*ck));
+		(void)hashmap_put(&m->child_kernel, key, ck);
+	}
+	ck->packets[!inbound] += k->packets;
+	for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+		ck->errors[e] += k->errors[e];
+}
+
+/* reqids of a connection's SAs: Libreswan numbers them from a base, AH +0, ESP +1, IPComp +2. */
+static void reqmap_put_base(struct reqmap *r, uint32_t base, struct model_conn *c)
+{
+	/* manual reqids (<= 0x3fff) are the same for every SA of the bundle */
+	for (uint32_t d = 0; d <= (base > 0x3fff ? 2u : 0u); d++)
+		reqmap_put(r, base + d, c);
+}
+
+/* Join pluto's established Child SAs (their SAIDs) to the kernel's SAs. */
+static void join_kernel(struct model *m, const struct status_summary *st, const struct kernel_snapshot *k,
+			const struct kindex *ix, bool *claimed, struct reqmap *reqs)
+{
+	size_t it = 0;
+	void *v;
+
+	while (hashmap_next(&m->conns, &it, NULL, &v)) {
+		struct model_conn *c = v;
+
+		c->kernel_joined = c->loaded;
+	}
+	for (size_t i = 0; i < st->n_conns; i++) {
+		struct model_conn *c;
+
+		if (!st->conns[i].reqid)
+			continue;
+		c = conn_lookup(m, st->conns[i].name, st->conns[i].instance, false);
+		if (c)
+			reqmap_put_base(reqs, st->conns[i].reqid, c);
+	}
+	for (size_t i = 0; i < st->n_saids; i++) {
+		const struct status_said *sd = &st->saids[i];
+		const struct status_state *ss;
+		struct model_conn *c;
+		size_t pos;
+
+		if (sd->state == SIZE_MAX)
+			continue;
+		ss = &st->states[sd->state];
+		if (!ss->is_child || ss->category != SA_CATEGORY_ESTABLISHED_CHILD)
+			continue;
+		c = conn_lookup(m, ss->conn, ss->instance, false);
+		if (!c)
+			continue;
+		pos = kindex_find(ix, k, &sd->id);
+		if (pos == KINDEX_NONE) {
+			c->kernel_sas_missing++;
+			continue;
+		}
+		if (claimed[pos])
+			continue;	/* listed twice: counted once */
+		claimed[pos] = true;
+		c->kernel_sas++;
+		(void)ksa_claim(m, &sd->id, c, sd->inbound);
+		reqmap_put(reqs, k->sas[pos].reqid, c);
+		if (m->opt.per_sa)
+			child_kernel_add(m, sd->serial, sd->inbound, &k->sas[pos]);
+	}
+}
+
+/* Count the kernel's policies of every connection whose reqids are known. */
+static void count_policies(struct model *m, const struct kernel_snapshot *k, const struct reqmap *reqs)
+{
+	for (size_t i = 0; reqs->keys && i <= reqs->mask; i++)
+		if (reqs->keys[i])
+			reqs->conns[i]->kernel_policies_known = true;
+	for (size_t i = 0; i < k->n_policies; i++) {
+		const struct kernel_policy *p = &k->policies[i];
+		struct model_conn *counted[KERNEL_POLICY_MAX_TMPL];
+		unsigned n = 0;
+
+		for (unsigned t = 0; t < p->n_reqids; t++) {
+			struct model_conn *c = reqmap_get(reqs, p->reqids[t]);
+			bool dup = false;
+
+			if (!c)
+				continue;
+			for (unsigned j = 0; j < n; j++)
+				dup = dup || counted[j] == c;
+			if (dup)
+				continue;
+			counted[n++] = c;
+			c->kernel_policies[p->dir]++;
+		}
+	}
+}
+
+static void apply_kernel(struct model *m, const struct status_summary *st, const struct kernel_snapshot *k)
+{
+	struct kindex ix;
+	struct reqmap reqs = { 0 };
+	bool *claimed = xcalloc(k->n_sas + 1, sizeof(*claimed));
+	struct model_ksa **gone = NULL;
+	size_t n_gone = 0, alloc_gone = 0, it = 0;
+	const char *key;
+	void *v;
+
+	m->ever_kernel = true;
+	m->kernel = (struct model_kernel_totals){ .valid = true, .joined = st != NULL };
+	child_kernel_clear(m);
+	kindex_build(&ix, k);
+	if (st)
+		join_kernel(m, st, k, &ix, claimed, &reqs);
+
+	/* Every tracked SA takes the kernel's values, or is retired when the kernel dropped it. */
+	while (hashmap_next(&m->ksas, &it, &key, &v)) {
+		struct model_ksa *s = v;
+		size_t pos = kindex_find(&ix, k, &s->id);
+
+		if (pos == KINDEX_NONE) {
+			xgrow((void **)&gone, &alloc_gone, n_gone + 1, sizeof(*gone));
+			gone[n_gone++] = s;
+			continue;
+		}
+		ksa_update(m, s, &k->sas[pos]);
+	}
+	for (size_t i = 0; i < n_gone; i++) {
+		char kb[SA_ID_KEY_MAX];
+
+		ksa_retire(m, gone[i]);
+		(void)hashmap_remove(&m->ksas, sa_id_key(&gone[i]->id, kb));
+		ksa_free(gone[i]);
+	}
+	free(gone);
+
+	/* Only ESP, AH and IPComp SAs are IPsec SAs here (IPComp's IP-in-IP helper SAs are not). */
+	for (size_t i = 0; i < k->n_sas; i++) {
+		const struct kernel_sa *sa = &k->sas[i];
+		bool ipsec = sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH || sa->id.proto == IPPROTO_COMP;
+		bool larval = !sa->keyed || sa->id.spi == 0;
+
+		if (!ipsec)
+			continue;
+		m->kernel.larval += larval;
+		if (st && !claimed[i] && !larval)
+			m->kernel.unclaimed++;
+	}
+	count_policies(m, k, &reqs);
+	free(reqs.keys);
+	free(reqs.conns);
+	free(ix.slots);
+	free(claimed);
+}
+
+/* Sum the tracked kernel SAs into their connections. */
+static void sum_kernel_live(struct model *m)
+{
+	size_t it = 0;
+	void *v;
+
+	while (hashmap_next(&m->ksas, &it, NULL, &v)) {
+		struct model_ksa *s = v;
+		struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
+
+		if (!c)
+			continue;
+		c->kernel_tracked = true;
+		c->live_packets[!s->inbound] += s->packets;
+		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+			c->live_errors[e] += s->errors[e];
+	}
+}
+
 /* Sum the live SAs into their connections and users. */
 static void sum_live(struct model *m)
 {
@@ -505,7 +864,8 @@ static void expire_entries(struct model *m, bool status_now)
 	strbuf_release(&dead);
 }
 
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic)
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
+		  const struct kernel_snapshot *kernel)
 {
 	size_t it = 0;
 	void *v;
@@ -521,7 +881,12 @@ void model_update(struct model *m, const struct status_summary *status, const st
 		apply_status(m, status);
 	if (traffic)
 		apply_traffic(m, traffic);
+	if (kernel)
+		apply_kernel(m, status, kernel);
+	else
+		m->kernel.valid = m->kernel.joined = false;
 	sum_live(m);
+	sum_kernel_live(m);
 	expire_entries(m, status != NULL);
 }
 
@@ -539,6 +904,16 @@ uint64_t model_conn_in_bytes(const struct model_conn *c)
 uint64_t model_conn_out_bytes(const struct model_conn *c)
 {
 	return c->retired_out + c->live_out;
+}
+
+uint64_t model_conn_packets(const struct model_conn *c, unsigned dir)
+{
+	return c->retired_packets[dir] + c->live_packets[dir];
+}
+
+uint64_t model_conn_kernel_errors(const struct model_conn *c, enum kernel_error e)
+{
+	return c->retired_errors[e] + c->live_errors[e];
 }
 
 static int cmp_conn(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hashmap.h"
+#include "parse_kernel.h"
 #include "strbuf.h"
 
 /*
@@ -15,10 +16,18 @@
  * live Child SA serial with its last byte values and 32-bit wrap count.
  * State is bounded: SA entries live as long as pluto lists the SA,
  * connection entries as long as pluto has the connection loaded.
+ *
+ * The kernel's view (XFRM) is joined in: every SAID of an established Child
+ * SA is looked up in the kernel's SAD by protocol, SPI and destination; a
+ * kernel SA found that way is tracked (by its kernel identity) with its
+ * packet and error counters for as long as the kernel holds it, whatever
+ * pluto says later, and its last values are retired into its connection when
+ * it goes away, like the byte counters.
  */
 
 struct status_summary;
 struct traffic_list;
+struct kernel_snapshot;
 
 enum conn_kind {
 	CONN_KIND_STATIC,
@@ -64,6 +73,18 @@ struct model_conn {
 	int64_t child_timer[_MODEL_EVENT_MAX];
 	int64_t lastdpd;	/* seconds; MODEL_TIMER_NONE if unknown/never */
 	int64_t lastlive;
+	/* the kernel's view: persistent */
+	bool kernel_tracked;	/* a kernel SA was joined to it since the exporter started */
+	uint64_t retired_packets[2];	/* [0] in, [1] out */
+	uint64_t retired_errors[_KERNEL_ERROR_MAX];
+	/* the kernel's view: refreshed every cycle that read the kernel */
+	bool kernel_joined;	/* this cycle joined status and kernel (the gauges below are valid) */
+	unsigned kernel_sas;	/* kernel SAs of its established Child SAs */
+	unsigned kernel_sas_missing;	/* SAIDs of its established Child SAs that the kernel lacks */
+	bool kernel_policies_known;	/* a reqid of it is known: kernel_policies is valid */
+	unsigned kernel_policies[_KERNEL_DIR_MAX];
+	uint64_t live_packets[2];
+	uint64_t live_errors[_KERNEL_ERROR_MAX];
 };
 
 struct model_sa {
@@ -76,6 +97,24 @@ struct model_sa {
 	uint64_t in_base;	/* 2^32 per observed wrap */
 	uint64_t out_base;
 	uint64_t cycle;
+};
+
+/* A kernel SA once joined to a connection, tracked while the kernel holds it. */
+struct model_ksa {
+	struct sa_id id;
+	char *conn_key;		/* map key of the model_conn it counts towards */
+	bool inbound;
+	uint32_t reqid;
+	uint64_t add_time;	/* the kernel's; another value under the same id is another SA */
+	uint64_t packets;	/* last values read */
+	uint64_t errors[_KERNEL_ERROR_MAX];
+	uint64_t cycle;		/* last cycle the kernel listed it */
+};
+
+/* Kernel counters of one pluto Child SA this cycle (for the per-SA series). */
+struct model_child_kernel {
+	uint64_t packets[2];	/* [0] in, [1] out */
+	uint64_t errors[_KERNEL_ERROR_MAX];
 };
 
 struct model_user {
@@ -94,6 +133,15 @@ struct model_options {
 	bool per_instance;
 	bool per_user;
 	uint64_t max_users;
+	bool per_sa;		/* keep the kernel counters of each Child SA (child_kernel) */
+};
+
+/* The kernel-wide figures of the last cycle that read the kernel. */
+struct model_kernel_totals {
+	bool valid;		/* the last cycle read the kernel */
+	bool joined;		/* ... and pluto's status: unclaimed is valid */
+	uint64_t larval;	/* SAs without algorithms or with SPI 0 */
+	uint64_t unclaimed;	/* ESP/AH/IPComp SAs no established Child SA of pluto lists */
 };
 
 struct model {
@@ -102,6 +150,10 @@ struct model {
 	struct hashmap sas;	/* decimal serial -> struct model_sa */
 	struct hashmap users;	/* username -> struct model_user */
 	struct hashmap groups;	/* names of group connections (OE "private") -> (void *)1 */
+	struct hashmap ksas;	/* sa_id_key -> struct model_ksa */
+	struct hashmap child_kernel;	/* decimal serial -> struct model_child_kernel (per_sa only; this cycle) */
+	struct model_kernel_totals kernel;
+	bool ever_kernel;	/* the kernel was read at least once */
 	uint64_t cycle;
 	bool status_ok;		/* last cycle's status was available */
 	bool traffic_ok;
@@ -117,11 +169,12 @@ struct model *model_new(const struct model_options *opt);
 struct model *model_free(struct model *m);
 
 /*
- * Apply one poll cycle. status/traffic are NULL when that command was not
- * available this cycle (failed, or not configured): then the state it
- * would update is kept as it is. now_sec is the wall clock (Unix seconds).
+ * Apply one poll cycle. status/traffic/kernel are NULL when that source was
+ * not available this cycle (failed, or not configured): then the state it
+ * would update is kept as it is.
  */
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic);
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
+		  const struct kernel_snapshot *kernel);
 
 /*
  * The connection a name from a state or SA line counts towards: "rw"[3] -> "rw",
@@ -140,6 +193,12 @@ bool model_conn_is_up(const struct model_conn *c);
 /* Total of the connection's byte counters. */
 uint64_t model_conn_in_bytes(const struct model_conn *c);
 uint64_t model_conn_out_bytes(const struct model_conn *c);
+
+/* Total of the connection's kernel packet counters: dir 0 in, 1 out. */
+uint64_t model_conn_packets(const struct model_conn *c, unsigned dir);
+
+/* Total of the connection's kernel error counter for one reason. */
+uint64_t model_conn_kernel_errors(const struct model_conn *c, enum kernel_error e);
 
 /* The users sorted by name (opt-in). */
 struct model_user **model_sorted_users(const struct model *m, size_t *ret_n);

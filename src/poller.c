@@ -12,9 +12,11 @@
 #include "model.h"
 #include "page.h"
 #include "parse_global.h"
+#include "parse_kernel.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
 #include "poller.h"
+#include "privilege.h"
 #include "spawn.h"
 #include "strbuf.h"
 #include "util.h"
@@ -41,6 +43,7 @@ struct poller {
 	struct status_summary *status;
 	struct traffic_list *traffic;
 	struct global_list *global;
+	struct kernel_snapshot *kernel;
 	struct model *model;
 	struct poll_stats stats;
 	struct page *page;
@@ -48,7 +51,10 @@ struct poller {
 	char summary[256];
 };
 
-static const char *const whack_flag[_POLL_COMMAND_MAX] = { "--status", "--trafficstatus", "--globalstatus" };
+static const char *const whack_flag[POLL_COMMAND_WHACK_END] = { "--status", "--trafficstatus", "--globalstatus" };
+
+/* The kernel helper's exit status when XFRM refused it (no CAP_NET_ADMIN); src/xfrm_helper.c. */
+#define KERNEL_HELPER_EXIT_NOT_PERMITTED 3
 
 int poll_classify(const struct spawn_result *r)
 {
@@ -74,6 +80,21 @@ int poll_classify(const struct spawn_result *r)
 		return POLL_REASON_PERMISSION;
 	if (strstr(e, "connect"))
 		return POLL_REASON_CONNECT_FAILED;
+	return POLL_REASON_EXIT_STATUS;
+}
+
+int poll_classify_kernel(const struct spawn_result *r)
+{
+	if (r->spawn_error)
+		return POLL_REASON_SPAWN_FAILED;
+	if (r->too_large)
+		return POLL_REASON_OUTPUT_TOO_LARGE;
+	if (r->timed_out)
+		return POLL_REASON_TIMEOUT;
+	if (r->exited && r->exit_status == 0)
+		return -1;
+	if (r->exited && r->exit_status == KERNEL_HELPER_EXIT_NOT_PERMITTED)
+		return POLL_REASON_PERMISSION;
 	return POLL_REASON_EXIT_STATUS;
 }
 
@@ -107,6 +128,7 @@ static void free_results(struct poller *p)
 	p->status = status_summary_free(p->status);
 	p->traffic = traffic_list_free(p->traffic);
 	p->global = global_list_free(p->global);
+	p->kernel = kernel_snapshot_free(p->kernel);
 }
 
 static void feed(struct poller *p, enum poll_command cmd, const char *data, size_t len)
@@ -121,6 +143,9 @@ static void feed(struct poller *p, enum poll_command cmd, const char *data, size
 	case POLL_COMMAND_GLOBALSTATUS:
 		global_feed(p->global, data, len);
 		break;
+	case POLL_COMMAND_KERNEL:
+		kernel_feed(p->kernel, data, len);
+		break;
 	case _POLL_COMMAND_MAX:
 		break;
 	}
@@ -132,6 +157,18 @@ static void log_transition(struct job *j)
 
 	if (j->reason == j->last_reason)
 		return;
+	if (j->cmd == POLL_COMMAND_KERNEL) {
+		if (j->reason < 0)
+			log_info("kernel collector: reading the kernel's IPsec state again");
+		else if (j->reason == POLL_REASON_PERMISSION)
+			log_warn("kernel collector: not permitted to read XFRM (the helper needs CAP_NET_ADMIN), "
+				 "serving libreswan_kernel_up 0, ignoring");
+		else
+			log_warn("kernel collector: the helper failed (%s), serving libreswan_kernel_up 0, ignoring",
+				 poll_reason_to_string(j->reason));
+		j->last_reason = j->reason;
+		return;
+	}
 	if (j->reason < 0 && j->last_reason == POLL_REASON_NOT_RUNNING) {
 		if (j->cmd == POLL_COMMAND_STATUS)
 			log_info("pluto answers again");
@@ -158,13 +195,25 @@ static void finish_cycle(struct poller *p)
 	const struct status_summary *status;
 	const struct traffic_list *traffic;
 	const struct global_list *global;
+	const struct kernel_snapshot *kernel;
 	struct render_input in;
 	char *text;
 	size_t text_len;
+	uint64_t now = now_realtime_usec();
 
 	status_finish(p->status);
 	traffic_finish(p->traffic);
 	global_finish(p->global);
+	kernel_finish(p->kernel);
+	if (st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL] && !p->kernel->complete) {
+		/* exit 0 without the end line, or a count that does not match: not a snapshot to trust */
+		struct job *j = &p->jobs[POLL_COMMAND_KERNEL];
+
+		st->success[POLL_COMMAND_KERNEL] = false;
+		st->errors[POLL_COMMAND_KERNEL][POLL_REASON_EXIT_STATUS]++;
+		j->reason = POLL_REASON_EXIT_STATUS;
+		log_transition(j);
+	}
 	status = st->attempted[POLL_COMMAND_STATUS] && st->success[POLL_COMMAND_STATUS] ? p->status : NULL;
 	traffic = st->attempted[POLL_COMMAND_TRAFFICSTATUS] && st->success[POLL_COMMAND_TRAFFICSTATUS] ? p->traffic
 													  : NULL;
@@ -175,6 +224,9 @@ static void finish_cycle(struct poller *p)
 		st->parse_errors[POLL_COMMAND_TRAFFICSTATUS] += p->traffic->parse_errors;
 	if (global)
 		st->parse_errors[POLL_COMMAND_GLOBALSTATUS] += p->global->parse_errors;
+	kernel = st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL] ? p->kernel : NULL;
+	if (st->attempted[POLL_COMMAND_KERNEL])
+		st->parse_errors[POLL_COMMAND_KERNEL] += p->kernel->parse_errors;
 
 	if (st->attempted[POLL_COMMAND_STATUS])
 		st->up = status != NULL;
@@ -182,19 +234,20 @@ static void finish_cycle(struct poller *p)
 		st->up = inputs && (!st->attempted[POLL_COMMAND_TRAFFICSTATUS] || traffic) &&
 			 (!st->attempted[POLL_COMMAND_GLOBALSTATUS] || global);
 
-	model_update(p->model, status, traffic);
+	model_update(p->model, status, traffic, kernel);
 	st->cycles++;
-	st->last_poll_timestamp = (double)now_realtime_usec() / 1e6;
+	st->last_poll_timestamp = (double)now / 1e6;
 
 	in = (struct render_input){
 		.model = p->model,
 		.status = status,
 		.traffic = traffic,
 		.global = global,
+		.kernel = kernel,
 		.stats = st,
 		.per_sa = cfg->per_sa,
 		.max_sas = cfg->max_sas,
-		.now = now_realtime_usec() / 1000000,
+		.now = now / 1000000,
 	};
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
 	page_unref(p->page);
@@ -266,7 +319,7 @@ static void on_done(void *userdata, const struct spawn_result *r)
 {
 	struct job *j = userdata;
 	struct poller *p = j->owner;
-	int reason = poll_classify(r);
+	int reason = j->cmd == POLL_COMMAND_KERNEL ? poll_classify_kernel(r) : poll_classify(r);
 
 	if (reason >= 0)
 		log_debug("%s: exit=%d signal=%d timeout=%d too_large=%d spawn_error=%d stderr: %s",
@@ -308,7 +361,7 @@ static void start_cycle(struct poller *p)
 {
 	const struct exporter_config *cfg = p->cfg;
 	const char *inputs[_POLL_COMMAND_MAX] = { cfg->input_status, cfg->input_trafficstatus,
-						  cfg->input_globalstatus };
+						  cfg->input_globalstatus, cfg->input_kernel };
 	bool use_inputs = config_uses_inputs(cfg);
 
 	p->cycle_start = now_monotonic_usec();
@@ -316,6 +369,7 @@ static void start_cycle(struct poller *p)
 	p->status = status_summary_new();
 	p->traffic = traffic_list_new();
 	p->global = global_list_new();
+	p->kernel = kernel_snapshot_new();
 	p->running = 1;	/* held until every job is started */
 
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++) {
@@ -343,20 +397,29 @@ static void start_cycle(struct poller *p)
 			size_t n = 0;
 			int r;
 
-			argv[n++] = (char *)cfg->ipsec_command;
-			argv[n++] = (char *)"whack";
-			if (cfg->ctlsocket) {
-				argv[n++] = (char *)"--ctlsocket";
-				argv[n++] = (char *)cfg->ctlsocket;
+			if (c == POLL_COMMAND_KERNEL) {
+				if (!cfg->collector_kernel)
+					continue;
+				argv[n++] = (char *)cfg->kernel_helper;
+				privilege_ambient(PRIVILEGE_CHILD_KERNEL);
+			} else {
+				argv[n++] = (char *)cfg->ipsec_command;
+				argv[n++] = (char *)"whack";
+				if (cfg->ctlsocket) {
+					argv[n++] = (char *)"--ctlsocket";
+					argv[n++] = (char *)cfg->ctlsocket;
+				}
+				argv[n++] = (char *)whack_flag[c];
+				privilege_ambient(PRIVILEGE_CHILD_WHACK);
 			}
-			argv[n++] = (char *)whack_flag[c];
 			argv[n] = NULL;
 			p->stats.attempted[c] = true;
 			p->running++;
 			r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data,
 					on_done, j, &j->spawn);
+			privilege_ambient(PRIVILEGE_CHILD_NONE);
 			if (r < 0) {
-				log_error_errno(r, "Failed to start %s whack %s: %m", cfg->ipsec_command, whack_flag[c]);
+				log_error_errno(r, "Failed to start %s: %m", argv[0]);
 				job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
 			}
 		}
@@ -405,6 +468,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 		.per_instance = cfg->per_instance,
 		.per_user = cfg->per_user,
 		.max_users = cfg->max_users,
+		.per_sa = cfg->per_sa,
 	};
 
 	p->event = sd_event_ref(e);
@@ -412,6 +476,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->cycle_fn = fn;
 	p->userdata = userdata;
 	p->model = model_new(&mo);
+	p->stats.kernel_enabled = config_reads_kernel(cfg);
 	p->envp = child_env();
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
 		p->jobs[c].reason = p->jobs[c].last_reason = -1;

@@ -45,3 +45,6 @@ const char *poller_get_summary(const struct poller *p);
 
 /* Map a finished command to success (-1) or a failure reason (enum poll_reason). Pure. */
 int poll_classify(const struct spawn_result *r);
+
+/* The same for the kernel helper, whose exit status 3 means "not permitted". Pure. */
+int poll_classify_kernel(const struct spawn_result *r);

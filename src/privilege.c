@@ -5,22 +5,29 @@
 /*
  * Least privilege (doc/privilege.md).
  *
- * Pluto's control socket is `srwx------ root`: connecting to it needs uid 0 or
- * CAP_DAC_OVERRIDE, and whoever connects controls pluto. The shipped unit runs
- * the daemon as an unprivileged user with CAP_DAC_OVERRIDE in the ambient set.
- * privilege_drop() then empties the effective set and everything else, so the
- * process that parses HTTP and whack output acts with no capability at all;
- * the ambient CAP_DAC_OVERRIDE survives execve() and becomes effective in the
- * whack children only (ipsec is a shell script that execs whack: the ambient
- * set survives both execs, as neither file is setuid or carries file caps).
+ * Two children need a capability, and nothing else does:
+ *  - whack opens pluto's control socket, `srwx------ root`: connecting needs
+ *    uid 0 or CAP_DAC_OVERRIDE, and whoever connects controls pluto;
+ *  - the kernel helper (xfrm-helper) sends XFRM netlink requests, which need
+ *    CAP_NET_ADMIN (dumps included).
+ * The shipped unit runs the daemon as an unprivileged user with both in its
+ * ambient set. privilege_drop() then empties the effective set, keeps the two
+ * in the permitted and inheritable sets only, and clears the ambient set, so
+ * the process that parses HTTP and child output acts with no capability at
+ * all. Before each spawn privilege_ambient() raises the one ambient capability
+ * that child needs: it survives execve() and becomes effective there (ipsec is
+ * a shell script that execs whack: the ambient set survives both execs, as
+ * neither file is setuid or carries file caps). So whack never holds
+ * CAP_NET_ADMIN and the helper never holds CAP_DAC_OVERRIDE.
  *
  * whack itself first calls access(2) on the socket, and access() drops the
  * effective capabilities of a non-root caller unless SECBIT_NO_SETUID_FIXUP is
  * set: the unit sets SecureBits=no-setuid-fixup, and we warn when it is missing.
  *
  * Run by hand as root, the same reduction applies: the bounding set shrinks to
- * CAP_DAC_OVERRIDE (so an exec'd program cannot get more back from uid 0) and
- * no_new_privs is set. Uid 0 still owns root's files; the log line says so.
+ * the two capabilities, SECBIT_NOROOT is set so that an exec'd child of uid 0
+ * gets its ambient capability and nothing more, and no_new_privs is set. Uid 0
+ * still owns root's files; the log line says so.
  *
  * Raw capget/capset/prctl keep libcap out of the dependencies.
  */
@@ -37,8 +44,11 @@
 #include "log.h"
 #include "privilege.h"
 
-/* The one capability the whack children need: open pluto.ctl despite its 0700 mode. */
-#define KEEP_CAP CAP_DAC_OVERRIDE
+/* The capabilities the children need (see above); nothing else is kept. */
+#define CAP_WHACK CAP_DAC_OVERRIDE
+#define CAP_KERNEL CAP_NET_ADMIN
+#define CAP_BIT(c) (UINT64_C(1) << (c))
+#define KEEP_CAPS (CAP_BIT(CAP_WHACK) | CAP_BIT(CAP_KERNEL))
 
 /* Highest capability number the running kernel knows; the bounding set loop stops there. */
 #define CAP_SCAN_MAX 63
@@ -59,22 +69,23 @@ static int caps_get(struct __user_cap_data_struct ret[2])
 	return 0;
 }
 
-/* Permitted and inheritable = {KEEP_CAP} if keep, else empty; effective always empty. */
-static int caps_set(bool keep)
+/* Permitted and inheritable = keep (a mask of capability bits); effective always empty. */
+static int caps_set(uint64_t keep)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 
-	if (keep) {
-		d[CAP_TO_INDEX(KEEP_CAP)].permitted = CAP_TO_MASK(KEEP_CAP);
-		d[CAP_TO_INDEX(KEEP_CAP)].inheritable = CAP_TO_MASK(KEEP_CAP);
-	}
+	for (unsigned int cap = 0; cap <= CAP_SCAN_MAX; cap++)
+		if (keep & CAP_BIT(cap)) {
+			d[CAP_TO_INDEX(cap)].permitted |= CAP_TO_MASK(cap);
+			d[CAP_TO_INDEX(cap)].inheritable |= CAP_TO_MASK(cap);
+		}
 	if (syscall(SYS_capset, &hdr, d) < 0)
 		return -errno;
 	return 0;
 }
 
-/* Drop every capability but KEEP_CAP from the bounding set (needs CAP_SETPCAP). */
+/* Drop every capability but KEEP_CAPS from the bounding set (needs CAP_SETPCAP). */
 static int bounding_shrink(void)
 {
 	for (unsigned int cap = 0; cap <= CAP_SCAN_MAX; cap++) {
@@ -82,7 +93,7 @@ static int bounding_shrink(void)
 
 		if (r < 0)
 			break;	/* beyond the kernel's last capability */
-		if (r == 0 || cap == KEEP_CAP)
+		if (r == 0 || (KEEP_CAPS & CAP_BIT(cap)))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0UL, 0UL, 0UL) < 0)
 			return -errno;
@@ -90,17 +101,30 @@ static int bounding_shrink(void)
 	return 0;
 }
 
+static const char *held_names(uint64_t keep)
+{
+	if (keep == KEEP_CAPS)
+		return "CAP_DAC_OVERRIDE for whack, CAP_NET_ADMIN for the kernel helper";
+	if (keep & CAP_BIT(CAP_WHACK))
+		return "CAP_DAC_OVERRIDE for whack (no CAP_NET_ADMIN: the kernel collector will be refused)";
+	return "CAP_NET_ADMIN for the kernel helper (no CAP_DAC_OVERRIDE for whack)";
+}
+
 int privilege_drop(void)
 {
 	struct __user_cap_data_struct d[2];
-	bool keep, shrunk = false;
+	bool shrunk = false, noroot = false;
+	uint64_t keep = 0;
 	uid_t uid = geteuid();
 	int r;
 
 	r = caps_get(d);
 	if (r < 0)
 		return log_error_errno(r, "Failed to read the process capabilities: %m");
-	keep = cap_in(d, KEEP_CAP, false);
+	if (cap_in(d, CAP_WHACK, false))
+		keep |= CAP_BIT(CAP_WHACK);
+	if (cap_in(d, CAP_KERNEL, false))
+		keep |= CAP_BIT(CAP_KERNEL);
 
 	/* While CAP_SETPCAP is still effective: nothing exec'd later may regain more. */
 	if (cap_in(d, CAP_SETPCAP, true)) {
@@ -108,6 +132,13 @@ int privilege_drop(void)
 		if (r < 0)
 			return log_error_errno(r, "Failed to shrink the capability bounding set: %m");
 		shrunk = true;
+		/* uid 0's children would get the whole bounding set at exec: only their ambient one instead */
+		if (uid == 0) {
+			r = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
+			if (r >= 0 && prctl(PR_SET_SECUREBITS, (unsigned long)r | SECBIT_NOROOT | SECBIT_NOROOT_LOCKED,
+					    0UL, 0UL, 0UL) == 0)
+				noroot = true;
+		}
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1UL, 0UL, 0UL, 0UL) < 0)
 		return log_error_errno(errno, "Failed to set no_new_privs: %m");
@@ -115,15 +146,12 @@ int privilege_drop(void)
 	r = caps_set(keep);
 	if (r < 0)
 		return log_error_errno(r, "Failed to drop capabilities: %m");
-
-	/* Ambient needs the bit in permitted and inheritable, which caps_set() just left. */
+	/* Raised per child by privilege_ambient(). */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0UL, 0UL, 0UL) < 0)
 		return log_error_errno(errno, "Failed to clear the ambient capabilities: %m");
-	if (keep && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)KEEP_CAP, 0UL, 0UL) < 0)
-		return log_error_errno(errno, "Failed to make CAP_DAC_OVERRIDE ambient: %m");
 
 	/* Without the securebit, whack's access() check refuses the socket (see above). */
-	if (keep && uid != 0) {
+	if ((keep & CAP_BIT(CAP_WHACK)) && uid != 0) {
 		r = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
 		if (r >= 0 && !(r & SECBIT_NO_SETUID_FIXUP))
 			log_warn("SECBIT_NO_SETUID_FIXUP is not set: whack's access() check will ignore "
@@ -132,14 +160,34 @@ int privilege_drop(void)
 	}
 
 	if (uid == 0 && keep)
-		log_info("running as root: no effective capabilities, CAP_DAC_OVERRIDE ambient for whack%s; "
+		log_info("running as root: no effective capabilities; each child gets its own: %s%s%s; "
 			 "uid 0 still owns root's files, the shipped unit runs as an unprivileged user",
-			 shrunk ? ", bounding set reduced to it" : " (bounding set unchanged: no CAP_SETPCAP)");
+			 held_names(keep), shrunk ? "; bounding set reduced to them" : " (bounding set unchanged: no CAP_SETPCAP)",
+			 noroot ? ", SECBIT_NOROOT set" : "");
 	else if (keep)
-		log_info("running as uid %u: no effective capabilities, CAP_DAC_OVERRIDE ambient for whack only",
-			 (unsigned int)uid);
+		log_info("running as uid %u: no effective capabilities; each child gets its own: %s",
+			 (unsigned int)uid, held_names(keep));
 	else
 		log_info("running as uid %u without capabilities: whack reaches pluto only if this user may "
-			 "open its control socket", (unsigned int)uid);
+			 "open its control socket, and the kernel collector is refused", (unsigned int)uid);
 	return 0;
+}
+
+void privilege_ambient(enum privilege_child who)
+{
+	unsigned long cap = 0;
+
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0UL, 0UL, 0UL);
+	switch (who) {
+	case PRIVILEGE_CHILD_NONE:
+		return;
+	case PRIVILEGE_CHILD_WHACK:
+		cap = CAP_WHACK;
+		break;
+	case PRIVILEGE_CHILD_KERNEL:
+		cap = CAP_KERNEL;
+		break;
+	}
+	/* EPERM when the process does not hold it (run unprivileged, or --once): the child goes without. */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0UL, 0UL);
 }

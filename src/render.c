@@ -2,12 +2,14 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "hashmap.h"
 #include "model.h"
 #include "parse_global.h"
+#include "parse_kernel.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
 #include "render.h"
@@ -24,6 +26,8 @@ const char *poll_command_to_string(enum poll_command c)
 		return "trafficstatus";
 	case POLL_COMMAND_GLOBALSTATUS:
 		return "globalstatus";
+	case POLL_COMMAND_KERNEL:
+		return "kernel";
 	case _POLL_COMMAND_MAX:
 		break;
 	}
@@ -68,19 +72,19 @@ static void render_exporter(struct metrics_writer *w, const struct render_input 
 
 	metrics_family(w, "libreswan_poll_success", METRIC_TYPE_GAUGE,
 		       "1 if the command's last run succeeded.");
-	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		if (st->attempted[c])
 			metrics_sample_u64(w, (struct metric_label[]){ L("command", cmds[c]) }, 1, st->success[c]);
 
 	metrics_family(w, "libreswan_poll_duration_seconds", METRIC_TYPE_GAUGE,
 		       "Wall time of the command's last run.");
-	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		if (st->attempted[c])
 			metrics_sample_double(w, (struct metric_label[]){ L("command", cmds[c]) }, 1, st->duration[c]);
 
 	metrics_family(w, "libreswan_poll_errors_total", METRIC_TYPE_COUNTER,
 		       "Failed runs of a whack command, by cause.");
-	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		for (size_t r = 0; r < _POLL_REASON_MAX; r++)
 			metrics_sample_u64(w,
 					   (struct metric_label[]){ L("command", cmds[c]),
@@ -89,7 +93,7 @@ static void render_exporter(struct metrics_writer *w, const struct render_input 
 
 	metrics_family(w, "libreswan_parse_errors_total", METRIC_TYPE_COUNTER,
 		       "Lines of whack output the parser did not recognise (skipped).");
-	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		metrics_sample_u64(w, (struct metric_label[]){ L("command", cmds[c]) }, 1, st->parse_errors[c]);
 
 	metrics_family(w, "libreswan_last_poll_timestamp_seconds", METRIC_TYPE_GAUGE,
@@ -170,6 +174,18 @@ static bool conn_counted(const struct model *m, const struct model_conn *c)
 	return c->traffic_sas > 0 || (!m->ever_status && m->traffic_ok);
 }
 
+/* The kernel join ran this cycle for it (status and kernel both read). */
+static bool conn_kernel_joined(const struct model *m, const struct model_conn *c)
+{
+	return conn_listed(m, c) && c->kernel_joined;
+}
+
+/* It has kernel counters: a kernel SA was joined to it since the exporter started. */
+static bool conn_kernel_counted(const struct model *m, const struct model_conn *c)
+{
+	return conn_counted(m, c) && c->kernel_tracked;
+}
+
 typedef uint64_t (*conn_value_fn)(const struct model_conn *c);
 
 static uint64_t v_expected(const struct model_conn *c)
@@ -195,6 +211,26 @@ static uint64_t v_ike(const struct model_conn *c)
 static uint64_t v_child(const struct model_conn *c)
 {
 	return c->child_established > c->traffic_sas ? c->child_established : c->traffic_sas;
+}
+
+static uint64_t v_kernel_sas(const struct model_conn *c)
+{
+	return c->kernel_sas;
+}
+
+static uint64_t v_kernel_missing(const struct model_conn *c)
+{
+	return c->kernel_sas_missing;
+}
+
+static uint64_t v_in_packets(const struct model_conn *c)
+{
+	return model_conn_packets(c, 0);
+}
+
+static uint64_t v_out_packets(const struct model_conn *c)
+{
+	return model_conn_packets(c, 1);
 }
 
 static void conn_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
@@ -255,6 +291,130 @@ static void seconds_family(struct metrics_writer *w, const struct model *m, stru
 	}
 }
 
+/* The per-connection families of the kernel's view (SPEC §3b). */
+static void render_connections_kernel(struct metrics_writer *w, const struct model *m, struct model_conn **conns,
+				      size_t n)
+{
+	bool begun;
+
+	conn_family(w, m, conns, n, "libreswan_connection_kernel_sas", METRIC_TYPE_GAUGE,
+		    "Kernel SAs (XFRM) that belong to the connection's established Child SAs.", v_kernel_sas,
+		    conn_kernel_joined);
+	conn_family(w, m, conns, n, "libreswan_connection_kernel_sas_missing", METRIC_TYPE_GAUGE,
+		    "SAs of the connection's established Child SAs (one per direction and protocol) that the "
+		    "kernel does not hold; 0 is healthy.",
+		    v_kernel_missing, conn_kernel_joined);
+	conn_family(w, m, conns, n, "libreswan_connection_in_packets_total", METRIC_TYPE_COUNTER,
+		    "Packets through the connection's inbound kernel SAs, monotonic across rekeys.", v_in_packets,
+		    conn_kernel_counted);
+	conn_family(w, m, conns, n, "libreswan_connection_out_packets_total", METRIC_TYPE_COUNTER,
+		    "Packets through the connection's outbound kernel SAs, monotonic across rekeys.", v_out_packets,
+		    conn_kernel_counted);
+
+	begun = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct model_conn *c = conns[i];
+
+		if (!conn_kernel_counted(m, c))
+			continue;
+		if (!begun) {
+			metrics_family(w, "libreswan_connection_kernel_errors_total", METRIC_TYPE_COUNTER,
+				       "The kernel's error statistics of the connection's SAs (packets outside the "
+				       "replay window, replayed, failing the integrity check), kept across rekeys.");
+			begun = true;
+		}
+		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+			metrics_sample_text_u64(w, c->labels, c->labels_len, "reason", kernel_error_to_string(e),
+						model_conn_kernel_errors(c, e));
+	}
+
+	begun = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct model_conn *c = conns[i];
+
+		if (!conn_kernel_joined(m, c) || !c->kernel_policies_known)
+			continue;
+		if (!begun) {
+			metrics_family(w, "libreswan_connection_kernel_policies", METRIC_TYPE_GAUGE,
+				       "Kernel policies (XFRM SPD) whose templates carry a reqid of the connection's SAs.");
+			begun = true;
+		}
+		for (size_t d = 0; d < _KERNEL_DIR_MAX; d++)
+			metrics_sample_text_u64(w, c->labels, c->labels_len, "direction", kernel_dir_to_string(d),
+						c->kernel_policies[d]);
+	}
+}
+
+/* Failures of the kernel helper worth a label (it never reports pluto's reasons). */
+static const enum poll_reason kernel_reasons[] = {
+	POLL_REASON_PERMISSION, POLL_REASON_TIMEOUT, POLL_REASON_EXIT_STATUS, POLL_REASON_OUTPUT_TOO_LARGE,
+	POLL_REASON_SPAWN_FAILED,
+};
+
+/* The kernel collector itself and the kernel-wide figures (SPEC §3b). */
+static void render_kernel(struct metrics_writer *w, const struct render_input *in)
+{
+	const struct poll_stats *st = in->stats;
+	const struct kernel_snapshot *k = in->kernel;
+	const struct model *m = in->model;
+
+	metrics_family(w, "libreswan_kernel_up", METRIC_TYPE_GAUGE,
+		       "1 if the last poll cycle read the kernel's IPsec state (XFRM); 0 also when the kernel "
+		       "collector is off or not permitted.");
+	metrics_sample_u64(w, NULL, 0, k != NULL);
+	metrics_family(w, "libreswan_kernel_collector_enabled", METRIC_TYPE_GAUGE,
+		       "1 if poll cycles read the kernel's IPsec state (--collector.kernel, or --input.kernel).");
+	metrics_sample_u64(w, NULL, 0, st->kernel_enabled);
+	if (st->kernel_enabled) {
+		if (st->attempted[POLL_COMMAND_KERNEL]) {
+			metrics_family(w, "libreswan_kernel_read_duration_seconds", METRIC_TYPE_GAUGE,
+				       "Wall time of the last kernel read (the helper's run).");
+			metrics_sample_double(w, NULL, 0, st->duration[POLL_COMMAND_KERNEL]);
+		}
+		metrics_family(w, "libreswan_kernel_read_errors_total", METRIC_TYPE_COUNTER,
+			       "Failed kernel reads, by cause.");
+		for (size_t i = 0; i < ELEMENTSOF(kernel_reasons); i++)
+			metrics_sample_u64(w, (struct metric_label[]){ L("reason", poll_reason_to_string(kernel_reasons[i])) },
+					   1, st->errors[POLL_COMMAND_KERNEL][kernel_reasons[i]]);
+		metrics_family(w, "libreswan_kernel_parse_errors_total", METRIC_TYPE_COUNTER,
+			       "Lines of the kernel helper's output that were not recognised (skipped).");
+		metrics_sample_u64(w, NULL, 0, st->parse_errors[POLL_COMMAND_KERNEL]);
+	}
+	if (!k)
+		return;
+
+	metrics_family(w, "libreswan_kernel_sas", METRIC_TYPE_GAUGE,
+		       "SAs in the kernel's SAD (all of them, not only pluto's).");
+	metrics_sample_u64(w, NULL, 0, k->has_sad_count ? k->sad_count : k->n_sas);
+	metrics_family(w, "libreswan_kernel_policies", METRIC_TYPE_GAUGE, "Policies in the kernel's SPD, by direction.");
+	for (size_t d = 0; d < _KERNEL_DIR_MAX; d++) {
+		uint64_t v = 0;
+
+		if (k->has_spd_counts)
+			v = k->spd_counts[d];
+		else
+			for (size_t i = 0; i < k->n_policies; i++)
+				v += k->policies[i].dir == d;
+		metrics_sample_u64(w, (struct metric_label[]){ L("direction", kernel_dir_to_string(d)) }, 1, v);
+	}
+	metrics_family(w, "libreswan_kernel_sas_larval", METRIC_TYPE_GAUGE,
+		       "Half-created ESP/AH/IPComp kernel SAs: SPI 0 (an ACQUIRE placeholder) or an allocated SPI "
+		       "without algorithms yet.");
+	metrics_sample_u64(w, NULL, 0, m->kernel.larval);
+	if (m->kernel.joined) {
+		metrics_family(w, "libreswan_kernel_sas_unclaimed", METRIC_TYPE_GAUGE,
+			       "Complete ESP/AH/IPComp kernel SAs that no established Child SA of pluto lists.");
+		metrics_sample_u64(w, NULL, 0, m->kernel.unclaimed);
+	}
+	if (k->n_stats) {
+		metrics_family(w, "libreswan_kernel_xfrm_stat_total", METRIC_TYPE_COUNTER,
+			       "The kernel's XFRM error counters, every row of /proc/net/xfrm_stat by name.");
+		for (size_t i = 0; i < k->n_stats; i++)
+			metrics_sample_u64(w, (struct metric_label[]){ L("counter", k->stats[i].name) }, 1,
+					   k->stats[i].value);
+	}
+}
+
 static void render_connections(struct metrics_writer *w, const struct render_input *in)
 {
 	const struct model *m = in->model;
@@ -307,6 +467,7 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 	conn_family(w, m, conns, n, "libreswan_connection_out_bytes_total", METRIC_TYPE_COUNTER,
 		    "Bytes sent through the connection's IPsec SAs, monotonic across rekeys.",
 		    model_conn_out_bytes, conn_counted);
+	render_connections_kernel(w, m, conns, n);
 
 	begun = false;
 	for (size_t i = 0; i < n; i++) {
@@ -383,6 +544,7 @@ struct sa_series {
 	uint64_t in;
 	uint64_t out;
 	uint64_t newest_add_time;
+	struct model_child_kernel kernel;	/* the kernel's counters of its Child SAs */
 };
 
 static int cmp_sa_series(const void *a, const void *b)
@@ -408,7 +570,7 @@ static uint64_t render_sas(struct metrics_writer *w, const struct render_input *
 	struct sa_series *all = xcalloc(t->n_sas + 1, sizeof(*all));
 	struct sa_series **sorted = xcalloc(t->n_sas + 1, sizeof(*sorted));
 	char **names = xcalloc(t->n_sas + 1, sizeof(*names));
-	struct sa_series other = { "_other", "_other", "", 0, 0, 0 };
+	struct sa_series other = { .conn = "_other", .peer = "_other", .id = "" };
 	size_t n = 0;
 	uint64_t overflow = 0;
 
@@ -445,6 +607,17 @@ static uint64_t render_sas(struct metrics_writer *w, const struct render_input *
 		s->out += sa->out_bytes;
 		if (sa->add_time > s->newest_add_time)
 			s->newest_add_time = sa->add_time;
+		if (in->kernel) {
+			char serial_key[24];
+			const struct model_child_kernel *ck;
+
+			(void)snprintf(serial_key, sizeof(serial_key), "%" PRIu64, sa->serial);
+			ck = hashmap_get(&in->model->child_kernel, serial_key);
+			for (size_t d = 0; ck && d < 2; d++)
+				s->kernel.packets[d] += ck->packets[d];
+			for (size_t e = 0; ck && e < _KERNEL_ERROR_MAX; e++)
+				s->kernel.errors[e] += ck->errors[e];
+		}
 	}
 	qsort(sorted, n, sizeof(*sorted), cmp_sa_series);
 	if (overflow)
@@ -467,6 +640,28 @@ static uint64_t render_sas(struct metrics_writer *w, const struct render_input *
 			metrics_sample_i64(w, (struct metric_label[]){ L("connection", sorted[i]->conn),
 					   L("peer", sorted[i]->peer), L("id", sorted[i]->id) }, 3,
 					   (int64_t)in->now - (int64_t)sorted[i]->newest_add_time);
+	if (in->kernel) {
+		static const char *const packet_family[2] = { "libreswan_sa_in_packets", "libreswan_sa_out_packets" };
+		static const char *const packet_help[2] = {
+			"Packets received by the live kernel SAs of one peer (resets on rekey).",
+			"Packets sent by the live kernel SAs of one peer (resets on rekey).",
+		};
+
+		for (size_t d = 0; d < 2; d++) {
+			metrics_family(w, packet_family[d], METRIC_TYPE_GAUGE, packet_help[d]);
+			for (size_t i = 0; i < n; i++)
+				metrics_sample_u64(w, (struct metric_label[]){ L("connection", sorted[i]->conn),
+						   L("peer", sorted[i]->peer), L("id", sorted[i]->id) }, 3,
+						   sorted[i]->kernel.packets[d]);
+		}
+		metrics_family(w, "libreswan_sa_kernel_errors", METRIC_TYPE_GAUGE,
+			       "The kernel's error statistics of the live SAs of one peer (reset on rekey).");
+		for (size_t i = 0; i < n; i++)
+			for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
+				metrics_sample_u64(w, (struct metric_label[]){ L("connection", sorted[i]->conn),
+						   L("peer", sorted[i]->peer), L("id", sorted[i]->id),
+						   L("reason", kernel_error_to_string(e)) }, 4, sorted[i]->kernel.errors[e]);
+	}
 	for (size_t i = 0; i < t->n_sas; i++)
 		free(names[i]);
 	free(names);
@@ -720,6 +915,7 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	if (in->status)
 		render_overview(&w, in->status);
 	render_connections(&w, in);
+	render_kernel(&w, in);
 	if (in->model->opt.per_user)
 		render_users(&w, in->model);
 	if (in->per_sa && in->traffic)

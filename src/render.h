@@ -18,13 +18,19 @@ struct model;
 struct status_summary;
 struct traffic_list;
 struct global_list;
+struct kernel_snapshot;
 
+/* What a poll cycle runs: three whack commands, then the kernel helper. */
 enum poll_command {
 	POLL_COMMAND_STATUS,
 	POLL_COMMAND_TRAFFICSTATUS,
 	POLL_COMMAND_GLOBALSTATUS,
+	POLL_COMMAND_KERNEL,
 	_POLL_COMMAND_MAX,
 };
+
+/* The commands before this one are whack's (the command label of SPEC §3). */
+#define POLL_COMMAND_WHACK_END POLL_COMMAND_KERNEL
 
 enum poll_reason {
 	POLL_REASON_NOT_RUNNING,
@@ -46,6 +52,7 @@ struct poll_stats {
 	uint64_t cycles;
 	double last_poll_timestamp;		/* Unix seconds; 0 before the first cycle */
 	bool up;
+	bool kernel_enabled;			/* poll cycles read the kernel (collector on, or --input.kernel) */
 };
 
 struct render_input {
@@ -53,6 +60,7 @@ struct render_input {
 	const struct status_summary *status;	/* NULL if not available this cycle */
 	const struct traffic_list *traffic;	/* NULL if not available this cycle */
 	const struct global_list *global;	/* NULL if not available this cycle */
+	const struct kernel_snapshot *kernel;	/* NULL if not read this cycle */
 	const struct poll_stats *stats;
 	bool per_sa;
 	uint64_t max_sas;

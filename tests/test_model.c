@@ -28,7 +28,7 @@ static void cycle(struct model *m, const char *status, const char *traffic)
 	struct status_summary *s = status ? status_parse(status, strlen(status)) : NULL;
 	struct traffic_list *t = traffic ? traffic_parse(traffic, strlen(traffic)) : NULL;
 
-	model_update(m, s, t);
+	model_update(m, s, t, NULL);
 	status_summary_free(s);
 	traffic_list_free(t);
 }

@@ -63,9 +63,9 @@ static char *render(enum metrics_format fmt)
 	char *page;
 	size_t len;
 
-	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		st.attempted[c] = st.success[c] = true;
-	model_update(m, s, t);
+	model_update(m, s, t, NULL);
 	page = render_page(&in, fmt, &len);
 	assert_int_equal(strlen(page), len);
 	model_free(m);
@@ -177,7 +177,7 @@ static char *daemon_cycle(struct model *m, const char *status, const char *traff
 	char *page;
 	size_t len;
 
-	model_update(m, s, t);
+	model_update(m, s, t, NULL);
 	page = render_page(&in, METRICS_FORMAT_TEXT, &len);
 	status_summary_free(s);
 	traffic_list_free(t);

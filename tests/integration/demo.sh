@@ -42,6 +42,8 @@ if [ -z "${EXPORTER:-}" ]; then
 fi
 [ -n "${EXPORTER:-}" ] || { echo "demo.sh: build the exporter first (autoreconf -fi && ./configure && make) or set EXPORTER" >&2; exit 1; }
 export EXPORTER
+[ -z "${LSX_KERNEL_HELPER:-}" ] && [ -x "$(dirname "$EXPORTER")/xfrm-helper" ] && LSX_KERNEL_HELPER=$(dirname "$EXPORTER")/xfrm-helper
+export LSX_KERNEL_HELPER
 
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
@@ -66,7 +68,9 @@ for i in $(seq 1 "$tunnels"); do
 done
 lsx_bg lsx_in west ping -q -i 1 -s 100 192.0.2.2 > /dev/null 2>&1
 
-LSX_EXPORTER_PORT=$port LSX_EXPORTER_ADDRESS=${DEMO_LISTEN:-127.0.0.1} LSX_EXPORTER_LOG_LEVEL=info \
+# in this namespace, so that the page is reachable from here; its kernel collector reads this
+# namespace's XFRM state (the tunnels' kernel SAs live in west's: see the VM scenarios)
+LSX_EXPORTER_NETNS=- LSX_EXPORTER_PORT=$port LSX_EXPORTER_ADDRESS=${DEMO_LISTEN:-127.0.0.1} LSX_EXPORTER_LOG_LEVEL=info \
 	lsx_exporter_start demo west --poll.interval=5s --poll.timeout=5s
 sleep 1
 child=$(lsx_pluto_count west ipsec_total)

@@ -285,6 +285,11 @@ lsx__conn() {
 
 lsx_edir() { echo "$LSX_WORK/exporter-$1"; }
 lsx_port() { cat "$(lsx_edir "$1")/port"; }
+# lsx__curl NAME CURL-ARGS...: curl run where exporter NAME listens (its network namespace)
+lsx__curl() {
+	local ns; ns=$(cat "$(lsx_edir "$1")/netns" 2>/dev/null); shift
+	if [ -n "$ns" ] && [ "$ns" != - ]; then lsx_in "$ns" curl "$@"; else curl "$@"; fi
+}
 lsx_url() { echo "http://127.0.0.1:$(lsx_port "$1")${2:-/metrics}"; }
 lsx_exporter_pid() { cat "$(lsx_edir "$1")/pid"; }
 
@@ -294,22 +299,28 @@ lsx_exporter_pid() { cat "$(lsx_edir "$1")/pid"; }
 # privilege). Waits until /-/ready answers 200 (bounded).
 lsx_exporter_start() {
 	local name=$1 pluto=$2; shift 2
-	local d port try pid bin=${EXPORTER:-libreswan_exporter}
+	local d port try pid bin=${EXPORTER:-libreswan_exporter} ns wrap=() kernel=()
 	d=$(lsx_edir "$name"); mkdir -p "$d"; chmod 0755 "$d"
 	command -v "$bin" > /dev/null 2>&1 || lsx_die "exporter binary not found: $bin (set EXPORTER)"
+	# the exporter runs on the gateway, next to its pluto: in pluto's namespace, whose kernel
+	# state (XFRM) the kernel collector reads; LSX_EXPORTER_NETNS=- keeps it in this one
+	ns=${LSX_EXPORTER_NETNS-$(cat "$(lsx_pdir "$pluto")/ns" 2>/dev/null || echo -)}
+	echo "$ns" > "$d/netns"
+	[ "$ns" != - ] && wrap=(ip netns exec "$(lsx_nsname "$ns")")
+	[ -n "${LSX_KERNEL_HELPER:-}" ] && kernel=(--collector.kernel.helper="$LSX_KERNEL_HELPER")
 	for try in 1 2 3 4 5 6 7 8; do
 		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
 		[ -n "${LSX_EXPORTER_PORT:-}" ] && { [ "$try" = 1 ] || break; port=$LSX_EXPORTER_PORT; }
-		"${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:$port" \
+		"${wrap[@]}" "${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:$port" \
 			--ipsec.command="$LSX_IPSEC" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
-			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" \
+			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" "${kernel[@]}" \
 			--log.level="${LSX_EXPORTER_LOG_LEVEL:-debug}" "$@" > "$d/stdout" 2> "$d/log" &
 		pid=$!
 		echo "$pid" > "$d/pid"; echo "$port" > "$d/port"
-		if lsx_poll_until 10 lsx__listening "$pid" "$port"; then
+		if lsx_poll_until 10 lsx__listening "$name" "$pid" "$port"; then
 			LSX_EXPORTERS+=("$name")
 			if lsx_poll_until "$LSX_WAIT" lsx__ready "$name"; then
-				lsx_note "exporter $name ready on $(lsx_url "$name") (pluto $pluto)"
+				lsx_note "exporter $name ready on $(lsx_url "$name") (pluto $pluto, namespace $ns)"
 			else
 				lsx_fail "exporter $name: /-/ready not 200 after ${LSX_WAIT}s"
 			fi
@@ -320,10 +331,10 @@ lsx_exporter_start() {
 	lsx_die "exporter $name did not start: $(tail -5 "$d/log")"
 }
 lsx__listening() {
-	kill -0 "$1" 2>/dev/null || return 2
-	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/-/healthy"
+	kill -0 "$2" 2>/dev/null || return 2
+	lsx__curl "$1" -s -o /dev/null --max-time 1 "http://127.0.0.1:$3/-/healthy"
 }
-lsx__ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(lsx_url "$1" /-/ready)")" = 200 ]; }
+lsx__ready() { [ "$(lsx__curl "$1" -s -o /dev/null -w '%{http_code}' --max-time 2 "$(lsx_url "$1" /-/ready)")" = 200 ]; }
 
 lsx_exporter_alive() { kill -0 "$(lsx_exporter_pid "$1")" 2>/dev/null; }
 
@@ -338,7 +349,7 @@ lsx_exporter_stop() {
 # lsx_scrape NAME [FILE]: fetch the metrics page (to FILE, default stdout); fails on non-200
 lsx_scrape() {
 	local out=${2:-/dev/stdout}
-	curl -sf --max-time "${LSX_SCRAPE_TIMEOUT:-5}" -o "$out" "$(lsx_url "$1")"
+	lsx__curl "$1" -sf --max-time "${LSX_SCRAPE_TIMEOUT:-5}" -o "$out" "$(lsx_url "$1")"
 }
 
 # lsx_metric SELECTOR [FILE]: value of the first sample matching SELECTOR in a metrics page read
@@ -532,28 +543,54 @@ lsx_pluto_spis() {
 	}'
 }
 
-# lsx_xfrm_conn_sums PLUTO: the kernel's view per connection: "name inBytes outBytes" summed
-# over the XFRM states of its Child SAs (`ip -s xfrm state` in PLUTO's namespace, "lifetime
-# current" bytes, matched by SPI; inbound = destination is a local address)
+# lsx_xfrm_conn_sums PLUTO [UNIT]: the kernel's view per connection: "name in out" summed over
+# the XFRM states of its Child SAs (`ip -s xfrm state` in PLUTO's namespace, "lifetime current"
+# bytes, or packets with UNIT=packets, matched by SPI; inbound = destination is a local address)
 lsx_xfrm_conn_sums() {
-	local p=$1 ns addrs spis; ns=$(cat "$(lsx_pdir "$p")/ns")
+	local p=$1 unit=${2:-bytes} ns addrs spis; ns=$(cat "$(lsx_pdir "$p")/ns")
 	addrs=$(lsx_in "$ns" ip -o addr show | awk '{ a = $4; sub(/\/.*/, "", a); printf "%s ", a }')
 	spis=$(lsx_pluto_spis "$p" | tr '\n' ';')
-	lsx_in "$ns" ip -s xfrm state | awk -v addrs="$addrs" -v spis="$spis" '
+	lsx_in "$ns" ip -s xfrm state | awk -v addrs="$addrs" -v spis="$spis" -v unit="$unit" '
 	BEGIN {
 		n = split(addrs, a, " "); for (i = 1; i <= n; i++) local_[a[i]] = 1
 		n = split(spis, l, ";"); for (i = 1; i <= n; i++) if (split(l[i], w, " ") == 2) { conn[w[2]] = w[1]; seen[w[1]] = 1 }
+		re = "[0-9]+\\(" unit "\\)"
 	}
 	/^src / { dst = $4 }
 	/^[ \t]*proto (esp|ah) spi/ { spi = tolower($4); sub(/\(.*/, "", spi); sub(/^0x0*/, "", spi) }
 	/lifetime current:/ { want = 1; next }
 	want { want = 0
-		if (match($0, /[0-9]+\(bytes\)/) && (spi in conn)) {
-			b = substr($0, RSTART, RLENGTH); sub(/\(bytes\)/, "", b)
+		if (match($0, re) && (spi in conn)) {
+			b = substr($0, RSTART, RLENGTH); sub(/\(.*/, "", b)
 			if (dst in local_) in_[conn[spi]] += b; else out_[conn[spi]] += b
 		}
 	}
 	END { for (c in seen) printf "%s %d %d\n", c, in_[c], out_[c] }' | sort
+}
+
+# lsx_xfrm_conn_errors PLUTO: per connection "name replay_window replay integrity", the kernel's
+# SA error statistics (`ip -s xfrm state`, "stats:" lines) summed over its Child SAs' states
+lsx_xfrm_conn_errors() {
+	local p=$1 ns spis; ns=$(cat "$(lsx_pdir "$p")/ns")
+	spis=$(lsx_pluto_spis "$p" | tr '\n' ';')
+	lsx_in "$ns" ip -s xfrm state | awk -v spis="$spis" '
+	BEGIN { n = split(spis, l, ";"); for (i = 1; i <= n; i++) if (split(l[i], w, " ") == 2) { conn[w[2]] = w[1]; seen[w[1]] = 1 } }
+	/^[ \t]*proto (esp|ah) spi/ { spi = tolower($4); sub(/\(.*/, "", spi); sub(/^0x0*/, "", spi) }
+	/^[ \t]*stats:/ { want = 1; next }
+	want { want = 0
+		if ((spi in conn) && match($0, /replay-window [0-9]+ replay [0-9]+ failed [0-9]+/)) {
+			split(substr($0, RSTART, RLENGTH), v, " ")
+			rw[conn[spi]] += v[2]; rp[conn[spi]] += v[4]; ig[conn[spi]] += v[6]
+		}
+	}
+	END { for (c in seen) printf "%s %d %d %d\n", c, rw[c], rp[c], ig[c] }' | sort
+}
+
+# lsx_kernel_helper PLUTO: the kernel helper's output for PLUTO's namespace (what the exporter reads)
+lsx_kernel_helper() {
+	local ns; ns=$(cat "$(lsx_pdir "$1")/ns")
+	[ -n "${LSX_KERNEL_HELPER:-}" ] || lsx_die "no kernel helper (LSX_KERNEL_HELPER)"
+	lsx_in "$ns" "$LSX_KERNEL_HELPER"
 }
 
 # lsx_ping NS SRC DST SIZE COUNT: COUNT echo requests of SIZE payload bytes from SRC to DST inside
@@ -642,13 +679,13 @@ lsx__traffic_agrees() {
 # lsx__sums_agree EXPORTER PLUTO OP SUMS-FUNCTION EMPTY-MESSAGE: the exporter's per-connection
 # byte counters against the "conn in out" lines that SUMS-FUNCTION prints for PLUTO
 lsx__sums_agree() {
-	local e=$1 p=$2 op=$3 fn=$4 empty=$5 f sums c i o gi go bad="" seen=""
-	sums=$("$fn" "$p")
+	local e=$1 p=$2 op=$3 fn=$4 empty=$5 unit=${6:-bytes} f sums c i o gi go bad="" seen=""
+	sums=$("$fn" "$p" "$unit")
 	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
 	[ -n "$sums" ] || { LSX_DIFF=$empty; return 1; }
 	while read -r c i o; do
-		gi=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$c\"}" "$f")
-		go=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$c\"}" "$f")
+		gi=$(lsx_metric "libreswan_connection_in_${unit}_total{connection=\"$c\"}" "$f")
+		go=$(lsx_metric "libreswan_connection_out_${unit}_total{connection=\"$c\"}" "$f")
 		seen="$seen $c in=${gi:-absent}/$i out=${go:-absent}/$o;"
 		lsx__cmp "$gi" "$op" "$i" && lsx__cmp "$go" "$op" "$o" || bad=1
 	done <<< "$sums"
@@ -669,7 +706,20 @@ lsx_check_traffic_xfrm() {
 	return 1
 }
 lsx__xfrm_agrees() {
-	lsx__sums_agree "$1" "$2" "$3" lsx_xfrm_conn_sums "no XFRM state of any Child SA"
+	lsx__sums_agree "$1" "$2" "$3" lsx_xfrm_conn_sums "no XFRM state of any Child SA" "${4:-bytes}"
+}
+
+# lsx_check_packets_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection packet counters of the
+# exporter (libreswan_connection_{in,out}_packets_total) OP the sums of ip -s xfrm state (bounded wait)
+lsx_check_packets_xfrm() {
+	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
+	LSX_DIFF=""
+	if lsx_poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op" packets; then
+		lsx_note "ok: packet counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
+		return 0
+	fi
+	lsx_fail "packet counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
+	return 1
 }
 
 # lsx_expect_bytes EXPORTER CONN IN OUT [SECONDS]: the connection's byte counters equal IN and OUT
@@ -729,4 +779,4 @@ lsx_check_monotonic() {
 }
 
 # lsx_scrape_time NAME: seconds one /metrics request takes
-lsx_scrape_time() { curl -s -o /dev/null --max-time 10 -w '%{time_total}' "$(lsx_url "$1")"; }
+lsx_scrape_time() { lsx__curl "$1" -s -o /dev/null --max-time 10 -w '%{time_total}' "$(lsx_url "$1")"; }

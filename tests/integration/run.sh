@@ -64,6 +64,11 @@ if [ -z "${EXPORTER:-}" ]; then
 fi
 [ -n "${EXPORTER:-}" ] && [ -x "$EXPORTER" ] || skip_all "exporter binary not built (set EXPORTER)"
 export EXPORTER
+# the kernel collector's helper is built next to the exporter
+if [ -z "${LSX_KERNEL_HELPER:-}" ] && [ -x "$(dirname "$EXPORTER")/xfrm-helper" ]; then
+	LSX_KERNEL_HELPER=$(dirname "$EXPORTER")/xfrm-helper
+fi
+export LSX_KERNEL_HELPER
 
 pass=0; fail=0; skip=0; failed=()
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/lsx-logs.XXXXXX")

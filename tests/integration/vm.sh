@@ -93,6 +93,9 @@ done
 mkdir -p "$R$(dirname "$EXPORTER")"
 copy_bin "$EXPORTER"
 cp -L "$EXPORTER" "$R/payload/bin/libreswan_exporter"
+# the kernel collector's helper, from next to the exporter (or LSX_KERNEL_HELPER)
+helper=${LSX_KERNEL_HELPER:-$(dirname "$EXPORTER")/xfrm-helper}
+if [ -x "$helper" ]; then copy_bin "$helper"; cp -L "$helper" "$R/payload/bin/xfrm-helper"; fi
 rm -f "$R/bin/sh"; ln -s /usr/bin/bash "$R/bin/sh"
 for t in modprobe insmod lsmod depmod rmmod; do rm -f "$R/bin/$t" "$R/sbin/$t"; ln -s /usr/bin/kmod "$R/sbin/$t"; done
 
@@ -120,7 +123,7 @@ for m in esp4 esp6 ah4 xfrm_user veth dummy bridge; do modprobe \$m 2>/dev/null;
 ip link set lo up
 echo LSX-VM-START
 cd /payload
-EXPORTER=/payload/bin/libreswan_exporter LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
+LSX_CAPTURE=${LSX_CAPTURE:-} EXPORTER=/payload/bin/libreswan_exporter LSX_KERNEL_HELPER=/payload/bin/xfrm-helper LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
 	LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} /usr/bin/bash /payload/run.sh $verbose \$(cat /payload/args)
 echo "LSX-VM-EXIT=\$?"
 /bin/busybox poweroff -f
