@@ -3,14 +3,21 @@
 # Least privilege against a real pluto (doc/privilege.md). Pluto runs in a
 # network namespace of our own with its control socket `srwx------ root` in a
 # 0700 directory. The daemon runs as an unprivileged uid with CAP_DAC_OVERRIDE
-# only in the inheritable and ambient sets, bounding set reduced to it and
-# no_new_privs, as the unit does, under a read-only bind of the run directory
-# (ProtectSystem=strict). It proves:
-#  - whack reaches pluto through the ambient capability: libreswan_up 1;
-#  - the daemon itself holds nothing effective: CapEff 0000000000000000;
-#  - without the capability the same set-up fails (libreswan_up 0), so the
-#    capability, not some other path, is what opens the socket;
-#  - run as root by hand, the daemon also ends with an empty effective set.
+# and CAP_NET_ADMIN only in the inheritable and ambient sets, bounding set
+# reduced to them and no_new_privs, as the unit does, under a read-only bind of
+# the run directory (ProtectSystem=strict). It proves:
+#  - whack reaches pluto (libreswan_up 1) and the kernel helper reads XFRM
+#    (libreswan_kernel_up 1), each child holding only its own capability:
+#    whack CapEff 0000000000000002 (DAC_OVERRIDE), the helper 0000000000001000
+#    (NET_ADMIN);
+#  - the daemon itself holds nothing effective and nothing ambient: CapEff and
+#    CapAmb 0000000000000000;
+#  - without CAP_DAC_OVERRIDE the same set-up fails (libreswan_up 0), so the
+#    capability, not some other path, is what opens the socket; without
+#    CAP_NET_ADMIN the kernel read is refused (libreswan_kernel_up 0,
+#    reason="permission") and pluto's side of the page still works;
+#  - run as root by hand, the daemon also ends with empty effective and
+#    ambient sets, and its children get only their own capability.
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace, pluto, setpriv)"
@@ -55,9 +62,26 @@ ip netns exec "$NS" "$ADDCONN" --config "$D/ipsec.conf" --ctlsocket "$D/run/plut
 ip netns exec "$NS" "$WHACK" --ctlsocket "$D/run/pluto.ctl" --listen >/dev/null 2>&1
 echo "pluto: $(ls -l "$D/run/pluto.ctl")"
 
-CTL="--ipsec.command=$IPSEC --ipsec.ctlsocket=$D/run/pluto.ctl"
-# As the unit: unprivileged uid, CAP_DAC_OVERRIDE inheritable + ambient only,
-# bounding set reduced to it, no_new_privs; the run directory read-only. Word
+# Front ends that record the capabilities each child runs with, then exec the real program
+# (shell scripts: the ambient set survives into them and on through their exec).
+CAPS=$WORK/caps
+mkdir -p "$CAPS"; chmod 1777 "$CAPS"; chmod 0711 "$WORK"
+HELPER=${KERNEL_HELPER:-$TOP_BUILDDIR/src/xfrm-helper}
+[ -x "$HELPER" ] || fail "no kernel helper at $HELPER"
+cat > "$CAPS/ipsec" <<FRONT
+#!/bin/sh
+grep '^CapEff:' /proc/self/status > $CAPS/whack.eff
+exec $IPSEC "\$@"
+FRONT
+cat > "$CAPS/helper" <<FRONT
+#!/bin/sh
+grep '^CapEff:' /proc/self/status > $CAPS/helper.eff
+exec $HELPER "\$@"
+FRONT
+chmod 755 "$CAPS/ipsec" "$CAPS/helper"
+CTL="--ipsec.command=$CAPS/ipsec --ipsec.ctlsocket=$D/run/pluto.ctl --collector.kernel.helper=$CAPS/helper"
+# As the unit: unprivileged uid, CAP_DAC_OVERRIDE and CAP_NET_ADMIN inheritable + ambient
+# only, bounding set reduced to them, no_new_privs; the run directory read-only. Word
 # lists, not functions, so that `$AS_SERVICE daemon &` execs all the way down and
 # $! is the daemon's pid.
 cat > "$WORK/ro-run" <<'RO'
@@ -68,8 +92,12 @@ shift
 exec "$@"
 RO
 chmod 755 "$WORK/ro-run"
-CAPS_ONLY="--inh-caps=-all,+dac_override --ambient-caps=-all,+dac_override --bounding-set=-all,+dac_override"
+CAPS_ONLY="--inh-caps=-all,+dac_override,+net_admin --ambient-caps=-all,+dac_override,+net_admin
+	--bounding-set=-all,+dac_override,+net_admin"
 CAPS_SERVICE="$CAPS_ONLY --securebits=+no_setuid_fixup,+no_setuid_fixup_locked"
+# The unit without CAP_NET_ADMIN: the kernel collector is refused, the rest works.
+CAPS_NO_NET_ADMIN="--inh-caps=-all,+dac_override --ambient-caps=-all,+dac_override --bounding-set=-all,+dac_override
+	--securebits=+no_setuid_fixup,+no_setuid_fixup_locked"
 AS_SERVICE="ip netns exec $NS unshare --mount --propagation private $WORK/ro-run $D/run
 	setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_SERVICE --no-new-privs"
 AS_ROOT="ip netns exec $NS"
@@ -78,6 +106,7 @@ AS_NOBODY="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups
 	--inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs"
 # The capability without the securebit: whack's access() check ignores it.
 AS_NOBIT="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_ONLY --no-new-privs"
+AS_NO_NET_ADMIN="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_NO_NET_ADMIN --no-new-privs"
 
 # Start the daemon in the background ($1 = label, $2 = how to run it), wait for a
 # page with a completed poll cycle, check its capabilities.
@@ -98,12 +127,21 @@ check_daemon() {
 	grep -E '^(Uid|Cap(Eff|Prm|Inh|Amb|Bnd)):' /proc/$DAEMON_PID/status | sed "s/^/$label: /"
 	grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/$DAEMON_PID/status ||
 		fail "$label: the daemon holds effective capabilities"
-	grep -q '^CapAmb:[[:space:]]*0000000000000002$' /proc/$DAEMON_PID/status ||
-		fail "$label: CAP_DAC_OVERRIDE is not ambient"
+	grep -q '^CapAmb:[[:space:]]*0000000000000000$' /proc/$DAEMON_PID/status ||
+		fail "$label: the daemon holds ambient capabilities"
+	grep -q '^CapPrm:[[:space:]]*0000000000001002$' /proc/$DAEMON_PID/status ||
+		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE and CAP_NET_ADMIN permitted"
 	grep -q '^libreswan_up 1$' "$WORK/page" || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
 	grep -q '^libreswan_connections_loaded 1$' "$WORK/page" || fail "$label: pluto's connection not seen"
+	grep -q '^libreswan_kernel_up 1$' "$WORK/page" || { cat "$WORK/stderr"; fail "$label: libreswan_kernel_up is not 1"; }
+	grep -q "^libreswan_kernel_policies{direction=\"out\"} " "$WORK/page" || fail "$label: the namespace's SPD not read"
+	echo "$label: whack $(cat "$CAPS/whack.eff"), helper $(cat "$CAPS/helper.eff")"
+	grep -q '^CapEff:[[:space:]]*0000000000000002$' "$CAPS/whack.eff" ||
+		fail "$label: whack does not run with exactly CAP_DAC_OVERRIDE"
+	grep -q '^CapEff:[[:space:]]*0000000000001000$' "$CAPS/helper.eff" ||
+		fail "$label: the kernel helper does not run with exactly CAP_NET_ADMIN"
 	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
-	echo "$label: libreswan_up 1, CapEff 0000000000000000"
+	echo "$label: libreswan_up 1, libreswan_kernel_up 1, daemon CapEff and CapAmb 0000000000000000"
 	kill "$DAEMON_PID"
 	wait "$DAEMON_PID" || fail "$label: exit status $? after SIGTERM"
 	DAEMON_PID=
@@ -124,4 +162,14 @@ control() {
 }
 control "control without CAP_DAC_OVERRIDE" "$AS_NOBODY"
 control "control without the securebit" "$AS_NOBIT"
+
+# Without CAP_NET_ADMIN: the kernel read is refused and said so, pluto's side still works.
+label="control without CAP_NET_ADMIN"
+$AS_NO_NET_ADMIN "$EXPORTER" $CTL --once > "$WORK/page" 2>"$WORK/stderr" || fail "$label: whack failed"
+grep -q '^libreswan_up 1$' "$WORK/page" || fail "$label: libreswan_up is not 1"
+grep -q '^libreswan_kernel_up 0$' "$WORK/page" || fail "$label: libreswan_kernel_up is not 0"
+grep -q '^libreswan_kernel_read_errors_total{reason="permission"} 1$' "$WORK/page" ||
+	{ grep kernel "$WORK/page"; fail "$label: not counted as permission"; }
+grep -q 'not permitted to read XFRM' "$WORK/stderr" || fail "$label: the reason is not logged"
+echo "$label: libreswan_up 1, libreswan_kernel_up 0, reason=permission"
 echo PASS

@@ -5,7 +5,8 @@
 # shipped service unmodified but for @sbindir@ and a logging drop-in. Proves
 # what the protocol tests cannot: the sandbox (seccomp filter, DynamicUser=,
 # SecureBits=, ProtectSystem=strict, ...) lets whack reach pluto, the page
-# shows libreswan_up 1, the daemon's CapEff is 0, STATUS= reaches systemctl,
+# shows libreswan_up 1, the kernel helper reads the namespace's XFRM state
+# (libreswan_kernel_up 1, its policies), the daemon's CapEff is 0, STATUS= reaches systemctl,
 # stop is clean, socket activation works, and the online security score.
 # Opt-in because systemd creates cgroups in the host's hierarchy (removed
 # again at the end if they did not exist before).
@@ -31,7 +32,7 @@ cat > "$UNITS/lsx-pluto.service" <<'U'
 [Unit]
 Description=pluto for the libreswan_exporter test
 [Service]
-ExecStartPre=/bin/sh -c 'mkdir -p /run/lsx/nss /run/lsx/ipsec.d && printf "config setup\\n\\tlogfile=/run/lsx/pluto.log\\n\\nconn lab\\n\\tauthby=secret\\n\\tikev2=yes\\n\\tauto=add\\n\\tleft=192.0.2.1\\n\\tright=192.0.2.2\\n" > /run/lsx/ipsec.conf && echo "192.0.2.1 192.0.2.2 : PSK \\"under-systemd-test-secret-0123456789\\"" > /run/lsx/ipsec.secrets && ipsec initnss --nssdir /run/lsx/nss >/dev/null && ip link set lo up && ip addr add 192.0.2.1/32 dev lo'
+ExecStartPre=/bin/sh -c 'mkdir -p /run/lsx/nss /run/lsx/ipsec.d && printf "config setup\\n\\tlogfile=/run/lsx/pluto.log\\n\\nconn lab\\n\\tauthby=secret\\n\\tikev2=yes\\n\\tauto=add\\n\\tleft=192.0.2.1\\n\\tright=192.0.2.2\\n" > /run/lsx/ipsec.conf && echo "192.0.2.1 192.0.2.2 : PSK \\"under-systemd-test-secret-0123456789\\"" > /run/lsx/ipsec.secrets && ipsec initnss --nssdir /run/lsx/nss >/dev/null && ip link set lo up && ip addr add 192.0.2.1/32 dev lo && ip xfrm policy add src 10.0.1.0/24 dst 10.0.2.0/24 dir out tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 16389 mode tunnel'
 ExecStart=/usr/libexec/ipsec/pluto --nofork --config /run/lsx/ipsec.conf --nssdir /run/lsx/nss --secretsfile /run/lsx/ipsec.secrets --ipsecdir /run/lsx/ipsec.d --logfile /run/lsx/pluto.log
 ExecStartPost=/bin/sh -c 'for i in $(seq 50); do [ -S /run/pluto/pluto.ctl ] && break; sleep 0.1; done; /usr/libexec/ipsec/addconn --config /run/lsx/ipsec.conf --autoall; /usr/libexec/ipsec/whack --listen'
 U
@@ -39,7 +40,7 @@ cat > "$UNITS/libreswan_exporter.service.d/test.conf" <<'U'
 [Unit]
 After=lsx-pluto.service
 [Service]
-Environment=ARGS=--poll.interval=2s
+Environment=ARGS="--poll.interval=2s --collector.kernel.helper=/run/lsx-bin/xfrm-helper"
 StandardOutput=append:/run/lsx/exporter.log
 StandardError=append:/run/lsx/exporter.log
 U
@@ -54,6 +55,7 @@ mount -t tmpfs tmpfs /etc/systemd/system
 mount -t tmpfs tmpfs /var/log
 mkdir -p /run/lsx /run/lsx-bin
 cp "$EXPORTER" /run/lsx-bin/libreswan_exporter
+cp "$(dirname "$EXPORTER")/xfrm-helper" /run/lsx-bin/xfrm-helper
 for f in /lib/systemd/system/*.target.wants/*; do
 	[ -e "\$f" ] && ln -sf /dev/null "/etc/systemd/system/\${f##*/}"
 done
@@ -121,7 +123,10 @@ grep -q '^Seccomp:[[:space:]]*2$' "$WORK/status" || fail "no seccomp filter"
 in_ns systemctl show -p StatusText -p WatchdogUSec -p NRestarts libreswan_exporter.service | sed 's/^/unit: /'
 in_ns systemctl show -p StatusText --value libreswan_exporter.service | grep -q 'connections' ||
 	fail "no STATUS= from the poll cycle"
-echo "service: libreswan_up 1, CapEff 0"
+grep -q '^libreswan_kernel_up 1$' "$WORK/page" || { grep kernel "$WORK/page"; in_ns cat /run/lsx/exporter.log; fail "no libreswan_kernel_up 1 under systemd"; }
+awk '$1 == "libreswan_kernel_policies{direction=\"out\"}" && $2 >= 1 { f = 1 } END { exit !f }' "$WORK/page" ||
+	{ grep '^libreswan_kernel' "$WORK/page"; in_ns ip xfrm policy; fail "the namespace's policies not seen"; }
+echo "service: libreswan_up 1, libreswan_kernel_up 1, CapEff 0"
 
 score=$(in_ns systemd-analyze security libreswan_exporter.service 2>/dev/null |
 	sed -n 's/.*Overall exposure level for libreswan_exporter.service: \([0-9.]*\).*/\1/p')
@@ -137,7 +142,7 @@ echo "stop: $(( (t1 - t0) / 1000000 )) ms, result $result"
 [ $(( (t1 - t0) / 1000000 )) -lt 2000 ] || fail "stop took too long"
 
 # Socket activation, configured as doc/libreswan_exporter.8 says (here a drop-in).
-in_ns sh -c 'printf "[Service]\nEnvironment=ARGS=--web.systemd-socket\n" \
+in_ns sh -c 'printf "[Service]\nEnvironment=\"ARGS=--web.systemd-socket --collector.kernel.helper=/run/lsx-bin/xfrm-helper\"\n" \
 	> /etc/systemd/system/libreswan_exporter.service.d/zz-socket.conf && systemctl daemon-reload &&
 	systemctl start libreswan_exporter.socket'
 page_up || { in_ns systemctl status --no-pager libreswan_exporter.service; in_ns cat /run/lsx/exporter.log; fail "no page through socket activation"; }
