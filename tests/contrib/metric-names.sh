@@ -6,7 +6,8 @@
 # dashboard query is served by the exporter: runs the daemon once on the
 # Libreswan 4.10 fixtures in tests/contrib/fixtures (status, trafficstatus,
 # globalstatus of a gateway with up, down, on-demand, responder-only,
-# no-rekey and road-warrior connections) and looks each name up among the
+# no-rekey and road-warrior connections, and the kernel helper's view of the
+# same gateway) and looks each name up among the
 # page's metric families. A renamed metric fails here, not silently in
 # production.
 set -eu
@@ -33,7 +34,8 @@ rc=0
 "$EXPORTER" --once \
 	--input.status "$fx/status.txt" \
 	--input.trafficstatus "$fx/trafficstatus.txt" \
-	--input.globalstatus "$fx/globalstatus.txt" >"$tmp/page.prom" 2>"$tmp/stderr" || rc=$?
+	--input.globalstatus "$fx/globalstatus.txt" \
+	--input.kernel "$fx/kernel.txt" >"$tmp/page.prom" 2>"$tmp/stderr" || rc=$?
 if [ "$rc" -ne 0 ]; then
 	echo "FAIL: $EXPORTER --once exited $rc on the fixtures"
 	cat "$tmp/stderr"
@@ -44,7 +46,7 @@ fi
 
 # The fixtures must parse cleanly: a parse error here means the fixtures or
 # the parser drifted from the Libreswan 4.10 format.
-if grep -E '^libreswan_parse_errors_total\{.*\} [1-9]' "$tmp/page.prom"; then
+if grep -E '^libreswan_(parse_errors_total\{.*\}|kernel_parse_errors_total) [1-9]' "$tmp/page.prom"; then
 	echo "FAIL: the exporter reports parse errors on the contrib fixtures"
 	exit 1
 fi

@@ -4,15 +4,20 @@
 """End to end: a real Prometheus scrapes the daemon and evaluates the rules.
 
 Starts the exporter in daemon mode on 127.0.0.1 (random port), fed the
-Libreswan 4.10 fixtures through --input.* and polling every second, and a
-Prometheus server (random port, temporary storage, 1 s scrape and
-evaluation intervals) loading contrib/prometheus/libreswan.rules.yml with
-LibreswanTunnelDown's `for:` shortened to 2 s. Then, through the HTTP API:
+Libreswan 4.10 fixtures through --input.* (the kernel helper's view of the
+same gateway included) and polling every second, and a Prometheus server
+(random port, temporary storage, 1 s scrape and evaluation intervals)
+loading contrib/prometheus/libreswan.rules.yml with the `for:` of
+LibreswanTunnelDown and LibreswanKernelSAsMissing shortened to 2 s. Then,
+through the HTTP API:
 
   - libreswan_up is 1, and per-connection series are there
     (site-a up; site-b expected up but down);
   - LibreswanTunnelDown goes pending, then firing, for site-b only
     (not for the responder-only, on-demand or template connections);
+  - LibreswanKernelSAsMissing fires for site-a only, whose inbound SA the
+    kernel does not hold (pluto lists it), and the kernel collector's own
+    alert stays silent;
   - every rule evaluates without error against real exporter output;
   - every query of the Grafana dashboard (variables expanded as "All")
     parses and returns data, and its template variables have values.
@@ -225,7 +230,8 @@ def run(work):
     start("exporter", [EXPORTER, f"--web.listen-address={exporter}", "--poll.interval=1s",
                        "--input.status", os.path.join(FIXTURES, "status.txt"),
                        "--input.trafficstatus", os.path.join(FIXTURES, "trafficstatus.txt"),
-                       "--input.globalstatus", os.path.join(FIXTURES, "globalstatus.txt")], work)
+                       "--input.globalstatus", os.path.join(FIXTURES, "globalstatus.txt"),
+                       "--input.kernel", os.path.join(FIXTURES, "kernel.txt")], work)
     wait_for("exporter ready", lambda: http_get(f"http://{exporter}/-/ready")[0] == 200, 15)
     status, page = http_get(f"http://{exporter}/metrics")
     if status != 200 or not re.search(r"^libreswan_up 1$", page, re.M):
@@ -233,7 +239,7 @@ def run(work):
 
     # 2. Prometheus with the shipped rules, TunnelDown's for: cut to 2s.
     with open(RULES, encoding="utf-8") as f:
-        rules = shorten_for(f.read(), "LibreswanTunnelDown", "2s")
+        rules = shorten_for(shorten_for(f.read(), "LibreswanTunnelDown", "2s"), "LibreswanKernelSAsMissing", "2s")
     with open(os.path.join(work, "libreswan.rules.yml"), "w", encoding="utf-8") as f:
         f.write(rules)
     with open(os.path.join(work, "prometheus.yml"), "w", encoding="utf-8") as f:
@@ -304,6 +310,32 @@ scrape_configs:
                 raise RuntimeError(f"annotations incomplete: {ann}")
             if a["labels"].get("severity") != "critical" or not a["labels"].get("instance"):
                 raise RuntimeError(f"labels incomplete: {a['labels']}")
+
+    # 4b. The kernel's view: site-a's inbound SA is missing from the kernel, so
+    #     LibreswanKernelSAsMissing fires for site-a and for nothing else.
+    wait_for("libreswan_kernel_up == 1", lambda: prom.value('libreswan_kernel_up{job="libreswan"}') == 1.0, 30)
+    missing = {}
+
+    def kernel_missing():
+        for a in prom.api("/api/v1/alerts")["alerts"]:
+            name = a["labels"].get("alertname")
+            if name == "LibreswanKernelCollectorDown":
+                raise Fatal(f"LibreswanKernelCollectorDown fired: {a}")
+            if name != "LibreswanKernelSAsMissing":
+                continue
+            conn = a["labels"].get("connection")
+            if conn != "site-a":
+                raise Fatal(f"LibreswanKernelSAsMissing for {conn}: {a}")
+            if a["state"] not in missing:
+                missing[a["state"]] = time.monotonic() - t_ready
+                log(f"LibreswanKernelSAsMissing{{connection=\"site-a\"}} {a['state']}")
+            if a["state"] == "firing":
+                ann = a["annotations"]
+                if "site-a" not in ann.get("description", "") or a["labels"].get("severity") != "critical":
+                    raise Fatal(f"LibreswanKernelSAsMissing labels/annotations incomplete: {a}")
+        return "firing" in missing
+
+    wait_for("LibreswanKernelSAsMissing firing", kernel_missing, 60)
 
     # 5. Every rule evaluated cleanly on real exporter output.
     def rules_healthy():

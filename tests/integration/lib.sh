@@ -764,7 +764,7 @@ lsx__child_sas() { local n; n=$(lsx_pluto_count "$1" ipsec_total); [ "${n:-0}" -
 # lsx_counters FILE [REGEX]: "series value" lines of the exporter-owned counters of a page (the
 # ones that must never decrease while the exporter runs, whatever pluto does): by default the
 # per-connection and per-user byte counters, poll and parse error counters, poll cycles.
-LSX_MONOTONIC_RE='^libreswan_(connection_(in|out)_bytes_total|user_(in|out)_bytes_total|poll_errors_total|parse_errors_total|poll_cycles_total)[{ ]'
+LSX_MONOTONIC_RE='^libreswan_(connection_(in|out)_(bytes|packets)_total|connection_kernel_errors_total|user_(in|out)_bytes_total|poll_errors_total|parse_errors_total|poll_cycles_total|kernel_read_errors_total)[{ ]'
 lsx_counters() { grep -E "${2:-$LSX_MONOTONIC_RE}" "$1" | awk '{ v = $NF; $NF = ""; sub(/ $/, ""); print $0 "\t" v }'; }
 
 # lsx_check_monotonic BEFORE AFTER [REGEX]: no exporter-owned counter of page BEFORE is lower
