@@ -56,7 +56,8 @@ run)
 	log "Building"
 	make -C build -j"$JOBS" > /dev/null
 	log "Starting the exporter: http://localhost:10500/metrics (Ctrl-C stops it)"
-	exec build/src/libreswan_exporter "$@"
+	# the kernel collector's helper from the build tree (an installed exporter finds its own)
+	exec build/src/libreswan_exporter --collector.kernel.helper="$PWD/build/src/xfrm-helper" "$@"
 	;;
 test)
 	install "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
