@@ -7,13 +7,16 @@
 #   BENCH_QUICK=1          5 s wrk runs, N up to 10k, shorter soaks (for development)
 #   BENCH_DURATION=30s     wrk duration per run (default 30s, quick 5s)
 #   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
-#   BENCH_SECTIONS="parse http soak pluto"   which measurements to run
+#   BENCH_SECTIONS="parse http soak pluto kernel"   which measurements to run
 #   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
 #                          unless BENCH_KEEP=1)
 #   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
 #   BENCH_PORT=18500       first TCP port to try on 127.0.0.1
 # The pluto section needs root, ip(8) with netns support and Libreswan (/usr/libexec/ipsec/pluto);
 # it is skipped otherwise. It only uses 192.0.2.0/24 inside a network namespace it creates.
+# The kernel section boots the integration tests' VM (tests/integration/vm.sh: root, qemu, Debian's
+# cloud kernel, GNU time) and measures the kernel helper against `ip -s xfrm state` there
+# (bench/kernel-sad.sh); KERNEL_HELPER is the helper (default: next to EXPORTER).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +32,7 @@ else
 	DUR=${BENCH_DURATION:-30s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
 	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=100 # 250 made pluto 4.10 take 20-60 s per whack
 fi
-SECTIONS=${BENCH_SECTIONS:-parse http soak pluto}
+SECTIONS=${BENCH_SECTIONS:-parse http soak pluto kernel}
 PORT=${BENCH_PORT:-18500}
 FAMILIES="3 4 5.1 5.4"
 MAIN_FAMILY=4
@@ -461,6 +464,33 @@ section_pluto() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 5. the kernel collector: the helper against ip -s xfrm state, in the VM (ESP needs its kernel)
+section_kernel() {
+	local vm=$here/../tests/integration/vm.sh sizes="10000 100000" line
+	[ "$QUICK" = 1 ] && sizes="1000 10000"
+	if [ "$(id -u)" != 0 ] || ! command -v qemu-system-x86_64 > /dev/null || [ ! -x /usr/bin/time ]; then
+		log "== 5. kernel read: skipped (needs root, qemu-system-x86_64, GNU time)"
+		out "### 5. Kernel read: skipped (needs root, qemu and the cloud kernel of the VM scenarios, GNU time)"; out ""; return
+	fi
+	log "== 5. kernel read in the VM: $sizes SAs"
+	EXPORTER=$EXPORTER LSX_KERNEL_HELPER=${KERNEL_HELPER:-$(dirname "$EXPORTER")/xfrm-helper} LSX_BENCH_SAS="$sizes" \
+		LSX_BENCH_REPEAT=$REPEAT LSX_VM_MEM=3072 LSX_SCENARIO_TIMEOUT=1500 LSX_VM_TIMEOUT=1800 \
+		bash "$vm" -v "$here/kernel-sad.sh" > "$W/kernel-vm.log" 2>&1 || { log "   the VM run failed:"; tail -20 "$W/kernel-vm.log" >&2; }
+	out "### 5. Kernel read (kernel collector) in the test VM (software emulation: compare the rows, not with the host): $REPEAT runs, medians"
+	out ""
+	out "| SAs | helper output KB | helper wall ms | helper CPU ms | helper peak RSS KB | \`ip -s xfrm state\` wall ms | its CPU ms | its peak RSS KB | exporter parse+join+render (--once --input.kernel) CPU ms | its peak RSS KB |"
+	out "|---|---|---|---|---|---|---|---|---|---|"
+	grep -o 'BENCH kernel .*' "$W/kernel-vm.log" | while read -r line; do
+		set -- $line
+		local -A k=()
+		local kv
+		for kv in "${@:3}"; do k[${kv%%=*}]=${kv#*=}; done
+		out "| ${k[sas]} | $((k[out_bytes] / 1024)) | $(awk -v v="${k[helper_wall]}" 'BEGIN{printf "%.0f", v*1000}') | $(awk -v v="${k[helper_cpu]}" 'BEGIN{printf "%.0f", v*1000}') | ${k[helper_rss_kb]} | $(awk -v v="${k[ip_wall]}" 'BEGIN{printf "%.0f", v*1000}') | $(awk -v v="${k[ip_cpu]}" 'BEGIN{printf "%.0f", v*1000}') | ${k[ip_rss_kb]} | $(awk -v v="${k[parse_cpu]}" 'BEGIN{printf "%.0f", v*1000}') | ${k[parse_rss_kb]} |"
+	done
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
 targets() {
 	local n10=${R[parse_ms_${MAIN_FAMILY}_10000]:-} n100=${R[parse_ms_${MAIN_FAMILY}_100000]:-}
 	out "### Targets"
@@ -509,7 +539,7 @@ targets() {
 	echo "Mode: $([ "$QUICK" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full); wrk duration $DUR; timings are medians of $REPEAT runs."
 	echo ""
 } >> "$T"
-for s in parse http soak pluto; do
+for s in parse http soak pluto kernel; do
 	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
 done
 targets

@@ -349,10 +349,12 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 	if (!c->once) {
 		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
 					 c->input_kernel };
+		static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
+						     "input.kernel" };
 
 		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
 			if (inputs[i] && streq(inputs[i], "-"))
-				return bad("input", inputs[i], "stdin can only be read with --once");
+				return bad(names[i], inputs[i], "stdin can only be read with --once");
 	}
 	return 1;
 }

@@ -205,15 +205,21 @@ static void finish_cycle(struct poller *p)
 	traffic_finish(p->traffic);
 	global_finish(p->global);
 	kernel_finish(p->kernel);
-	if (st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL] && !p->kernel->complete) {
-		/* exit 0 without the end line, or a count that does not match: not a snapshot to trust */
-		struct job *j = &p->jobs[POLL_COMMAND_KERNEL];
+	if (st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL]) {
+		/* what a helper that exited 0 printed; a killed one's cut output is not parse errors */
+		st->parse_errors[POLL_COMMAND_KERNEL] += p->kernel->parse_errors;
+		if (!p->kernel->complete) {
+			/* no end line, or a count that does not match: not a snapshot to trust */
+			struct job *j = &p->jobs[POLL_COMMAND_KERNEL];
 
-		st->success[POLL_COMMAND_KERNEL] = false;
-		st->errors[POLL_COMMAND_KERNEL][POLL_REASON_EXIT_STATUS]++;
-		j->reason = POLL_REASON_EXIT_STATUS;
-		log_transition(j);
+			st->success[POLL_COMMAND_KERNEL] = false;
+			st->errors[POLL_COMMAND_KERNEL][POLL_REASON_EXIT_STATUS]++;
+			j->reason = POLL_REASON_EXIT_STATUS;
+		}
 	}
+	/* logged once the snapshot is judged, so that an incomplete one never reads as a recovery */
+	if (st->attempted[POLL_COMMAND_KERNEL])
+		log_transition(&p->jobs[POLL_COMMAND_KERNEL]);
 	status = st->attempted[POLL_COMMAND_STATUS] && st->success[POLL_COMMAND_STATUS] ? p->status : NULL;
 	traffic = st->attempted[POLL_COMMAND_TRAFFICSTATUS] && st->success[POLL_COMMAND_TRAFFICSTATUS] ? p->traffic
 													  : NULL;
@@ -225,8 +231,6 @@ static void finish_cycle(struct poller *p)
 	if (global)
 		st->parse_errors[POLL_COMMAND_GLOBALSTATUS] += p->global->parse_errors;
 	kernel = st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL] ? p->kernel : NULL;
-	if (st->attempted[POLL_COMMAND_KERNEL])
-		st->parse_errors[POLL_COMMAND_KERNEL] += p->kernel->parse_errors;
 
 	if (st->attempted[POLL_COMMAND_STATUS])
 		st->up = status != NULL;
@@ -300,7 +304,8 @@ static void job_done(struct poller *p, struct job *j, int reason, uint64_t durat
 	p->stats.duration[j->cmd] = (double)duration_usec / 1e6;
 	if (reason >= 0)
 		p->stats.errors[j->cmd][reason]++;
-	log_transition(j);
+	if (j->cmd != POLL_COMMAND_KERNEL)
+		log_transition(j);	/* the kernel's when its output is judged, in finish_cycle() */
 	if (--p->running == 0) {
 		/* Finish from the loop, not from inside a child's callback. */
 		if (sd_event_add_defer(p->event, &p->finish_src, on_finish, p) < 0)

@@ -158,6 +158,8 @@ static void test_join_rekey_and_replaced_sa(void **state)
 	assert_int_equal(model_conn_packets(b, 1), 7);
 	assert_int_equal(b->kernel_sas, 0);
 	assert_int_equal(b->kernel_sas_missing, 0);
+	strbuf_release(&st);
+	strbuf_release(&k);
 	model_free(m);
 }
 
@@ -199,6 +201,8 @@ static void test_unreadable_sources(void **state)
 	strbuf_puts(&st, "000 Total IPsec connections: loaded 0, active 0\n");
 	cycle(m, &st, &k);
 	assert_null(conn(m, "a"));
+	strbuf_release(&st);
+	strbuf_release(&k);
 	model_free(m);
 }
 

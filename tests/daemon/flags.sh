@@ -28,6 +28,9 @@ bad --no-such-flag --no-such-flag
 bad --poll.interval --poll.interval
 bad --web.telemetry-path --web.telemetry-path=metrics
 bad stray stray
+bad --collector.kernel.helper --collector.kernel.helper=
+bad --collector.kernel --collector.kernel=yes
+bad --input.kernel --input.kernel -
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"

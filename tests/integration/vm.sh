@@ -84,6 +84,8 @@ for t in $tools; do
 	# the real tool wins over busybox's applet in /bin
 	rm -f "$R/bin/$t"; [ -e "$R/usr/bin/$t" ] || [ -e "$R/usr/sbin/$t" ] || ln -s "$(readlink -f "$p")" "$R/bin/$t"
 done
+# GNU time (peak RSS of a command), for the kernel benchmark run through this VM
+[ -x /usr/bin/time ] && copy_bin /usr/bin/time
 cp -a /usr/libexec/ipsec "$R/usr/libexec/"
 for f in /usr/libexec/ipsec/*; do [ -f "$f" ] && head -c 4 "$f" | grep -q ELF && copy_bin "$f"; done
 for l in /usr/lib/x86_64-linux-gnu/{libsoftokn3.so,libfreebl3.so,libfreeblpriv3.so,libnssdbm3.so,libsqlite3.so.0,libnssckbi.so}; do
@@ -123,7 +125,7 @@ for m in esp4 esp6 ah4 xfrm_user veth dummy bridge; do modprobe \$m 2>/dev/null;
 ip link set lo up
 echo LSX-VM-START
 cd /payload
-LSX_CAPTURE=${LSX_CAPTURE:-} EXPORTER=/payload/bin/libreswan_exporter LSX_KERNEL_HELPER=/payload/bin/xfrm-helper LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
+LSX_CAPTURE=${LSX_CAPTURE:-} LSX_BENCH_SAS="${LSX_BENCH_SAS:-}" LSX_BENCH_REPEAT=${LSX_BENCH_REPEAT:-} EXPORTER=/payload/bin/libreswan_exporter LSX_KERNEL_HELPER=/payload/bin/xfrm-helper LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
 	LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} /usr/bin/bash /payload/run.sh $verbose \$(cat /payload/args)
 echo "LSX-VM-EXIT=\$?"
 /bin/busybox poweroff -f
