@@ -56,10 +56,9 @@ static const char *const whack_flag[POLL_COMMAND_WHACK_END] = { "--status", "--t
 /* The kernel helper's exit status when XFRM refused it (no CAP_NET_ADMIN); src/xfrm_helper.c. */
 #define KERNEL_HELPER_EXIT_NOT_PERMITTED 3
 
-int poll_classify(const struct spawn_result *r)
+/* What every child's end tells alike; POLL_REASON_EXIT_STATUS for any other failure. */
+static int classify_common(const struct spawn_result *r)
 {
-	const char *e = r->err_text ? r->err_text : "";
-
 	if (r->spawn_error)
 		return POLL_REASON_SPAWN_FAILED;
 	if (r->too_large)
@@ -68,6 +67,16 @@ int poll_classify(const struct spawn_result *r)
 		return POLL_REASON_TIMEOUT;
 	if (r->exited && r->exit_status == 0)
 		return -1;
+	return POLL_REASON_EXIT_STATUS;
+}
+
+int poll_classify(const struct spawn_result *r)
+{
+	const char *e = r->err_text ? r->err_text : "";
+	int reason = classify_common(r);
+
+	if (reason != POLL_REASON_EXIT_STATUS)
+		return reason;
 	/*
 	 * whack's own words (3.x/4.x: `whack: Pluto is not running (no "/run/pluto/pluto.ctl")`,
 	 * 5.x: `ipsec whack: ERROR: Pluto is not running (...)`). A socket left behind by a
@@ -85,17 +94,11 @@ int poll_classify(const struct spawn_result *r)
 
 int poll_classify_kernel(const struct spawn_result *r)
 {
-	if (r->spawn_error)
-		return POLL_REASON_SPAWN_FAILED;
-	if (r->too_large)
-		return POLL_REASON_OUTPUT_TOO_LARGE;
-	if (r->timed_out)
-		return POLL_REASON_TIMEOUT;
-	if (r->exited && r->exit_status == 0)
-		return -1;
-	if (r->exited && r->exit_status == KERNEL_HELPER_EXIT_NOT_PERMITTED)
+	int reason = classify_common(r);
+
+	if (reason == POLL_REASON_EXIT_STATUS && r->exited && r->exit_status == KERNEL_HELPER_EXIT_NOT_PERMITTED)
 		return POLL_REASON_PERMISSION;
-	return POLL_REASON_EXIT_STATUS;
+	return reason;
 }
 
 /* The children's environment: ours without systemd's per-process variables, C locale. */

@@ -8,8 +8,8 @@
  * Spawned by the daemon once per poll cycle with CAP_NET_ADMIN (XFRM netlink
  * requests need it, dumps included), it reads the kernel's IPsec state of its
  * network namespace and prints it as key-free text on stdout, then exits. It
- * reads nothing else: no arguments but --version, no configuration, no input
- * but the kernel's replies and /proc/self/net/xfrm_stat.
+ * reads nothing else: no arguments but --version and --help, no configuration,
+ * no input but the kernel's replies and /proc/self/net/xfrm_stat.
  *
  * Keys never leave this process: an SA dump carries every SA's keys
  * (XFRMA_ALG_AEAD/CRYPT/AUTH/AUTH_TRUNC), so only named, non-secret fields are
@@ -365,6 +365,14 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("xfrm-helper (libreswan_exporter) %s, protocol %d\n", PACKAGE_VERSION, HELPER_PROTOCOL);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("Usage: xfrm-helper\n"
+		       "The kernel collector of libreswan_exporter, which spawns it every poll cycle: prints the\n"
+		       "kernel's XFRM SAs and policies (never their keys), the SAD/SPD counts and\n"
+		       "/proc/net/xfrm_stat as text records on stdout. Needs CAP_NET_ADMIN; exit status 3\n"
+		       "when XFRM refuses it.\n");
 		return 0;
 	}
 	if (argc != 1) {

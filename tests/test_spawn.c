@@ -87,6 +87,8 @@ static void test_output_and_exit(void **state)
 	assert_true(run.r.exited);
 	assert_int_equal(run.r.exit_status, 3);
 	assert_int_equal(poll_classify(&run.r), POLL_REASON_EXIT_STATUS);
+	/* the kernel helper's exit 3 is XFRM's refusal */
+	assert_int_equal(poll_classify_kernel(&run.r), POLL_REASON_PERMISSION);
 	strbuf_release(&run.out);
 	assert_no_zombies();
 }
@@ -195,10 +197,31 @@ static void test_classify_whack_messages(void **state)
 	assert_int_equal(poll_classify(&r), -1);
 }
 
+static void test_classify_kernel_helper(void **state)
+{
+	struct spawn_result r = { .exited = true, .exit_status = 0, .err_text = "" };
+
+	assert_int_equal(poll_classify_kernel(&r), -1);
+	r.exit_status = 3;	/* XFRM refused: no CAP_NET_ADMIN */
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_PERMISSION);
+	r.exit_status = 1;
+	r.err_text = "xfrm-helper: opening the XFRM netlink socket: Operation not permitted\n";
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_EXIT_STATUS);	/* its status decides, not its words */
+	r = (struct spawn_result){ .exited = true, .exit_status = 0, .timed_out = true, .err_text = "" };
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_TIMEOUT);
+	r = (struct spawn_result){ .term_signal = 9, .too_large = true, .err_text = "" };
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_OUTPUT_TOO_LARGE);
+	r = (struct spawn_result){ .spawn_error = 2, .err_text = "" };
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_SPAWN_FAILED);
+	r = (struct spawn_result){ .term_signal = 11, .err_text = "" };
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_EXIT_STATUS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_output_and_exit),
+		cmocka_unit_test(test_classify_kernel_helper),
 		cmocka_unit_test(test_timeout_kills),
 		cmocka_unit_test(test_sigterm_ignored_then_sigkill),
 		cmocka_unit_test(test_closes_stdout_keeps_running),

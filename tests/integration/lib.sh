@@ -9,16 +9,17 @@
 # directory) and removed by lsx_cleanup, which lsx_setup installs as an EXIT/INT/TERM trap.
 #
 # Vocabulary (see README.md for the full reference):
-#   topology:  lsx_ns, lsx_link, lsx_addr, lsx_in, lsx_pair
+#   topology:  lsx_ns, lsx_link, lsx_addr, lsx_in, lsx_pair, lsx_tunnels
 #   pluto:     lsx_pluto_new, lsx_conf, lsx_conf_both, lsx_secret, lsx_pluto_start, lsx_pluto_stop,
 #              lsx_pluto_restart, lsx_pluto_freeze, lsx_pluto_thaw, lsx_whack, lsx_initiate
 #   exporter:  lsx_exporter_start, lsx_exporter_stop, lsx_exporter_alive, lsx_scrape, lsx_metric
 #   traffic:   lsx_ping, lsx_bg
 #   pluto's and the kernel's view: lsx_pluto_status_counts, lsx_pluto_count, lsx_pluto_connections,
-#              lsx_pluto_sa_counts, lsx_pluto_traffic_sums, lsx_pluto_spis, lsx_xfrm_conn_sums
+#              lsx_pluto_sa_counts, lsx_pluto_traffic_sums, lsx_pluto_spis, lsx_xfrm_conn_sums,
+#              lsx_xfrm_conn_errors, lsx_kernel_helper
 #   checks:    lsx_expect, lsx_expect_metric, lsx_expect_metric_now, lsx_expect_bytes,
 #              lsx_wait_until, lsx_wait_child_sas, lsx_check_against_pluto, lsx_check_traffic,
-#              lsx_check_traffic_xfrm, lsx_check_monotonic, lsx_fail, lsx_skip
+#              lsx_check_traffic_xfrm, lsx_check_packets_xfrm, lsx_check_monotonic, lsx_fail, lsx_skip
 #
 # Addresses used by the helpers come only from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24,
 # and only inside the namespaces the harness creates.
@@ -247,6 +248,19 @@ lsx_pair() {
 	lsx_pluto_new east east "${LSX_SETUP[@]}"
 	lsx_secret west "%any %any : PSK \"$LSX_PSK\""
 	lsx_secret east "%any %any : PSK \"$LSX_PSK\""
+}
+
+# lsx_tunnels N: the pair of lsx_pair with N subnet tunnels net-1..net-N (lsx_conn_net), both
+# plutos started, every tunnel initiated by west, and all N Child SAs established (needs ESP:
+# the scenario dies otherwise)
+lsx_tunnels() {
+	local n=$1 i
+	lsx_pair "$n"
+	for i in $(seq 1 "$n"); do lsx_conn_net "net-$i" "$i"; done
+	lsx_pluto_start west
+	lsx_pluto_start east
+	for i in $(seq 1 "$n"); do lsx_initiate west "net-$i" --asynchronous; done
+	lsx_wait_child_sas west "$n" || lsx_die "no Child SAs (no ESP in this kernel?)"
 }
 
 # lsx_conn_host NAME [OPTION...]: a host-to-host PSK conn (west <-> east) on both plutos

@@ -1,14 +1,7 @@
 # scenario: IKEv2 tunnels carrying pings of known size: byte counters equal trafficstatus and XFRM
 # Two subnet tunnels; K pings of S bytes through a tunnel are K*(S+28) bytes each way. Checked on
 # the initiator; the responder side is covered by the road-warrior scenario.
-lsx_pair 2
-lsx_conn_net net-1 1
-lsx_conn_net net-2 2
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_initiate west net-1 --asynchronous
-lsx_initiate west net-2 --asynchronous
-lsx_wait_child_sas west 2 || lsx_die "no Child SAs (no ESP in this kernel?)"
+lsx_tunnels 2
 lsx_exporter_start w west
 
 lsx_ping west 198.51.100.1 203.0.113.1 1000 4

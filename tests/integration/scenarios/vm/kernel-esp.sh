@@ -4,14 +4,7 @@
 # packet counters equal `ip -s xfrm state` (K pings = K packets each way), the SAD count equals
 # the kernel's, the policies are joined to their connection through the SAs' reqid, and with
 # --metrics.sas the per-SA series carry the kernel's packets.
-lsx_pair 2
-lsx_conn_net net-1 1
-lsx_conn_net net-2 2
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_initiate west net-1 --asynchronous
-lsx_initiate west net-2 --asynchronous
-lsx_wait_child_sas west 2 || lsx_die "no Child SAs (no ESP in this kernel?)"
+lsx_tunnels 2
 lsx_exporter_start w west --metrics.sas
 
 lsx_ping west 198.51.100.1 203.0.113.1 1000 4

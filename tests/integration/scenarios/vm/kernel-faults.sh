@@ -4,14 +4,7 @@
 # net-2's inbound SA is replaced under the same SPI with another key (delete + add: `ip xfrm state
 # update` keeps an SA's keys), so east's replies fail west's integrity check: net-2's integrity
 # errors rise as `ip -s xfrm state` counts them, and its packet counter never goes down.
-lsx_pair 2
-lsx_conn_net net-1 1
-lsx_conn_net net-2 2
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_initiate west net-1 --asynchronous
-lsx_initiate west net-2 --asynchronous
-lsx_wait_child_sas west 2 || lsx_die "no Child SAs (no ESP in this kernel?)"
+lsx_tunnels 2
 lsx_exporter_start w west
 lsx_ping west 198.51.100.1 203.0.113.1 200 3
 lsx_ping west 198.51.100.2 203.0.113.2 200 2
