@@ -17,6 +17,9 @@ lsx_expect "west has policies (auto=route)" test "${out:-0}" -ge 1
 lsx_expect_metric w 'libreswan_kernel_policies{direction="out"}' == "$out"
 lsx_expect_metric w 'libreswan_kernel_policies{direction="in"}' == \
 	"$(lsx_in west ip xfrm policy count | sed -n 's/.*IN  *\([0-9]*\).*/\1/p')"
+# policies present, the SAD empty (no ESP: no Child SA ever installs one)
+lsx_expect_metric_now w libreswan_kernel_sas == 0
+lsx_expect_metric_now w libreswan_kernel_sas_larval == 0
 
 # a packet for the routed tunnel: the kernel asks pluto for an SA (ACQUIRE, a larval SA)
 lsx_in west ping -q -c 1 -W 1 -I 198.51.100.1 203.0.113.1 > /dev/null 2>&1
