@@ -109,6 +109,30 @@ void *hashmap_remove(struct hashmap *m, const char *key)
 	return value;
 }
 
+size_t hashmap_remove_if(struct hashmap *m, bool (*fn)(const char *key, void *value, void *userdata),
+			 void *userdata)
+{
+	struct hashmap_slot *old = m->slots;
+	size_t removed = 0;
+
+	/* Decide every entry first, then rebuild: deleting while walking would shift entries under the walk. */
+	for (size_t i = 0; i < m->n_slots; i++)
+		if (old[i].key && fn(old[i].key, old[i].value, userdata)) {
+			free(old[i].key);
+			old[i].key = NULL;
+			removed++;
+		}
+	if (removed == 0)
+		return 0;
+	m->slots = xcalloc(m->n_slots, sizeof(*m->slots));
+	for (size_t i = 0; i < m->n_slots; i++)
+		if (old[i].key)
+			m->slots[find_slot(m, old[i].key, old[i].hash)] = old[i];
+	m->n_items -= removed;
+	free(old);
+	return removed;
+}
+
 bool hashmap_next(const struct hashmap *m, size_t *i, const char **ret_key, void **ret_value)
 {
 	for (; *i < m->n_slots; (*i)++) {

@@ -395,12 +395,22 @@ static void track_bytes(uint64_t *last, uint64_t *base, uint64_t *retired, uint6
 	*last = now;
 }
 
+/* hashmap_remove_if(): an SA trafficstatus no longer lists is retired and dropped. */
+static bool sa_gone(const char *key, void *value, void *userdata)
+{
+	struct model *m = userdata;
+	struct model_sa *s = value;
+
+	if (s->cycle == m->cycle)
+		return false;
+	sa_retire(m, s);
+	sa_free(s);
+	return true;
+}
+
 static void apply_traffic(struct model *m, const struct traffic_list *t)
 {
 	char serial_key[24];
-	size_t it;
-	const char *k;
-	void *v;
 
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
@@ -448,28 +458,8 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 		}
 	}
 
-	/* SAs that are gone: retire them. Collect first, the map can't change while iterating. */
-	{
-		struct model_sa **gone = NULL;
-		size_t n_gone = 0, alloc_gone = 0;
-
-		it = 0;
-		while (hashmap_next(&m->sas, &it, &k, &v)) {
-			struct model_sa *s = v;
-
-			if (s->cycle == m->cycle)
-				continue;
-			xgrow((void **)&gone, &alloc_gone, n_gone + 1, sizeof(*gone));
-			gone[n_gone++] = s;
-		}
-		for (size_t i = 0; i < n_gone; i++) {
-			(void)snprintf(serial_key, sizeof(serial_key), "%" PRIu64, gone[i]->serial);
-			sa_retire(m, gone[i]);
-			(void)hashmap_remove(&m->sas, serial_key);
-			sa_free(gone[i]);
-		}
-		free(gone);
-	}
+	/* SAs that are gone: retire them. */
+	(void)hashmap_remove_if(&m->sas, sa_gone, m);
 }
 
 /*
@@ -720,15 +710,33 @@ static void count_policies(struct model *m, const struct kernel_snapshot *k, con
 	}
 }
 
+struct ksa_refresh_ctx {
+	struct model *m;
+	const struct kernel_snapshot *k;
+	const struct kindex *ix;
+};
+
+/* hashmap_remove_if(): a tracked SA takes the kernel's values, or is retired and dropped when gone. */
+static bool ksa_refresh(const char *key, void *value, void *userdata)
+{
+	const struct ksa_refresh_ctx *c = userdata;
+	struct model_ksa *s = value;
+	size_t pos = kindex_find(c->ix, c->k, &s->id);
+
+	if (pos != KINDEX_NONE) {
+		ksa_update(c->m, s, &c->k->sas[pos]);
+		return false;
+	}
+	ksa_retire(c->m, s);
+	ksa_free(s);
+	return true;
+}
+
 static void apply_kernel(struct model *m, const struct status_summary *st, const struct kernel_snapshot *k)
 {
 	struct kindex ix;
 	struct reqmap reqs = { 0 };
 	bool *claimed = xcalloc(k->n_sas + 1, sizeof(*claimed));
-	struct model_ksa **gone = NULL;
-	size_t n_gone = 0, alloc_gone = 0, it = 0;
-	const char *key;
-	void *v;
 
 	m->ever_kernel = true;
 	m->kernel = (struct model_kernel_totals){ .valid = true, .joined = st != NULL };
@@ -738,25 +746,7 @@ static void apply_kernel(struct model *m, const struct status_summary *st, const
 		join_kernel(m, st, k, &ix, claimed, &reqs);
 
 	/* Every tracked SA takes the kernel's values, or is retired when the kernel dropped it. */
-	while (hashmap_next(&m->ksas, &it, &key, &v)) {
-		struct model_ksa *s = v;
-		size_t pos = kindex_find(&ix, k, &s->id);
-
-		if (pos == KINDEX_NONE) {
-			xgrow((void **)&gone, &alloc_gone, n_gone + 1, sizeof(*gone));
-			gone[n_gone++] = s;
-			continue;
-		}
-		ksa_update(m, s, &k->sas[pos]);
-	}
-	for (size_t i = 0; i < n_gone; i++) {
-		char kb[SA_ID_KEY_MAX];
-
-		ksa_retire(m, gone[i]);
-		(void)hashmap_remove(&m->ksas, sa_id_key(&gone[i]->id, kb));
-		ksa_free(gone[i]);
-	}
-	free(gone);
+	(void)hashmap_remove_if(&m->ksas, ksa_refresh, &(struct ksa_refresh_ctx){ m, k, &ix });
 
 	/* Only ESP, AH and IPComp SAs are IPsec SAs here (IPComp's IP-in-IP helper SAs are not). */
 	for (size_t i = 0; i < k->n_sas; i++) {
@@ -834,34 +824,34 @@ static void sum_live(struct model *m)
 	}
 }
 
+/* hashmap_remove_if(): a connection pluto no longer has (when its list is known), with no SA. */
+static bool conn_dead(const char *key, void *value, void *userdata)
+{
+	const bool *status_now = userdata;
+	struct model_conn *c = value;
+
+	if (!*status_now || c->loaded || c->traffic_sas > 0)
+		return false;
+	conn_free(c);
+	return true;
+}
+
+/* hashmap_remove_if(): a user with no SA left. */
+static bool user_idle(const char *key, void *value, void *userdata)
+{
+	struct model_user *u = value;
+
+	if (u->sas > 0)
+		return false;
+	user_free(u);
+	return true;
+}
+
 /* Drop connections pluto no longer has, and users with no SA left. */
 static void expire_entries(struct model *m, bool status_now)
 {
-	struct strbuf dead = STRBUF_INIT;	/* NUL-separated keys */
-	size_t it = 0;
-	const char *k;
-	void *v;
-
-	while (hashmap_next(&m->conns, &it, &k, &v)) {
-		struct model_conn *c = v;
-
-		if (status_now && !c->loaded && c->traffic_sas == 0)
-			strbuf_append(&dead, k, strlen(k) + 1);
-	}
-	for (size_t off = 0; off < dead.len; off += strlen(dead.buf + off) + 1)
-		conn_free(hashmap_remove(&m->conns, dead.buf + off));
-
-	strbuf_reset(&dead);
-	it = 0;
-	while (hashmap_next(&m->users, &it, &k, &v)) {
-		struct model_user *u = v;
-
-		if (u->sas == 0)
-			strbuf_append(&dead, k, strlen(k) + 1);
-	}
-	for (size_t off = 0; off < dead.len; off += strlen(dead.buf + off) + 1)
-		user_free(hashmap_remove(&m->users, dead.buf + off));
-	strbuf_release(&dead);
+	(void)hashmap_remove_if(&m->conns, conn_dead, &status_now);
+	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
 
 void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,

@@ -103,11 +103,20 @@ static void test_strbuf(void **state)
 	free(s);
 }
 
+static bool every_fourth(const char *key, void *value, void *userdata)
+{
+	size_t *calls = userdata;
+
+	(*calls)++;
+	assert_ptr_equal(value, (void *)(uintptr_t)strtoul(key + 1, NULL, 10));
+	return (uintptr_t)value % 4 == 0;
+}
+
 static void test_hashmap(void **state)
 {
 	struct hashmap m = HASHMAP_INIT;
 	char key[32];
-	size_t it = 0, n = 0;
+	size_t it = 0, n = 0, calls;
 
 	assert_null(hashmap_get(&m, "x"));
 	assert_null(hashmap_remove(&m, "x"));
@@ -132,6 +141,21 @@ static void test_hashmap(void **state)
 	while (hashmap_next(&m, &it, NULL, NULL))
 		n++;
 	assert_int_equal(n, 2500);
+	/* remove_if: each entry judged once; the kept ones stay reachable, the removed ones gone */
+	calls = 0;
+	assert_int_equal(hashmap_remove_if(&m, every_fourth, &calls), 1250);
+	assert_int_equal(calls, 2500);
+	assert_int_equal(m.n_items, 1250);
+	for (uintptr_t i = 2; i <= 5000; i += 2) {
+		(void)snprintf(key, sizeof(key), "k%zu", (size_t)i);
+		if (i % 4 == 0)
+			assert_null(hashmap_get(&m, key));
+		else
+			assert_ptr_equal(hashmap_get(&m, key), (void *)i);
+	}
+	calls = 0;
+	assert_int_equal(hashmap_remove_if(&m, every_fourth, &calls), 0);
+	assert_int_equal(calls, 1250);
 	hashmap_clear(&m);
 	assert_int_equal(m.n_items, 0);
 }
