@@ -44,16 +44,6 @@ struct auth_pool {
 	bool stop;
 };
 
-bool auth_equal(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char d = la != lb;
-
-	for (size_t i = 0; i < la && i < lb; i++)
-		d |= (unsigned char)(a[i] ^ b[i]);
-	return d == 0;
-}
-
 static void job_free(struct auth_job *j)
 {
 	explicit_bzero(j->password, strlen(j->password));
@@ -99,7 +89,7 @@ static void *worker(void *arg)
 		/* crypt_rn(): libxcrypt's reentrant variant that never returns a "*0" token, and that
 		 * sanitizer runtimes do not intercept (their crypt_r hook breaks on libxcrypt). */
 		h = crypt_rn(j->password, j->hash, cd, (int)sizeof(*cd));
-		j->match = h && auth_equal(h, j->hash);
+		j->match = h && streq_secret(h, j->hash);
 		explicit_bzero(cd, sizeof(*cd));
 		explicit_bzero(j->password, strlen(j->password));
 		j->next = NULL;

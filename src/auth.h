@@ -37,6 +37,3 @@ unsigned long long auth_pool_completed(const struct auth_pool *p);
 
 /* Stop: running checks finish, queued ones are dropped, no callback runs. NULL is a no-op; returns NULL. */
 struct auth_pool *auth_pool_free(struct auth_pool *p);
-
-/* True if a and b are equal, in a time that depends on their lengths only. */
-bool auth_equal(const char *a, const char *b);

@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <yaml.h>
 
-#include "auth.h"
 #include "strbuf.h"
 #include "util.h"
 #include "webconfig.h"
 
 #define PEM_MAX (1 << 20)	/* a certificate, key or the configuration itself */
+#define ERR_MAX 400		/* an error message, cut */
 
 static int fail(char **reterr, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -30,6 +30,12 @@ static int fail(char **reterr, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	/* Keys and names from the file end up in the message: keep it one printable line. */
+	for (char *p = sb.buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (n > ERR_MAX)
+		memcpy(sb.buf + ERR_MAX - 3, "...", 4);
 	*reterr = sb.buf;
 	return err;
 }
@@ -300,7 +306,7 @@ struct web_user *web_config_find_user(struct web_config *c, const char *name)
 
 bool web_user_cached(const struct web_user *u, const char *password)
 {
-	return u->verified && auth_equal(u->verified, password);
+	return u->verified && streq_secret(u->verified, password);
 }
 
 void web_user_remember(struct web_user *u, const char *password)
