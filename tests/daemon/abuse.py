@@ -711,7 +711,9 @@ def slowloris():
 
 def equalcost():
     """20 failed logins for an unknown user and 20 for a known user with a wrong password (each from
-    its own address, interleaved): their median times are within 20% of each other."""
+    its own address, interleaved): their median times are within 20% of each other. A busy machine
+    (make -j runs tests side by side) can skew one round, so up to three rounds are measured; a
+    real difference (a skipped bcrypt is 50 times faster) fails all three."""
     d = os.path.join(WORK, "equalcost")
     os.makedirs(d, exist_ok=True)
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10), "grafana": bcrypt("other", 10)})
@@ -719,20 +721,24 @@ def equalcost():
     try:
         if get(dmn.port, auth=(USER, PASSWORD))[0] != 200:
             fail("first scrape")
-        known, unknown = [], []
-        for i in range(42):
-            src = "127.0.1.%d" % (i + 1)
-            who = USER if i % 2 == 0 else "nobody%d" % i
-            st, _, _, dt = get(dmn.port, auth=(who, "wrong-%d" % i), src=src)
-            if st != 401:
-                fail("a wrong login for %s answered %r" % (who, st))
-            if i >= 2:  # the first two warm up
-                (known if who == USER else unknown).append(dt)
-        mk, mu = statistics.median(known), statistics.median(unknown)
-        note("median failed login: known user, wrong password %.1f ms; unknown user %.1f ms (%+.1f%%)" %
-             (mk * 1e3, mu * 1e3, (mu - mk) / mk * 100))
-        if abs(mu - mk) > 0.2 * mk:
-            fail("unknown and known users differ by more than 20%%: %.1f vs %.1f ms" % (mu * 1e3, mk * 1e3))
+        for rnd in range(3):
+            known, unknown = [], []
+            for i in range(42):
+                src = "127.0.%d.%d" % (10 + rnd, i + 1)
+                who = USER if i % 2 == 0 else "nobody%d" % i
+                st, _, _, dt = get(dmn.port, auth=(who, "wrong-%d" % i), src=src)
+                if st != 401:
+                    fail("a wrong login for %s answered %r" % (who, st))
+                if i >= 2:  # the first two warm up
+                    (known if who == USER else unknown).append(dt)
+            mk, mu = statistics.median(known), statistics.median(unknown)
+            note("round %d: median failed login: known user, wrong password %.1f ms; unknown user %.1f ms "
+                 "(%+.1f%%)" % (rnd + 1, mk * 1e3, mu * 1e3, (mu - mk) / mk * 100))
+            if abs(mu - mk) <= 0.2 * mk:
+                break
+        else:
+            fail("unknown and known users differ by more than 20%% in three rounds (last %.1f vs %.1f ms)" %
+                 (mu * 1e3, mk * 1e3))
         ok("an unknown user costs what a wrong password costs (within 20%)")
     finally:
         dmn.kill() if not dmn.alive() else dmn.stop()
