@@ -127,14 +127,15 @@ class Notify:
 
 
 class Daemon:
-    def __init__(self, name, args, env=None, fake=True, pages=None):
+    def __init__(self, name, args, env=None, fake=True, pages=None, listen="127.0.0.1:0"):
         self.name = name
         self.dir = os.path.join(WORK, name)
         os.makedirs(self.dir, exist_ok=True)
         fake_dir = os.path.join(self.dir, "fake")
         os.makedirs(fake_dir, exist_ok=True)
         for cmd, text in (pages or {"status": STATUS, "trafficstatus": TRAFFIC}).items():
-            with open(os.path.join(fake_dir, cmd + ".txt"), "w") as f:
+            name = cmd if cmd == "mode" else cmd + ".txt"  # mode: see fake-ipsec
+            with open(os.path.join(fake_dir, name), "w") as f:
                 f.write(text)
         self.log_path = os.path.join(self.dir, "daemon.log")
         e = dict(os.environ)
@@ -142,7 +143,7 @@ class Daemon:
         for var in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"):
             e.pop(var, None)
         e.update(env or {})
-        argv = [EXPORTER, "--web.listen-address=127.0.0.1:0"]
+        argv = [EXPORTER, "--web.listen-address=" + listen]
         if fake:
             argv.append("--ipsec.command=" + FAKE_IPSEC)
         argv += args
@@ -211,13 +212,13 @@ def basic(user, password):
 class Conn:
     """One HTTP/1.1 connection (keep-alive), optionally from a given source address or over TLS."""
 
-    def __init__(self, port, src=None, tls=None, timeout=10.0):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    def __init__(self, port, src=None, tls=None, timeout=10.0, dst="127.0.0.1"):
+        self.sock = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_STREAM)
         self.sock.settimeout(timeout)
         try:
             if src:
                 self.sock.bind((src, 0))
-            self.sock.connect(("127.0.0.1", port))
+            self.sock.connect((dst, port))
             if tls:
                 self.sock = tls.wrap_socket(self.sock, server_hostname="127.0.0.1")
         except BaseException:
@@ -963,6 +964,53 @@ def matrix():
         ok("no connection or descriptor left behind (%d descriptors)" % dmn.fds())
         dmn.stop()
         ok("plain HTTP: clean exit")
+
+        # the per-address cap with its flag, on a dual-stack listener: IPv6 clients by address,
+        # IPv4 clients (seen as ::ffff:a.b.c.d) as their IPv4 address
+        if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
+            dmn = Daemon("matrix-ipv6", ["--web.max-connections-per-ip=2", "--poll.interval=500ms",
+                                         "--poll.timeout=2s"], listen=":0")
+            for dst in ("::1", "127.0.0.1"):
+                held = [Conn(dmn.port, dst=dst) for _ in range(2)]
+                codes = [c.request("/-/healthy")[0] for c in held]
+                try:
+                    third = Conn(dmn.port, dst=dst, timeout=3)
+                    third.request("/-/healthy")
+                    fail("a third connection from %s was served with --web.max-connections-per-ip=2" % dst)
+                except (OSError, EOFError):
+                    pass
+                for c in held:
+                    c.close()
+                if codes != [200, 200]:
+                    fail("two connections from %s: %s" % (dst, codes))
+            ok("--web.max-connections-per-ip=2 on a dual-stack listener: 2 from ::1, 2 from 127.0.0.1, "
+               "the third from either refused")
+            dmn.stop()
+        else:
+            note("no IPv6 on this host: the dual-stack cap was not checked")
+
+        # stopping with suspended requests (libmicrohttpd refuses to stop with any): a scrape held
+        # for the first poll cycle, and one whose password the worker is hashing (cost 14, ~1 s)
+        dmn = Daemon("matrix-stop", ["--web.config.file=" + web_config(d, users={USER: bcrypt(PASSWORD, 14)}),
+                                     "--poll.interval=10s", "--poll.timeout=5s"],
+                     pages={"mode": "hang\n"})
+        held = [Conn(dmn.port), Conn(dmn.port)]
+        held[0].send(("GET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\n" % a).encode())
+        end = time.monotonic() + 10
+        while time.monotonic() < end:  # verified: now it waits for the page
+            body = get(dmn.port, auth=auth, path="/-/healthy")
+            if body[0] == 200:
+                break
+            time.sleep(0.1)
+        held[1].send(("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n\r\n" %
+                      basic(USER, "wrong")).encode())
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        dmn.stop()
+        for c in held:
+            c.close()
+        ok("SIGTERM with a request held for the first poll cycle and one in the password worker: exit 0 in "
+           "%.2f s" % (time.monotonic() - t0))
 
         # TLS with client certificates and basic auth
         tcfg = web_config(d, users={USER: bcrypt(PASSWORD, 5)}, tls={
