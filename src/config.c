@@ -89,7 +89,7 @@ static const char usage[] =
 	"  --web.max-connections=N       concurrent HTTP connections (default 256)\n"
 	"  --web.max-connections-per-ip=N  concurrent HTTP connections per client address (default 8)\n"
 	"  --web.timeout=DURATION        idle HTTP connection timeout (default 30s)\n"
-	"  --web.read-header-timeout=DURATION  a request's headers must arrive in full within this,\n"
+	"  --web.read-header-timeout=DURATION  a request's headers (and body) must arrive in full within this,\n"
 	"                                counted from the connection or the previous response (default 10s)\n"
 	"  --ipsec.command=PATH          the ipsec front end (default ipsec)\n"
 	"  --ipsec.ctlsocket=PATH        pluto control socket, passed to whack as --ctlsocket\n"

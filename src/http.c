@@ -253,10 +253,11 @@ static void run_listener(struct listener *l)
 }
 
 /*
- * The header deadline. A connection waits for a request's headers from its
- * start (which covers the TLS handshake) and again from the end of each
- * response; libmicrohttpd's own timeout only measures idle time, which a
- * client trickling a byte now and then never reaches. All deadlines are the
+ * The header deadline. A connection waits for a request's headers (and its
+ * body, if one is sent) from its start (which covers the TLS handshake) and
+ * again from the end of each response; libmicrohttpd's own timeout only
+ * measures idle time, which a client trickling a byte now and then never
+ * reaches. All deadlines are the
  * same distance from when they were set, so appending keeps the list sorted
  * and one timer, armed at the head, serves all.
  */
@@ -545,10 +546,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		     streq(url, "/-/ready");
 
 	/*
-	 * The first call carries the headers, complete: the deadline is met. Answer
-	 * from the second call on, as libmicrohttpd closes the connection when a
-	 * response is queued from the first, and keep-alive matters (scrapers and
-	 * benchmarks reuse connections).
+	 * The first call carries the headers. Answer from the last call on, as
+	 * libmicrohttpd closes the connection when a response is queued from the
+	 * first, and keep-alive matters (scrapers and benchmarks reuse connections).
 	 */
 	if (!hc) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -557,7 +557,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!hc)
 			return MHD_NO;
 		*con_cls = hc;
-		wait_remove(h, hc);
 		hc->auth = AUTH_STATE_NONE;
 		return MHD_YES;
 	}
@@ -565,6 +564,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;	/* a body is never used: discard it */
 		return MHD_YES;
 	}
+	/* The request is in, body and all: the deadline is met (a body trickled forever would
+	 * otherwise hold the connection, each byte resetting libmicrohttpd's idle timeout). */
+	wait_remove(h, hc);
 	if (h->opt.web) {
 		enum MHD_Result r = MHD_NO;
 

@@ -832,6 +832,20 @@ def matrix():
                b"Content-Length: 5\r\nConnection: close\r\n\r\nhello", 405)
         expect("a method with control characters", b"G\x01T /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() +
                b"\r\n", lambda st, r: st in (400, 405))
+        t0 = time.monotonic()
+        c = Conn(dmn.port)
+        c.send(("POST /metrics HTTP/1.1\r\nHost: x\r\n%sContent-Length: 100000\r\n\r\n" % a).encode())
+        try:
+            while time.monotonic() - t0 < 6:
+                c.send(b"x")
+                time.sleep(0.2)
+            fail("a request body trickled for 6 s was not cut at the 2 s deadline")
+        except (OSError, EOFError):
+            pass
+        c.close()
+        if time.monotonic() - t0 > 3.5:
+            fail("a trickled body outlived the deadline: %.1f s" % (time.monotonic() - t0))
+        ok("a request body trickled a byte at a time -> closed at the deadline (%.1f s)" % (time.monotonic() - t0))
         expect("no credentials", b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 401)
         # the per-address budget of password checks: 10 at once, then one a second
         got = [get(dmn.port, auth=(USER, "guess%d" % i), src="127.0.4.1")[0] for i in range(11)]
