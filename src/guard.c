@@ -114,25 +114,22 @@ void guard_conn_closed(struct guard *g, const char *key)
 		(void)hashmap_put(&g->conns, key, (void *)(n - 1));
 }
 
-/* Forget the full buckets: rebuild the table with the others. */
+static bool bucket_full(const char *key, void *value, void *userdata)
+{
+	struct guard_bucket *b = value;
+	const uint64_t *now = userdata;
+
+	if (b->tat > *now)
+		return false;
+	free(b);
+	return true;
+}
+
+/* Forget the full buckets. */
 static void sweep(struct guard *g, uint64_t now)
 {
-	struct hashmap keep = HASHMAP_INIT;
-	const char *k;
-	size_t i = 0;
-	void *v;
-
 	g->last_sweep_usec = now;
-	while (hashmap_next(&g->buckets, &i, &k, &v)) {
-		struct guard_bucket *b = v;
-
-		if (b->tat > now)
-			(void)hashmap_put(&keep, k, b);
-		else
-			free(b);
-	}
-	hashmap_clear(&g->buckets);
-	g->buckets = keep;
+	(void)hashmap_remove_if(&g->buckets, bucket_full, &now);
 }
 
 int guard_auth_take(struct guard *g, const char *bucket_key, uint64_t now, uint64_t *ret_retry_usec)
