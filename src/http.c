@@ -201,8 +201,8 @@ static int on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		if (!e->active)
 			continue;
 		if (now - e->last_usec >= HTTP_EPISODE_QUIET_USEC) {
-			log_info("HTTP: %" PRIu64 " %s since the first was logged (%s); none for %" PRIu64 " s",
-				 e->count, reject_names[r], reject_text[r], HTTP_EPISODE_QUIET_USEC / 1000000);
+			log_info("HTTP: episode over, %" PRIu64 " refusals of reason %s in all; none for %" PRIu64 " s",
+				 e->count, reject_names[r], HTTP_EPISODE_QUIET_USEC / 1000000);
 			*e = (struct episode){ 0 };
 		} else if (!next || e->last_usec + HTTP_EPISODE_QUIET_USEC < next)
 			next = e->last_usec + HTTP_EPISODE_QUIET_USEC;
