@@ -10,7 +10,7 @@
 #                                    fuzz replays, rules and dashboard with a real Prometheus,
 #                                    systemd protocols, real pluto in network namespaces (and a
 #                                    VM with full ESP), an ASan+UBSan build, 60 s of fuzzing per
-#                                    parser, and make distcheck
+#                                    parser and the web config loader, and make distcheck
 #
 # Environment: JOBS (default: nproc), FUZZ_SECONDS (default 60), SKIP_APT=1 to skip apt-get.
 set -euo pipefail
@@ -80,7 +80,7 @@ test)
 		make -C build-asan -j"$JOBS" check TESTS="$san_tests" ||
 		{ cat build-asan/test-suite.log; exit 1; }
 
-	log "Fuzzing each parser for ${FUZZ_SECONDS:-60} s (clang, libFuzzer, ASan+UBSan)"
+	log "Fuzzing each parser and the web configuration loader for ${FUZZ_SECONDS:-60} s (clang, libFuzzer, ASan+UBSan)"
 	tests/fuzz/run-fuzzers.sh "${FUZZ_SECONDS:-60}"
 
 	log "make distcheck"

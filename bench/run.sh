@@ -7,7 +7,7 @@
 #   BENCH_QUICK=1          5 s wrk runs, N up to 10k, shorter soaks (for development)
 #   BENCH_DURATION=30s     wrk duration per run (default 30s, quick 5s)
 #   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
-#   BENCH_SECTIONS="parse http soak pluto kernel"   which measurements to run
+#   BENCH_SECTIONS="parse http soak pluto kernel tlssoak"   which measurements to run
 #   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
 #                          unless BENCH_KEEP=1)
 #   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
@@ -32,7 +32,7 @@ else
 	DUR=${BENCH_DURATION:-30s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
 	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=100 # 250 made pluto 4.10 take 20-60 s per whack
 fi
-SECTIONS=${BENCH_SECTIONS:-parse http soak pluto kernel}
+SECTIONS=${BENCH_SECTIONS:-parse http soak pluto kernel tlssoak}
 PORT=${BENCH_PORT:-18500}
 FAMILIES="3 4 5.1 5.4"
 MAIN_FAMILY=4
@@ -491,6 +491,40 @@ section_kernel() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------
+# 6. RSS over many scrapes over TLS with basic auth (tests/daemon/abuse.py soak)
+section_tlssoak() {
+	local work=$W/tlssoak warm soak
+	if ! command -v openssl > /dev/null || ! command -v python3 > /dev/null; then
+		log "== 6. TLS soak: skipped (needs openssl and python3)"
+		out "### 6. Memory over scrapes over TLS with basic auth: skipped (needs openssl and python3)"; out ""; return
+	fi
+	log "== 6. RSS over $SCRAPES scrapes over TLS with basic auth"
+	mkdir -p "$work"
+	if ! EXPORTER=$EXPORTER TOP_SRCDIR=$here/.. WORK=$work python3 "$here/../tests/daemon/abuse.py" soak "$SCRAPES" \
+		> "$W/tlssoak.log" 2>&1; then
+		log "   the soak failed:"; tail -20 "$W/tlssoak.log" >&2
+	fi
+	# "# warm-up: N scrapes in S s; RSS A kB at start, B kB after warm-up"
+	# "# soak: N scrapes over TLS with basic auth in S s (R/s), E errors; RSS C kB (+D kB since the warm-up)"
+	warm=$(sed -n 's/^# warm-up: \([0-9]*\) scrapes in .*; RSS \([0-9]*\) kB at start, \([0-9]*\) kB after.*/\1 \2 \3/p' "$W/tlssoak.log")
+	soak=$(sed -n 's/^# soak: \([0-9]*\) scrapes .* in \([0-9.]*\) s (\([0-9]*\)\/s), \([0-9]*\) errors; RSS \([0-9]*\) kB (\([-+0-9]*\) kB.*/\1 \2 \3 \4 \5 \6/p' "$W/tlssoak.log")
+	out "### 6. Memory over scrapes over TLS with basic auth (\`tests/daemon/abuse.py soak\`: 4 clients, keep-alive, a new handshake every 100 scrapes, gzip, bcrypt cost 10, P-256 keys)"
+	out ""
+	out "| scrapes | RSS at start KB | after the warm-up KB | at the end KB | growth since the warm-up KB | scrapes/s | errors |"
+	out "|---|---|---|---|---|---|---|"
+	if [ -n "$warm" ] && [ -n "$soak" ]; then
+		# shellcheck disable=SC2086
+		set -- $warm $soak
+		out "| $4 (warm-up $1) | $2 | $3 | $8 | $9 | $6 | $7 |"
+		log "   $4 scrapes, RSS $3 -> $8 KB ($9 KB), $6/s, $7 errors"
+		R[tls_growth]=${9#+}; R[tls_n]=$4
+	else
+		out "| failed: see the log | | | | | | |"
+	fi
+	out ""
+}
+
 targets() {
 	local n10=${R[parse_ms_${MAIN_FAMILY}_10000]:-} n100=${R[parse_ms_${MAIN_FAMILY}_100000]:-}
 	out "### Targets"
@@ -521,6 +555,9 @@ targets() {
 		out "| RSS flat over ${R[scrape_n]} scrapes | +${R[scrape_growth]} KB | $(yn "${R[scrape_growth]} <= 1024") |"
 		out "| RSS flat over ${R[poll_n]} poll cycles | +${R[poll_growth]} KB | $(yn "${R[poll_growth]} <= 1024") |"
 	fi
+	if [ -n "${R[tls_growth]:-}" ]; then
+		out "| RSS flat over ${R[tls_n]} scrapes over TLS with basic auth | ${R[tls_growth]} KB | $(yn "${R[tls_growth]} <= 1024") |"
+	fi
 	if [ -n "${R[cpu_ratio_1000_0]:-}" ]; then
 		local k s=""
 		for k in "${!R[@]}"; do case $k in cpu_ratio_*) s="$s ${k#cpu_ratio_}=${R[$k]}%";; esac; done
@@ -539,7 +576,7 @@ targets() {
 	echo "Mode: $([ "$QUICK" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full); wrk duration $DUR; timings are medians of $REPEAT runs."
 	echo ""
 } >> "$T"
-for s in parse http soak pluto kernel; do
+for s in parse http soak pluto kernel tlssoak; do
 	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
 done
 targets

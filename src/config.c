@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +33,13 @@ enum {
 	OPT_SAS,
 	OPT_MAX_SAS,
 	OPT_WEB_MAX_CONN,
+	OPT_WEB_MAX_CONN_PER_IP,
 	OPT_WEB_TIMEOUT,
 	OPT_COLLECTOR_KERNEL,
 	OPT_NO_COLLECTOR_KERNEL,
 	OPT_KERNEL_HELPER,
 	OPT_INPUT_KERNEL,
+	OPT_WEB_HEADER_TIMEOUT,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -47,7 +50,9 @@ static const struct option options[] = {
 	{ "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
 	{ "web.systemd-socket", no_argument, NULL, OPT_SYSTEMD_SOCKET },
 	{ "web.max-connections", required_argument, NULL, OPT_WEB_MAX_CONN },
+	{ "web.max-connections-per-ip", required_argument, NULL, OPT_WEB_MAX_CONN_PER_IP },
 	{ "web.timeout", required_argument, NULL, OPT_WEB_TIMEOUT },
+	{ "web.read-header-timeout", required_argument, NULL, OPT_WEB_HEADER_TIMEOUT },
 	{ "ipsec.command", required_argument, NULL, OPT_IPSEC_COMMAND },
 	{ "ipsec.ctlsocket", required_argument, NULL, OPT_CTLSOCKET },
 	{ "poll.interval", required_argument, NULL, OPT_POLL_INTERVAL },
@@ -82,7 +87,12 @@ static const char usage[] =
 	"  --web.config.file=FILE        TLS and basic-auth configuration (exporter-toolkit format)\n"
 	"  --web.systemd-socket          use the listening socket passed by systemd\n"
 	"  --web.max-connections=N       concurrent HTTP connections (default 256)\n"
+	"  --web.max-connections-per-ip=N\n"
+	"                                concurrent HTTP connections per client address (default 8)\n"
 	"  --web.timeout=DURATION        idle HTTP connection timeout (default 30s)\n"
+	"  --web.read-header-timeout=DURATION\n"
+	"                                a request (headers and any body) must arrive in full within\n"
+	"                                this, from the accept or the previous response (default 10s)\n"
 	"  --ipsec.command=PATH          the ipsec front end (default ipsec)\n"
 	"  --ipsec.ctlsocket=PATH        pluto control socket, passed to whack as --ctlsocket\n"
 	"  --poll.interval=DURATION      time between poll cycles (default 10s)\n"
@@ -116,9 +126,11 @@ void config_init(struct exporter_config *c)
 		.max_users = 1000,
 		.max_sas = 1000,
 		.web_max_connections = 256,
+		.web_max_connections_per_ip = 8,
 		.web_timeout_usec = 30 * UINT64_C(1000000),
 		.collector_kernel = true,
 		.kernel_helper = KERNEL_HELPER_PATH,
+		.web_read_header_timeout_usec = 10 * UINT64_C(1000000),
 	};
 }
 
@@ -174,12 +186,19 @@ static int bad(const char *flag, const char *value, const char *why)
 	return -EINVAL;
 }
 
-static int parse_count(const char *flag, const char *v, uint64_t min, uint64_t *ret)
+static int parse_count(const char *flag, const char *v, uint64_t min, uint64_t max, uint64_t *ret)
 {
+	char why[80];
 	uint64_t n;
 
-	if (safe_atou64(v, &n) < 0 || n < min)
-		return bad(flag, v, "expected a whole number");
+	if (safe_atou64(v, &n) < 0 || n < min || n > max) {
+		if (max == UINT64_MAX)
+			(void)snprintf(why, sizeof(why), "expected a whole number of at least %" PRIu64, min);
+		else
+			(void)snprintf(why, sizeof(why), "expected a whole number from %" PRIu64 " to %" PRIu64,
+				       min, max);
+		return bad(flag, v, why);
+	}
 	*ret = n;
 	return 0;
 }
@@ -242,12 +261,22 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			c->systemd_socket = true;
 			break;
 		case OPT_WEB_MAX_CONN:
-			r = parse_count(flag, optarg, 1, &c->web_max_connections);
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_WEB_MAX_CONN_PER_IP:
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections_per_ip);
 			if (r < 0)
 				return r;
 			break;
 		case OPT_WEB_TIMEOUT:
 			r = parse_duration_flag(flag, optarg, &c->web_timeout_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_WEB_HEADER_TIMEOUT:
+			r = parse_duration_flag(flag, optarg, &c->web_read_header_timeout_usec);
 			if (r < 0)
 				return r;
 			break;
@@ -298,7 +327,7 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			c->per_user = true;
 			break;
 		case OPT_MAX_USERS:
-			r = parse_count(flag, optarg, 1, &c->max_users);
+			r = parse_count(flag, optarg, 1, UINT64_MAX, &c->max_users);
 			if (r < 0)
 				return r;
 			break;
@@ -306,7 +335,7 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			c->per_sa = true;
 			break;
 		case OPT_MAX_SAS:
-			r = parse_count(flag, optarg, 1, &c->max_sas);
+			r = parse_count(flag, optarg, 1, UINT64_MAX, &c->max_sas);
 			if (r < 0)
 				return r;
 			break;

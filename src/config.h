@@ -14,6 +14,8 @@
  */
 
 #define CONFIG_MAX_LISTEN 16
+/* Upper bound of --web.max-connections and --web.max-connections-per-ip (libmicrohttpd takes an unsigned int). */
+#define CONFIG_MAX_WEB_CONNECTIONS 1000000
 
 #ifndef KERNEL_HELPER_PATH
 #define KERNEL_HELPER_PATH "/usr/libexec/libreswan_exporter/xfrm-helper"
@@ -47,7 +49,9 @@ struct exporter_config {
 	const char *input_kernel;
 	/* HTTP limits */
 	uint64_t web_max_connections;
+	uint64_t web_max_connections_per_ip;
 	uint64_t web_timeout_usec;
+	uint64_t web_read_header_timeout_usec;
 };
 
 /* Fill in the defaults of SPEC §1. */

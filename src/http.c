@@ -9,12 +9,16 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "auth.h"
 #include "config.h"
+#include "guard.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "page.h"
 #include "strbuf.h"
 #include "util.h"
@@ -22,10 +26,53 @@
 
 #define HTTP_MAX_LISTENERS CONFIG_MAX_LISTEN
 #define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
-#define HTTP_BACKLOG 128
+#define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
+/*
+ * Password checks: one worker (bcrypt is CPU-bound and the loop needs the other
+ * core), at most 16 checks queued or running (about 0.9 s of work at cost 10:
+ * a check that waits behind a full queue still answers well within a scrape
+ * timeout), and per client address 10 checks at once, then one a second;
+ * checks that match are given back, so only failures cost.
+ */
+#define HTTP_AUTH_WORKERS 1
+#define HTTP_AUTH_QUEUE 16
+#define HTTP_AUTH_BURST 10
+#define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
+#define HTTP_AUTH_MAX_BUCKETS 4096
+/* An abuse episode ends after this long without a refusal of its kind. */
+#define HTTP_EPISODE_QUIET_USEC (60 * UINT64_C(1000000))
+#define HTTP_DEADLINE_ACCURACY_USEC (50 * UINT64_C(1000))
 
 static const char content_type_text[] = "text/plain; version=0.0.4; charset=utf-8";
 static const char content_type_openmetrics[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+static const char *const reject_names[_HTTP_REJECT_MAX] = {
+	[HTTP_REJECT_CONNECTION_LIMIT] = "connection_limit",
+	[HTTP_REJECT_PER_IP_LIMIT] = "per_ip_limit",
+	[HTTP_REJECT_HEADER_TIMEOUT] = "header_timeout",
+	[HTTP_REJECT_UNAUTHORIZED] = "unauthorized",
+	[HTTP_REJECT_RATE_LIMITED] = "rate_limited",
+	[HTTP_REJECT_AUTH_BUSY] = "auth_busy",
+	[HTTP_REJECT_CLIENT_CERT] = "client_cert",
+};
+
+static const char *const reject_text[_HTTP_REJECT_MAX] = {
+	[HTTP_REJECT_CONNECTION_LIMIT] = "connection refused: --web.max-connections reached",
+	[HTTP_REJECT_PER_IP_LIMIT] = "connection refused: --web.max-connections-per-ip reached",
+	[HTTP_REJECT_HEADER_TIMEOUT] = "connection closed: request headers not complete within "
+				       "--web.read-header-timeout",
+	[HTTP_REJECT_UNAUTHORIZED] = "request refused (401): missing or wrong credentials",
+	[HTTP_REJECT_RATE_LIMITED] = "request refused (429): too many password attempts from one address",
+	[HTTP_REJECT_AUTH_BUSY] = "request refused (503): the password checks queue is full",
+	[HTTP_REJECT_CLIENT_CERT] = "request refused (403): no valid client certificate",
+};
+
+enum auth_state {
+	AUTH_STATE_NONE,	/* this request's password was not checked yet */
+	AUTH_STATE_PENDING,	/* the worker has it; the request is suspended */
+	AUTH_STATE_MATCH,
+	AUTH_STATE_MISMATCH,
+};
 
 struct listener {
 	struct http_server *server;
@@ -35,16 +82,53 @@ struct listener {
 	uint16_t port;
 };
 
+/* One client connection, from libmicrohttpd's STARTED notification to CLOSED. */
+struct http_conn {
+	struct http_server *server;
+	struct listener *listener;
+	struct MHD_Connection *mhd;
+	int fd;
+	char key[GUARD_KEY_MAX];	/* client address */
+	char bucket[GUARD_KEY_MAX];	/* its password budget */
+	uint64_t deadline;		/* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
+	struct http_conn *wait_prev, *wait_next;	/* in the deadline list, by deadline */
+	struct http_conn *prev, *next;			/* in the list of all connections */
+	enum auth_state auth;
+	bool known_user;		/* the pending check is for a configured user */
+	bool suspended;
+	bool waiting_page;		/* held until the first poll cycle's page exists */
+	bool cert_verified;
+};
+
+/* Refusals of one kind: logged when the first comes, summed up when they stop. */
+struct episode {
+	bool active;
+	uint64_t count;
+	uint64_t last_usec;
+};
+
 struct http_server {
 	sd_event *event;
 	struct http_options opt;
 	char *landing;
-	/* scrapes that arrived before the first poll cycle finished, held until it does */
-	struct MHD_Connection **waiting;
-	size_t n_waiting;
+	struct guard guard;
+	struct auth_pool *auth;
+	struct http_conn *conns;
+	uint64_t n_conns;
+	struct http_conn *wait_head, *wait_tail;
+	sd_event_source *deadline_timer;
+	sd_event_source *episode_timer;
+	uint64_t rejected[_HTTP_REJECT_MAX];
+	struct episode episodes[_HTTP_REJECT_MAX];
+	bool stopping;
 	struct listener listeners[HTTP_MAX_LISTENERS];
 	size_t n_listeners;
 };
+
+const char *http_reject_to_string(enum http_reject r)
+{
+	return reject_names[r];
+}
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
@@ -105,12 +189,157 @@ static double header_q(const char *header, const char *token)
 	return best;
 }
 
+/* The first refusal of a kind is logged; then only counted until none came for a while. */
+static int on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct http_server *h = userdata;
+	uint64_t now = now_monotonic_usec(), next = 0;
+
+	for (size_t r = 0; r < _HTTP_REJECT_MAX; r++) {
+		struct episode *e = &h->episodes[r];
+
+		if (!e->active)
+			continue;
+		if (now - e->last_usec >= HTTP_EPISODE_QUIET_USEC) {
+			log_info("HTTP: episode over, %" PRIu64 " refusals of reason %s in all; none for %" PRIu64 " s",
+				 e->count, reject_names[r], HTTP_EPISODE_QUIET_USEC / 1000000);
+			*e = (struct episode){ 0 };
+		} else if (!next || e->last_usec + HTTP_EPISODE_QUIET_USEC < next)
+			next = e->last_usec + HTTP_EPISODE_QUIET_USEC;
+	}
+	if (next) {
+		(void)sd_event_source_set_time(s, next);
+		(void)sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
+	return 0;
+}
+
+static void reject(struct http_server *h, enum http_reject r, const char *addr)
+{
+	struct episode *e = &h->episodes[r];
+	uint64_t now = now_monotonic_usec();
+
+	h->rejected[r]++;
+	e->count++;
+	e->last_usec = now;
+	if (e->active)
+		return;
+	e->active = true;
+	log_warn("HTTP: %s (client %s); more of these are counted in "
+		 "libreswan_http_rejected_total{reason=\"%s\"} and not logged until none came for %" PRIu64 " s",
+		 reject_text[r], addr, reject_names[r], HTTP_EPISODE_QUIET_USEC / 1000000);
+	if (h->episode_timer && sd_event_source_get_enabled(h->episode_timer, NULL) == 0) {
+		(void)sd_event_source_set_time(h->episode_timer, now + HTTP_EPISODE_QUIET_USEC);
+		(void)sd_event_source_set_enabled(h->episode_timer, SD_EVENT_ONESHOT);
+	}
+}
+
+static void arm_timer(struct listener *l)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_get_timeout(l->daemon, &ms) != MHD_YES) {
+		(void)sd_event_source_set_enabled(l->timer, SD_EVENT_OFF);
+		return;
+	}
+	(void)sd_event_source_set_time_relative(l->timer, (uint64_t)ms * 1000);
+	(void)sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT);
+}
+
+static void run_listener(struct listener *l)
+{
+	(void)MHD_run(l->daemon);
+	arm_timer(l);
+}
+
+/*
+ * The header deadline. A connection waits for a request's headers (and its
+ * body, if one is sent) from its start (which covers the TLS handshake) and
+ * again from the end of each response; libmicrohttpd's own timeout only
+ * measures idle time, which a client trickling a byte now and then never
+ * reaches. All deadlines are the
+ * same distance from when they were set, so appending keeps the list sorted
+ * and one timer, armed at the head, serves all.
+ */
+static void arm_deadline(struct http_server *h)
+{
+	if (!h->deadline_timer)
+		return;
+	if (!h->wait_head) {
+		(void)sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
+		return;
+	}
+	(void)sd_event_source_set_time(h->deadline_timer, h->wait_head->deadline);
+	(void)sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_ONESHOT);
+}
+
+static void wait_remove(struct http_server *h, struct http_conn *c)
+{
+	if (!c->deadline)
+		return;
+	if (c->wait_prev)
+		c->wait_prev->wait_next = c->wait_next;
+	else
+		h->wait_head = c->wait_next;
+	if (c->wait_next)
+		c->wait_next->wait_prev = c->wait_prev;
+	else
+		h->wait_tail = c->wait_prev;
+	c->wait_prev = c->wait_next = NULL;
+	c->deadline = 0;
+}
+
+static void wait_add(struct http_server *h, struct http_conn *c)
+{
+	wait_remove(h, c);
+	c->deadline = now_monotonic_usec() + h->opt.header_timeout_usec;
+	c->wait_prev = h->wait_tail;
+	if (h->wait_tail)
+		h->wait_tail->wait_next = c;
+	else
+		h->wait_head = c;
+	h->wait_tail = c;
+	if (h->wait_head == c)
+		arm_deadline(h);
+}
+
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct http_server *h = userdata;
+	uint64_t now = now_monotonic_usec();
+
+	while (h->wait_head && h->wait_head->deadline <= now) {
+		struct http_conn *c = h->wait_head;
+
+		wait_remove(h, c);
+		/* libmicrohttpd has no call to close a connection: end the socket under it,
+		 * and its next run sees the connection gone and cleans it up. */
+		if (c->fd >= 0)
+			(void)shutdown(c->fd, SHUT_RDWR);
+		reject(h, HTTP_REJECT_HEADER_TIMEOUT, c->key);
+	}
+	arm_deadline(h);
+	return 0;
+}
+
 static void free_page_cb(void *cls)
 {
 	page_unref(cls);
 }
 
-static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connection *c)
+static void suspend_conn(struct http_conn *c)
+{
+	c->suspended = true;
+	MHD_suspend_connection(c->mhd);
+}
+
+static void resume_conn(struct http_conn *c)
+{
+	c->suspended = false;
+	MHD_resume_connection(c->mhd);
+}
+
+static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
@@ -122,19 +351,16 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 	enum MHD_Result ret;
 
 	p = h->opt.page_fn(h->opt.userdata);
-	if (!p && h->n_waiting < h->opt.max_connections) {
+	if (!p) {
 		/*
 		 * The first poll cycle is still running (it is bounded by --poll.timeout):
 		 * hold the scrape instead of failing it, so the scrape that socket
 		 * activation started gets the page. http_page_ready() resumes it.
 		 */
-		h->waiting[h->n_waiting++] = c;
-		MHD_suspend_connection(c);
+		hc->waiting_page = true;
+		suspend_conn(hc);
 		return MHD_YES;
 	}
-	if (!p)
-		return queue_static(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
-				    "The first poll cycle has not completed yet.\n");
 	if (accept) {
 		double om = header_q(accept, "application/openmetrics-text");
 		double text = header_q(accept, "text/plain");
@@ -165,10 +391,126 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct MHD_Connectio
 	return ret;
 }
 
-/* TLS client certificate and basic auth checks of --web.config.file; false means *ret answered. */
-static bool authorized(struct web_config *web, struct MHD_Connection *c, enum MHD_Result *ret)
+/* 429 and 503 to password guessers: say when to come back, and close the connection. */
+static enum MHD_Result queue_refusal(struct MHD_Connection *c, unsigned status, uint64_t retry_s, const char *body)
 {
-	if (web->require_client_cert) {
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+	char retry[24];
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	(void)snprintf(retry, sizeof(retry), "%" PRIu64, retry_s);
+	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result unauthorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	reject(h, HTTP_REJECT_UNAUTHORIZED, hc->key);
+	r = MHD_create_response_from_buffer(strlen("Unauthorized\n"), (void *)"Unauthorized\n",
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	ret = MHD_queue_basic_auth_fail_response(c, "libreswan_exporter", r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A check finished (on the loop): the suspended request goes on with its result. */
+static void on_auth_done(void *userdata, void *token, bool match)
+{
+	struct http_server *h = userdata;
+	struct http_conn *c = token;
+
+	c->auth = match && c->known_user ? AUTH_STATE_MATCH : AUTH_STATE_MISMATCH;
+	if (c->auth == AUTH_STATE_MATCH)
+		guard_auth_refund(&h->guard, c->bucket, now_monotonic_usec());
+	resume_conn(c);
+	run_listener(c->listener);
+}
+
+/*
+ * Hand the password to the worker and suspend the request. An unknown user's
+ * password is hashed too, against the costliest configured hash, so that the
+ * answer takes as long as for a wrong password.
+ */
+static enum MHD_Result start_check(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c,
+				   const struct web_user *u, const char *password)
+{
+	uint64_t now = now_monotonic_usec(), retry_usec;
+	int r;
+
+	if (guard_auth_take(&h->guard, hc->bucket, now, &retry_usec) < 0) {
+		reject(h, HTTP_REJECT_RATE_LIMITED, hc->key);
+		return queue_refusal(c, MHD_HTTP_TOO_MANY_REQUESTS, (retry_usec + 999999) / 1000000,
+				     "Too many failed password attempts from this address.\n");
+	}
+	r = auth_pool_submit(h->auth, password, u ? u->hash : h->opt.web->dummy_hash, hc);
+	if (r < 0) {
+		guard_auth_refund(&h->guard, hc->bucket, now);
+		reject(h, HTTP_REJECT_AUTH_BUSY, hc->key);
+		return queue_refusal(c, MHD_HTTP_SERVICE_UNAVAILABLE, 1, "Too many password checks in progress.\n");
+	}
+	hc->auth = AUTH_STATE_PENDING;
+	hc->known_user = u != NULL;
+	suspend_conn(hc);
+	return MHD_YES;
+}
+
+/* Basic auth; true: go on; false: *ret says what was queued (or that the request is suspended). */
+static bool check_password(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c,
+			   enum MHD_Result *ret)
+{
+	char *pass = NULL;
+	char *user = MHD_basic_auth_get_username_password(c, &pass);
+	struct web_user *u = user ? web_config_find_user(h->opt.web, user) : NULL;
+	bool ok = false;
+
+	switch (hc->auth) {
+	case AUTH_STATE_MATCH:
+		/* the worker matched this request's password: later scrapes compare, no bcrypt */
+		if (u && pass)
+			web_user_remember(u, pass);
+		ok = true;
+		break;
+	case AUTH_STATE_MISMATCH:
+		*ret = unauthorized(h, hc, c);
+		break;
+	case AUTH_STATE_PENDING:
+		*ret = MHD_NO;	/* resumed without a result: only when the server stops */
+		break;
+	case AUTH_STATE_NONE:
+		if (!user || !pass)
+			*ret = unauthorized(h, hc, c);
+		else if (u && web_user_cached(u, pass))
+			ok = true;
+		else
+			*ret = start_check(h, hc, c, u, pass);
+		break;
+	}
+	if (pass) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user)
+		MHD_free(user);
+	return ok;
+}
+
+/* TLS client certificate and basic auth checks of --web.config.file; false means *ret answered. */
+static bool authorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c, enum MHD_Result *ret)
+{
+	struct web_config *web = h->opt.web;
+
+	if (web->require_client_cert && !hc->cert_verified) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 		unsigned status = 1;
 		unsigned n = 0;
@@ -181,64 +523,54 @@ static bool authorized(struct web_config *web, struct MHD_Connection *c, enum MH
 				status = 1;
 		}
 		if (n == 0 || status != 0) {
+			reject(h, HTTP_REJECT_CLIENT_CERT, hc->key);
 			*ret = queue_static(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
 					    "A valid client certificate is required.\n");
 			return false;
 		}
+		/* the peer's certificate is fixed for the connection: verify it once */
+		hc->cert_verified = true;
 	}
-	if (web->n_users > 0) {
-		char *pass = NULL;
-		char *user = MHD_basic_auth_get_username_password(c, &pass);
-		bool ok = user && pass && web_config_check_user(web, user, pass);
-		struct MHD_Response *r;
-
-		if (pass) {
-			explicit_bzero(pass, strlen(pass));
-			MHD_free(pass);
-		}
-		if (user)
-			MHD_free(user);
-		if (ok)
-			return true;
-		r = MHD_create_response_from_buffer(strlen("Unauthorized\n"), (void *)"Unauthorized\n",
-						    MHD_RESPMEM_PERSISTENT);
-		if (!r) {
-			*ret = MHD_NO;
-			return false;
-		}
-		*ret = MHD_queue_basic_auth_fail_response(c, "libreswan_exporter", r);
-		MHD_destroy_response(r);
-		return false;
-	}
+	if (web->n_users > 0)
+		return check_password(h, hc, c, ret);
 	return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
-	static int first_call_marker;
 	struct http_server *h = cls;
+	struct http_conn *hc = *con_cls;
 	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
 	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
 		     streq(url, "/-/ready");
 
 	/*
+	 * The first call carries the headers. Answer from the last call on, as
 	 * libmicrohttpd closes the connection when a response is queued from the
-	 * call that only carries the headers; answer on the second call so
-	 * keep-alive works (scrapers and benchmarks reuse connections).
+	 * first, and keep-alive matters (scrapers and benchmarks reuse connections).
 	 */
-	if (!*con_cls) {
-		*con_cls = &first_call_marker;
+	if (!hc) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+		hc = ci ? ci->socket_context : NULL;
+		if (!hc)
+			return MHD_NO;
+		*con_cls = hc;
+		hc->auth = AUTH_STATE_NONE;
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		*upload_size = 0;	/* a body is never used: discard it */
 		return MHD_YES;
 	}
+	/* The request is in, body and all: the deadline is met (a body trickled forever would
+	 * otherwise hold the connection, each byte resetting libmicrohttpd's idle timeout). */
+	wait_remove(h, hc);
 	if (h->opt.web) {
-		enum MHD_Result r;
+		enum MHD_Result r = MHD_NO;
 
-		if (!authorized(h->opt.web, c, &r))
+		if (!authorized(h, hc, c, &r))
 			return r;
 	}
 	if (!known)
@@ -247,7 +579,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return queue_static(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 				    "Method not allowed.\n");
 	if (streq(url, h->opt.telemetry_path))
-		return serve_metrics(h, c);
+		return serve_metrics(h, hc, c);
 	if (streq(url, "/-/healthy"))
 		return queue_static(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "OK\n");
 	if (streq(url, "/-/ready")) {
@@ -258,33 +590,99 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return queue_static(c, MHD_HTTP_OK, "text/html; charset=utf-8", h->landing);
 }
 
-static void arm_timer(struct listener *l)
+/* A request is over: on a kept-alive connection the next one's headers are due in turn. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	MHD_UNSIGNED_LONG_LONG ms;
+	struct http_server *h = cls;
+	struct http_conn *hc = *con_cls;
 
-	if (MHD_get_timeout(l->daemon, &ms) != MHD_YES) {
-		(void)sd_event_source_set_enabled(l->timer, SD_EVENT_OFF);
+	if (!hc)
+		return;
+	*con_cls = NULL;
+	hc->auth = AUTH_STATE_NONE;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && !h->stopping)
+		wait_add(h, hc);
+}
+
+static void client_key(const struct sockaddr *sa, char key[static GUARD_KEY_MAX])
+{
+	if (!sa || guard_addr_key(sa, key) < 0)
+		(void)snprintf(key, GUARD_KEY_MAX, "local");
+}
+
+/* Before libmicrohttpd takes a connection: the total and per-address caps, counted here. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct listener *l = cls;
+	struct http_server *h = l->server;
+	char key[GUARD_KEY_MAX];
+
+	client_key(sa, key);
+	if (h->n_conns >= h->opt.max_connections) {
+		reject(h, HTTP_REJECT_CONNECTION_LIMIT, key);
+		return MHD_NO;
+	}
+	if (!guard_conn_allowed(&h->guard, key)) {
+		reject(h, HTTP_REJECT_PER_IP_LIMIT, key);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct listener *l = cls;
+	struct http_server *h = l->server;
+	struct http_conn *hc;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		hc = xcalloc(1, sizeof(*hc));
+		hc->server = h;
+		hc->listener = l;
+		hc->mhd = c;
+		hc->fd = fi ? fi->connect_fd : -1;
+		client_key(ai ? ai->client_addr : NULL, hc->key);
+		guard_bucket_key(hc->key, hc->bucket);
+		guard_conn_opened(&h->guard, hc->key);
+		h->n_conns++;
+		hc->next = h->conns;
+		if (h->conns)
+			h->conns->prev = hc;
+		h->conns = hc;
+		if (!h->stopping)
+			wait_add(h, hc);
+		*socket_context = hc;
 		return;
 	}
-	(void)sd_event_source_set_time_relative(l->timer, (uint64_t)ms * 1000);
-	(void)sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT);
+	hc = *socket_context;
+	if (!hc)
+		return;
+	*socket_context = NULL;
+	wait_remove(h, hc);
+	if (hc->prev)
+		hc->prev->next = hc->next;
+	else
+		h->conns = hc->next;
+	if (hc->next)
+		hc->next->prev = hc->prev;
+	guard_conn_closed(&h->guard, hc->key);
+	h->n_conns--;
+	free(hc);
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	struct listener *l = userdata;
-
-	(void)MHD_run(l->daemon);
-	arm_timer(l);
+	run_listener(userdata);
 	return 0;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	struct listener *l = userdata;
-
-	(void)MHD_run(l->daemon);
-	arm_timer(l);
+	run_listener(userdata);
 	return 0;
 }
 
@@ -389,10 +787,19 @@ static int start_listener(struct http_server *h, int fd)
 		/* The logger first, so that libmicrohttpd's own complaints reach it too. */
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->opt.max_connections, NULL };
+		/*
+		 * The caps are enforced by on_accept(), across all listeners and with
+		 * IPv4-mapped addresses counted as IPv4, so that each refusal is
+		 * counted; libmicrohttpd checks its own (per listener) before asking
+		 * on_accept(), so they sit one above ours, as a backstop only.
+		 */
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->opt.max_connections + 1,
+						     NULL };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-						     (intptr_t)h->opt.max_connections, NULL };
+						     (intptr_t)h->opt.max_connections_per_ip + 1, NULL };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, l };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_BACKLOG, NULL };
 		if (web && web->cert_pem) {
@@ -408,7 +815,7 @@ static int start_listener(struct http_server *h, int fd)
 				opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, web->client_ca_pem };
 		}
 		opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-		l->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
+		l->daemon = MHD_start_daemon(flags, 0, on_accept, l, on_request, h, MHD_OPTION_ARRAY, opts,
 					     MHD_OPTION_END);
 	}
 	if (!l->daemon) {
@@ -423,7 +830,13 @@ static int start_listener(struct http_server *h, int fd)
 	r = sd_event_add_io(h->event, &l->io, info->epoll_fd, EPOLLIN, on_io, l);
 	if (r < 0)
 		goto fail;
-	r = sd_event_add_time_relative(h->event, &l->timer, CLOCK_MONOTONIC, UINT64_C(1000000), 0, on_timer, l);
+	/*
+	 * Accuracy 1 us, not sd-event's default of 250 ms: libmicrohttpd asks for a
+	 * timeout of 0 whenever it has more to do at once (a pipelined request
+	 * already read, a header that needs the buffer grown, a resumed request),
+	 * and each of those would otherwise wait up to a quarter of a second.
+	 */
+	r = sd_event_add_time_relative(h->event, &l->timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, l);
 	if (r < 0)
 		goto fail;
 	arm_timer(l);
@@ -459,12 +872,38 @@ static char *landing_page(const char *path)
 int http_start(sd_event *e, const struct http_options *o, struct http_server **ret)
 {
 	struct http_server *h = xcalloc(1, sizeof(*h));
+	struct guard_options go = {
+		.max_conns_per_addr = o->max_connections_per_ip,
+		.auth_burst = HTTP_AUTH_BURST,
+		.auth_interval_usec = HTTP_AUTH_INTERVAL_USEC,
+		.max_buckets = HTTP_AUTH_MAX_BUCKETS,
+	};
 	int r;
 
 	h->event = sd_event_ref(e);
 	h->opt = *o;
-	h->waiting = xcalloc(o->max_connections + 1, sizeof(*h->waiting));
 	h->landing = landing_page(o->telemetry_path);
+	guard_init(&h->guard, &go);
+	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC, on_deadline,
+			      h);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
+	if (r >= 0)
+		r = sd_event_add_time(e, &h->episode_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC,
+				      on_episode_timer, h);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(h->episode_timer, SD_EVENT_OFF);
+	if (r < 0) {
+		log_error_errno(r, "Failed to set up the HTTP timers: %m");
+		goto fail;
+	}
+	if (o->web && o->web->n_users > 0) {
+		r = auth_pool_new(e, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, on_auth_done, h, &h->auth);
+		if (r < 0) {
+			log_error_errno(r, "Failed to start the password worker: %m");
+			goto fail;
+		}
+	}
 	if (o->listen_fd >= 0) {
 		r = start_listener(h, o->listen_fd);
 		if (r < 0)
@@ -494,6 +933,15 @@ struct http_server *http_free(struct http_server *h)
 {
 	if (!h)
 		return NULL;
+	h->stopping = true;
+	/* No result comes back once the workers are gone; running checks finish first. */
+	h->auth = auth_pool_free(h->auth);
+	/* libmicrohttpd refuses to stop with suspended connections: let them go (and close). */
+	for (struct http_conn *c = h->conns; c; c = c->next)
+		if (c->suspended)
+			resume_conn(c);
+	h->deadline_timer = sd_event_source_disable_unref(h->deadline_timer);
+	h->episode_timer = sd_event_source_disable_unref(h->episode_timer);
 	for (size_t i = 0; i < h->n_listeners; i++) {
 		struct listener *l = &h->listeners[i];
 
@@ -502,8 +950,8 @@ struct http_server *http_free(struct http_server *h)
 		if (l->daemon)
 			MHD_stop_daemon(l->daemon);
 	}
+	guard_done(&h->guard);
 	free(h->landing);
-	free(h->waiting);
 	sd_event_unref(h->event);
 	free(h);
 	return NULL;
@@ -511,15 +959,39 @@ struct http_server *http_free(struct http_server *h)
 
 void http_page_ready(struct http_server *h)
 {
-	if (h->n_waiting == 0)
-		return;
-	for (size_t i = 0; i < h->n_waiting; i++)
-		MHD_resume_connection(h->waiting[i]);
-	h->n_waiting = 0;
+	bool any = false;
+
+	for (struct http_conn *c = h->conns; c; c = c->next)
+		if (c->waiting_page) {
+			c->waiting_page = false;
+			resume_conn(c);
+			any = true;
+		}
 	/* with an external loop, resumed connections are processed by the next MHD_run() */
-	for (size_t i = 0; i < h->n_listeners; i++) {
-		(void)MHD_run(h->listeners[i].daemon);
-		arm_timer(&h->listeners[i]);
+	if (any)
+		for (size_t i = 0; i < h->n_listeners; i++)
+			run_listener(&h->listeners[i]);
+}
+
+void http_render_stats(const struct http_server *h, struct strbuf *sb)
+{
+	struct metrics_writer w;
+
+	metrics_writer_init(&w, sb, METRICS_FORMAT_TEXT);
+	metrics_family(&w, "libreswan_http_rejected_total", METRIC_TYPE_COUNTER,
+		       "HTTP connections and requests refused, by reason (as of the last poll cycle).");
+	for (size_t r = 0; r < _HTTP_REJECT_MAX; r++) {
+		struct metric_label l = { "reason", reject_names[r] };
+
+		metrics_sample_u64(&w, &l, 1, h->rejected[r]);
+	}
+	metrics_family(&w, "libreswan_http_connections", METRIC_TYPE_GAUGE,
+		       "Open HTTP connections (at the end of the last poll cycle).");
+	metrics_sample_u64(&w, NULL, 0, h->n_conns);
+	if (h->auth) {
+		metrics_family(&w, "libreswan_http_password_checks_total", METRIC_TYPE_COUNTER,
+			       "Passwords hashed by the password worker, off the event loop (cache misses).");
+		metrics_sample_u64(&w, NULL, 0, auth_pool_completed(h->auth));
 	}
 }
 

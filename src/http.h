@@ -9,15 +9,36 @@
 #include <systemd/sd-event.h>
 
 /*
- * The HTTP side: libmicrohttpd in external-epoll mode driven by sd-event (no
- * thread). Serves the current page at the telemetry path, a landing page at
- * /, /-/healthy and /-/ready; 404 for other paths, 405 for other methods.
+ * The HTTP side: libmicrohttpd in external-epoll mode driven by sd-event.
+ * Serves the current page at the telemetry path, a landing page at /,
+ * /-/healthy and /-/ready; 404 for other paths, 405 for other methods.
  * Knows nothing of IPsec: pages come from a callback.
+ *
+ * No client can stall the loop or lock others out: connections are capped in
+ * total and per client address (counted here, across all listeners), a
+ * request's headers must arrive in full within a deadline however slowly a
+ * client trickles them, and passwords are checked by a worker thread
+ * (auth.h) while the request is suspended, behind a bounded queue and a
+ * per-address budget of failed attempts. Each refusal is counted by reason
+ * and logged once per episode.
  */
 
 struct page;
 struct http_server;
+struct strbuf;
 struct web_config;
+
+/* Why a connection or request was refused (the reason label of libreswan_http_rejected_total). */
+enum http_reject {
+	HTTP_REJECT_CONNECTION_LIMIT,	/* --web.max-connections reached */
+	HTTP_REJECT_PER_IP_LIMIT,	/* --web.max-connections-per-ip reached */
+	HTTP_REJECT_HEADER_TIMEOUT,	/* headers not complete within --web.read-header-timeout */
+	HTTP_REJECT_UNAUTHORIZED,	/* 401: missing or wrong credentials, unknown user */
+	HTTP_REJECT_RATE_LIMITED,	/* 429: the address used up its password attempts */
+	HTTP_REJECT_AUTH_BUSY,		/* 503: the password checks queue is full */
+	HTTP_REJECT_CLIENT_CERT,	/* 403: no valid client certificate */
+	_HTTP_REJECT_MAX,
+};
 
 /* Returns the current page with a reference (or NULL before the first poll). */
 typedef struct page *(*http_page_fn)(void *userdata);
@@ -31,7 +52,9 @@ struct http_options {
 	size_t n_listen;
 	int listen_fd;			/* an inherited listening socket (socket activation), or -1 */
 	uint64_t max_connections;
-	uint64_t timeout_usec;
+	uint64_t max_connections_per_ip;
+	uint64_t timeout_usec;		/* idle time */
+	uint64_t header_timeout_usec;	/* a request's headers must be complete within this */
 	struct web_config *web;		/* TLS and basic auth (--web.config.file), or NULL */
 	http_page_fn page_fn;
 	http_ready_fn ready_fn;
@@ -49,6 +72,12 @@ void http_page_ready(struct http_server *h);
 
 /* Port of the i-th listener (useful with port 0). */
 uint16_t http_port(const struct http_server *h, size_t i);
+
+/* Append the server's own metric families (text format) to a page being rendered. */
+void http_render_stats(const struct http_server *h, struct strbuf *sb);
+
+/* Label value of a reason ("per_ip_limit", ...). */
+const char *http_reject_to_string(enum http_reject r);
 
 /* Bind a listening TCP socket for "[host]:port" ("" host or ":port" = all, dual-stack). 0 or -errno. */
 int http_listen_socket(const char *addr, int *ret_fd);

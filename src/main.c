@@ -32,6 +32,13 @@ static bool get_ready(void *userdata)
 	return poller && poller_is_ready(poller);
 }
 
+/* The HTTP server's own families, appended to each page the poller renders. */
+static void render_http_stats(void *userdata, struct strbuf *sb)
+{
+	if (http)
+		http_render_stats(http, sb);
+}
+
 static void on_cycle(void *userdata, const struct poller *p)
 {
 	sd_status(poller_get_summary(p));
@@ -102,7 +109,9 @@ static int run(void)
 			.n_listen = cfg.n_listen,
 			.listen_fd = listen_fd,
 			.max_connections = cfg.web_max_connections,
+			.max_connections_per_ip = cfg.web_max_connections_per_ip,
 			.timeout_usec = cfg.web_timeout_usec,
+			.header_timeout_usec = cfg.web_read_header_timeout_usec,
 			.web = web,
 			.page_fn = get_page,
 			.ready_fn = get_ready,
@@ -122,6 +131,7 @@ static int run(void)
 	r = poller_new(e, &cfg, on_cycle, NULL, &poller);
 	if (r < 0)
 		goto out;
+	poller_set_page_extra(poller, render_http_stats, NULL);
 	sd_ready();
 	r = sd_event_loop(e);
 	sd_stopping();

@@ -47,6 +47,8 @@ struct poller {
 	struct model *model;
 	struct poll_stats stats;
 	struct page *page;
+	poller_extra_fn extra_fn;
+	void *extra_userdata;
 	char **envp;
 	char summary[256];
 };
@@ -257,6 +259,12 @@ static void finish_cycle(struct poller *p)
 		.now = now / 1000000,
 	};
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
+	if (p->extra_fn) {
+		struct strbuf sb = { .buf = text, .len = text_len, .alloc = text_len + 1 };
+
+		p->extra_fn(p->extra_userdata, &sb);
+		text = strbuf_detach(&sb, &text_len);
+	}
 	page_unref(p->page);
 	/* --once prints the text; the daemon serves gzip to every Prometheus scrape */
 	p->page = page_new(text, text_len, !cfg->once);
@@ -492,6 +500,12 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	start_cycle(p);
 	*ret = p;
 	return 0;
+}
+
+void poller_set_page_extra(struct poller *p, poller_extra_fn fn, void *userdata)
+{
+	p->extra_fn = fn;
+	p->extra_userdata = userdata;
 }
 
 struct poller *poller_free(struct poller *p)

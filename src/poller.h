@@ -20,13 +20,20 @@ struct exporter_config;
 struct page;
 struct poller;
 struct spawn_result;
+struct strbuf;
 
 /* Called after each completed cycle (for sd_notify STATUS=, --once). */
 typedef void (*poller_cycle_fn)(void *userdata, const struct poller *p);
 
+/* Appends more families to each page as it is rendered (the HTTP server's own metrics). */
+typedef void (*poller_extra_fn)(void *userdata, struct strbuf *sb);
+
 /* A poller on event e; starts the first cycle at once. */
 int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn fn, void *userdata,
 	       struct poller **ret);
+
+/* Have fn append to every page from the next cycle on (the text format; NULL: nothing). */
+void poller_set_page_extra(struct poller *p, poller_extra_fn fn, void *userdata);
 
 /* Stop (children are killed and reaped); NULL is a no-op; returns NULL. */
 struct poller *poller_free(struct poller *p);

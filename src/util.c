@@ -243,3 +243,14 @@ uint64_t now_monotonic_usec(void)
 {
 	return now_usec(CLOCK_MONOTONIC);
 }
+
+bool streq_secret(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	/* no early exit on the first difference: the time says nothing about where it is */
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}

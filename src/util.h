@@ -77,6 +77,9 @@ int parse_duration_usec(const char *s, uint64_t *ret);
 /* "256MiB", "64KiB", "1000", "1GiB" -> bytes; 0 or -EINVAL/-ERANGE. */
 int parse_size(const char *s, uint64_t *ret);
 
+/* True if a equals b, in a time that depends on their lengths only (for secrets). */
+bool streq_secret(const char *a, const char *b);
+
 /*
  * A bump allocator for the many small strings of one parse result: they are
  * freed together, so a 100k-connection status costs a few hundred block

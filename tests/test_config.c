@@ -41,6 +41,10 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_output, 256ULL << 20);
 	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
 	assert_false(c.once);
+	assert_int_equal(c.web_max_connections, 256);
+	assert_int_equal(c.web_max_connections_per_ip, 8);
+	assert_int_equal(c.web_timeout_usec, 30000000);
+	assert_int_equal(c.web_read_header_timeout_usec, 10000000);
 }
 
 static void test_forms(void **state)
@@ -59,6 +63,11 @@ static void test_forms(void **state)
 	assert_int_equal(parse(&c, "--log.level=debug", "--poll.max-output=64MiB", NULL), 1);
 	assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
 	assert_int_equal(c.max_output, 64ULL << 20);
+	assert_int_equal(parse(&c, "--web.max-connections-per-ip", "1", "--web.read-header-timeout=2500ms"), 1);
+	assert_int_equal(c.web_max_connections_per_ip, 1);
+	assert_int_equal(c.web_read_header_timeout_usec, 2500000);
+	assert_int_equal(parse(&c, "--web.max-connections-per-ip=1000000", NULL, NULL), 1);
+	assert_int_equal(c.web_max_connections_per_ip, 1000000);
 }
 
 static void test_bad_values(void **state)
@@ -75,6 +84,11 @@ static void test_bad_values(void **state)
 	assert_true(parse(&c, "--web.telemetry-path=metrics", NULL, NULL) < 0);
 	assert_true(parse(&c, "--input.status=-", NULL, NULL) < 0);	/* stdin needs --once */
 	assert_true(parse(&c, "stray", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.max-connections-per-ip=0", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.max-connections-per-ip=1000001", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.max-connections-per-ip=8x", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.max-connections-per-ip=", NULL, NULL) < 0);
+	assert_true(parse(&c, "--web.read-header-timeout=0", NULL, NULL) < 0);
 }
 
 static void test_help_version(void **state)

@@ -3,7 +3,8 @@
 /*
  * Proves the small shared pieces: strict number parsing that never clobbers
  * its output on error, durations and sizes for the flags, the growable
- * buffer, and the hash map (including deletion in the middle of clusters).
+ * buffer, the hash map (including deletion in the middle of clusters), and
+ * the comparison of secrets (whole strings, lengths included).
  */
 #include "autoconfig.h"
 
@@ -160,12 +161,22 @@ static void test_hashmap(void **state)
 	assert_int_equal(m.n_items, 0);
 }
 
+static void test_streq_secret(void **state)
+{
+	assert_true(streq_secret("", ""));
+	assert_true(streq_secret("s3cret", "s3cret"));
+	assert_false(streq_secret("s3cret", "s3creT"));
+	assert_false(streq_secret("s3cret", "s3cre"));
+	assert_false(streq_secret("s3cre", "s3cret"));
+	assert_false(streq_secret("", "x"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safe_atou64),  cmocka_unit_test(test_safe_atoi64),
 		cmocka_unit_test(test_durations_and_sizes), cmocka_unit_test(test_strbuf),
-		cmocka_unit_test(test_hashmap),
+		cmocka_unit_test(test_hashmap),	    cmocka_unit_test(test_streq_secret),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

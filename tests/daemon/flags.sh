@@ -31,9 +31,18 @@ bad stray stray
 bad --collector.kernel.helper --collector.kernel.helper=
 bad --collector.kernel --collector.kernel=yes
 bad --input.kernel --input.kernel -
+bad --web.max-connections-per-ip --web.max-connections-per-ip=0
+bad --web.max-connections-per-ip --web.max-connections-per-ip=-3
+bad --web.max-connections-per-ip --web.max-connections-per-ip=lots
+bad --web.max-connections-per-ip --web.max-connections-per-ip=99999999999999999999
+bad --web.max-connections-per-ip --web.max-connections-per-ip
+bad --web.max-connections --web.max-connections=0
+bad --web.read-header-timeout --web.read-header-timeout=soon
+bad --web.read-header-timeout --web.read-header-timeout=0s
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
+grep -q -- '--web.max-connections-per-ip=N' "$WORK/out" || fail "--help lists --web.max-connections-per-ip"
 "$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
 ok "--help and --version exit 0"
 

@@ -3,8 +3,9 @@
 
 /*
  * A main() for the fuzz targets when libFuzzer is not linked: `make check`
- * feeds every fixture (the *.txt and *.expected files under $FIXTURES_DIR's
- * status/, traffic/, global/ and kernel/) and every file named on the command line
+ * feeds every fixture (the files under $FIXTURES_DIR's status/, traffic/, global/
+ * and kernel/, or the directories REPLAY_SUBDIRS names, e.g. "webconfig" for the
+ * web configuration loader) and every file named on the command line
  * through LLVMFuzzerTestOneInput once, whole and with the first byte
  * changed (so the chunked path takes another step size). Exit 0 when all
  * inputs ran; a bug aborts (sanitizers make that loud).
@@ -81,7 +82,11 @@ static int run_dir(const char *dir, unsigned *count)
 
 int main(int argc, char **argv)
 {
+#ifdef REPLAY_SUBDIRS
+	static const char *const subdirs[] = { REPLAY_SUBDIRS };
+#else
 	static const char *const subdirs[] = { "status", "traffic", "global", "kernel" };
+#endif
 	const char *top = getenv("FIXTURES_DIR");
 	unsigned count = 0;
 	int r = 0;

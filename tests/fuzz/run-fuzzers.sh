@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
-# temporary build tree and run each (default: all four parsers) for SECONDS, seeded with the
-# fixtures. Exits non-zero if a target crashes, leaks or trips a sanitizer; the reproducer is
+# temporary build tree and run each (default: the four parsers and the web configuration
+# loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
+# or trips a sanitizer; the reproducer is
 # kept and its path printed. Set KEEP=1 to keep the build tree, JOBS for make -j.
 set -eu
 
 secs=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
 shift
-targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel}
+targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_webconfig}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsx-fuzz.XXXXXX")
 cleanup() {
@@ -54,11 +55,12 @@ for t in $targets; do
 	*status) seeds=status ;;
 	*traffic) seeds=traffic ;;
 	*kernel) seeds=kernel ;;
+	*webconfig) seeds=webconfig ;;
 	*) seeds=global ;;
 	esac
 	corpus="$work/corpus-$t"
 	mkdir -p "$corpus"
-	cp "$top/tests/fixtures/$seeds"/*.txt "$corpus/"
+	cp "$top/tests/fixtures/$seeds"/*.txt "$top/tests/fixtures/$seeds"/*.yml "$corpus/" 2> /dev/null || true
 	echo "run-fuzzers: $t for ${secs}s"
 	if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		"./tests/fuzz/$t" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \

@@ -1,0 +1,1163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Outside clients that try to stall or lock out the exporter's HTTP server.
+
+Run by tests/daemon/abuse-*.sh (each says what it proves) with EXPORTER,
+TOP_SRCDIR and WORK set; loopback only. Each scenario starts the real daemon
+with the fake `ipsec`, attacks it from other processes (so that the load
+generator's own interpreter lock never shows up in the latencies measured),
+and checks the daemon's answers, its poll cycles, its watchdog pings, its log,
+and a clean exit (status 0, no sanitizer report) at the end.
+
+  abuse.py bruteforce     wrong passwords on 128 connections for 10 s
+  abuse.py slowloris      300 connections trickling header lines
+  abuse.py equalcost      unknown user vs wrong password: same time
+  abuse.py matrix         malformed and hostile requests, each with its status
+  abuse.py soak N         N scrapes over TLS with basic auth: RSS stays flat
+"""
+import base64
+import collections
+import multiprocessing
+import os
+import random
+import re
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+EXPORTER = os.environ["EXPORTER"]
+TOP = os.environ["TOP_SRCDIR"]
+WORK = os.environ["WORK"]
+FAKE_IPSEC = os.path.join(TOP, "tests", "daemon", "fake-ipsec")
+
+STATUS = """000 Connection list:
+000  
+000 "west-east": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; erouted; eroute owner: #2
+000 "west-east":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;
+000 "west-east":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;
+000  
+000 Total IPsec connections: loaded 1, active 1
+000  
+000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
+000 IPsec SAs: total(1), authenticated(1), anonymous(0)
+000  
+000 #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 2000s; REPLACE in 2800s; newest; idle;
+000 #2: "west-east":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 1000s; REPLACE in 1500s; newest; eroute owner; IKE SA #1; idle;
+"""
+TRAFFIC = ('006 #2: "west-east", type=ESP, add_time=1700000000, inBytes=1234, outBytes=5678, '
+           "id='@east'\n")
+
+USER, PASSWORD = "prometheus", "s3cret"
+
+
+class Failure(Exception):
+    pass
+
+
+def fail(msg):
+    raise Failure(msg)
+
+
+def ok(msg):
+    print("ok - " + msg, flush=True)
+
+
+def note(msg):
+    print("# " + msg, flush=True)
+
+
+def skip(msg):
+    print("SKIP: " + msg, flush=True)
+    sys.exit(77)
+
+
+def bcrypt(password, cost):
+    """A bcrypt hash from the system's libcrypt (as the operator's htpasswd -B would make)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import crypt
+        h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << cost))
+    except (ImportError, ValueError):
+        h = None
+    if not h or not h.startswith("$2"):
+        skip("no bcrypt in this Python's libcrypt")
+    return h
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+
+
+# ---------------------------------------------------------------- the daemon
+
+
+class Notify:
+    """A NOTIFY_SOCKET that records every message with its arrival time."""
+
+    def __init__(self):
+        self.path = os.path.join(WORK, "notify-%d.sock" % os.getpid())
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.2)
+        self.msgs = []
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop:
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            now = time.monotonic()
+            for line in data.decode(errors="replace").splitlines():
+                self.msgs.append((now, line))
+
+    def times(self, msg):
+        return [t for t, m in self.msgs if m == msg]
+
+
+class Daemon:
+    def __init__(self, name, args, env=None, fake=True, pages=None, listen="127.0.0.1:0"):
+        self.name = name
+        self.dir = os.path.join(WORK, name)
+        os.makedirs(self.dir, exist_ok=True)
+        fake_dir = os.path.join(self.dir, "fake")
+        os.makedirs(fake_dir, exist_ok=True)
+        for cmd, text in (pages or {"status": STATUS, "trafficstatus": TRAFFIC}).items():
+            name = cmd if cmd == "mode" else cmd + ".txt"  # mode: see fake-ipsec
+            with open(os.path.join(fake_dir, name), "w") as f:
+                f.write(text)
+        self.log_path = os.path.join(self.dir, "daemon.log")
+        e = dict(os.environ)
+        e.update(FAKE_DIR=fake_dir)
+        for var in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"):
+            e.pop(var, None)
+        e.update(env or {})
+        argv = [EXPORTER, "--web.listen-address=" + listen]
+        if fake:
+            argv.append("--ipsec.command=" + FAKE_IPSEC)
+        argv += args
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=self.log, env=e)
+        self.pid = self.proc.pid
+        self.port = None
+        for _ in range(200):
+            m = re.search(r"\(port (\d+)\)", self.log_text())
+            if m:
+                self.port = int(m.group(1))
+                break
+            if self.proc.poll() is not None:
+                fail("%s exited at start:\n%s" % (name, self.log_text()))
+            time.sleep(0.05)
+        if not self.port:
+            fail("%s did not report its port" % name)
+
+    def log_text(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def rss_kb(self):
+        with open("/proc/%d/status" % self.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def fds(self):
+        return len(os.listdir("/proc/%d/fd" % self.pid))
+
+    def stop(self):
+        """SIGTERM; the daemon must exit 0 within 10 s and without a sanitizer report."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            fail("%s did not stop within 10 s of SIGTERM" % self.name)
+        self.log.close()
+        text = self.log_text()
+        if re.search(r"Sanitizer|runtime error:|libmicrohttpd: .*PANIC|Fatal error", text):
+            fail("%s: sanitizer or fatal report:\n%s" % (self.name, text[-4000:]))
+        if rc != 0:
+            fail("%s exited with status %d:\n%s" % (self.name, rc, text[-2000:]))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# ---------------------------------------------------------------- HTTP clients
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+class Conn:
+    """One HTTP/1.1 connection (keep-alive), optionally from a given source address or over TLS."""
+
+    def __init__(self, port, src=None, tls=None, timeout=10.0, dst="127.0.0.1"):
+        self.sock = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        try:
+            if src:
+                self.sock.bind((src, 0))
+            self.sock.connect((dst, port))
+            if tls:
+                self.sock = tls.wrap_socket(self.sock, server_hostname="127.0.0.1")
+        except BaseException:
+            self.sock.close()
+            raise
+        self.rfile = self.sock.makefile("rb")
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_response(self, head=False):
+        """(status, headers, body) of the next response; raises EOFError if the server closed."""
+        line = self.rfile.readline(65536)
+        if not line:
+            raise EOFError("closed")
+        parts = line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+            raise EOFError("not HTTP: %r" % line[:40])
+        status = int(parts[1])
+        headers = {}
+        while True:
+            h = self.rfile.readline(65536)
+            if not h:
+                raise EOFError("closed in headers")
+            if h in (b"\r\n", b"\n"):
+                break
+            k, _, v = h.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        body = b""
+        if not head:
+            if "content-length" in headers:
+                body = self.rfile.read(int(headers["content-length"]))
+            elif headers.get("connection", "").lower() == "close":
+                body = self.rfile.read()
+        return status, headers, body
+
+    def request(self, path="/metrics", auth=None, method="GET", extra=""):
+        req = "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % (method, path)
+        if auth:
+            req += "Authorization: %s\r\n" % basic(*auth)
+        req += extra + "\r\n"
+        self.send(req.encode())
+        return self.read_response(head=method == "HEAD")
+
+    def close(self):
+        try:
+            self.rfile.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def get(port, path="/metrics", auth=None, src=None, tls=None, timeout=10.0, method="GET"):
+    """One request on a new connection: (status, headers, body, seconds); status None on failure."""
+    t0 = time.monotonic()
+    c = None
+    try:
+        c = Conn(port, src=src, tls=tls, timeout=timeout)
+        st, hd, body = c.request(path, auth=auth, method=method, extra="Connection: close\r\n")
+    except (OSError, EOFError, ValueError) as e:
+        return None, {"error": repr(e)}, b"", time.monotonic() - t0
+    finally:
+        if c:
+            c.close()
+    return st, hd, body, time.monotonic() - t0
+
+
+def raw(port, data, src=None, timeout=5.0):
+    """Send bytes (stopping early if the server answers first), half-close, and return everything
+    the server sends back until it closes."""
+    import select
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if src:
+        s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    out = b""
+    end = time.monotonic() + timeout
+    try:
+        off = 0
+        while off < len(data) and not out and time.monotonic() < end:
+            r, w, _ = select.select([s], [s], [], 0.5)
+            if r:
+                b = s.recv(65536)
+                if not b:
+                    return out
+                out += b
+            elif w:
+                off += s.send(data[off:off + 16384])
+        if not out:
+            s.shutdown(socket.SHUT_WR)
+        while time.monotonic() < end:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except OSError:
+        pass
+    finally:
+        s.close()
+    return out
+
+
+def status_of(resp):
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", resp)
+    return int(m.group(1)) if m else None
+
+
+def metric(body, name):
+    for line in body.decode(errors="replace").splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return None
+
+
+def wait_metric(port, name, pred, auth=None, tls=None, timeout=10.0):
+    """Scrape until pred(value of name) holds (the HTTP families are rendered once per poll cycle)."""
+    end = time.monotonic() + timeout
+    v = None
+    while time.monotonic() < end:
+        st, _, body, _ = get(port, auth=auth, tls=tls)
+        if st == 200:
+            v = metric(body, name)
+            if v is not None and pred(v):
+                return v
+        time.sleep(0.1)
+    fail("%s never satisfied the condition (last %r)" % (name, v))
+
+
+def web_config(d, users=None, tls=None):
+    path = os.path.join(d, "web.yml")
+    with open(path, "w") as f:
+        if tls:
+            f.write("tls_server_config:\n")
+            for k, v in tls.items():
+                f.write("  %s: %s\n" % (k, v))
+        if users:
+            f.write("basic_auth_users:\n")
+            for u, h in users.items():
+                f.write("  %s: '%s'\n" % (u, h))
+    return path
+
+
+def openssl(*args, cwd):
+    r = subprocess.run(["openssl"] + list(args), cwd=cwd, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("openssl %s: %s" % (" ".join(args), r.stderr[-500:]))
+
+
+def make_pki(d):
+    """A CA, a server certificate for 127.0.0.1, and client certificates: valid, expired, foreign."""
+    os.makedirs(d, exist_ok=True)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl("req", "-x509", *ec, "-days", "2", "-subj", "/CN=test-ca", "-keyout", "ca.key", "-out",
+            "ca.crt", cwd=d)
+    openssl("req", "-x509", *ec, "-days", "2", "-subj", "/CN=other-ca", "-keyout", "other.key", "-out",
+            "other.crt", cwd=d)
+    with open(os.path.join(d, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    for name, cn in (("server", "127.0.0.1"), ("client", "prometheus"), ("expired", "prometheus"),
+                     ("foreign", "prometheus")):
+        openssl("req", *ec, "-subj", "/CN=" + cn, "-keyout", name + ".key", "-out", name + ".csr", cwd=d)
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", "2",
+            "-days", "2", "-extfile", "san.ext", "-out", "server.crt", cwd=d)
+    openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", "3",
+            "-days", "2", "-out", "client.crt", cwd=d)
+    openssl("x509", "-req", "-in", "foreign.csr", "-CA", "other.crt", "-CAkey", "other.key", "-set_serial",
+            "4", "-days", "2", "-out", "foreign.crt", cwd=d)
+    # openssl x509 cannot date a certificate in the past; openssl ca can.
+    with open(os.path.join(d, "ca.cnf"), "w") as f:
+        f.write("[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
+                "default_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n")
+    open(os.path.join(d, "index.txt"), "w").close()
+    with open(os.path.join(d, "serial"), "w") as f:
+        f.write("05\n")
+    openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "ca.crt", "-keyfile", "ca.key", "-in",
+            "expired.csr", "-out", "expired.crt", "-startdate", "20200101000000Z", "-enddate",
+            "20200102000000Z", "-notext", cwd=d)
+    return d
+
+
+def client_tls(pki, cert=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(os.path.join(pki, "ca.crt"))
+    if cert:
+        ctx.load_cert_chain(os.path.join(pki, cert + ".crt"), os.path.join(pki, cert + ".key"))
+    return ctx
+
+
+# ---------------------------------------------------------------- load generators (own processes)
+
+
+def _bruteforce_worker(port, src, stop_at, conns, results):
+    """conns threads from one source address, each sending wrong passwords as fast as answered."""
+    counts = collections.Counter()
+    lock = threading.Lock()
+
+    def one(k):
+        c = None
+        n = 0
+        local = collections.Counter()
+        while time.monotonic() < stop_at:
+            try:
+                if c is None:
+                    c = Conn(port, src=src, timeout=15)
+                # half of them a known user with a wrong password, half unknown users
+                user = USER if n % 2 == 0 else "guess%d" % random.randrange(10 ** 6)
+                st, hd, _ = c.request(auth=(user, "wrong%d" % random.randrange(10 ** 9)))
+                local[st] += 1
+                if hd.get("connection", "").lower() == "close":
+                    c.close()
+                    c = None
+            except (OSError, EOFError, ValueError):
+                local["refused"] += 1
+                if c:
+                    c.close()
+                c = None
+                time.sleep(0.005)
+            n += 1
+        if c:
+            c.close()
+        with lock:
+            counts.update(local)
+
+    threads = [threading.Thread(target=one, args=(k,)) for k in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.put(dict(counts))
+
+
+def _slowloris_worker(port, src, n, stop_at, line_every, results):
+    """n connections that send a request line, then one header line every line_every seconds.
+    A closed connection is opened again a second later. Returns the lifetime of each connection,
+    from the end of the TCP handshake (a SYN the full backlog dropped is sent again after a second)."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    lifetimes = []  # (opened, closed) for each connection closed by the server
+    live = {}
+    reopen = []
+
+    def open_one():
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.bind((src, 0))
+        try:
+            s.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        live[s] = [time.monotonic(), 0.0, False]  # opened, next line, request line sent
+        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+
+    def close_one(s, now):
+        sel.unregister(s)
+        opened = live.pop(s)[0]
+        s.close()
+        lifetimes.append((opened, now))
+        reopen.append(now + 1.0)
+
+    for _ in range(n):
+        open_one()
+    while time.monotonic() < stop_at:
+        now = time.monotonic()
+        while reopen and reopen[0] <= now:
+            reopen.pop(0)
+            open_one()
+        for key, ev in sel.select(timeout=0.05):
+            s = key.fileobj
+            if s not in live:
+                continue
+            st = live[s]
+            if ev & selectors.EVENT_READ:
+                try:
+                    data = s.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    close_one(s, now)
+                    continue
+            if ev & selectors.EVENT_WRITE:
+                sel.modify(s, selectors.EVENT_READ)
+                st[0] = now
+                try:
+                    s.send(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                    st[1] = now + line_every
+                    st[2] = True
+                except OSError:
+                    close_one(s, now)
+        for s, st in list(live.items()):
+            if st[2] and st[1] <= now:
+                try:
+                    s.send(b"X-Trickle: %d\r\n" % random.randrange(10 ** 6))
+                except OSError:
+                    close_one(s, now)
+                    continue
+                st[1] = now + line_every
+    now = time.monotonic()
+    open_ages = [now - st[0] for st in live.values()]
+    for s in list(live):
+        s.close()
+    results.put({"lifetimes": lifetimes, "open_ages": open_ages})
+
+
+def _scraper(port, src, stop_at, every, auth, tls_args, results):
+    """Authorised scrapes on new connections every `every` seconds: (start, status, seconds, last poll)."""
+    tls = client_tls(*tls_args) if tls_args else None
+    out = []
+    while time.monotonic() < stop_at:
+        t0 = time.monotonic()
+        st, _, body, dt = get(port, auth=auth, src=src, tls=tls, timeout=15)
+        out.append((t0, st, dt, metric(body, "libreswan_last_poll_timestamp_seconds") if st == 200 else None))
+        time.sleep(max(0.0, every - dt))
+    results.put(out)
+
+
+def spawn(target, *args):
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=target, args=args + (q,))
+    p.start()
+    return p, q
+
+
+def collect(p, q, timeout=60):
+    try:
+        r = q.get(timeout=timeout)
+    except Exception:
+        p.kill()
+        fail("a load generator did not report back")
+    p.join(timeout=10)
+    return r
+
+
+def check_scrapes(scrapes, what, limit=1.0):
+    lat = [dt for _, st, dt, _ in scrapes]
+    bad = [(st, round(dt, 3)) for _, st, dt, _ in scrapes if st != 200]
+    if not scrapes:
+        fail("%s: no authorised scrape was made" % what)
+    p50, p99, worst = percentile(lat, 50), percentile(lat, 99), max(lat)
+    note("%s: %d authorised scrapes, p50 %.1f ms, p99 %.1f ms, max %.1f ms" %
+         (what, len(lat), p50 * 1e3, p99 * 1e3, worst * 1e3))
+    if bad:
+        fail("%s: authorised scrapes failed: %s" % (what, bad[:10]))
+    if p99 >= limit:
+        fail("%s: authorised scrape p99 %.3f s (limit %.1f s)" % (what, p99, limit))
+    return p50, p99, worst
+
+
+def episode_lines(d, reason):
+    return len(re.findall(r'rejected_total\{reason="%s"\}' % reason, d.log_text()))
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def bruteforce():
+    """128 connections (16 source addresses, 8 each: the per-address cap) send wrong passwords as
+    fast as they are answered for 10 s. Meanwhile authorised scrapes from another address answer in
+    under 1 s (p99), poll cycles keep their 1 s interval (within 1 s), the watchdog (WATCHDOG_USEC
+    2 s) is never missed, and each kind of refusal is logged once."""
+    d = os.path.join(WORK, "bruteforce")
+    os.makedirs(d, exist_ok=True)
+    cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)})
+    notify = Notify()
+    dmn = Daemon("bruteforce", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
+                 env={"NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000"})
+    try:
+        st, _, _, dt = get(dmn.port, auth=(USER, PASSWORD))
+        if st != 200:
+            fail("the first authorised scrape: %r" % st)
+        note("first authorised scrape (one bcrypt, off the loop): %.1f ms" % (dt * 1e3))
+        wait_metric(dmn.port, "libreswan_http_password_checks_total", lambda v: v >= 1, auth=(USER, PASSWORD))
+
+        duration = 10.0
+        start = time.monotonic() + 0.5
+        stop_at = start + duration
+        attackers = [spawn(_bruteforce_worker, dmn.port, "127.0.0.%d" % (10 + i), stop_at, 8)
+                     for i in range(16)]
+        scraper = spawn(_scraper, dmn.port, "127.0.0.200", stop_at, 0.1, (USER, PASSWORD), None)
+        counts = collections.Counter()
+        for p, q in attackers:
+            counts.update(collect(p, q))
+        scrapes = collect(*scraper)
+        if not dmn.alive():
+            fail("the daemon died under the attack")
+        note("attackers' answers: %s" % dict(counts))
+        check_scrapes(scrapes, "brute force")
+        ok("authorised scrapes answer within 1 s (p99) under 128 password-guessing connections")
+
+        polls = sorted({ts for t0, st, _, ts in scrapes if ts and t0 >= start})
+        gaps = [b - a for a, b in zip(polls, polls[1:])]
+        note("poll cycles seen during the attack: %d, intervals %.3f..%.3f s" %
+             (len(polls), min(gaps or [0]), max(gaps or [0])))
+        if len(polls) < duration - 2 or not gaps or max(gaps) > 2.0:
+            fail("poll cycles did not keep their 1 s interval: %s" % [round(g, 3) for g in gaps])
+        ok("poll cycles keep their interval (1 s, max %.3f s between cycles)" % max(gaps))
+
+        dogs = [t for t in notify.times("WATCHDOG=1") if start - 2 <= t <= stop_at + 1]
+        wgaps = [b - a for a, b in zip(dogs, dogs[1:])]
+        note("WATCHDOG=1 during the attack: %d, max gap %.3f s" % (len(dogs), max(wgaps or [0])))
+        if len(dogs) < 6 or max(wgaps) >= 2.0:
+            fail("watchdog pings: %d, gaps %s" % (len(dogs), [round(g, 3) for g in wgaps]))
+        ok("the watchdog is fed (max gap %.3f s < WATCHDOG_USEC 2 s)" % max(wgaps))
+
+        if counts.get(401, 0) < 10:
+            fail("the attack made few password checks: %s" % dict(counts))
+        if counts.get(429, 0) + counts.get(503, 0) == 0:
+            fail("neither the per-address budget nor the queue bound refused anything: %s" % dict(counts))
+        checks = wait_metric(dmn.port, "libreswan_http_password_checks_total", lambda v: v >= 10,
+                             auth=(USER, PASSWORD))
+        body = get(dmn.port, auth=(USER, PASSWORD))[2]
+        page = {r: metric(body, 'libreswan_http_rejected_total{reason="%s"}' % r)
+                for r in ("unauthorized", "rate_limited", "auth_busy", "per_ip_limit")}
+        note("password checks (bcrypt, off the loop): %d; refusals on the page: %s" % (checks, page))
+        if not page["unauthorized"] or not (page["rate_limited"] or page["auth_busy"]):
+            fail("refusals not counted on the page: %s" % page)
+        for reason in ("unauthorized", "rate_limited", "auth_busy"):
+            n = episode_lines(dmn, reason)
+            if n > 1:
+                fail("%s logged %d times in one episode" % (reason, n))
+        ok("refusals counted (401, 429/503) and logged once per episode")
+    finally:
+        dmn.kill() if not dmn.alive() else dmn.stop()
+        notify.stop = True
+
+
+def slowloris():
+    """300 connections from 127.0.0.1 send a request line, then a header line every second. The
+    per-address cap (8) refuses all but 8 at once; those 8 are closed at the header deadline (3 s)
+    whatever they trickle; an authorised scrape from 127.0.0.2 answers in under 1 s throughout."""
+    d = os.path.join(WORK, "slowloris")
+    os.makedirs(d, exist_ok=True)
+    cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)})
+    deadline = 3.0
+    dmn = Daemon("slowloris", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s",
+                               "--web.read-header-timeout=%gs" % deadline])
+    try:
+        if get(dmn.port, auth=(USER, PASSWORD))[0] != 200:
+            fail("first scrape")
+        duration = 10.0
+        start = time.monotonic() + 0.5
+        stop_at = start + duration
+        loris = spawn(_slowloris_worker, dmn.port, "127.0.0.1", 300, stop_at, 1.0)
+        scraper = spawn(_scraper, dmn.port, "127.0.0.2", stop_at, 0.2, (USER, PASSWORD), None)
+        r = collect(*loris)
+        scrapes = collect(*scraper)
+        if not dmn.alive():
+            fail("the daemon died under the attack")
+        check_scrapes(scrapes, "slowloris")
+        ok("an authorised scrape from another address answers within 1 s under 300 trickling connections")
+
+        life = [c - o for o, c in r["lifetimes"]]
+        held = [x for x in life if x > 0.5]
+        refused = [x for x in life if x <= 0.5]
+        note("connections closed by the server: %d refused at once (max %.3f s), %d held until closed "
+             "(%.3f..%.3f s); still open at the end: %d (oldest %.3f s)" %
+             (len(refused), max(refused or [0]), len(held), min(held or [0]), max(held or [0]),
+              len(r["open_ages"]), max(r["open_ages"] or [0])))
+        if len(held) < 8:
+            fail("expected the 8 admitted connections to be closed at the deadline, got %d" % len(held))
+        if min(held) < deadline - 0.2 or max(held) > deadline + 1.0:
+            fail("trickling connections not closed at the %g s deadline: %.3f..%.3f s" %
+                 (deadline, min(held), max(held)))
+        if r["open_ages"] and max(r["open_ages"]) > deadline + 1.0:
+            fail("a connection outlived the header deadline: %.3f s" % max(r["open_ages"]))
+        if len(refused) < 250:
+            fail("the per-address cap refused only %d connections" % len(refused))
+        ok("trickling connections closed at the header deadline (%g s, measured %.3f..%.3f s)" %
+           (deadline, min(held), max(held)))
+
+        body = None
+        for _ in range(30):
+            body = get(dmn.port, auth=(USER, PASSWORD))[2]
+            if ((metric(body, 'libreswan_http_rejected_total{reason="header_timeout"}') or 0) >= len(held) and
+                    (metric(body, 'libreswan_http_rejected_total{reason="per_ip_limit"}') or 0) >= len(refused)):
+                break
+            time.sleep(0.1)
+        ht = metric(body, 'libreswan_http_rejected_total{reason="header_timeout"}')
+        pi = metric(body, 'libreswan_http_rejected_total{reason="per_ip_limit"}')
+        note("on the page: header_timeout %s, per_ip_limit %s" % (ht, pi))
+        if not ht or ht < len(held) or not pi or pi < len(refused):
+            fail("refusals not counted: header_timeout %s (held %d), per_ip_limit %s (refused %d)" %
+                 (ht, len(held), pi, len(refused)))
+        for reason in ("header_timeout", "per_ip_limit"):
+            if episode_lines(dmn, reason) != 1:
+                fail("%s logged %d times in one episode" % (reason, episode_lines(dmn, reason)))
+        ok("refusals counted (header_timeout, per_ip_limit) and logged once each")
+    finally:
+        dmn.kill() if not dmn.alive() else dmn.stop()
+
+
+def equalcost():
+    """20 failed logins for an unknown user and 20 for a known user with a wrong password (each from
+    its own address, interleaved): their median times are within 20% of each other. A busy machine
+    (make -j runs tests side by side) can skew one round, so up to three rounds are measured; a
+    real difference (a skipped bcrypt is 50 times faster) fails all three."""
+    d = os.path.join(WORK, "equalcost")
+    os.makedirs(d, exist_ok=True)
+    cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10), "grafana": bcrypt("other", 10)})
+    dmn = Daemon("equalcost", ["--web.config.file=" + cfg, "--poll.interval=10s"])
+    try:
+        if get(dmn.port, auth=(USER, PASSWORD))[0] != 200:
+            fail("first scrape")
+        for rnd in range(3):
+            known, unknown = [], []
+            for i in range(42):
+                src = "127.0.%d.%d" % (10 + rnd, i + 1)
+                who = USER if i % 2 == 0 else "nobody%d" % i
+                st, _, _, dt = get(dmn.port, auth=(who, "wrong-%d" % i), src=src)
+                if st != 401:
+                    fail("a wrong login for %s answered %r" % (who, st))
+                if i >= 2:  # the first two warm up
+                    (known if who == USER else unknown).append(dt)
+            mk, mu = statistics.median(known), statistics.median(unknown)
+            note("round %d: median failed login: known user, wrong password %.1f ms; unknown user %.1f ms "
+                 "(%+.1f%%)" % (rnd + 1, mk * 1e3, mu * 1e3, (mu - mk) / mk * 100))
+            if abs(mu - mk) <= 0.2 * mk:
+                break
+        else:
+            fail("unknown and known users differ by more than 20%% in three rounds (last %.1f vs %.1f ms)" %
+                 (mu * 1e3, mk * 1e3))
+        ok("an unknown user costs what a wrong password costs (within 20%)")
+    finally:
+        dmn.kill() if not dmn.alive() else dmn.stop()
+
+
+def _conn_storm(port, srcs, per_src, auth, results):
+    """Many short connections: close at once, after a partial request, after a whole one, or with
+    a reset; returns what the server answered. A refusal (the connection caps, when the server
+    is behind with the closes) shows as a reset."""
+    import struct
+    counts = collections.Counter()
+    for src in srcs:
+        for k in range(per_src):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.settimeout(5)
+            try:
+                s.bind((src, 0))
+                s.connect(("127.0.0.1", port))
+                kind = k % 4
+                if kind == 1:
+                    s.sendall(b"GET /metr")
+                elif kind == 2:
+                    s.sendall(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                              b"Authorization: " + basic(*auth).encode() + b"\r\n\r\n")
+                    st = status_of(s.recv(4096))
+                    counts["status %s" % st if st else "refused"] += 1
+                elif kind == 3:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                counts["kind%d" % kind] += 1
+            except ConnectionResetError:
+                counts["refused"] += 1
+                counts["kind%d" % kind] += 1
+            except OSError as e:
+                counts["error:%s" % type(e).__name__] += 1
+            finally:
+                s.close()
+    results.put(dict(counts))
+
+
+def matrix():
+    """Hostile and malformed input, each with the status it must get, then a clean exit (under the
+    sanitizer build: no leak, no error). Plain HTTP first, then TLS with client certificates."""
+    d = os.path.join(WORK, "matrix")
+    pki = make_pki(os.path.join(d, "pki"))
+    cfg = web_config(d, users={USER: bcrypt(PASSWORD, 5)})
+    # a page of about 2 MB, so that a client can leave in the middle of it
+    n = 3000
+    big = ["000 Connection list:", "000  "]
+    for i in range(n):
+        big.append('000 "c%d": 10.%d.%d.0/24===192.0.2.1[@west]...192.0.2.2[@east]===10.99.%d.0/24; '
+                   'unrouted; eroute owner: #0' % (i, i // 250, i % 250, i % 250))
+        big.append('000 "c%d":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;' % i)
+    big.append("000 Total IPsec connections: loaded %d, active 0" % n)
+    dmn = Daemon("matrix-plain", ["--web.config.file=" + cfg, "--poll.interval=500ms", "--poll.timeout=2s",
+                                  "--web.read-header-timeout=2s"],
+                 pages={"status": "\n".join(big) + "\n"})
+    auth = (USER, PASSWORD)
+    a = "Authorization: %s\r\n" % basic(*auth)
+    try:
+        wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=auth)
+        base_fds = dmn.fds()
+
+        def expect(what, data, want, **kw):
+            t0 = time.monotonic()
+            resp = raw(dmn.port, data, **kw)
+            if time.monotonic() - t0 > 3.5:
+                fail("%s: the connection outlived the header deadline (2 s): %.1f s" % (what, time.monotonic() - t0))
+            got = status_of(resp)
+            if callable(want):
+                good = want(got, resp)
+            else:
+                good = got == want
+            if not good:
+                fail("%s: got %r (%r)" % (what, got, resp[:120]))
+            ok("%s -> %s" % (what, got if got else "closed without an answer"))
+            return resp
+
+        expect("oversized header (100 KiB)", b"GET /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() +
+               b"X-Big: " + b"a" * 100000 + b"\r\n\r\n", 431)
+        expect("oversized URI (100 KiB)", b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414)
+        # the answer can be lost to the reset the kernel sends when the server closes with
+        # unread input (the client is still sending): 431, or a close without an answer
+        expect("too many header lines (20000)", b"GET /metrics HTTP/1.1\r\nHost: x\r\n" +
+               b"".join(b"X-%d: y\r\n" % i for i in range(20000)) + b"\r\n", lambda st, r: st in (431, None))
+        expect("invalid method FOO on the metrics path", b"FOO /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() +
+               b"Connection: close\r\n\r\n", 405)
+        expect("DELETE", b"DELETE /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() + b"Connection: close\r\n\r\n",
+               405)
+        expect("POST with a body", b"POST /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() +
+               b"Content-Length: 5\r\nConnection: close\r\n\r\nhello", 405)
+        expect("a method with control characters", b"G\x01T /metrics HTTP/1.1\r\nHost: x\r\n" + a.encode() +
+               b"\r\n", lambda st, r: st in (400, 405))
+        t0 = time.monotonic()
+        c = Conn(dmn.port)
+        c.send(("POST /metrics HTTP/1.1\r\nHost: x\r\n%sContent-Length: 100000\r\n\r\n" % a).encode())
+        try:
+            while time.monotonic() - t0 < 6:
+                c.send(b"x")
+                time.sleep(0.2)
+            fail("a request body trickled for 6 s was not cut at the 2 s deadline")
+        except (OSError, EOFError):
+            pass
+        c.close()
+        if time.monotonic() - t0 > 3.5:
+            fail("a trickled body outlived the deadline: %.1f s" % (time.monotonic() - t0))
+        ok("a request body trickled a byte at a time -> closed at the deadline (%.1f s)" % (time.monotonic() - t0))
+        expect("no credentials", b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 401)
+        # the per-address budget of password checks: 10 at once, then one a second
+        got = [get(dmn.port, auth=(USER, "guess%d" % i), src="127.0.4.1")[0] for i in range(11)]
+        st, hd, _, _ = get(dmn.port, auth=(USER, "guess"), src="127.0.4.1")
+        if got[:10] != [401] * 10 or 429 not in (got[10], st) or "retry-after" not in hd:
+            fail("password budget: %s, then %r %s" % (got, st, hd))
+        if get(dmn.port, auth=auth, src="127.0.4.1")[0] != 200:
+            fail("a verified password must not wait for the budget")
+        if get(dmn.port, auth=(USER, "guess"), src="127.0.4.2")[0] != 401:
+            fail("another address has its own budget")
+        ok("wrong passwords from one address: 10 x 401, then 429 (Retry-After: %s); the right password "
+           "still 200, another address still checked" % hd.get("retry-after"))
+        expect("HTTP/1.0 without Host", b"GET /metrics HTTP/1.0\r\n" + a.encode() + b"\r\n",
+               lambda st, r: st == 200 and b"libreswan_up 1" in r)
+        expect("HTTP/1.1 without Host (tolerated, as by default in libmicrohttpd)",
+               b"GET /metrics HTTP/1.1\r\n" + a.encode() + b"Connection: close\r\n\r\n", 200)
+        expect("HTTP/2 preface on the plain port", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+               lambda st, r: st in (400, 405, 505, None))
+        expect("unknown HTTP version", b"GET /metrics HTTP/7.3\r\nHost: x\r\n\r\n",
+               lambda st, r: st in (400, 505, None))
+        expect("a bare newline", b"\n", lambda st, r: st in (400, None))
+        garbage = bytes(random.Random(7).randrange(256) for _ in range(4096))
+        expect("4 KiB of random bytes", garbage, lambda st, r: st in (400, 414, 431, None))
+        expect("garbage with CRLFs", b"\x00\xff\r\n\r\n\x16\x03\r\n\r\n",
+               lambda st, r: st in (400, None))
+        hello = ssl.create_default_context()
+        hello.check_hostname = False
+        hello.verify_mode = ssl.CERT_NONE
+        s = socket.create_connection(("127.0.0.1", dmn.port), timeout=5)
+        try:
+            hello.wrap_socket(s, server_hostname="127.0.0.1")
+            fail("a TLS handshake succeeded on the plain port")
+        except (ssl.SSLError, OSError) as e:
+            ok("TLS ClientHello on the plain port -> refused (%s)" % type(e).__name__)
+        finally:
+            s.close()
+
+        # pipelining: three requests in one write, one of them needing a password check
+        dmn2 = None
+        c = Conn(dmn.port)
+        c.send(("GET /-/healthy HTTP/1.1\r\nHost: x\r\n%s\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\n"
+                "GET /nope HTTP/1.1\r\nHost: x\r\n%s\r\n" % (a, a, a)).encode())
+        got = [c.read_response()[0] for _ in range(3)]
+        c.close()
+        if got != [200, 200, 404]:
+            fail("pipelined requests answered %s" % got)
+        ok("three pipelined requests -> %s, in order" % got)
+        # pipelined requests whose passwords the worker checks (the cache is cleared by a new password)
+        c = Conn(dmn.port)
+        w = "Authorization: %s\r\n" % basic(USER, "not-it")
+        c.send(("GET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\nGET /-/ready HTTP/1.1\r\nHost: x\r\n%s\r\n" %
+                (w, a)).encode())
+        got = [c.read_response()[0] for _ in range(2)]
+        c.close()
+        if got != [401, 200]:
+            fail("pipelined wrong then right password answered %s" % got)
+        ok("pipelined wrong then right password -> %s" % got)
+
+        # clients that leave in the middle of a 2 MB response
+        size = len(get(dmn.port, auth=auth)[2])
+        for i in range(200):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(5)
+            s.connect(("127.0.0.1", dmn.port))
+            s.sendall(("GET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\n" % a).encode())
+            s.recv(1000)
+            if i % 2:
+                import struct
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        st, _, body, _ = get(dmn.port, auth=auth)
+        if st != 200 or len(body) != size:
+            fail("after 200 clients left mid-response: %r, %d of %d bytes" % (st, len(body), size))
+        ok("200 clients closing (or resetting) in the middle of a %.1f MB response; the next gets it whole" %
+           (size / 1e6))
+
+        # 10,000 connection attempts from 50 addresses, 20 processes at a time
+        t0 = time.monotonic()
+        body = get(dmn.port, auth=auth)[2]
+        refused0 = sum(metric(body, 'libreswan_http_rejected_total{reason="%s"}' % r) or 0
+                       for r in ("per_ip_limit", "connection_limit"))
+        storms = [spawn(_conn_storm, dmn.port, ["127.0.3.%d" % (10 * k + j + 1) for j in range(10)], 50, auth)
+                  for k in range(20)]
+        counts = collections.Counter()
+        for p, q in storms:
+            counts.update(collect(p, q, timeout=120))
+        attempts = sum(v for k, v in counts.items() if k.startswith("kind"))
+        note("10,000 connection attempts in %.1f s: %s" % (time.monotonic() - t0, dict(counts)))
+        odd = [k for k in counts if k.startswith(("status", "error")) and k != "status 200"]
+        if attempts != 10000 or counts.get("status 200", 0) < 100 or odd:
+            fail("connection storm: %s" % dict(counts))
+        refused = -refused0
+        for _ in range(30):
+            body = get(dmn.port, auth=auth)[2]
+            refused = sum(metric(body, 'libreswan_http_rejected_total{reason="%s"}' % r) or 0
+                          for r in ("per_ip_limit", "connection_limit")) - refused0
+            if refused >= counts.get("refused", 0):
+                break
+            time.sleep(0.1)
+        note("refusals counted by the server during the storm: %d; seen by the clients: %d" %
+             (refused, counts.get("refused", 0)))
+        if refused < counts.get("refused", 0):
+            fail("the clients saw more refusals than the server counted")
+        ok("10,000 connection attempts (closed at once, half a request, whole, reset): every answer a 200 "
+           "or a refusal by the caps")
+
+        # the per-address count is back to 0: one address holds exactly --web.max-connections-per-ip
+        held = []
+        for i in range(8):
+            c = Conn(dmn.port, src="127.0.3.1")
+            if c.request(auth=auth)[0] != 200:
+                fail("connection %d of 8 from one address" % (i + 1))
+            held.append(c)
+        extra = get(dmn.port, auth=auth, src="127.0.3.1")
+        other = get(dmn.port, auth=auth, src="127.0.3.2")
+        for c in held:
+            c.close()
+        if extra[0] is not None or other[0] != 200:
+            fail("a 9th connection from one address: %r (another address: %r)" % (extra[0], other[0]))
+        ok("one address holds 8 connections (the default cap), a 9th is refused, another address is served")
+
+        # nothing left behind: connections, descriptors
+        wait_metric(dmn.port, "libreswan_http_connections", lambda v: v <= 1, auth=auth)
+        end = time.monotonic() + 10
+        while dmn.fds() > base_fds and time.monotonic() < end:
+            time.sleep(0.1)
+        if dmn.fds() > base_fds:
+            fail("descriptors: %d at the start, %d now" % (base_fds, dmn.fds()))
+        ok("no connection or descriptor left behind (%d descriptors)" % dmn.fds())
+        dmn.stop()
+        ok("plain HTTP: clean exit")
+
+        # the per-address cap with its flag, on a dual-stack listener: IPv6 clients by address,
+        # IPv4 clients (seen as ::ffff:a.b.c.d) as their IPv4 address
+        if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
+            dmn = Daemon("matrix-ipv6", ["--web.max-connections-per-ip=2", "--poll.interval=500ms",
+                                         "--poll.timeout=2s"], listen=":0")
+            for dst in ("::1", "127.0.0.1"):
+                held = [Conn(dmn.port, dst=dst) for _ in range(2)]
+                codes = [c.request("/-/healthy")[0] for c in held]
+                try:
+                    third = Conn(dmn.port, dst=dst, timeout=3)
+                    third.request("/-/healthy")
+                    fail("a third connection from %s was served with --web.max-connections-per-ip=2" % dst)
+                except (OSError, EOFError):
+                    pass
+                for c in held:
+                    c.close()
+                if codes != [200, 200]:
+                    fail("two connections from %s: %s" % (dst, codes))
+            ok("--web.max-connections-per-ip=2 on a dual-stack listener: 2 from ::1, 2 from 127.0.0.1, "
+               "the third from either refused")
+            dmn.stop()
+        else:
+            note("no IPv6 on this host: the dual-stack cap was not checked")
+
+        # stopping with suspended requests (libmicrohttpd refuses to stop with any): a scrape held
+        # for the first poll cycle, and one whose password the worker is hashing (cost 14, ~1 s)
+        dmn = Daemon("matrix-stop", ["--web.config.file=" + web_config(d, users={USER: bcrypt(PASSWORD, 14)}),
+                                     "--poll.interval=10s", "--poll.timeout=5s"],
+                     pages={"mode": "hang\n"})
+        held = [Conn(dmn.port), Conn(dmn.port)]
+        held[0].send(("GET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\n" % a).encode())
+        end = time.monotonic() + 10
+        while time.monotonic() < end:  # verified: now it waits for the page
+            body = get(dmn.port, auth=auth, path="/-/healthy")
+            if body[0] == 200:
+                break
+            time.sleep(0.1)
+        held[1].send(("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n\r\n" %
+                      basic(USER, "wrong")).encode())
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        dmn.stop()
+        for c in held:
+            c.close()
+        ok("SIGTERM with a request held for the first poll cycle and one in the password worker: exit 0 in "
+           "%.2f s" % (time.monotonic() - t0))
+
+        # TLS with client certificates and basic auth
+        tcfg = web_config(d, users={USER: bcrypt(PASSWORD, 5)}, tls={
+            "cert_file": os.path.join(pki, "server.crt"), "key_file": os.path.join(pki, "server.key"),
+            "client_auth_type": "RequireAndVerifyClientCert", "client_ca_file": os.path.join(pki, "ca.crt")})
+        dmn = Daemon("matrix-tls", ["--web.config.file=" + tcfg, "--poll.interval=500ms", "--poll.timeout=2s"])
+        good = client_tls(pki, "client")
+        wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=auth, tls=good)
+        for what, ctx, want in (("valid client certificate", good, 200),
+                                ("expired client certificate", client_tls(pki, "expired"), 403),
+                                ("certificate from another CA", client_tls(pki, "foreign"), 403),
+                                ("no client certificate", client_tls(pki), 403)):
+            st, hd, _, _ = get(dmn.port, auth=auth, tls=ctx)
+            if st != want and not (want == 403 and st is None):
+                fail("%s: %r %s" % (what, st, hd.get("error", "")))
+            ok("%s -> %s" % (what, st if st else "handshake refused"))
+        st, _, _, _ = get(dmn.port, auth=(USER, "wrong"), tls=good)
+        if st != 401:
+            fail("TLS, valid certificate, wrong password: %r" % st)
+        ok("valid certificate, wrong password -> 401")
+        resp = raw(dmn.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        if resp.startswith(b"HTTP/"):
+            fail("plain HTTP answered on the TLS port: %r" % resp[:60])
+        ok("plain HTTP on the TLS port -> no HTTP answer (%d bytes, TLS alert or nothing)" % len(resp))
+        resp = raw(dmn.port, garbage)
+        ok("random bytes on the TLS port -> closed (%d bytes back)" % len(resp))
+        st, _, _, _ = get(dmn.port, auth=auth, tls=good)
+        if st != 200:
+            fail("TLS after the garbage: %r" % st)
+        ok("TLS still serves after all that")
+        dmn.stop()
+        ok("TLS: clean exit")
+    finally:
+        dmn.kill() if not dmn.alive() else dmn.stop()
+
+
+def _soak_worker(port, n, tls_args, per_conn, results):
+    tls = client_tls(*tls_args)
+    done = errors = 0
+    c = None
+    while done < n:
+        try:
+            if c is None:
+                c = Conn(port, tls=tls, timeout=10)
+            st, _, body = c.request(auth=(USER, PASSWORD), extra="Accept-Encoding: gzip\r\n")
+            if st != 200 or not body:
+                errors += 1
+            done += 1
+            if done % per_conn == 0:
+                c.close()
+                c = None
+        except (OSError, EOFError, ValueError):
+            errors += 1
+            if c:
+                c.close()
+            c = None
+    if c:
+        c.close()
+    results.put((done, errors))
+
+
+def soak(total):
+    """`total` scrapes over TLS with basic auth (4 clients, keep-alive, a new connection and
+    handshake every 100 scrapes): the daemon's RSS after the run is within 1 MB of its RSS after a
+    warm-up of a tenth of the run (skipped under sanitizers, whose allocator keeps freed memory)."""
+    d = os.path.join(WORK, "soak")
+    pki = make_pki(os.path.join(d, "pki"))
+    cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)}, tls={
+        "cert_file": os.path.join(pki, "server.crt"), "key_file": os.path.join(pki, "server.key")})
+    dmn = Daemon("soak", ["--web.config.file=" + cfg, "--poll.interval=1s"])
+    sanitized = subprocess.run(["grep", "-q", "__asan_init", EXPORTER]).returncode == 0
+    try:
+        tls_args = (pki,)
+        wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=(USER, PASSWORD), tls=client_tls(pki))
+        rss0 = dmn.rss_kb()
+        warm = max(total // 10, 400)
+
+        def run(n):
+            t0 = time.monotonic()
+            ps = [spawn(_soak_worker, dmn.port, n // 4, tls_args, 100) for _ in range(4)]
+            done = errors = 0
+            for p, q in ps:
+                a, b = collect(p, q, timeout=3600)
+                done += a
+                errors += b
+            return done, errors, time.monotonic() - t0
+
+        done, errors, dt = run(warm)
+        rss1 = dmn.rss_kb()
+        note("warm-up: %d scrapes in %.1f s; RSS %d kB at start, %d kB after warm-up" % (done, dt, rss0, rss1))
+        done, errors2, dt = run(total - warm)
+        rss2 = dmn.rss_kb()
+        note("soak: %d scrapes over TLS with basic auth in %.1f s (%.0f/s), %d errors; RSS %d kB "
+             "(%+d kB since the warm-up)" % (done + warm, dt, done / dt, errors + errors2, rss2, rss2 - rss1))
+        if errors + errors2:
+            fail("%d scrapes failed" % (errors + errors2))
+        if sanitized:
+            note("sanitizer build: RSS not compared")
+        elif rss2 - rss1 > 1024:
+            fail("RSS grew by %d kB after the warm-up" % (rss2 - rss1))
+        else:
+            ok("RSS flat: %+d kB after %d scrapes (limit 1 MB)" % (rss2 - rss1, total))
+        checks = metric(get(dmn.port, auth=(USER, PASSWORD), tls=client_tls(pki))[2],
+                        "libreswan_http_password_checks_total")
+        note("password checks (bcrypt) for %d scrapes: %s" % (total, checks))
+    finally:
+        dmn.kill() if not dmn.alive() else dmn.stop()
+
+
+def main():
+    scenarios = {"bruteforce": bruteforce, "slowloris": slowloris, "equalcost": equalcost, "matrix": matrix}
+    what = sys.argv[1] if len(sys.argv) > 1 else ""
+    try:
+        if what == "soak":
+            soak(int(sys.argv[2]) if len(sys.argv) > 2 else 20000)
+        elif what in scenarios:
+            scenarios[what]()
+        else:
+            print(__doc__)
+            return 2
+    except Failure as e:
+        print("FAIL: %s" % e, flush=True)
+        for name in sorted(os.listdir(WORK)):
+            log = os.path.join(WORK, name, "daemon.log")
+            if os.path.exists(log):
+                with open(log, errors="replace") as f:
+                    tail = f.read().splitlines()[-15:]
+                print("\n".join("  %s: %s" % (name, l) for l in tail))
+        return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    sys.exit(main())
