@@ -17,8 +17,11 @@
 
 #define LINE_MAX_LEN 4096
 
-/* Called once per complete line; line is NUL-terminated at len (it may contain NULs). */
-typedef void (*line_cb)(void *userdata, const char *line, size_t len, bool truncated);
+/*
+ * Called once per complete line: line is NUL-terminated at len (it may contain NULs) and
+ * lives in the reader's buffer, which the callback may modify (at most up to line[len]).
+ */
+typedef void (*line_cb)(void *userdata, char *line, size_t len, bool truncated);
 
 struct line_reader {
 	char buf[LINE_MAX_LEN + 1];

@@ -14,8 +14,10 @@
  *   5.0+   total.ipsec.esp.traffic.in=18446744073709551615
  * The key is 1..255 bytes of letters, digits and "._-+/()[]:#@,"; the value is
  * 1+ digits that fit in 64 bits. Anything else (a value beyond 2^64-1, a
- * sign, spaces, a NUL byte, a missing '=') is counted in parse_errors.
- * Blank lines are skipped. Duplicate keys are kept in input order.
+ * sign, spaces, a NUL byte, a missing '=', a line longer than LINE_MAX_LEN)
+ * is counted in parse_errors. Lines are prepared by the shared whack-line
+ * layer (prefix, CR, NUL); blank lines are skipped. Duplicate keys are kept
+ * in input order; every key lives in the list's arena.
  */
 #include "autoconfig.h"
 
@@ -24,6 +26,7 @@
 
 #include "parse_global.h"
 #include "util.h"
+#include "whack_line.h"
 
 #define GLOBAL_KEY_MAX 255
 
@@ -33,23 +36,28 @@ static bool is_key_char(char c)
 	       (c != '\0' && strchr("._-+/()[]:#@,", c));
 }
 
-static int parse_line(struct global_list *l, const char *line, size_t len)
+/* One line as the reader delivers it (writable, prepared in place). */
+static int parse_line(struct global_list *l, char *line, size_t len, bool truncated)
 {
-	const char *p = line, *end, *eq, *q;
+	struct whack_line wl;
+	const char *p, *end, *eq;
 	uint64_t v;
 
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	end = line + len;
-	if (len >= 4 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
-	    p[2] >= '0' && p[2] <= '9' && p[3] == ' ')
-		p += 4;
-	for (q = p; q < end && *q == ' '; q++)
-		;
-	if (q == end)
-		return 0;	/* blank */
+	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	case WHACK_LINE_NUL:
+		l->lines++;
+		goto bad;
+	case WHACK_LINE_BLANK:
+		return 0;
+	case WHACK_LINE_TEXT:
+		break;
+	}
 	l->lines++;
-	eq = memchr(p, '=', (size_t)(end - p));
+	if (wl.truncated)
+		goto bad;	/* no valid key=value line is that long, or cut by pluto */
+	p = wl.text;
+	end = p + wl.len;
+	eq = memchr(p, '=', wl.len);
 	if (!eq || eq == p || eq - p > GLOBAL_KEY_MAX)
 		goto bad;
 	for (const char *k = p; k < eq; k++)
@@ -59,7 +67,7 @@ static int parse_line(struct global_list *l, const char *line, size_t len)
 		goto bad;
 
 	xgrow((void **)&l->entries, &l->alloc_entries, l->n_entries + 1, sizeof(*l->entries));
-	l->entries[l->n_entries].key = xstrndup(p, (size_t)(eq - p));
+	l->entries[l->n_entries].key = arena_strndup(l->arena, p, (size_t)(eq - p));
 	l->entries[l->n_entries].value = v;
 	l->n_entries++;
 	return 0;
@@ -70,26 +78,25 @@ bad:
 
 int global_parse_line(struct global_list *l, const char *line, size_t len)
 {
-	return parse_line(l, line, len);
+	char buf[LINE_MAX_LEN + 1];
+	bool truncated = len > LINE_MAX_LEN;
+
+	if (truncated)
+		len = LINE_MAX_LEN;
+	memcpy(buf, line, len);
+	return parse_line(l, buf, len, truncated);
 }
 
-static void global_line_cb(void *userdata, const char *line, size_t len, bool truncated)
+static void global_line_cb(void *userdata, char *line, size_t len, bool truncated)
 {
-	struct global_list *l = userdata;
-
-	if (truncated) {
-		/* no valid key=value line is that long */
-		l->lines++;
-		l->parse_errors++;
-		return;
-	}
-	(void)parse_line(l, line, len);
+	(void)parse_line(userdata, line, len, truncated);
 }
 
 struct global_list *global_list_new(void)
 {
 	struct global_list *l = xcalloc(1, sizeof(*l));
 
+	l->arena = arena_new();
 	line_reader_init(&l->lr);
 	return l;
 }
@@ -98,11 +105,19 @@ struct global_list *global_list_free(struct global_list *l)
 {
 	if (!l)
 		return NULL;
-	for (size_t i = 0; i < l->n_entries; i++)
-		free(l->entries[i].key);
 	free(l->entries);
+	l->arena = arena_free(l->arena);
 	free(l);
 	return NULL;
+}
+
+void global_list_reset(struct global_list *l)
+{
+	struct global_list keep = { .entries = l->entries, .alloc_entries = l->alloc_entries, .arena = l->arena };
+
+	arena_reset(l->arena);
+	*l = keep;
+	line_reader_init(&l->lr);
 }
 
 void global_feed(struct global_list *l, const char *data, size_t len)

@@ -18,12 +18,15 @@ struct global_entry {
 	uint64_t value;
 };
 
+struct arena;
+
 struct global_list {
 	struct global_entry *entries;	/* in input order */
 	size_t n_entries;
 	size_t alloc_entries;
 	uint64_t lines;
 	uint64_t parse_errors;
+	struct arena *arena;		/* holds every key */
 	struct line_reader lr;
 };
 
@@ -32,6 +35,9 @@ struct global_list *global_list_new(void);
 
 /* Free; NULL is a no-op; returns NULL. */
 struct global_list *global_list_free(struct global_list *l);
+
+/* Empty it for the next output, keeping its memory for reuse. */
+void global_list_reset(struct global_list *l);
 
 /* Parse one line; 0 if recognised or blank, -EBADMSG if counted as error. */
 int global_parse_line(struct global_list *l, const char *line, size_t len);

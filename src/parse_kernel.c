@@ -308,7 +308,7 @@ int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len)
 	return r;
 }
 
-static void on_line(void *userdata, const char *line, size_t len, bool truncated)
+static void on_line(void *userdata, char *line, size_t len, bool truncated)
 {
 	struct kernel_snapshot *k = userdata;
 
@@ -340,6 +340,20 @@ struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k)
 	k->arena = arena_free(k->arena);
 	free(k);
 	return NULL;
+}
+
+void kernel_snapshot_reset(struct kernel_snapshot *k)
+{
+	struct kernel_snapshot keep = {
+		.sas = k->sas, .alloc_sas = k->alloc_sas,
+		.policies = k->policies, .alloc_policies = k->alloc_policies,
+		.stats = k->stats, .alloc_stats = k->alloc_stats,
+		.arena = k->arena,
+	};
+
+	arena_reset(k->arena);
+	*k = keep;
+	line_reader_init(&k->lr);
 }
 
 void kernel_feed(struct kernel_snapshot *k, const char *data, size_t len)

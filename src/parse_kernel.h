@@ -91,6 +91,9 @@ struct kernel_snapshot *kernel_snapshot_new(void);
 /* Free; NULL is a no-op; returns NULL. */
 struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k);
 
+/* Empty it for the next output, keeping its memory for reuse. */
+void kernel_snapshot_reset(struct kernel_snapshot *k);
+
 /* Parse one line; 0 if recognised, -EBADMSG if counted as a parse error. */
 int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len);
 

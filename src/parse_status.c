@@ -81,6 +81,7 @@
 
 #include "parse_status.h"
 #include "util.h"
+#include "whack_line.h"
 
 /* status_summary.evidence bits, for the family heuristics (FORMATS §11.3). */
 #define EV_PREFIX	(1u << 0)	/* a "NNN " prefix: 3.x/4.x */
@@ -358,11 +359,6 @@ const char *sa_category_to_string(enum sa_category c)
 	return "unknown";
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static bool is_upper(char c)
 {
 	return c >= 'A' && c <= 'Z';
@@ -370,25 +366,7 @@ static bool is_upper(char c)
 
 static bool is_name_char(char c)
 {
-	return is_upper(c) || is_digit(c) || c == '_' || (c >= 'a' && c <= 'z');
-}
-
-/* Remove an optional "NNN " prefix; a bare "NNN" becomes an empty line. */
-static const char *strip_prefix(const char *s, int *ret_code)
-{
-	if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && (s[3] == ' ' || s[3] == '\0')) {
-		*ret_code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
-		return s[3] ? s + 4 : s + 3;
-	}
-	*ret_code = -1;
-	return s;
-}
-
-static bool is_blank(const char *s)
-{
-	while (*s == ' ')
-		s++;
-	return *s == '\0';
+	return is_upper(c) || whack_is_digit(c) || c == '_' || (c >= 'a' && c <= 'z');
 }
 
 /* Last occurrence of needle in [s, end). */
@@ -414,21 +392,6 @@ static const char *find(const char *s, const char *end, const char *needle)
 	return memmem(s, (size_t)(end - s), needle, strlen(needle));
 }
 
-/* "123" at s: the number and the end of its digits; -EINVAL/-ERANGE otherwise. */
-static int read_u64(const char *s, uint64_t *ret, const char **ret_end)
-{
-	const char *e = s;
-
-	while (is_digit(*e))
-		e++;
-	if (e == s)
-		return -EINVAL;
-	if (safe_atou64_n(s, (size_t)(e - s), ret) < 0)
-		return -ERANGE;
-	*ret_end = e;
-	return 0;
-}
-
 /* Same, with an optional '-'. */
 static int read_i64(const char *s, int64_t *ret, const char **ret_end)
 {
@@ -436,7 +399,7 @@ static int read_i64(const char *s, int64_t *ret, const char **ret_end)
 
 	if (*e == '-')
 		e++;
-	while (is_digit(*e))
+	while (whack_is_digit(*e))
 		e++;
 	if (e == s || (e == s + 1 && *s == '-'))
 		return -EINVAL;
@@ -446,57 +409,14 @@ static int read_i64(const char *s, int64_t *ret, const char **ret_end)
 	return 0;
 }
 
-/*
- * `"name"[1][2]` at s (s[0] == '"'). The name ends at the first '"' followed
- * by '[', ':', ',', ' ' or the end of the line (names are not escaped).
- */
-struct conn_ref {
-	const char *name;
-	size_t name_len;
-	const char *chain;
-	size_t chain_len;
-	const char *end;	/* just after the chain */
-};
-
-static int parse_conn_ref(const char *s, struct conn_ref *ret)
-{
-	const char *q = s + 1;
-	const char *p;
-
-	for (;;) {
-		q = strchr(q, '"');
-		if (!q)
-			return -EBADMSG;
-		if (q[1] == '[' || q[1] == ':' || q[1] == ',' || q[1] == ' ' || q[1] == '\0')
-			break;
-		q++;
-	}
-	p = q + 1;
-	while (*p == '[') {
-		const char *d = p + 1;
-
-		while (is_digit(*d))
-			d++;
-		if (d == p + 1 || *d != ']')
-			break;
-		p = d + 1;
-	}
-	ret->name = s + 1;
-	ret->name_len = (size_t)(q - (s + 1));
-	ret->chain = q + 1;
-	ret->chain_len = (size_t)(p - (q + 1));
-	ret->end = p;
-	return 0;
-}
-
-static bool conn_matches(const struct status_conn *c, const struct conn_ref *r)
+static bool conn_matches(const struct status_conn *c, const struct whack_conn_ref *r)
 {
 	return strlen(c->name) == r->name_len && memcmp(c->name, r->name, r->name_len) == 0 &&
 	       strlen(c->instance) == r->chain_len && memcmp(c->instance, r->chain, r->chain_len) == 0;
 }
 
 /* The connection an attribute line belongs to: the last one, if the name matches. */
-static struct status_conn *current_conn(struct status_summary *s, const struct conn_ref *r)
+static struct status_conn *current_conn(struct status_summary *s, const struct whack_conn_ref *r)
 {
 	struct status_conn *c;
 
@@ -536,10 +456,10 @@ static const char *host_end(const char *p, const char *end)
 		if (end - q >= 3 && ((q[0] == '-' && q[1] == '-' && q[2] == '-') ||
 				     (q[0] == '=' && q[1] == '=' && q[2] == '=')))
 			return q;
-		if (*q == ':' && is_digit(q[1])) {
+		if (*q == ':' && whack_is_digit(q[1])) {
 			const char *d = q + 1;
 
-			while (d < end && is_digit(*d))
+			while (d < end && whack_is_digit(*d))
 				d++;
 			if (d < end && *d == '/')
 				return q;
@@ -604,7 +524,7 @@ static void topology_hosts(struct status_summary *s, struct status_conn *c, cons
  * Topology line: `LEFT...RIGHT; ROUTING; eroute owner: #S` (3.x/4.x) or
  * `LEFT...RIGHT; ROUTING; my_ip=A; their_ip=B;` (5.x). t is after ": ".
  */
-static int parse_topology(struct status_summary *s, const struct conn_ref *r, const char *t,
+static int parse_topology(struct status_summary *s, const struct whack_conn_ref *r, const char *t,
 			  bool truncated)
 {
 	const char *end = t + strlen(t);
@@ -620,7 +540,7 @@ static int parse_topology(struct status_summary *s, const struct conn_ref *r, co
 		uint64_t owner;
 		const char *e;
 
-		if (read_u64(mark + strlen("; eroute owner: #"), &owner, &e) < 0)
+		if (whack_read_u64(mark + strlen("; eroute owner: #"), &owner, &e) < 0)
 			return -EBADMSG;
 	} else {
 		mark = rfind(t, end, "; my_ip=");
@@ -705,7 +625,7 @@ static int find_serial(const char *s, const char *key, uint64_t *ret)
 
 	if (!p)
 		return 0;
-	if (read_u64(p + strlen(key), ret, &e) < 0)
+	if (whack_read_u64(p + strlen(key), ret, &e) < 0)
 		return -EBADMSG;
 	return 1;
 }
@@ -742,7 +662,7 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 	if (startswith(a, "reqid: ")) {
 		/* 5.4+; the test suite's "REQID" placeholder leaves it unknown */
 		s->evidence |= EV_V5;
-		if (c && read_u64(a + strlen("reqid: "), &v, &e) == 0 && *e == ';' && v <= UINT32_MAX)
+		if (c && whack_read_u64(a + strlen("reqid: "), &v, &e) == 0 && *e == ';' && v <= UINT32_MAX)
 			c->reqid = (uint32_t)v;
 		return 0;
 	}
@@ -781,10 +701,10 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 /* `"name"[N]: ...`: a topology line or an attribute line. */
 static int parse_conn_line(struct status_summary *s, const char *line, bool truncated)
 {
-	struct conn_ref r;
+	struct whack_conn_ref r;
 	const char *p;
 
-	if (parse_conn_ref(line, &r) < 0)
+	if (whack_conn_ref(line, &r) < 0)
 		return -EBADMSG;
 	p = r.end;
 	if (p[0] != ':' || p[1] != ' ')
@@ -908,7 +828,7 @@ static int parse_state_item(struct status_state *st, const char *b, const char *
 	if (startswith(b, "isakmp#") || startswith(b, "IKE SA #") || startswith(b, "ISAKMP SA #")) {
 		const char *hash = memchr(b, '#', (size_t)(e - b));
 
-		if (read_u64(hash + 1, &u, &x) < 0 || x != e)
+		if (whack_read_u64(hash + 1, &u, &x) < 0 || x != e)
 			return -EBADMSG;
 		if (u == 0)
 			return 0;	/* "isakmp#0" (stale 3.x consoles): no parent */
@@ -990,10 +910,10 @@ static const char *find_port(const char *p, const char **ret_after, unsigned *re
 			*ret_port = 0;
 			return p;
 		}
-		if (!is_digit(p[1]))
+		if (!whack_is_digit(p[1]))
 			continue;
 		d = p + 1;
-		while (is_digit(*d))
+		while (whack_is_digit(*d))
 			d++;
 		if (*d == ' ' || startswith(d, "(tcp)")) {
 			if (safe_atou64_n(p + 1, (size_t)(d - p - 1), &v) < 0 || v > 65535)
@@ -1069,20 +989,20 @@ static void parse_saids(struct status_summary *s, uint64_t serial, const char *t
 static int parse_hash_line(struct status_summary *s, const char *p, bool truncated)
 {
 	struct status_state st;
-	struct conn_ref r;
+	struct whack_conn_ref r;
 	const char *x, *port, *rest, *story_b, *story_e, *items, *items_end;
 	uint64_t serial;
 	unsigned port_num;
 	int ret;
 
-	if (read_u64(p, &serial, &x) < 0)
+	if (whack_read_u64(p, &serial, &x) < 0)
 		return -EBADMSG;
 	if (x[0] != ':' || x[1] != ' ')
 		return -EBADMSG;
 	x += 2;
 	if (startswith(x, "pending "))
 		return 0;
-	if (*x != '"' || parse_conn_ref(x, &r) < 0)
+	if (*x != '"' || whack_conn_ref(x, &r) < 0)
 		return -EBADMSG;
 	x = strstr(r.end, " Traffic:");
 	if (x) {
@@ -1186,7 +1106,7 @@ static int parse_counts(const char *p, const char *const *names, uint64_t *const
 		uint64_t v;
 		size_t i;
 
-		if (!open || read_u64(open + 1, &v, &close) < 0 || *close != ')')
+		if (!open || whack_read_u64(open + 1, &v, &close) < 0 || *close != ')')
 			return -EBADMSG;
 		for (i = 0; i < n; i++)
 			if ((size_t)(open - p) == strlen(names[i]) &&
@@ -1212,14 +1132,14 @@ static int parse_total(struct status_summary *s, const char *p)
 	uint64_t loaded, routed = 0, active;
 	bool has_routed = false;
 
-	if (!startswith(p, "loaded ") || read_u64(p + 7, &loaded, &p) < 0)
+	if (!startswith(p, "loaded ") || whack_read_u64(p + 7, &loaded, &p) < 0)
 		return -EBADMSG;
 	if (startswith(p, ", routed ")) {
-		if (read_u64(p + 9, &routed, &p) < 0)
+		if (whack_read_u64(p + 9, &routed, &p) < 0)
 			return -EBADMSG;
 		has_routed = true;
 	}
-	if (!startswith(p, ", active ") || read_u64(p + 9, &active, &p) < 0 || *p != '\0')
+	if (!startswith(p, ", active ") || whack_read_u64(p + 9, &active, &p) < 0 || *p != '\0')
 		return -EBADMSG;
 	s->has_total = true;
 	s->has_routed = has_routed;
@@ -1286,7 +1206,7 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 {
 	if (p[0] == '"')
 		return parse_conn_line(s, p, truncated);
-	if (p[0] == '#' && is_digit(p[1]))
+	if (p[0] == '#' && whack_is_digit(p[1]))
 		return parse_hash_line(s, p + 1, truncated);
 	if (startswith(p, "Total IPsec connections: "))
 		return parse_total(s, p + strlen("Total IPsec connections: "));
@@ -1353,49 +1273,39 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 	return -EBADMSG;
 }
 
-/* One line as the reader (or a caller) delivers it; truncated: cut by the reader. */
-static int parse_line(struct status_summary *s, const char *line, size_t len, bool truncated)
+/* One line as the reader delivers it (writable, prepared in place); truncated: cut by the reader. */
+static int parse_line(struct status_summary *s, char *line, size_t len, bool truncated)
 {
-	char buf[LINE_MAX_LEN + 1];
-	const char *p;
-	int code, r;
+	struct whack_line wl;
+	int r;
 
-	if (len > LINE_MAX_LEN) {
-		len = LINE_MAX_LEN;
-		truncated = true;
-	}
-	if (len > 0 && line[len - 1] == '\r' && !truncated)
-		len--;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	if (memchr(buf, '\0', len)) {
+	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	case WHACK_LINE_NUL:
 		/* pluto never prints NUL; the text after it cannot be trusted */
 		s->lines++;
 		s->parse_errors++;
 		return -EBADMSG;
-	}
-	if (len >= 3 && memcmp(buf + len - 3, "...", 3) == 0)
-		truncated = true;	/* pluto's own 1024-byte cut */
-
-	p = strip_prefix(buf, &code);
-	if (is_blank(p))
+	case WHACK_LINE_BLANK:
 		return 0;
+	case WHACK_LINE_TEXT:
+		break;
+	}
 	s->lines++;
-	if (code == 21) {
+	if (wl.code == WHACK_CODE_UNKNOWN_NAME) {
 		s->unknown_name = true;
 		s->evidence |= EV_PREFIX;
 		update_family(s);
 		return 0;
 	}
-	r = parse_text(s, p, truncated);
+	r = parse_text(s, wl.text, wl.truncated);
 	if (r < 0) {
 		s->parse_errors++;
 		return -EBADMSG;
 	}
 	/* whack's own messages never carry a prefix: no hint from their lack of one */
-	if (code >= 0)
+	if (wl.code >= 0)
 		s->evidence |= EV_PREFIX;
-	else if (!startswith(p, "whack: ") && !startswith(p, "ipsec whack: "))
+	else if (!startswith(wl.text, "whack: ") && !startswith(wl.text, "ipsec whack: "))
 		s->evidence |= EV_NOPREFIX;
 	update_family(s);
 	return 0;
@@ -1403,10 +1313,16 @@ static int parse_line(struct status_summary *s, const char *line, size_t len, bo
 
 int status_parse_line(struct status_summary *s, const char *line, size_t len)
 {
-	return parse_line(s, line, len, false);
+	char buf[LINE_MAX_LEN + 1];
+	bool truncated = len > LINE_MAX_LEN;
+
+	if (truncated)
+		len = LINE_MAX_LEN;
+	memcpy(buf, line, len);
+	return parse_line(s, buf, len, truncated);
 }
 
-static void status_line_cb(void *userdata, const char *line, size_t len, bool truncated)
+static void status_line_cb(void *userdata, char *line, size_t len, bool truncated)
 {
 	(void)parse_line(userdata, line, len, truncated);
 }
@@ -1432,6 +1348,21 @@ struct status_summary *status_summary_free(struct status_summary *s)
 	free(s->version);
 	free(s);
 	return NULL;
+}
+
+void status_summary_reset(struct status_summary *s)
+{
+	struct status_summary keep = {
+		.conns = s->conns, .alloc_conns = s->alloc_conns,
+		.states = s->states, .alloc_states = s->alloc_states,
+		.saids = s->saids, .alloc_saids = s->alloc_saids,
+		.arena = s->arena,
+	};
+
+	free(s->version);
+	arena_reset(s->arena);
+	*s = keep;
+	line_reader_init(&s->lr);
 }
 
 void status_feed(struct status_summary *s, const char *data, size_t len)

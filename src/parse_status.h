@@ -151,6 +151,9 @@ struct status_summary *status_summary_new(void);
 /* Free; NULL is a no-op; returns NULL. */
 struct status_summary *status_summary_free(struct status_summary *s);
 
+/* Empty it for the next output, keeping its memory (arrays and arena blocks) for reuse. */
+void status_summary_reset(struct status_summary *s);
+
 /* Parse one line; 0 if recognised or blank, -EBADMSG if counted as a parse error. */
 int status_parse_line(struct status_summary *s, const char *line, size_t len);
 

@@ -34,27 +34,14 @@
 
 #include "parse_traffic.h"
 #include "util.h"
+#include "whack_line.h"
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
+#define is_digit whack_is_digit
 
-static void sa_free(struct traffic_sa *sa)
+/* Every string of the list lives in its arena: freed together. */
+static char *dup_span(struct traffic_list *l, const char *b, const char *e)
 {
-	free(sa->conn);
-	free(sa->instance);
-	free(sa->peer);
-	free(sa->username);
-	free(sa->type);
-	free(sa->offload);
-	free(sa->id);
-	free(sa->lease);
-}
-
-static char *dup_span(const char *b, const char *e)
-{
-	return xstrndup(b, (size_t)(e - b));
+	return arena_strndup(l->arena, b, (size_t)(e - b));
 }
 
 /* Decimal digits in [b, e) exactly; -EINVAL or -ERANGE otherwise. */
@@ -105,17 +92,6 @@ static int parse_humber(const char *b, const char *e, uint64_t *ret)
 	return -EINVAL;
 }
 
-/* Remove an optional "NNN " prefix. */
-static const char *strip_prefix(const char *s, int *ret_code)
-{
-	if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && (s[3] == ' ' || s[3] == '\0')) {
-		*ret_code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
-		return s[3] ? s + 4 : s + 3;
-	}
-	*ret_code = -1;
-	return s;
-}
-
 /* Start of the next ", key=" field at or after p (key: letters, digits, '_'); NULL if none. */
 static const char *next_field(const char *p)
 {
@@ -135,7 +111,7 @@ static const char *next_field(const char *p)
  * The fields after "type=": q points at ", " or the end. On a truncated line
  * a field counts only when a complete one follows it. 0 or -EBADMSG.
  */
-static int parse_fields(struct traffic_sa *sa, const char *q, bool truncated)
+static int parse_fields(struct traffic_list *l, struct traffic_sa *sa, const char *q, bool truncated)
 {
 	const char *end = q + strlen(q);
 
@@ -171,16 +147,14 @@ static int parse_fields(struct traffic_sa *sa, const char *q, bool truncated)
 			} else {
 				return truncated ? 0 : -EBADMSG;
 			}
-			free(sa->id);
-			sa->id = dup_span(val + 1, vend);
+			sa->id = dup_span(l, val + 1, vend);
 			q = vend + 1;
 			continue;
 		}
 		if (KEY_IS("lease")) {
 			if (truncated)
 				return 0;
-			free(sa->lease);
-			sa->lease = dup_span(val, end);
+			sa->lease = dup_span(l, val, end);
 			return 0;
 		}
 		vend = next_field(val);
@@ -210,44 +184,24 @@ static int parse_fields(struct traffic_sa *sa, const char *q, bool truncated)
 	return 0;
 }
 
-/* "#N: "conn"[i] peer, username=u, type=T(o=x), ..." (prefix already removed). */
+/*
+ * "#N: "conn"[i] peer, username=u, type=T(o=x), ..." (prefix already removed).
+ * On a malformed line the strings already copied stay in the arena until the
+ * list is freed or reset.
+ */
 static int parse_sa(struct traffic_list *l, const char *p, bool truncated)
 {
 	struct traffic_sa sa = { 0 };
-	const char *x, *q, *type, *te, *chain_b, *chain_e;
-	int r;
+	struct whack_conn_ref r;
+	const char *x, *type, *te;
 
 	if (*p != '#')
 		return -EBADMSG;
-	x = ++p;
-	while (is_digit(*x))
-		x++;
-	if (span_u64(p, x, &sa.serial) < 0)
+	if (whack_read_u64(p + 1, &sa.serial, &x) < 0)
 		return -EBADMSG;
-	if (x[0] != ':' || x[1] != ' ' || x[2] != '"')
+	if (x[0] != ':' || x[1] != ' ' || x[2] != '"' || whack_conn_ref(x + 2, &r) < 0)
 		return -EBADMSG;
-
-	/* the name ends at the first '"' followed by '[', ',', ' ' or the end */
-	p = x + 3;
-	for (q = p;; q++) {
-		q = strchr(q, '"');
-		if (!q)
-			return -EBADMSG;
-		if (q[1] == '[' || q[1] == ',' || q[1] == ' ' || q[1] == '\0')
-			break;
-	}
-	chain_b = q + 1;
-	x = chain_b;
-	while (*x == '[') {
-		const char *d = x + 1;
-
-		while (is_digit(*d))
-			d++;
-		if (d == x + 1 || *d != ']')
-			break;
-		x = d + 1;
-	}
-	chain_e = x;
+	x = r.end;
 
 	type = strstr(x, ", type=");
 	if (!type)
@@ -256,83 +210,66 @@ static int parse_sa(struct traffic_list *l, const char *p, bool truncated)
 		const char *comma = strchr(x, ',');	/* never NULL: type has one */
 
 		if (comma > x + 1)
-			sa.peer = dup_span(x + 1, comma);
+			sa.peer = dup_span(l, x + 1, comma);
 		x = comma;
 	}
 	if (x != type) {
-		if (!startswith(x, ", username=")) {
-			free(sa.peer);
+		if (!startswith(x, ", username="))
 			return -EBADMSG;
-		}
-		sa.username = dup_span(x + strlen(", username="), type);
+		sa.username = dup_span(l, x + strlen(", username="), type);
 	}
-	sa.conn = dup_span(p, q);
-	sa.instance = dup_span(chain_b, chain_e);
+	sa.conn = dup_span(l, r.name, r.name + r.name_len);
+	sa.instance = dup_span(l, r.chain, r.chain + r.chain_len);
 
 	type += strlen(", type=");
 	te = type;
 	while ((*te >= 'A' && *te <= 'Z') || is_digit(*te) || *te == '_')
 		te++;
-	r = -EBADMSG;
 	if (te == type)
-		goto fail;
-	sa.type = dup_span(type, te);
+		return -EBADMSG;
+	sa.type = dup_span(l, type, te);
 	if (*te == '(') {
 		const char *eq = strchr(te, '=');
 		const char *close = strchr(te, ')');
 
 		if (!eq || !close || eq > close)
-			goto fail;
-		sa.offload = dup_span(eq + 1, close);
+			return -EBADMSG;
+		sa.offload = dup_span(l, eq + 1, close);
 		te = close + 1;
 	}
-	r = parse_fields(&sa, te, truncated);
-	if (r < 0)
-		goto fail;
+	if (parse_fields(l, &sa, te, truncated) < 0)
+		return -EBADMSG;
 	sa.truncated = truncated;
 
 	xgrow((void **)&l->sas, &l->alloc_sas, l->n_sas + 1, sizeof(*l->sas));
 	l->sas[l->n_sas++] = sa;
 	return 0;
-fail:
-	sa_free(&sa);
-	return -EBADMSG;
 }
 
-static int parse_line(struct traffic_list *l, const char *line, size_t len, bool truncated)
+/* One line as the reader delivers it (writable, prepared in place). */
+static int parse_line(struct traffic_list *l, char *line, size_t len, bool truncated)
 {
-	char buf[LINE_MAX_LEN + 1];
-	const char *p;
-	int code;
+	struct whack_line wl;
 
-	if (len > LINE_MAX_LEN) {
-		len = LINE_MAX_LEN;
-		truncated = true;
-	}
-	if (len > 0 && line[len - 1] == '\r' && !truncated)
-		len--;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	if (memchr(buf, '\0', len)) {
+	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	case WHACK_LINE_NUL:
 		l->lines++;
 		l->parse_errors++;
 		return -EBADMSG;
-	}
-	if (len >= 3 && memcmp(buf + len - 3, "...", 3) == 0)
-		truncated = true;
-
-	p = strip_prefix(buf, &code);
-	if (p[strspn(p, " ")] == '\0')
+	case WHACK_LINE_BLANK:
 		return 0;
+	case WHACK_LINE_TEXT:
+		break;
+	}
 	l->lines++;
-	if (code >= 0)
+	if (wl.code >= 0)
 		l->prefixed = true;
-	if (code == 21 || startswith(p, "no connection or alias named ") ||
-	    startswith(p, "no such connection or aliased connection named ")) {
+	if (wl.code == WHACK_CODE_UNKNOWN_NAME || startswith(wl.text, "no connection or alias named ") ||
+	    startswith(wl.text, "no such connection or aliased connection named ")) {
 		l->unknown_name = true;
 		return 0;
 	}
-	if (parse_sa(l, p, truncated) < 0) {
+	if (parse_sa(l, wl.text, wl.truncated) < 0) {
 		l->parse_errors++;
 		return -EBADMSG;
 	}
@@ -341,10 +278,16 @@ static int parse_line(struct traffic_list *l, const char *line, size_t len, bool
 
 int traffic_parse_line(struct traffic_list *l, const char *line, size_t len)
 {
-	return parse_line(l, line, len, false);
+	char buf[LINE_MAX_LEN + 1];
+	bool truncated = len > LINE_MAX_LEN;
+
+	if (truncated)
+		len = LINE_MAX_LEN;
+	memcpy(buf, line, len);
+	return parse_line(l, buf, len, truncated);
 }
 
-static void traffic_line_cb(void *userdata, const char *line, size_t len, bool truncated)
+static void traffic_line_cb(void *userdata, char *line, size_t len, bool truncated)
 {
 	(void)parse_line(userdata, line, len, truncated);
 }
@@ -353,6 +296,7 @@ struct traffic_list *traffic_list_new(void)
 {
 	struct traffic_list *l = xcalloc(1, sizeof(*l));
 
+	l->arena = arena_new();
 	line_reader_init(&l->lr);
 	return l;
 }
@@ -361,11 +305,19 @@ struct traffic_list *traffic_list_free(struct traffic_list *l)
 {
 	if (!l)
 		return NULL;
-	for (size_t i = 0; i < l->n_sas; i++)
-		sa_free(&l->sas[i]);
 	free(l->sas);
+	l->arena = arena_free(l->arena);
 	free(l);
 	return NULL;
+}
+
+void traffic_list_reset(struct traffic_list *l)
+{
+	struct traffic_list keep = { .sas = l->sas, .alloc_sas = l->alloc_sas, .arena = l->arena };
+
+	arena_reset(l->arena);
+	*l = keep;
+	line_reader_init(&l->lr);
 }
 
 void traffic_feed(struct traffic_list *l, const char *data, size_t len)

@@ -8,6 +8,8 @@
 
 #include "lines.h"
 
+struct arena;
+
 /*
  * Pure parser for `ipsec whack --trafficstatus` (all Libreswan 3.x..5.x forms;
  * see the comment at the top of parse_traffic.c). No I/O, no logging, no globals.
@@ -43,6 +45,7 @@ struct traffic_list {
 	uint64_t parse_errors;	/* lines not recognised (counted, skipped) */
 	bool prefixed;		/* saw a 3.x/4.x "NNN " prefix: inBytes is 32-bit */
 	bool unknown_name;	/* "021 no such connection" / "no connection or alias named" */
+	struct arena *arena;	/* holds every string of sas[] */
 	struct line_reader lr;
 };
 
@@ -51,6 +54,9 @@ struct traffic_list *traffic_list_new(void);
 
 /* Free a list; NULL is a no-op; returns NULL. */
 struct traffic_list *traffic_list_free(struct traffic_list *l);
+
+/* Empty it for the next output, keeping its memory for reuse. */
+void traffic_list_reset(struct traffic_list *l);
 
 /* Parse one line (prefix, CR already handled or not); 0 if recognised or blank, -EBADMSG if counted as error. */
 int traffic_parse_line(struct traffic_list *l, const char *line, size_t len);

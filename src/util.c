@@ -181,7 +181,8 @@ struct arena_block {
 };
 
 struct arena {
-	struct arena_block *head;
+	struct arena_block *head;	/* the block being filled first, then the full ones */
+	struct arena_block *spare;	/* emptied by arena_reset(), reused before any malloc */
 };
 
 struct arena *arena_new(void)
@@ -199,8 +200,13 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	if (!b || b->size - b->used < n + 1) {
 		size_t size = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
 
-		b = xmalloc(sizeof(*b) + size);
-		b->size = size;
+		if (a->spare && a->spare->size >= n + 1) {
+			b = a->spare;
+			a->spare = b->next;
+		} else {
+			b = xmalloc(sizeof(*b) + size);
+			b->size = size;
+		}
 		b->used = 0;
 		b->next = a->head;
 		a->head = b;
@@ -212,16 +218,33 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+void arena_reset(struct arena *a)
+{
+	while (a->head) {
+		struct arena_block *b = a->head;
+
+		a->head = b->next;
+		b->next = a->spare;
+		a->spare = b;
+	}
+}
+
+static void free_blocks(struct arena_block *b)
+{
+	while (b) {
+		struct arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+}
+
 struct arena *arena_free(struct arena *a)
 {
 	if (!a)
 		return NULL;
-	while (a->head) {
-		struct arena_block *next = a->head->next;
-
-		free(a->head);
-		a->head = next;
-	}
+	free_blocks(a->head);
+	free_blocks(a->spare);
 	free(a);
 	return NULL;
 }

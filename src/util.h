@@ -93,6 +93,9 @@ struct arena *arena_new(void);
 /* Copy n bytes of s, NUL-terminated, into the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
+/* Forget everything in the arena but keep its blocks for the next strings. */
+void arena_reset(struct arena *a);
+
 /* Free the arena and everything in it; NULL is a no-op; returns NULL. */
 struct arena *arena_free(struct arena *a);
 

@@ -26,7 +26,7 @@ struct collect {
 	unsigned n, n_truncated;
 };
 
-static void collect_cb(void *userdata, const char *line, size_t len, bool truncated)
+static void collect_cb(void *userdata, char *line, size_t len, bool truncated)
 {
 	struct collect *c = userdata;
 

@@ -72,6 +72,8 @@ static void test_kernel_fixtures(void **state)
 	size_t n;
 	int failures = 0;
 
+	struct kernel_snapshot *reused = kernel_snapshot_new();	/* reset between fixtures */
+
 	snprintf(dir, sizeof(dir), "%s/kernel", top ? top : "tests/fixtures");
 	n = fixture_list(dir, &names);
 	assert_true(n >= 4);
@@ -88,7 +90,16 @@ static void test_kernel_fixtures(void **state)
 		for (size_t k = 0; k < len; k++)
 			kernel_feed(bytes, text + k, 1);
 		kernel_finish(bytes);
+		kernel_snapshot_reset(reused);
+		kernel_feed(reused, text, len);
+		kernel_finish(reused);
 		d_whole = dump_kernel(whole);
+		d_bytes = dump_kernel(reused);
+		if (!streq(d_whole, d_bytes)) {
+			fprintf(stderr, "kernel: %s: parse into a reset snapshot differs\n", names[i]);
+			failures++;
+		}
+		free(d_bytes);
 		d_bytes = dump_kernel(bytes);
 		if (golden_compare(dir, names[i], d_whole) < 0)
 			failures++;
@@ -104,6 +115,7 @@ static void test_kernel_fixtures(void **state)
 		free(names[i]);
 	}
 	free(names);
+	kernel_snapshot_free(reused);
 	assert_int_equal(failures, 0);
 }
 
