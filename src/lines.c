@@ -24,21 +24,51 @@ static void emit(struct line_reader *lr, line_cb cb, void *userdata)
 	lr->overflow = false;
 }
 
+/* Take the piece [data, data + chunk) into the buffer; a line ends there when nl. */
+static void take(struct line_reader *lr, const char *data, size_t chunk, bool nl, line_cb cb, void *userdata)
+{
+	size_t room = LINE_MAX_LEN - lr->len;
+	size_t n = chunk < room ? chunk : room;
+
+	memcpy(lr->buf + lr->len, data, n);
+	lr->len += n;
+	if (chunk > n)
+		lr->overflow = true;
+	if (nl)
+		emit(lr, cb, userdata);
+}
+
 void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata)
 {
 	while (len > 0) {
 		const char *nl = memchr(data, '\n', len);
 		size_t chunk = nl ? (size_t)(nl - data) : len;
-		size_t room = LINE_MAX_LEN - lr->len;
-		size_t take = chunk < room ? chunk : room;
 
-		memcpy(lr->buf + lr->len, data, take);
-		lr->len += take;
-		if (chunk > take)
-			lr->overflow = true;
+		take(lr, data, chunk, nl != NULL, cb, userdata);
 		if (!nl)
 			return;
-		emit(lr, cb, userdata);
+		data = nl + 1;
+		len -= chunk + 1;
+	}
+}
+
+void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata)
+{
+	while (len > 0) {
+		char *nl = memchr(data, '\n', len);
+		size_t chunk = nl ? (size_t)(nl - data) : len;
+
+		if (nl && lr->len == 0 && !lr->overflow && chunk <= LINE_MAX_LEN) {
+			/* a whole line inside the chunk: handed out where it is, its end made a NUL */
+			size_t n = chunk > 0 && data[chunk - 1] == '\r' ? chunk - 1 : chunk;
+
+			data[n] = '\0';
+			cb(userdata, data, n, false);
+		} else {
+			take(lr, data, chunk, nl != NULL, cb, userdata);
+		}
+		if (!nl)
+			return;
 		data = nl + 1;
 		len -= chunk + 1;
 	}

@@ -32,8 +32,15 @@ struct line_reader {
 /* Reset a reader to its empty state. */
 void line_reader_init(struct line_reader *lr);
 
-/* Feed a chunk; calls cb for every line completed by it. */
+/* Feed a chunk; calls cb for every line completed by it (each line copied into the reader's buffer). */
 void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata);
+
+/*
+ * The same for a chunk the caller lets the reader modify: a line that lies whole inside it
+ * is handed to cb where it is, its '\n' (or CR) turned into the NUL, without a copy. The
+ * lines delivered are the same as line_reader_feed()'s.
+ */
+void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata);
 
 /* Flush a last line that had no '\n'. */
 void line_reader_finish(struct line_reader *lr, line_cb cb, void *userdata);

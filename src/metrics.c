@@ -147,36 +147,100 @@ void metrics_format_labels(struct strbuf *sb, const struct metric_label *labels,
 	}
 }
 
-static void sample_head_text(struct metrics_writer *w, const char *labels, size_t labels_len,
-			     const char *extra_name, const char *extra_value)
+/* True when s goes into a label value as it is (printable ASCII, no \\ or \"); its length in *ret_len. */
+static bool plain_label(const char *s, size_t *ret_len)
 {
-	strbuf_append(w->sb, w->family, w->family_len);
-	strbuf_putc(w->sb, '{');
-	strbuf_append(w->sb, labels, labels_len);
-	if (extra_name) {
-		strbuf_putc(w->sb, ',');
-		strbuf_puts(w->sb, extra_name);
-		strbuf_append(w->sb, "=\"", 2);
-		metrics_escape_label(w->sb, extra_value);
-		strbuf_putc(w->sb, '"');
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if (*p < 0x20 || *p >= 0x80 || *p == '\\' || *p == '"')
+			return false;
+	*ret_len = (size_t)(p - (const unsigned char *)s);
+	return true;
+}
+
+/* The decimal digits of v, written backwards from end; returns where they start. */
+static char *u64_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/*
+ * One sample with preformatted labels: `family{labels[,extra="value"]} [-]N\n`. The
+ * page's bulk (every per-connection series) goes through here, so the line is sized
+ * once and copied in place rather than appended piece by piece.
+ */
+static void sample_text(struct metrics_writer *w, const char *labels, size_t labels_len, const char *extra_name,
+			const char *extra_value, bool negative, uint64_t magnitude)
+{
+	char digits[24], *d = u64_digits(digits + sizeof(digits), magnitude);
+	size_t dlen = (size_t)(digits + sizeof(digits) - d), name_len = 0, value_len = 0, need;
+	struct strbuf *sb = w->sb;
+	char *p;
+
+	if (extra_name && !plain_label(extra_value, &value_len)) {
+		/* the rare value that needs escaping */
+		strbuf_append(sb, w->family, w->family_len);
+		strbuf_putc(sb, '{');
+		strbuf_append(sb, labels, labels_len);
+		strbuf_putc(sb, ',');
+		strbuf_puts(sb, extra_name);
+		strbuf_append(sb, "=\"", 2);
+		metrics_escape_label(sb, extra_value);
+		strbuf_append(sb, "\"} ", 3);
+		if (negative)
+			strbuf_putc(sb, '-');
+		strbuf_append(sb, d, dlen);
+		strbuf_putc(sb, '\n');
+		return;
 	}
-	strbuf_append(w->sb, "} ", 2);
+	if (extra_name)
+		name_len = strlen(extra_name);
+	need = w->family_len + 1 + labels_len + (extra_name ? 4 + name_len + value_len : 0) + 2 + negative + dlen + 1;
+	strbuf_reserve(sb, need);
+	p = sb->buf + sb->len;
+	memcpy(p, w->family, w->family_len);
+	p += w->family_len;
+	*p++ = '{';
+	memcpy(p, labels, labels_len);
+	p += labels_len;
+	if (extra_name) {
+		*p++ = ',';
+		memcpy(p, extra_name, name_len);
+		p += name_len;
+		*p++ = '=';
+		*p++ = '"';
+		memcpy(p, extra_value, value_len);
+		p += value_len;
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p++ = ' ';
+	if (negative)
+		*p++ = '-';
+	memcpy(p, d, dlen);
+	p += dlen;
+	*p++ = '\n';
+	*p = '\0';
+	sb->len = (size_t)(p - sb->buf);
 }
 
 void metrics_sample_text_u64(struct metrics_writer *w, const char *labels, size_t labels_len,
 			     const char *extra_name, const char *extra_value, uint64_t v)
 {
-	sample_head_text(w, labels, labels_len, extra_name, extra_value);
-	strbuf_put_u64(w->sb, v);
-	strbuf_putc(w->sb, '\n');
+	sample_text(w, labels, labels_len, extra_name, extra_value, false, v);
 }
 
 void metrics_sample_text_i64(struct metrics_writer *w, const char *labels, size_t labels_len,
 			     const char *extra_name, const char *extra_value, int64_t v)
 {
-	sample_head_text(w, labels, labels_len, extra_name, extra_value);
-	strbuf_put_i64(w->sb, v);
-	strbuf_putc(w->sb, '\n');
+	/* the magnitude of INT64_MIN fits in uint64_t */
+	sample_text(w, labels, labels_len, extra_name, extra_value, v < 0,
+		    v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v)

@@ -125,6 +125,11 @@ void global_feed(struct global_list *l, const char *data, size_t len)
 	line_reader_feed(&l->lr, data, len, global_line_cb, l);
 }
 
+void global_feed_inplace(struct global_list *l, char *data, size_t len)
+{
+	line_reader_feed_inplace(&l->lr, data, len, global_line_cb, l);
+}
+
 void global_finish(struct global_list *l)
 {
 	line_reader_finish(&l->lr, global_line_cb, l);

@@ -45,6 +45,9 @@ int global_parse_line(struct global_list *l, const char *line, size_t len);
 /* Feed a chunk of raw output. */
 void global_feed(struct global_list *l, const char *data, size_t len);
 
+/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
+void global_feed_inplace(struct global_list *l, char *data, size_t len);
+
 /* Flush the last unterminated line. */
 void global_finish(struct global_list *l);
 

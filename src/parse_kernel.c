@@ -361,6 +361,11 @@ void kernel_feed(struct kernel_snapshot *k, const char *data, size_t len)
 	line_reader_feed(&k->lr, data, len, on_line, k);
 }
 
+void kernel_feed_inplace(struct kernel_snapshot *k, char *data, size_t len)
+{
+	line_reader_feed_inplace(&k->lr, data, len, on_line, k);
+}
+
 void kernel_finish(struct kernel_snapshot *k)
 {
 	/* The helper ends every line: a last one without '\n' is output cut short, never a record. */

@@ -100,6 +100,9 @@ int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len);
 /* Feed a chunk of the helper's output. */
 void kernel_feed(struct kernel_snapshot *k, const char *data, size_t len);
 
+/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
+void kernel_feed_inplace(struct kernel_snapshot *k, char *data, size_t len);
+
 /* Flush a last unterminated line. */
 void kernel_finish(struct kernel_snapshot *k);
 

@@ -15,7 +15,7 @@ struct arena;
  * Pure parser for `ipsec whack --status` (and the state lines of
  * --showstates / the brief lines of --briefstatus), Libreswan 3.x..5.x.
  * No I/O, no logging, no globals. The formats are described at the top of
- * parse_status.c.
+ * parse_status.c. Only what the exporter reads is kept.
  */
 
 #define STATUS_TIMER_NONE INT64_MIN	/* "no such timer on this state" */
@@ -44,17 +44,8 @@ struct status_state {
 	uint64_t serial;	/* "#N" */
 	char *conn;		/* connection name without quotes */
 	char *instance;		/* "[1]" / "[1][2]"; "" if none */
-	char *peer;		/* instance suffix (peer address, OE form); NULL if none */
-	char *state_name;	/* "STATE_V2_ESTABLISHED_IKE_SA", "ESTABLISHED_CHILD_SA"; NULL in 5.4+ */
-	char *story;		/* "established IKE SA" */
-	enum sa_category category;
-	int ike_version;	/* 1, 2, or 0 when not known */
+	enum sa_category category;	/* from the state's name, else its story */
 	bool is_child;		/* has a parent reference: an established IPsec/Child SA */
-	uint64_t parent_serial;	/* "isakmp#P" / "IKE SA #P" / "ISAKMP SA #P"; 0 if none */
-	bool newest;		/* "newest" / "newest ISAKMP" / "newest IPSEC" */
-	bool eroute_owner;
-	bool tcp;		/* "(tcp)" after the port */
-	unsigned port;		/* remote port */
 	/*
 	 * Seconds until each timer fires (soonest of its kind; may be negative
 	 * when overdue); STATUS_TIMER_NONE if absent, for "none in -1s", and for
@@ -63,7 +54,6 @@ struct status_state {
 	int64_t rekey_in;
 	int64_t replace_in;
 	int64_t expire_in;
-	int64_t retransmit_in;
 	int64_t lastdpd;	/* seconds since last DPD; -1 never; STATUS_TIMER_NONE if not printed */
 	int64_t lastlive;	/* seconds since last liveness; STATUS_TIMER_NONE if not printed */
 };
@@ -73,7 +63,6 @@ struct status_conn {
 	char *instance;		/* "[N]..." chain; "" for a non-instance */
 	char *local_host;	/* host address of our end from the topology line ("192.0.2.1", "%any") */
 	char *remote_host;	/* host address of the peer ("%any", "%opportunisticgroup", ...) */
-	char *routing;		/* "unrouted", "erouted", "prospective erouted", "routed-tunnel", ... */
 	/*
 	 * From the policy line: 1, 2, or 0 if not known. 4.x/5.x name it
 	 * ("IKEv1+"/"IKEv2+"); 3.x has allow flags: IKEV2_ALLOW without
@@ -81,14 +70,9 @@ struct status_conn {
 	 * is 2; IKEV1_ALLOW otherwise is 1.
 	 */
 	int ike_version;
-	bool has_policy;	/* a policy line was seen */
 	bool policy_up;		/* "+UP+" bit in the policy line */
 	bool policy_group;	/* GROUP in policy (an OE/group definition) */
 	bool policy_groupinstance; /* GROUPINSTANCE in policy (generated from a group) */
-	bool instantiated;	/* 4.0+: "instantiated from: $M" */
-	uint64_t serial;	/* 4.0+: connection serial "$K"; 0 if not printed */
-	uint64_t ike_sa;	/* newest/established IKE (ISAKMP) SA serial; 0 if none */
-	uint64_t child_sa;	/* newest/established IPsec/Child SA serial; 0 if none */
 	uint32_t reqid;		/* 5.4+: "reqid: N" (the base of its SAs' reqids); 0 if not printed */
 };
 
@@ -140,7 +124,9 @@ struct status_summary {
 
 	/* private parser state */
 	struct arena *arena;		/* holds every string of conns[] and states[] */
-	int section;
+	size_t cur_name_len;		/* the last connection's name and instance lengths */
+	size_t cur_chain_len;
+	int section;			/* enum status_section */
 	unsigned evidence;		/* family hints seen so far */
 	struct line_reader lr;
 };
@@ -159,6 +145,9 @@ int status_parse_line(struct status_summary *s, const char *line, size_t len);
 
 /* Feed a chunk of raw output. */
 void status_feed(struct status_summary *s, const char *data, size_t len);
+
+/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
+void status_feed_inplace(struct status_summary *s, char *data, size_t len);
 
 /* Flush the last unterminated line. */
 void status_finish(struct status_summary *s);

@@ -325,6 +325,11 @@ void traffic_feed(struct traffic_list *l, const char *data, size_t len)
 	line_reader_feed(&l->lr, data, len, traffic_line_cb, l);
 }
 
+void traffic_feed_inplace(struct traffic_list *l, char *data, size_t len)
+{
+	line_reader_feed_inplace(&l->lr, data, len, traffic_line_cb, l);
+}
+
 void traffic_finish(struct traffic_list *l)
 {
 	line_reader_finish(&l->lr, traffic_line_cb, l);

@@ -64,6 +64,9 @@ int traffic_parse_line(struct traffic_list *l, const char *line, size_t len);
 /* Feed a chunk of raw output (splits lines, calls traffic_parse_line). */
 void traffic_feed(struct traffic_list *l, const char *data, size_t len);
 
+/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
+void traffic_feed_inplace(struct traffic_list *l, char *data, size_t len);
+
 /* Flush the last unterminated line. */
 void traffic_finish(struct traffic_list *l);
 

@@ -141,20 +141,21 @@ static void reset_results(struct poller *p)
 	kernel_snapshot_reset(p->kernel);
 }
 
-static void feed(struct poller *p, enum poll_command cmd, const char *data, size_t len)
+/* A chunk of a command's output, in a buffer of ours: parsed in place. */
+static void feed(struct poller *p, enum poll_command cmd, char *data, size_t len)
 {
 	switch (cmd) {
 	case POLL_COMMAND_STATUS:
-		status_feed(p->status, data, len);
+		status_feed_inplace(p->status, data, len);
 		break;
 	case POLL_COMMAND_TRAFFICSTATUS:
-		traffic_feed(p->traffic, data, len);
+		traffic_feed_inplace(p->traffic, data, len);
 		break;
 	case POLL_COMMAND_GLOBALSTATUS:
-		global_feed(p->global, data, len);
+		global_feed_inplace(p->global, data, len);
 		break;
 	case POLL_COMMAND_KERNEL:
-		kernel_feed(p->kernel, data, len);
+		kernel_feed_inplace(p->kernel, data, len);
 		break;
 	case _POLL_COMMAND_MAX:
 		break;
@@ -328,7 +329,7 @@ static void job_done(struct poller *p, struct job *j, int reason, uint64_t durat
 	}
 }
 
-static void on_data(void *userdata, const char *data, size_t len)
+static void on_data(void *userdata, char *data, size_t len)
 {
 	struct job *j = userdata;
 

@@ -35,8 +35,8 @@ struct spawn_result {
 	const char *err_text;	/* stderr (NUL-terminated, possibly cut) */
 };
 
-/* Receives each chunk of stdout. */
-typedef void (*spawn_data_fn)(void *userdata, const char *data, size_t len);
+/* Receives each chunk of stdout, in a buffer the callback may modify. */
+typedef void (*spawn_data_fn)(void *userdata, char *data, size_t len);
 
 /* Called once when the child is gone and its output drained (or it could not start). */
 typedef void (*spawn_done_fn)(void *userdata, const struct spawn_result *r);

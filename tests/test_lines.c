@@ -6,7 +6,9 @@
  * whatever the chunk boundaries: '\n' ends a line, one trailing '\r' is
  * removed, NUL bytes are kept (length tells), a line longer than LINE_MAX_LEN
  * is delivered once, cut, with truncated=true, and the rest of it is dropped;
- * finish() flushes an unterminated last line and nothing else.
+ * finish() flushes an unterminated last line and nothing else. The in-place
+ * reader (lines handed out inside the caller's chunk) delivers exactly the
+ * same lines.
  */
 #include "autoconfig.h"
 
@@ -40,16 +42,30 @@ static void collect_cb(void *userdata, char *line, size_t len, bool truncated)
 	c->n_truncated += truncated;
 }
 
-static char *split(const char *data, size_t len, size_t chunk, struct collect *c)
+static char *split_how(const char *data, size_t len, size_t chunk, struct collect *c, bool inplace)
 {
 	struct line_reader lr;
+	char *copy = xmalloc(len + 1);
 
+	memcpy(copy, data, len);
 	*c = (struct collect){ .out = STRBUF_INIT };
 	line_reader_init(&lr);
-	for (size_t off = 0; off < len; off += chunk)
-		line_reader_feed(&lr, data + off, len - off < chunk ? len - off : chunk, collect_cb, c);
+	for (size_t off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		if (inplace)
+			line_reader_feed_inplace(&lr, copy + off, n, collect_cb, c);
+		else
+			line_reader_feed(&lr, data + off, n, collect_cb, c);
+	}
 	line_reader_finish(&lr, collect_cb, c);
+	free(copy);
 	return strbuf_detach(&c->out, NULL);
+}
+
+static char *split(const char *data, size_t len, size_t chunk, struct collect *c)
+{
+	return split_how(data, len, chunk, c, false);
 }
 
 static void test_chunking_is_invisible(void **state)
@@ -72,6 +88,15 @@ static void test_chunking_is_invisible(void **state)
 	assert_string_equal(ref, "[5]000 a\n[0]\n[4]b@c\r\n[4096T]xxxxxxxxxxxxxxxx\n[4]last\n");
 	for (size_t chunk = 1; chunk < 40; chunk++) {
 		char *got = split(data, len, chunk, &c);
+
+		assert_string_equal(got, ref);
+		free(got);
+		got = split_how(data, len, chunk, &c, true);
+		assert_string_equal(got, ref);
+		free(got);
+	}
+	{
+		char *got = split_how(data, len, len, &c, true);
 
 		assert_string_equal(got, ref);
 		free(got);

@@ -35,7 +35,7 @@ struct run {
 	sd_event *e;
 };
 
-static void on_data(void *userdata, const char *data, size_t len)
+static void on_data(void *userdata, char *data, size_t len)
 {
 	struct run *run = userdata;
 
