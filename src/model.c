@@ -111,6 +111,7 @@ struct model *model_free(struct model *m)
 	child_kernel_clear(m);
 	hashmap_clear(&m->ksas);
 	hashmap_clear(&m->conns);
+	free(m->sorted);
 	hashmap_clear(&m->sas);
 	hashmap_clear(&m->users);
 	hashmap_clear(&m->groups);
@@ -238,6 +239,7 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 	if (c || !create)
 		return c;
 	c = xcalloc(1, sizeof(*c));
+	m->sorted_stale = true;
 	c->key = xstrndup(name, base_len);
 	c->instance = base_len < m->keybuf.len ? xstrdup(m->keybuf.buf + base_len + 1) : xstrdup("");
 	c->map_key = xstrdup(m->keybuf.buf);
@@ -833,7 +835,7 @@ static bool conn_dead(const char *key, void *value, void *userdata)
 	if (!*status_now || c->loaded || c->traffic_sas > 0)
 		return false;
 	conn_free(c);
-	return true;
+	return true;	/* the caller marks the sorted list stale */
 }
 
 /* hashmap_remove_if(): a user with no SA left. */
@@ -850,35 +852,11 @@ static bool user_idle(const char *key, void *value, void *userdata)
 /* Drop connections pluto no longer has, and users with no SA left. */
 static void expire_entries(struct model *m, bool status_now)
 {
-	(void)hashmap_remove_if(&m->conns, conn_dead, &status_now);
+	if (hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
+		m->sorted_stale = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
 
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
-		  const struct kernel_snapshot *kernel)
-{
-	size_t it = 0;
-	void *v;
-
-	m->cycle++;
-	m->status_ok = status != NULL;
-	m->traffic_ok = traffic != NULL;
-	if (status)
-		m->ever_status = true;
-	while (hashmap_next(&m->conns, &it, NULL, &v))
-		conn_reset_cycle(v);
-	if (status)
-		apply_status(m, status);
-	if (traffic)
-		apply_traffic(m, traffic);
-	if (kernel)
-		apply_kernel(m, status, kernel);
-	else
-		m->kernel.valid = m->kernel.joined = false;
-	sum_live(m);
-	sum_kernel_live(m);
-	expire_entries(m, status != NULL);
-}
 
 bool model_conn_is_up(const struct model_conn *c)
 {
@@ -915,17 +893,53 @@ static int cmp_conn(const void *a, const void *b)
 	return r ? r : strcmp(x->instance, y->instance);
 }
 
-struct model_conn **model_sorted_conns(const struct model *m, size_t *ret_n)
+/* Sort the connections again when some came or went: a steady gateway's cycle sorts nothing. */
+static void sort_conns(struct model *m)
 {
-	struct model_conn **a = xcalloc(m->conns.n_items + 1, sizeof(*a));
-	size_t n = 0, it = 0;
+	size_t it = 0;
 	void *v;
 
+	if (!m->sorted_stale && m->sorted)
+		return;
+	m->sorted = xreallocarray(m->sorted, m->conns.n_items + 1, sizeof(*m->sorted));
+	m->n_sorted = 0;
 	while (hashmap_next(&m->conns, &it, NULL, &v))
-		a[n++] = v;
-	qsort(a, n, sizeof(*a), cmp_conn);
-	*ret_n = n;
-	return a;
+		m->sorted[m->n_sorted++] = v;
+	qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
+	m->sorted_stale = false;
+}
+
+struct model_conn *const *model_sorted_conns(const struct model *m, size_t *ret_n)
+{
+	*ret_n = m->n_sorted;
+	return m->sorted;
+}
+
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
+		  const struct kernel_snapshot *kernel)
+{
+	size_t it = 0;
+	void *v;
+
+	m->cycle++;
+	m->status_ok = status != NULL;
+	m->traffic_ok = traffic != NULL;
+	if (status)
+		m->ever_status = true;
+	while (hashmap_next(&m->conns, &it, NULL, &v))
+		conn_reset_cycle(v);
+	if (status)
+		apply_status(m, status);
+	if (traffic)
+		apply_traffic(m, traffic);
+	if (kernel)
+		apply_kernel(m, status, kernel);
+	else
+		m->kernel.valid = m->kernel.joined = false;
+	sum_live(m);
+	sum_kernel_live(m);
+	expire_entries(m, status != NULL);
+	sort_conns(m);
 }
 
 static int cmp_user(const void *a, const void *b)

@@ -153,6 +153,9 @@ struct model {
 	struct hashmap ksas;	/* sa_id_key -> struct model_ksa */
 	struct hashmap child_kernel;	/* decimal serial -> struct model_child_kernel (per_sa only; this cycle) */
 	struct model_kernel_totals kernel;
+	struct model_conn **sorted;	/* conns by key, then instance: rebuilt only when conns come or go */
+	size_t n_sorted;
+	bool sorted_stale;
 	bool ever_kernel;	/* the kernel was read at least once */
 	uint64_t cycle;
 	bool status_ok;		/* last cycle's status was available */
@@ -184,8 +187,8 @@ void model_update(struct model *m, const struct status_summary *status, const st
 void model_fold_name(const struct model *m, const char *name, const char *instance, char **ret_base,
 		     char **ret_instance);
 
-/* The connections sorted by key (then instance); *ret_n gets the count. Caller frees the array only. */
-struct model_conn **model_sorted_conns(const struct model *m, size_t *ret_n);
+/* The connections sorted by key (then instance), as of the last model_update(); owned by the model. */
+struct model_conn *const *model_sorted_conns(const struct model *m, size_t *ret_n);
 
 /* True if the connection (or an instance) has an established Child SA this cycle. */
 bool model_conn_is_up(const struct model_conn *c);

@@ -51,6 +51,7 @@ struct poller {
 	void *extra_userdata;
 	char **envp;
 	char summary[256];
+	size_t last_page_len;	/* sizes the next render */
 };
 
 static const char *const whack_flag[POLL_COMMAND_WHACK_END] = { "--status", "--trafficstatus", "--globalstatus" };
@@ -263,8 +264,10 @@ static void finish_cycle(struct poller *p)
 		.per_sa = cfg->per_sa,
 		.max_sas = cfg->max_sas,
 		.now = now / 1000000,
+		.size_hint = p->last_page_len,
 	};
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
+	p->last_page_len = text_len;
 	if (p->extra_fn) {
 		struct strbuf sb = { .buf = text, .len = text_len, .alloc = text_len + 1 };
 

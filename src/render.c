@@ -233,7 +233,7 @@ static uint64_t v_out_packets(const struct model_conn *c)
 	return model_conn_packets(c, 1);
 }
 
-static void conn_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
+static void conn_family(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns, size_t n,
 			const char *name, enum metric_type type, const char *help, conn_value_fn fn,
 			bool (*filter)(const struct model *, const struct model_conn *))
 {
@@ -250,7 +250,7 @@ static void conn_family(struct metrics_writer *w, const struct model *m, struct 
 	}
 }
 
-static void timer_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
+static void timer_family(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns, size_t n,
 			 const char *name, const char *help, bool child)
 {
 	bool begun = false;
@@ -273,7 +273,7 @@ static void timer_family(struct metrics_writer *w, const struct model *m, struct
 }
 
 /* A gauge of listed connections whose int64_t field at offset is known (not MODEL_TIMER_NONE). */
-static void seconds_family(struct metrics_writer *w, const struct model *m, struct model_conn **conns, size_t n,
+static void seconds_family(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns, size_t n,
 			   size_t offset, const char *name, const char *help)
 {
 	bool begun = false;
@@ -292,7 +292,7 @@ static void seconds_family(struct metrics_writer *w, const struct model *m, stru
 }
 
 /* The per-connection families of the kernel's view (SPEC §3b). */
-static void render_connections_kernel(struct metrics_writer *w, const struct model *m, struct model_conn **conns,
+static void render_connections_kernel(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns,
 				      size_t n)
 {
 	bool begun;
@@ -419,7 +419,7 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 {
 	const struct model *m = in->model;
 	size_t n;
-	struct model_conn **conns = model_sorted_conns(m, &n);
+	struct model_conn *const *conns = model_sorted_conns(m, &n);
 	struct strbuf info = STRBUF_INIT;
 	struct metric_label l[4];
 	bool begun;
@@ -494,7 +494,6 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 	seconds_family(w, m, conns, n, offsetof(struct model_conn, lastlive),
 		       "libreswan_connection_liveness_last_seconds",
 		       "Seconds since the connection's IKE SA last heard from the peer.");
-	free(conns);
 }
 
 static void render_users(struct metrics_writer *w, const struct model *m)
@@ -910,6 +909,9 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	struct metrics_writer w;
 	uint64_t sa_overflow = 0;
 
+	/* the page grows little between cycles: no chain of reallocations and copies */
+	if (in->size_hint)
+		strbuf_reserve(&sb, in->size_hint + in->size_hint / 8);
 	metrics_writer_init(&w, &sb, format);
 	render_exporter(&w, in);
 	if (in->status)

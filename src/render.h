@@ -65,6 +65,7 @@ struct render_input {
 	bool per_sa;
 	uint64_t max_sas;
 	uint64_t now;				/* Unix seconds, for SA ages */
+	size_t size_hint;			/* the last page's length: the buffer is sized once */
 };
 
 /* Render the page; returns a new buffer (caller frees), its length in *ret_len. */

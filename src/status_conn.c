@@ -224,18 +224,12 @@ static int find_serial(const char *s, const char *key, uint64_t *ret)
 }
 
 /*
- * The serials some attribute lines carry are checked (a malformed one makes
- * the line an error) but not kept: nothing reads them.
+ * The serials an attribute line carries (after the keys given) are checked
+ * (a malformed one makes the line an error) but not kept: nothing reads them.
  */
-static int check_serials(const char *a)
+static int check_serials(const char *a, const char *const *keys, size_t n)
 {
-	static const char *const keys[] = {
-		"newest ISAKMP SA: #", "newest IKE SA: #", "established IKE SA: #", "established ISAKMP SA: #",
-		"newest IPsec SA: #", "established Child SA: #", "established IPsec SA: #",
-		"conn serial: $", "instantiated from: $",
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint64_t v;
 		int r = find_serial(a, keys[i], &v);
 
@@ -244,6 +238,15 @@ static int check_serials(const char *a)
 	}
 	return 0;
 }
+
+/* The keys with a serial of each kind of line (3.x-5.x). */
+static const char *const newest_keys[] = {
+	"newest ISAKMP SA: #", "newest IKE SA: #", "newest IPsec SA: #", "conn serial: $", "instantiated from: $",
+};
+static const char *const established_keys[] = {
+	"established IKE SA: #", "established ISAKMP SA: #", "established Child SA: #", "established IPsec SA: #",
+};
+static const char *const serial_keys[] = { "conn serial: $", "instantiated from: $" };
 
 /*
  * Attribute lines of a connection block; c may be NULL (filtered output).
@@ -272,12 +275,12 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 		if (!startswith(a, "routing: "))
 			return 0;
 		s->evidence |= EV_V5;
-		return check_serials(a);
+		return check_serials(a, established_keys, ELEMENTSOF(established_keys));
 	case 'h':
 		if (!startswith(a, "host: "))
 			return 0;
 		s->evidence |= EV_V5;
-		return check_serials(a);
+		return check_serials(a, established_keys, ELEMENTSOF(established_keys));
 	case 'n':
 		if (!startswith(a, "newest "))
 			return 0;
@@ -285,12 +288,12 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 			s->evidence |= EV_V4PLUS;
 		else if (!strstr(a, "newest IKE SA"))
 			s->evidence |= EV_V3;
-		return check_serials(a);
+		return check_serials(a, newest_keys, ELEMENTSOF(newest_keys));
 	case 'c':
 		if (!startswith(a, "conn serial: $"))
 			return 0;
 		s->evidence |= EV_V5;
-		return check_serials(a);
+		return check_serials(a, serial_keys, ELEMENTSOF(serial_keys));
 	default:
 		return 0;
 	}

@@ -213,7 +213,7 @@ static void test_per_instance_option(void **state)
 	struct model_options opt = { .per_instance = true, .max_users = 10 };
 	struct model *m = model_new(&opt);
 	size_t n;
-	struct model_conn **cs;
+	struct model_conn *const *cs;
 
 	cycle(m, NULL,
 	      "#7: \"rw\"[3] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=1, outBytes=2, maxBytes=2^63B\n"
@@ -224,7 +224,6 @@ static void test_per_instance_option(void **state)
 	assert_string_equal(cs[0]->instance, "[3]");
 	assert_string_equal(cs[1]->instance, "[4]");
 	assert_int_equal(model_conn_in_bytes(cs[1]), 3);
-	free(cs);
 	model_free(m);
 }
 
