@@ -266,7 +266,7 @@ void metrics_sample_double(struct metrics_writer *w, const struct metric_label *
 		strbuf_puts(w->sb, "NaN");
 	else if (isinf(v))
 		strbuf_puts(w->sb, v > 0 ? "+Inf" : "-Inf");
-	else if (v == (double)(int64_t)v && fabs(v) < 1e15)
+	else if (fabs(v) < 1e15 && v == (double)(int64_t)v)	/* range first: the cast is undefined beyond int64 */
 		strbuf_put_i64(w->sb, (int64_t)v);
 	else {
 		/*

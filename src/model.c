@@ -857,7 +857,6 @@ static void expire_entries(struct model *m, bool status_now)
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
 
-
 bool model_conn_is_up(const struct model_conn *c)
 {
 	/* the state list says so, or trafficstatus lists one of its SAs */

@@ -26,8 +26,8 @@ struct job {
 	struct poller *owner;
 	enum poll_command cmd;
 	struct spawn *spawn;
-	int reason;		/* -1 success, else enum poll_reason */
-	int last_reason;	/* previous cycle's, for logging changes only */
+	enum poll_reason reason;	/* POLL_REASON_NONE for success */
+	enum poll_reason last_reason;	/* previous cycle's, for logging changes only */
 };
 
 struct poller {
@@ -60,7 +60,7 @@ static const char *const whack_flag[POLL_COMMAND_WHACK_END] = { "--status", "--t
 #define KERNEL_HELPER_EXIT_NOT_PERMITTED 3
 
 /* What every child's end tells alike; POLL_REASON_EXIT_STATUS for any other failure. */
-static int classify_common(const struct spawn_result *r)
+static enum poll_reason classify_common(const struct spawn_result *r)
 {
 	if (r->spawn_error)
 		return POLL_REASON_SPAWN_FAILED;
@@ -69,14 +69,14 @@ static int classify_common(const struct spawn_result *r)
 	if (r->timed_out)
 		return POLL_REASON_TIMEOUT;
 	if (r->exited && r->exit_status == 0)
-		return -1;
+		return POLL_REASON_NONE;
 	return POLL_REASON_EXIT_STATUS;
 }
 
-int poll_classify(const struct spawn_result *r)
+enum poll_reason poll_classify(const struct spawn_result *r)
 {
 	const char *e = r->err_text ? r->err_text : "";
-	int reason = classify_common(r);
+	enum poll_reason reason = classify_common(r);
 
 	if (reason != POLL_REASON_EXIT_STATUS)
 		return reason;
@@ -95,9 +95,9 @@ int poll_classify(const struct spawn_result *r)
 	return POLL_REASON_EXIT_STATUS;
 }
 
-int poll_classify_kernel(const struct spawn_result *r)
+enum poll_reason poll_classify_kernel(const struct spawn_result *r)
 {
-	int reason = classify_common(r);
+	enum poll_reason reason = classify_common(r);
 
 	if (reason == POLL_REASON_EXIT_STATUS && r->exited && r->exit_status == KERNEL_HELPER_EXIT_NOT_PERMITTED)
 		return POLL_REASON_PERMISSION;
@@ -170,7 +170,7 @@ static void log_transition(struct job *j)
 	if (j->reason == j->last_reason)
 		return;
 	if (j->cmd == POLL_COMMAND_KERNEL) {
-		if (j->reason < 0)
+		if (j->reason == POLL_REASON_NONE)
 			log_info("kernel collector: reading the kernel's IPsec state again");
 		else if (j->reason == POLL_REASON_PERMISSION)
 			log_warn("kernel collector: not permitted to read XFRM (the helper needs CAP_NET_ADMIN), "
@@ -181,12 +181,12 @@ static void log_transition(struct job *j)
 		j->last_reason = j->reason;
 		return;
 	}
-	if (j->reason < 0 && j->last_reason == POLL_REASON_NOT_RUNNING) {
+	if (j->reason == POLL_REASON_NONE && j->last_reason == POLL_REASON_NOT_RUNNING) {
 		if (j->cmd == POLL_COMMAND_STATUS)
 			log_info("pluto answers again");
 		else
 			log_debug("%s: pluto answers again", cmd);
-	} else if (j->reason < 0)
+	} else if (j->reason == POLL_REASON_NONE)
 		log_info("%s: whack answers again", cmd);
 	else if (j->reason == POLL_REASON_NOT_RUNNING && j->cmd == POLL_COMMAND_STATUS)
 		log_warn("pluto is not running, serving libreswan_up 0, ignoring");
@@ -279,21 +279,19 @@ static void finish_cycle(struct poller *p)
 	p->page = page_new(text, text_len, !cfg->once);
 
 	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
-		int reason = p->jobs[POLL_COMMAND_STATUS].reason;
+		enum poll_reason reason = p->jobs[POLL_COMMAND_STATUS].reason;
 
 		(void)snprintf(p->summary, sizeof(p->summary), "pluto unreachable: %s",
-			       reason >= 0 ? poll_reason_to_string(reason) : "unknown");
+			       reason != POLL_REASON_NONE ? poll_reason_to_string(reason) : "unknown");
 	} else if (status) {
-		size_t up = 0, n = 0, it = 0;
-		void *v;
+		size_t up = 0, n = 0, n_conns;
+		struct model_conn *const *conns = model_sorted_conns(p->model, &n_conns);
 
-		while (hashmap_next(&p->model->conns, &it, NULL, &v)) {
-			const struct model_conn *c = v;
-
-			if (!c->loaded)
+		for (size_t i = 0; i < n_conns; i++) {
+			if (!conns[i]->loaded)
 				continue;
 			n++;
-			up += model_conn_is_up(c);
+			up += model_conn_is_up(conns[i]);
 		}
 		(void)snprintf(p->summary, sizeof(p->summary), "%zu connections, %zu up%s%s", n, up,
 			       status->version ? ", pluto " : "", status->version ? status->version : "");
@@ -316,12 +314,12 @@ static int on_finish(sd_event_source *s, void *userdata)
 	return 0;
 }
 
-static void job_done(struct poller *p, struct job *j, int reason, uint64_t duration_usec)
+static void job_done(struct poller *p, struct job *j, enum poll_reason reason, uint64_t duration_usec)
 {
 	j->reason = reason;
-	p->stats.success[j->cmd] = reason < 0;
+	p->stats.success[j->cmd] = reason == POLL_REASON_NONE;
 	p->stats.duration[j->cmd] = (double)duration_usec / 1e6;
-	if (reason >= 0)
+	if (reason != POLL_REASON_NONE)
 		p->stats.errors[j->cmd][reason]++;
 	if (j->cmd != POLL_COMMAND_KERNEL)
 		log_transition(j);	/* the kernel's when its output is judged, in finish_cycle() */
@@ -343,9 +341,9 @@ static void on_done(void *userdata, const struct spawn_result *r)
 {
 	struct job *j = userdata;
 	struct poller *p = j->owner;
-	int reason = j->cmd == POLL_COMMAND_KERNEL ? poll_classify_kernel(r) : poll_classify(r);
+	enum poll_reason reason = j->cmd == POLL_COMMAND_KERNEL ? poll_classify_kernel(r) : poll_classify(r);
 
-	if (reason >= 0)
+	if (reason != POLL_REASON_NONE)
 		log_debug("%s: exit=%d signal=%d timeout=%d too_large=%d spawn_error=%d stderr: %s",
 			  poll_command_to_string(j->cmd), r->exit_status, r->term_signal, r->timed_out,
 			  r->too_large, r->spawn_error, r->err_text);
@@ -353,25 +351,28 @@ static void on_done(void *userdata, const struct spawn_result *r)
 }
 
 /* Read an --input.* file through the same parser; the cap applies as for a command. */
-static int read_input(struct poller *p, enum poll_command cmd, const char *path)
+static enum poll_reason read_input(struct poller *p, enum poll_command cmd, const char *path)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[65536];
 	uint64_t total = 0;
 
 	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return log_error_errno(errno, "Failed to open --input.%s file %s: %m", poll_command_to_string(cmd),
-				       path);
+	if (fd < 0) {
+		log_error_errno(errno, "Failed to open --input.%s file %s: %m", poll_command_to_string(cmd), path);
+		return POLL_REASON_SPAWN_FAILED;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return log_error_errno(errno, "Failed to read %s: %m", path);
+		if (n < 0) {
+			log_error_errno(errno, "Failed to read %s: %m", path);
+			return POLL_REASON_SPAWN_FAILED;
+		}
 		if (n == 0)
-			return -1;
+			return POLL_REASON_NONE;
 		total += (uint64_t)n;
 		if (total > p->cfg->max_output) {
 			log_error("%s is larger than --poll.max-output", path);
@@ -401,15 +402,14 @@ static void start_cycle(struct poller *p)
 		p->stats.attempted[c] = false;
 		if (use_inputs) {
 			uint64_t t0 = now_monotonic_usec();
-			int r;
+			enum poll_reason r;
 
 			if (!inputs[c])
 				continue;
 			p->stats.attempted[c] = true;
 			p->running++;
 			r = read_input(p, c, inputs[c]);
-			job_done(p, j, r >= 0 ? r : (r == -1 ? -1 : POLL_REASON_SPAWN_FAILED),
-				 now_monotonic_usec() - t0);
+			job_done(p, j, r, now_monotonic_usec() - t0);
 			continue;
 		}
 		{
@@ -503,7 +503,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->stats.kernel_enabled = config_reads_kernel(cfg);
 	p->envp = child_env();
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
-		p->jobs[c].reason = p->jobs[c].last_reason = -1;
+		p->jobs[c].reason = p->jobs[c].last_reason = POLL_REASON_NONE;
 	(void)snprintf(p->summary, sizeof(p->summary), "starting");
 	start_cycle(p);
 	*ret = p;

@@ -50,8 +50,8 @@ const struct poll_stats *poller_get_stats(const struct poller *p);
 /* One-line summary for STATUS= ("12 connections, 11 up" or the current error). */
 const char *poller_get_summary(const struct poller *p);
 
-/* Map a finished command to success (-1) or a failure reason (enum poll_reason). Pure. */
-int poll_classify(const struct spawn_result *r);
+/* Map a finished command to POLL_REASON_NONE (success) or its failure reason. Pure. */
+enum poll_reason poll_classify(const struct spawn_result *r);
 
 /* The same for the kernel helper, whose exit status 3 means "not permitted". Pure. */
-int poll_classify_kernel(const struct spawn_result *r);
+enum poll_reason poll_classify_kernel(const struct spawn_result *r);

@@ -51,6 +51,7 @@ const char *poll_reason_to_string(enum poll_reason r)
 		return "output_too_large";
 	case POLL_REASON_SPAWN_FAILED:
 		return "spawn_failed";
+	case POLL_REASON_NONE:
 	case _POLL_REASON_MAX:
 		break;
 	}

@@ -33,6 +33,7 @@ enum poll_command {
 #define POLL_COMMAND_WHACK_END POLL_COMMAND_KERNEL
 
 enum poll_reason {
+	POLL_REASON_NONE = -1,	/* the command succeeded */
 	POLL_REASON_NOT_RUNNING,
 	POLL_REASON_PERMISSION,
 	POLL_REASON_CONNECT_FAILED,

@@ -42,6 +42,29 @@ static void test_text_format(void **state)
 	strbuf_release(&sb);
 }
 
+/* Values beyond int64 (a cast would be undefined) print as doubles, exactly. */
+static void test_large_doubles(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct metrics_writer w;
+
+	metrics_writer_init(&w, &sb, METRICS_FORMAT_TEXT);
+	metrics_family(&w, "y", METRIC_TYPE_GAUGE, "Y.");
+	metrics_sample_double(&w, NULL, 0, 1e300);
+	metrics_sample_double(&w, NULL, 0, -1e19);
+	metrics_sample_double(&w, NULL, 0, 9007199254740993.0);
+	metrics_sample_double(&w, NULL, 0, 999999999999999.0);
+	metrics_sample_double(&w, NULL, 0, -INFINITY);
+	metrics_writer_finish(&w);
+	assert_string_equal(sb.buf, "# HELP y Y.\n# TYPE y gauge\n"
+				    "y 1e+300\n"
+				    "y -1e+19\n"
+				    "y 9007199254740992\n"
+				    "y 999999999999999\n"
+				    "y -Inf\n");
+	strbuf_release(&sb);
+}
+
 static void test_openmetrics(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -73,6 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_format),
+		cmocka_unit_test(test_large_doubles),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_utf8),
 	};
