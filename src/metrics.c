@@ -14,7 +14,7 @@ void metrics_writer_init(struct metrics_writer *w, struct strbuf *sb, enum metri
 	*w = (struct metrics_writer){ .sb = sb, .format = format };
 }
 
-size_t utf8_valid_len(const unsigned char *s, size_t avail)
+size_t metrics_utf8_valid_len(const unsigned char *s, size_t avail)
 {
 	unsigned c = s[0];
 	size_t n;
@@ -80,7 +80,7 @@ void metrics_escape_label(struct strbuf *sb, const char *s)
 		default:
 			break;
 		}
-		n = utf8_valid_len(p, len - (size_t)(p - (const unsigned char *)s));
+		n = metrics_utf8_valid_len(p, len - (size_t)(p - (const unsigned char *)s));
 		if (n == 0) {
 			strbuf_append(sb, "\xef\xbf\xbd", 3);	/* U+FFFD */
 			p++;

@@ -68,4 +68,4 @@ void metrics_writer_finish(struct metrics_writer *w);
 void metrics_escape_label(struct strbuf *sb, const char *s);
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there are not valid UTF-8. */
-size_t utf8_valid_len(const unsigned char *s, size_t avail);
+size_t metrics_utf8_valid_len(const unsigned char *s, size_t avail);

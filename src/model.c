@@ -123,7 +123,7 @@ struct model *model_free(struct model *m)
 	return NULL;
 }
 
-const char *conn_kind_to_string(enum conn_kind k)
+const char *model_conn_kind_to_string(enum conn_kind k)
 {
 	switch (k) {
 	case CONN_KIND_STATIC:

@@ -207,7 +207,7 @@ uint64_t model_conn_kernel_errors(const struct model_conn *c, enum kernel_error 
 struct model_user **model_sorted_users(const struct model *m, size_t *ret_n);
 
 /* Name of a kind for the label. */
-const char *conn_kind_to_string(enum conn_kind k);
+const char *model_conn_kind_to_string(enum conn_kind k);
 
 /* Name of an event for the label. */
 const char *model_event_to_string(enum model_event e);

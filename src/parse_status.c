@@ -109,7 +109,7 @@ static const char *const preamble_prefixes[] = {
 	"ipsec whack: ERROR: Pluto is not running",
 };
 
-const char *sa_category_to_string(enum sa_category c)
+const char *status_sa_category_to_string(enum sa_category c)
 {
 	switch (c) {
 	case SA_CATEGORY_UNKNOWN:

@@ -156,4 +156,4 @@ void status_finish(struct status_summary *s);
 struct status_summary *status_parse(const char *text, size_t len);
 
 /* Name of a category for labels and debugging ("half_open", "established_child", ...). */
-const char *sa_category_to_string(enum sa_category c);
+const char *status_sa_category_to_string(enum sa_category c);

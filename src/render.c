@@ -439,7 +439,7 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 		}
 		(void)snprintf(ikev, sizeof(ikev), "%d", c->ike_version);
 		l[0] = L("ike_version", c->ike_version ? ikev : "");
-		l[1] = L("kind", conn_kind_to_string(c->kind));
+		l[1] = L("kind", model_conn_kind_to_string(c->kind));
 		l[2] = L("local", c->local ? c->local : "");
 		l[3] = L("remote", c->remote ? c->remote : "");
 		/* the connection's own label set (made once by the model), then these */

@@ -87,9 +87,9 @@ static void test_utf8(void **state)
 				    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate \xf0\x9f\x98\x80");
 	strbuf_release(&sb);
 	/* overlong encodings are invalid */
-	assert_int_equal(utf8_valid_len((const unsigned char *)"\xc0\x80", 2), 0);
-	assert_int_equal(utf8_valid_len((const unsigned char *)"\xe0\x80\x80", 3), 0);
-	assert_int_equal(utf8_valid_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+	assert_int_equal(metrics_utf8_valid_len((const unsigned char *)"\xc0\x80", 2), 0);
+	assert_int_equal(metrics_utf8_valid_len((const unsigned char *)"\xe0\x80\x80", 3), 0);
+	assert_int_equal(metrics_utf8_valid_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
 }
 
 int main(void)

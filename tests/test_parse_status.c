@@ -94,7 +94,7 @@ static char *dump_status(const struct status_summary *s)
 		dump_str(&sb, st->conn);
 		strbuf_puts(&sb, " instance=");
 		dump_str(&sb, st->instance);
-		strbuf_appendf(&sb, " category=%s child=%d", sa_category_to_string(st->category), st->is_child);
+		strbuf_appendf(&sb, " category=%s child=%d", status_sa_category_to_string(st->category), st->is_child);
 		dump_timer(&sb, "rekey", st->rekey_in, STATUS_TIMER_NONE);
 		dump_timer(&sb, "replace", st->replace_in, STATUS_TIMER_NONE);
 		dump_timer(&sb, "expire", st->expire_in, STATUS_TIMER_NONE);

@@ -63,7 +63,7 @@ static void test_names(void **state)
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
 		if (by_name(cases[i].name) != cases[i].category)
-			fail_msg("%s: %s", cases[i].name, sa_category_to_string(by_name(cases[i].name)));
+			fail_msg("%s: %s", cases[i].name, status_sa_category_to_string(by_name(cases[i].name)));
 	/* the length given is all that is read: a prefix of a longer buffer */
 	assert_int_equal(status_kind_by_name("STATE_MAIN_I4 (ISAKMP SA established)", 13)->category,
 			 SA_CATEGORY_ESTABLISHED_IKE);

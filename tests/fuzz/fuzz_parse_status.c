@@ -30,7 +30,7 @@ static size_t walk(const struct status_summary *s)
 		     touch(s->conns[i].local_host) + touch(s->conns[i].remote_host) + s->conns[i].reqid;
 	for (size_t i = 0; i < s->n_states; i++)
 		n += touch(s->states[i].conn) + touch(s->states[i].instance) +
-		     strlen(sa_category_to_string(s->states[i].category)) + (size_t)s->states[i].rekey_in;
+		     strlen(status_sa_category_to_string(s->states[i].category)) + (size_t)s->states[i].rekey_in;
 	for (size_t i = 0; i < s->n_saids; i++)
 		n += s->saids[i].id.spi + s->saids[i].inbound + s->saids[i].id.addr[0];
 	return n;
