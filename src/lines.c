@@ -12,6 +12,11 @@ void line_reader_init(struct line_reader *lr)
 	lr->overflow = false;
 }
 
+unsigned line_flags(const char *line, size_t len, bool truncated)
+{
+	return (truncated ? LINE_TRUNCATED : 0) | (memchr(line, '\0', len) ? LINE_NUL : 0);
+}
+
 static void emit(struct line_reader *lr, line_cb cb, void *userdata)
 {
 	size_t len = lr->len;
@@ -19,7 +24,7 @@ static void emit(struct line_reader *lr, line_cb cb, void *userdata)
 	if (len > 0 && lr->buf[len - 1] == '\r' && !lr->overflow)
 		len--;
 	lr->buf[len] = '\0';
-	cb(userdata, lr->buf, len, lr->overflow);
+	cb(userdata, lr->buf, len, line_flags(lr->buf, len, lr->overflow));
 	lr->len = 0;
 	lr->overflow = false;
 }
@@ -54,6 +59,9 @@ void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line
 
 void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata)
 {
+	/* one look at the whole chunk (NULs never come from pluto) spares one per line */
+	bool clean = !memchr(data, '\0', len);
+
 	while (len > 0) {
 		char *nl = memchr(data, '\n', len);
 		size_t chunk = nl ? (size_t)(nl - data) : len;
@@ -62,8 +70,10 @@ void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, li
 			/* a whole line inside the chunk: handed out where it is, its end made a NUL */
 			size_t n = chunk > 0 && data[chunk - 1] == '\r' ? chunk - 1 : chunk;
 
+			unsigned flags = clean ? 0 : line_flags(data, n, false);
+
 			data[n] = '\0';
-			cb(userdata, data, n, false);
+			cb(userdata, data, n, flags);
 		} else {
 			take(lr, data, chunk, nl != NULL, cb, userdata);
 		}

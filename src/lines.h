@@ -9,19 +9,28 @@
  * Pure line splitter for whack output that arrives in chunks.
  *
  * Lines end at '\n'; a trailing '\r' is removed (CRLF); NUL bytes are kept
- * in the line (callers see the length). A line longer than LINE_MAX_LEN is
- * cut: the callback gets the first LINE_MAX_LEN bytes with truncated=true
- * and the rest of that line is dropped. Memory use is bounded by
- * LINE_MAX_LEN whatever the input.
+ * in the line (callers see the length) and the line is flagged LINE_NUL. A
+ * line longer than LINE_MAX_LEN is cut: the callback gets the first
+ * LINE_MAX_LEN bytes flagged LINE_TRUNCATED and the rest of that line is
+ * dropped. Memory use is bounded by LINE_MAX_LEN whatever the input.
  */
 
 #define LINE_MAX_LEN 4096
 
+enum {
+	LINE_TRUNCATED = 1 << 0,	/* cut at LINE_MAX_LEN */
+	LINE_NUL = 1 << 1,		/* holds a NUL byte before len */
+};
+
 /*
- * Called once per complete line: line is NUL-terminated at len (it may contain NULs) and
- * lives in the reader's buffer, which the callback may modify (at most up to line[len]).
+ * Called once per complete line: line is NUL-terminated at len (it may contain NULs, then
+ * LINE_NUL is set) and lives in the reader's buffer, which the callback may modify (at most
+ * up to line[len]). flags: LINE_* bits.
  */
-typedef void (*line_cb)(void *userdata, char *line, size_t len, bool truncated);
+typedef void (*line_cb)(void *userdata, char *line, size_t len, unsigned flags);
+
+/* The LINE_* flags of a line given whole (not through a reader): truncated and NUL bits. */
+unsigned line_flags(const char *line, size_t len, bool truncated);
 
 struct line_reader {
 	char buf[LINE_MAX_LEN + 1];

@@ -37,13 +37,13 @@ static bool is_key_char(char c)
 }
 
 /* One line as the reader delivers it (writable, prepared in place). */
-static int parse_line(struct global_list *l, char *line, size_t len, bool truncated)
+static int parse_line(struct global_list *l, char *line, size_t len, unsigned flags)
 {
 	struct whack_line wl;
 	const char *p, *end, *eq;
 	uint64_t v;
 
-	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	switch (whack_line_prepare(line, len, flags, &wl)) {
 	case WHACK_LINE_NUL:
 		l->lines++;
 		goto bad;
@@ -84,12 +84,12 @@ int global_parse_line(struct global_list *l, const char *line, size_t len)
 	if (truncated)
 		len = LINE_MAX_LEN;
 	memcpy(buf, line, len);
-	return parse_line(l, buf, len, truncated);
+	return parse_line(l, buf, len, line_flags(buf, len, truncated));
 }
 
-static void global_line_cb(void *userdata, char *line, size_t len, bool truncated)
+static void global_line_cb(void *userdata, char *line, size_t len, unsigned flags)
 {
-	(void)parse_line(userdata, line, len, truncated);
+	(void)parse_line(userdata, line, len, flags);
 }
 
 struct global_list *global_list_new(void)

@@ -308,11 +308,11 @@ int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len)
 	return r;
 }
 
-static void on_line(void *userdata, char *line, size_t len, bool truncated)
+static void on_line(void *userdata, char *line, size_t len, unsigned flags)
 {
 	struct kernel_snapshot *k = userdata;
 
-	if (truncated) {
+	if (flags & LINE_TRUNCATED) {
 		/* no record of the helper is that long: a broken stream */
 		k->lines++;
 		k->parse_errors++;

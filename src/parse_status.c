@@ -309,13 +309,13 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 	return -EBADMSG;
 }
 
-/* One line as the reader delivers it (writable, prepared in place); truncated: cut by the reader. */
-static int parse_line(struct status_summary *s, char *line, size_t len, bool truncated)
+/* One line as the reader delivers it (writable, prepared in place); flags: LINE_*. */
+static int parse_line(struct status_summary *s, char *line, size_t len, unsigned flags)
 {
 	struct whack_line wl;
 	int r;
 
-	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	switch (whack_line_prepare(line, len, flags, &wl)) {
 	case WHACK_LINE_NUL:
 		/* pluto never prints NUL; the text after it cannot be trusted */
 		s->lines++;
@@ -355,12 +355,12 @@ int status_parse_line(struct status_summary *s, const char *line, size_t len)
 	if (truncated)
 		len = LINE_MAX_LEN;
 	memcpy(buf, line, len);
-	return parse_line(s, buf, len, truncated);
+	return parse_line(s, buf, len, line_flags(buf, len, truncated));
 }
 
-static void status_line_cb(void *userdata, char *line, size_t len, bool truncated)
+static void status_line_cb(void *userdata, char *line, size_t len, unsigned flags)
 {
-	(void)parse_line(userdata, line, len, truncated);
+	(void)parse_line(userdata, line, len, flags);
 }
 
 struct status_summary *status_summary_new(void)

@@ -247,11 +247,11 @@ static int parse_sa(struct traffic_list *l, const char *p, bool truncated)
 }
 
 /* One line as the reader delivers it (writable, prepared in place). */
-static int parse_line(struct traffic_list *l, char *line, size_t len, bool truncated)
+static int parse_line(struct traffic_list *l, char *line, size_t len, unsigned flags)
 {
 	struct whack_line wl;
 
-	switch (whack_line_prepare(line, len, truncated, &wl)) {
+	switch (whack_line_prepare(line, len, flags, &wl)) {
 	case WHACK_LINE_NUL:
 		l->lines++;
 		l->parse_errors++;
@@ -284,12 +284,12 @@ int traffic_parse_line(struct traffic_list *l, const char *line, size_t len)
 	if (truncated)
 		len = LINE_MAX_LEN;
 	memcpy(buf, line, len);
-	return parse_line(l, buf, len, truncated);
+	return parse_line(l, buf, len, line_flags(buf, len, truncated));
 }
 
-static void traffic_line_cb(void *userdata, char *line, size_t len, bool truncated)
+static void traffic_line_cb(void *userdata, char *line, size_t len, unsigned flags)
 {
-	(void)parse_line(userdata, line, len, truncated);
+	(void)parse_line(userdata, line, len, flags);
 }
 
 struct traffic_list *traffic_list_new(void)

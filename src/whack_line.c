@@ -11,11 +11,14 @@
 /* "NNN " or a bare "NNN" */
 #define CODE_LEN 3
 
-enum whack_line_kind whack_line_prepare(char *buf, size_t len, bool truncated, struct whack_line *ret)
+enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags, struct whack_line *ret)
 {
+	bool truncated = line_flags & LINE_TRUNCATED;
 	char *p = buf;
 	size_t rest;
 
+	if (line_flags & LINE_NUL)
+		return WHACK_LINE_NUL;
 	if (len > LINE_MAX_LEN) {
 		len = LINE_MAX_LEN;
 		truncated = true;
@@ -23,8 +26,6 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, bool truncated, s
 	if (len > 0 && buf[len - 1] == '\r' && !truncated)
 		len--;
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len))
-		return WHACK_LINE_NUL;
 	if (len >= 3 && memcmp(buf + len - 3, "...", 3) == 0)
 		truncated = true;	/* pluto's own 1024-byte cut */
 

@@ -43,9 +43,10 @@ struct whack_line {
 
 /*
  * Prepare the len bytes at buf in place (buf[len] must be writable, it gets
- * the NUL). Fills *ret for WHACK_LINE_TEXT and WHACK_LINE_BLANK.
+ * the NUL); line_flags as the line reader gives them (LINE_TRUNCATED,
+ * LINE_NUL). Fills *ret for WHACK_LINE_TEXT and WHACK_LINE_BLANK.
  */
-enum whack_line_kind whack_line_prepare(char *buf, size_t len, bool truncated, struct whack_line *ret);
+enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags, struct whack_line *ret);
 
 /* `"name"[1][2]` at s (s[0] == '"'): the name ends at the first '"' followed by '[', ':', ',', ' ' or the end. */
 struct whack_conn_ref {

@@ -209,7 +209,7 @@ static void check_traffic_line(struct block *b, const char *line, size_t before)
 	}
 }
 
-static void block_line_cb(void *userdata, char *line, size_t len, bool truncated)
+static void block_line_cb(void *userdata, char *line, size_t len, unsigned flags)
 {
 	struct block *b = userdata;
 	const char *kind;

@@ -28,10 +28,13 @@ struct collect {
 	unsigned n, n_truncated;
 };
 
-static void collect_cb(void *userdata, char *line, size_t len, bool truncated)
+static void collect_cb(void *userdata, char *line, size_t len, unsigned flags)
 {
 	struct collect *c = userdata;
+	bool truncated = flags & LINE_TRUNCATED;
 
+	/* the flag says whether the line holds a NUL, exactly */
+	assert_int_equal(!!(flags & LINE_NUL), memchr(line, '\0', len) != NULL);
 	assert_true(len <= LINE_MAX_LEN);
 	assert_int_equal(line[len], '\0');
 	strbuf_appendf(&c->out, "[%zu%s]", len, truncated ? "T" : "");

@@ -289,6 +289,27 @@ static void test_line_forms(void **state)
 	assert_null(status_summary_free(NULL));
 }
 
+/* A NUL inside a stream fed in place spoils its own line only. */
+static void test_nul_in_stream(void **state)
+{
+	static const char text[] = "000 Total IPsec connections: loaded 2, active 1\n"
+				   "000 IKE SAs: total(1), half\0-open(0), open(0), authenticated(1), anonymous(0)\n"
+				   "000 IPsec SAs: total(1), authenticated(1), anonymous(0)\n";
+	struct status_summary *s = status_summary_new();
+	char *buf = xmalloc(sizeof(text));
+
+	memcpy(buf, text, sizeof(text));
+	status_feed_inplace(s, buf, sizeof(text) - 1);
+	status_finish(s);
+	assert_true(s->has_total);
+	assert_int_equal(s->loaded, 2);
+	assert_false(s->has_ike_sas);
+	assert_int_equal(s->lines, 3);
+	assert_int_equal(s->parse_errors, 1);
+	free(buf);
+	status_summary_free(s);
+}
+
 /* Connection list: topology forms, policy line; SPDs fold into one connection. */
 static void test_connection_block(void **state)
 {
@@ -368,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_state_line_54),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_line_forms),
+		cmocka_unit_test(test_nul_in_stream),
 		cmocka_unit_test(test_connection_block),
 		cmocka_unit_test(test_truncated_lines),
 	};
