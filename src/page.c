@@ -3,6 +3,7 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <zlib.h>
 
 #include "page.h"
@@ -99,6 +100,18 @@ const struct page_body *page_body(struct page *p, enum metrics_format format, bo
 	if (!gz->data && gzip_compress(plain->data, plain->len, PAGE_GZIP_LEVEL, &gz->data, &gz->len) < 0)
 		return NULL;
 	return gz;
+}
+
+char *page_take_text(struct page *p, size_t *ret_size)
+{
+	char *text;
+
+	if (!p || p->refs != 1 || !p->plain[METRICS_FORMAT_TEXT].data)
+		return NULL;
+	text = p->plain[METRICS_FORMAT_TEXT].data;
+	p->plain[METRICS_FORMAT_TEXT] = (struct page_body){ NULL, 0 };
+	*ret_size = malloc_usable_size(text);
+	return text;
 }
 
 struct page *page_ref(struct page *p)

@@ -33,6 +33,13 @@ struct page *page_new(char *text, size_t text_len, bool compress);
 /* The body in the given format, gzip-compressed or not (made on first use). NULL if gzip failed. */
 const struct page_body *page_body(struct page *p, enum metrics_format format, bool gzip);
 
+/*
+ * The text buffer of a page nobody else holds (no response in flight), taken out of it
+ * for the next page to be rendered into, with its usable size in *ret_size; NULL when
+ * shared or already taken. The page itself is still to be unreferenced.
+ */
+char *page_take_text(struct page *p, size_t *ret_size);
+
 /* Take a reference. */
 struct page *page_ref(struct page *p);
 

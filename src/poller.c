@@ -266,6 +266,7 @@ static void finish_cycle(struct poller *p)
 		.now = now / 1000000,
 		.size_hint = p->last_page_len,
 	};
+	in.reuse = page_take_text(p->page, &in.reuse_size);
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
 	p->last_page_len = text_len;
 	if (p->extra_fn) {

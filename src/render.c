@@ -910,6 +910,9 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	struct metrics_writer w;
 	uint64_t sa_overflow = 0;
 
+	/* the last page's memory, already mapped: no page faults for every page written */
+	if (in->reuse && in->reuse_size > 0)
+		sb = (struct strbuf){ .buf = in->reuse, .len = 0, .alloc = in->reuse_size };
 	/* the page grows little between cycles: no chain of reallocations and copies */
 	if (in->size_hint)
 		strbuf_reserve(&sb, in->size_hint + in->size_hint / 8);

@@ -67,6 +67,8 @@ struct render_input {
 	uint64_t max_sas;
 	uint64_t now;				/* Unix seconds, for SA ages */
 	size_t size_hint;			/* the last page's length: the buffer is sized once */
+	char *reuse;				/* a buffer to render into (taken over), or NULL */
+	size_t reuse_size;			/* its usable size */
 };
 
 /* Render the page; returns a new buffer (caller frees), its length in *ret_len. */

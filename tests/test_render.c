@@ -51,7 +51,8 @@ static const char global_410[] = "config.setup.ike.ddos_threshold=25000\n"
 				 "total.ikev2.recv.notifies.error.TS_UNACCEPTABLE=1\n"
 				 "total.new.key.from.the.future=7\n";
 
-static char *render(enum metrics_format fmt)
+/* The page of the fixtures above, rendered into reuse (a buffer of reuse_size bytes) when given. */
+static char *render_into(enum metrics_format fmt, char *reuse, size_t reuse_size)
 {
 	struct model_options mo = { .max_users = 10 };
 	struct model *m = model_new(&mo);
@@ -59,7 +60,8 @@ static char *render(enum metrics_format fmt)
 	struct traffic_list *t = traffic_parse("", 0);
 	struct global_list *g = global_parse(global_410, strlen(global_410));
 	struct poll_stats st = { .up = true, .cycles = 1 };
-	struct render_input in = { .model = m, .status = s, .traffic = t, .global = g, .stats = &st, .now = 1700000000 };
+	struct render_input in = { .model = m, .status = s, .traffic = t, .global = g, .stats = &st, .now = 1700000000,
+				   .reuse = reuse, .reuse_size = reuse_size };
 	char *page;
 	size_t len;
 
@@ -73,6 +75,11 @@ static char *render(enum metrics_format fmt)
 	traffic_list_free(t);
 	global_list_free(g);
 	return page;
+}
+
+static char *render(enum metrics_format fmt)
+{
+	return render_into(fmt, NULL, 0);
 }
 
 static void assert_has(const char *page, const char *line)
@@ -166,6 +173,33 @@ static void test_openmetrics_derived_from_text(void **state)
 	assert_string_equal(derived, om);
 }
 
+/* A page no response holds gives its buffer to the next rendering, which comes out the same. */
+static void test_page_buffer_reused(void **state)
+{
+	char *text = render(METRICS_FORMAT_TEXT);
+	size_t len = strlen(text), size = 0;
+	struct page *pg = page_new(xstrdup(text), len, false);
+	struct page *held = page_ref(pg);
+	char *buf;
+
+	/* a response in flight holds the page: its text stays */
+	assert_null(page_take_text(pg, &size));
+	page_unref(held);
+	buf = page_take_text(pg, &size);
+	assert_non_null(buf);
+	assert_true(size > len);
+	assert_null(page_take_text(pg, &size));	/* taken once */
+	page_unref(pg);
+	/* garbage left in the buffer must not show */
+	memset(buf, 'x', size);
+	{
+		_cleanup_free_ char *out = render_into(METRICS_FORMAT_TEXT, buf, size);
+
+		assert_string_equal(out, text);
+	}
+	free(text);
+}
+
 /* One daemon cycle: parse the three outputs, update the model, render; returns the page. */
 static char *daemon_cycle(struct model *m, const char *status, const char *traffic, const char *global)
 {
@@ -230,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_global),
 		cmocka_unit_test(test_openmetrics_page),
 		cmocka_unit_test(test_openmetrics_derived_from_text),
+		cmocka_unit_test(test_page_buffer_reused),
 		cmocka_unit_test(test_clearstats_and_restart),
 	};
 
