@@ -15,7 +15,7 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 {
 	bool truncated = line_flags & LINE_TRUNCATED;
 	char *p = buf;
-	size_t rest;
+	const char *q;
 
 	if (line_flags & LINE_NUL)
 		return WHACK_LINE_NUL;
@@ -38,8 +38,9 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 	ret->text = p;
 	ret->len = len - (size_t)(p - buf);
 	ret->truncated = truncated;
-	rest = strspn(p, " ");
-	return rest == ret->len ? WHACK_LINE_BLANK : WHACK_LINE_TEXT;
+	for (q = p; *q == ' '; q++)
+		;
+	return *q == '\0' ? WHACK_LINE_BLANK : WHACK_LINE_TEXT;
 }
 
 int whack_conn_ref(const char *s, struct whack_conn_ref *ret)
