@@ -268,6 +268,31 @@ static bool is_wildcard_host(const char *h)
 	return h && (streq(h, "%any") || startswith(h, "%opportunistic") || streq(h, "%group"));
 }
 
+/* The connection's description from its own status entry; kept (same strings) when unchanged. */
+static void set_info(struct model_conn *c, const struct status_conn *sc)
+{
+	const char *local = sc->local_host ? sc->local_host : "";
+	const char *remote = sc->remote_host ? sc->remote_host : "";
+	enum conn_kind kind;
+
+	if (sc->policy_group)
+		kind = CONN_KIND_GROUP;
+	else if (sc->policy_groupinstance || is_wildcard_host(sc->remote_host))
+		kind = CONN_KIND_TEMPLATE;
+	else
+		kind = CONN_KIND_STATIC;
+	if (c->local && c->ike_version == sc->ike_version && c->kind == kind && streq(c->local, local) &&
+	    streq(c->remote, remote))
+		return;
+	c->ike_version = sc->ike_version;
+	c->kind = kind;
+	free(c->local);
+	free(c->remote);
+	c->local = xstrdup(local);
+	c->remote = xstrdup(remote);
+	c->info_version++;
+}
+
 static void apply_status(struct model *m, const struct status_summary *st)
 {
 	/* Group definitions first: members fold into them. */
@@ -292,17 +317,7 @@ static void apply_status(struct model *m, const struct status_summary *st)
 			continue;
 		/* The template, group or static connection itself describes the series. */
 		c->have_info = true;
-		c->ike_version = sc->ike_version;
-		free(c->local);
-		free(c->remote);
-		c->local = xstrdup(sc->local_host ? sc->local_host : "");
-		c->remote = xstrdup(sc->remote_host ? sc->remote_host : "");
-		if (sc->policy_group)
-			c->kind = CONN_KIND_GROUP;
-		else if (sc->policy_groupinstance || is_wildcard_host(sc->remote_host))
-			c->kind = CONN_KIND_TEMPLATE;
-		else
-			c->kind = CONN_KIND_STATIC;
+		set_info(c, sc);
 	}
 
 	for (size_t i = 0; i < st->n_states; i++) {
@@ -906,6 +921,7 @@ static void sort_conns(struct model *m)
 		m->sorted[m->n_sorted++] = v;
 	qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
 	m->sorted_stale = false;
+	m->sorted_version++;
 }
 
 struct model_conn *const *model_sorted_conns(const struct model *m, size_t *ret_n)

@@ -61,6 +61,7 @@ struct model_conn {
 	enum conn_kind kind;
 	char *local;
 	char *remote;
+	uint64_t info_version;	/* changes whenever ike_version, kind, local or remote do */
 	bool expected_up;
 	unsigned instances;
 	unsigned ike_established;
@@ -156,6 +157,7 @@ struct model {
 	struct model_conn **sorted;	/* conns by key, then instance: rebuilt only when conns come or go */
 	size_t n_sorted;
 	bool sorted_stale;
+	uint64_t sorted_version;	/* changes whenever the sorted list is rebuilt */
 	bool ever_kernel;	/* the kernel was read at least once */
 	uint64_t cycle;
 	bool status_ok;		/* last cycle's status was available */

@@ -47,6 +47,7 @@ struct poller {
 	struct model *model;
 	struct poll_stats stats;
 	struct page *page;
+	struct render_cache *render_cache;	/* what the last page's rendering can lend the next */
 	poller_extra_fn extra_fn;
 	void *extra_userdata;
 	char **envp;
@@ -267,6 +268,7 @@ static void finish_cycle(struct poller *p)
 		.size_hint = p->last_page_len,
 	};
 	in.reuse = page_take_text(p->page, &in.reuse_size);
+	in.cache = p->render_cache;
 	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
 	p->last_page_len = text_len;
 	if (p->extra_fn) {
@@ -497,6 +499,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->cycle_fn = fn;
 	p->userdata = userdata;
 	p->model = model_new(&mo);
+	p->render_cache = render_cache_new();
 	p->status = status_summary_new();
 	p->traffic = traffic_list_new();
 	p->global = global_list_new();
@@ -530,6 +533,7 @@ struct poller *poller_free(struct poller *p)
 	p->global = global_list_free(p->global);
 	p->kernel = kernel_snapshot_free(p->kernel);
 	p->model = model_free(p->model);
+	p->render_cache = render_cache_free(p->render_cache);
 	page_unref(p->page);
 	for (size_t i = 0; p->envp[i]; i++)
 		free(p->envp[i]);

@@ -17,6 +17,110 @@
 
 #define L(n, v) ((struct metric_label){ (n), (v) })
 
+/* The families render_cache keeps: few, so a linear look-up by name. */
+#define RENDER_CACHE_FAMILIES 16
+/* A connection that a family leaves out, in its vector of values. */
+#define VALUE_ABSENT UINT64_MAX
+
+struct cached_family {
+	const char *name;		/* the family's name (a literal) */
+	enum metrics_format format;
+	uint64_t sorted_version;	/* of the model's connection list it was made from */
+	uint64_t *values;		/* one per connection in the sorted list, or VALUE_ABSENT */
+	size_t n_values;
+	size_t alloc_values;
+	struct strbuf text;		/* the family as rendered: HELP, TYPE, samples */
+};
+
+struct render_cache {
+	struct cached_family families[RENDER_CACHE_FAMILIES];
+	size_t n_families;
+	uint64_t *values;	/* this cycle's, being compared */
+	size_t alloc_values;
+	uint64_t hits, misses;	/* render_cache_counts() */
+};
+
+struct render_cache *render_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct render_cache));
+}
+
+struct render_cache *render_cache_free(struct render_cache *rc)
+{
+	if (!rc)
+		return NULL;
+	for (size_t i = 0; i < rc->n_families; i++) {
+		free(rc->families[i].values);
+		strbuf_release(&rc->families[i].text);
+	}
+	free(rc->values);
+	free(rc);
+	return NULL;
+}
+
+void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused, uint64_t *ret_rendered)
+{
+	*ret_reused = rc->hits;
+	*ret_rendered = rc->misses;
+}
+
+/* The cycle's value vector of n connections, to be filled before cache_reuse(). */
+static uint64_t *cache_values(struct render_cache *rc, size_t n)
+{
+	xgrow((void **)&rc->values, &rc->alloc_values, n + 1, sizeof(*rc->values));
+	return rc->values;
+}
+
+static struct cached_family *cache_find(struct render_cache *rc, const char *name)
+{
+	for (size_t i = 0; i < rc->n_families; i++)
+		if (streq(rc->families[i].name, name))
+			return &rc->families[i];
+	if (rc->n_families == RENDER_CACHE_FAMILIES)
+		return NULL;
+	rc->families[rc->n_families].name = name;
+	return &rc->families[rc->n_families++];
+}
+
+/* Append the family's text kept from a cycle with the same connections and values; false if none. */
+static bool cache_reuse(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
+			size_t n)
+{
+	struct cached_family *f = cache_find(rc, name);
+
+	if (!f || !f->text.buf || f->format != w->format || f->sorted_version != m->sorted_version ||
+	    f->n_values != n || memcmp(f->values, rc->values, n * sizeof(*rc->values)) != 0) {
+		rc->misses++;
+		return false;
+	}
+	strbuf_append(w->sb, f->text.buf, f->text.len);
+	rc->hits++;
+	return true;
+}
+
+/* Keep the family just rendered (the page from offset start) with the values it was made from. */
+static void cache_store(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
+			size_t n, size_t start)
+{
+	struct cached_family *f = cache_find(rc, name);
+	uint64_t *swap;
+	size_t swap_alloc;
+
+	if (!f)
+		return;
+	f->format = w->format;
+	f->sorted_version = m->sorted_version;
+	swap = f->values;
+	swap_alloc = f->alloc_values;
+	f->values = rc->values;
+	f->alloc_values = rc->alloc_values;
+	f->n_values = n;
+	rc->values = swap;
+	rc->alloc_values = swap_alloc;
+	strbuf_reset(&f->text);
+	strbuf_append(&f->text, w->sb->buf + start, w->sb->len - start);
+}
+
 const char *poll_command_to_string(enum poll_command c)
 {
 	switch (c) {
@@ -234,12 +338,22 @@ static uint64_t v_out_packets(const struct model_conn *c)
 	return model_conn_packets(c, 1);
 }
 
-static void conn_family(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns, size_t n,
-			const char *name, enum metric_type type, const char *help, conn_value_fn fn,
-			bool (*filter)(const struct model *, const struct model_conn *))
+/* One sample per connection that filter lets through; rc: reuse the text while nothing changed. */
+static void conn_family(struct metrics_writer *w, struct render_cache *rc, const struct model *m,
+			struct model_conn *const *conns, size_t n, const char *name, enum metric_type type,
+			const char *help, conn_value_fn fn, bool (*filter)(const struct model *, const struct model_conn *))
 {
 	bool begun = false;
+	size_t start = w->sb->len;
 
+	if (rc) {
+		uint64_t *v = cache_values(rc, n);
+
+		for (size_t i = 0; i < n; i++)
+			v[i] = filter(m, conns[i]) ? fn(conns[i]) : VALUE_ABSENT;
+		if (cache_reuse(w, rc, name, m, n))
+			return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!filter(m, conns[i]))
 			continue;
@@ -249,6 +363,8 @@ static void conn_family(struct metrics_writer *w, const struct model *m, struct 
 		}
 		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL, fn(conns[i]));
 	}
+	if (rc)
+		cache_store(w, rc, name, m, n, start);
 }
 
 static void timer_family(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns, size_t n,
@@ -293,22 +409,22 @@ static void seconds_family(struct metrics_writer *w, const struct model *m, stru
 }
 
 /* The per-connection families of the kernel's view (SPEC §3b). */
-static void render_connections_kernel(struct metrics_writer *w, const struct model *m, struct model_conn *const *conns,
-				      size_t n)
+static void render_connections_kernel(struct metrics_writer *w, struct render_cache *rc, const struct model *m,
+				      struct model_conn *const *conns, size_t n)
 {
 	bool begun;
 
-	conn_family(w, m, conns, n, "libreswan_connection_kernel_sas", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_kernel_sas", METRIC_TYPE_GAUGE,
 		    "Kernel SAs (XFRM) that belong to the connection's established Child SAs.", v_kernel_sas,
 		    conn_kernel_joined);
-	conn_family(w, m, conns, n, "libreswan_connection_kernel_sas_missing", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_kernel_sas_missing", METRIC_TYPE_GAUGE,
 		    "SAs of the connection's established Child SAs (one per direction and protocol) that the "
 		    "kernel does not hold; 0 is healthy.",
 		    v_kernel_missing, conn_kernel_joined);
-	conn_family(w, m, conns, n, "libreswan_connection_in_packets_total", METRIC_TYPE_COUNTER,
+	conn_family(w, NULL, m, conns, n, "libreswan_connection_in_packets_total", METRIC_TYPE_COUNTER,
 		    "Packets through the connection's inbound kernel SAs, monotonic across rekeys.", v_in_packets,
 		    conn_kernel_counted);
-	conn_family(w, m, conns, n, "libreswan_connection_out_packets_total", METRIC_TYPE_COUNTER,
+	conn_family(w, NULL, m, conns, n, "libreswan_connection_out_packets_total", METRIC_TYPE_COUNTER,
 		    "Packets through the connection's outbound kernel SAs, monotonic across rekeys.", v_out_packets,
 		    conn_kernel_counted);
 
@@ -419,14 +535,24 @@ static void render_kernel(struct metrics_writer *w, const struct render_input *i
 static void render_connections(struct metrics_writer *w, const struct render_input *in)
 {
 	const struct model *m = in->model;
+	struct render_cache *rc = in->cache;
 	size_t n;
 	struct model_conn *const *conns = model_sorted_conns(m, &n);
 	struct strbuf info = STRBUF_INIT;
 	struct metric_label l[4];
-	bool begun;
+	size_t start = w->sb->len;
+	bool begun, reused = false;
 
+	if (rc) {
+		uint64_t *v = cache_values(rc, n);
+
+		/* the info series change only with a connection's description */
+		for (size_t i = 0; i < n; i++)
+			v[i] = conn_listed(m, conns[i]) ? conns[i]->info_version : VALUE_ABSENT;
+		reused = cache_reuse(w, rc, "libreswan_connection_info", m, n);
+	}
 	begun = false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !reused; i++) {
 		struct model_conn *c = conns[i];
 		char ikev[4];
 
@@ -449,26 +575,28 @@ static void render_connections(struct metrics_writer *w, const struct render_inp
 		metrics_format_labels(&info, l, 4);
 		metrics_sample_text_u64(w, info.buf, info.len, NULL, NULL, 1);
 	}
+	if (rc && !reused)
+		cache_store(w, rc, "libreswan_connection_info", m, n, start);
 	strbuf_release(&info);
-	conn_family(w, m, conns, n, "libreswan_connection_expected_up", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_expected_up", METRIC_TYPE_GAUGE,
 		    "1 if pluto holds the connection's policy UP (auto=start or brought up by an operator).",
 		    v_expected, conn_listed);
-	conn_family(w, m, conns, n, "libreswan_connection_instances", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_instances", METRIC_TYPE_GAUGE,
 		    "Live instances of a template or group (0 for static connections).", v_instances, conn_listed);
-	conn_family(w, m, conns, n, "libreswan_connection_up", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_up", METRIC_TYPE_GAUGE,
 		    "1 if the connection or one of its instances has an established IPsec/Child SA.", v_up,
 		    conn_listed);
-	conn_family(w, m, conns, n, "libreswan_connection_ike_sas_established", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_ike_sas_established", METRIC_TYPE_GAUGE,
 		    "Established IKE (ISAKMP/parent) SAs of the connection.", v_ike, conn_listed);
-	conn_family(w, m, conns, n, "libreswan_connection_child_sas_established", METRIC_TYPE_GAUGE,
+	conn_family(w, rc, m, conns, n, "libreswan_connection_child_sas_established", METRIC_TYPE_GAUGE,
 		    "Established IPsec/Child SAs of the connection.", v_child, conn_listed);
-	conn_family(w, m, conns, n, "libreswan_connection_in_bytes_total", METRIC_TYPE_COUNTER,
+	conn_family(w, NULL, m, conns, n, "libreswan_connection_in_bytes_total", METRIC_TYPE_COUNTER,
 		    "Bytes received through the connection's IPsec SAs, monotonic across rekeys.",
 		    model_conn_in_bytes, conn_counted);
-	conn_family(w, m, conns, n, "libreswan_connection_out_bytes_total", METRIC_TYPE_COUNTER,
+	conn_family(w, NULL, m, conns, n, "libreswan_connection_out_bytes_total", METRIC_TYPE_COUNTER,
 		    "Bytes sent through the connection's IPsec SAs, monotonic across rekeys.",
 		    model_conn_out_bytes, conn_counted);
-	render_connections_kernel(w, m, conns, n);
+	render_connections_kernel(w, rc, m, conns, n);
 
 	begun = false;
 	for (size_t i = 0; i < n; i++) {

@@ -56,6 +56,23 @@ struct poll_stats {
 	bool kernel_enabled;			/* poll cycles read the kernel (collector on, or --input.kernel) */
 };
 
+/*
+ * What render_page() keeps between cycles so as not to redo work whose
+ * inputs did not change: the text of per-connection families whose every
+ * value, and the connection list, are as they were (on a steady gateway:
+ * which connections are up, their SA counts, their descriptions). Owned by
+ * the caller, one per page stream; NULL renders everything.
+ */
+struct render_cache;
+
+struct render_cache *render_cache_new(void);
+
+/* Free; NULL is a no-op; returns NULL. */
+struct render_cache *render_cache_free(struct render_cache *rc);
+
+/* Families taken from the cache and rendered anew since it was made. */
+void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused, uint64_t *ret_rendered);
+
 struct render_input {
 	const struct model *model;
 	const struct status_summary *status;	/* NULL if not available this cycle */
@@ -69,6 +86,7 @@ struct render_input {
 	size_t size_hint;			/* the last page's length: the buffer is sized once */
 	char *reuse;				/* a buffer to render into (taken over), or NULL */
 	size_t reuse_size;			/* its usable size */
+	struct render_cache *cache;		/* NULL: no reuse across cycles */
 };
 
 /* Render the page; returns a new buffer (caller frees), its length in *ret_len. */

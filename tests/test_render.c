@@ -256,6 +256,109 @@ static void test_clearstats_and_restart(void **state)
 	model_free(m);
 }
 
+/*
+ * One cycle rendered twice, with the cache and without: the two pages must be the same.
+ * Returns the cached one.
+ */
+static char *cached_cycle(struct model *m, struct render_cache *rc, const char *status, const char *traffic)
+{
+	struct status_summary *s = status ? status_parse(status, strlen(status)) : NULL;
+	struct traffic_list *t = traffic ? traffic_parse(traffic, strlen(traffic)) : NULL;
+	struct poll_stats st = { .up = s != NULL, .cycles = 1 };
+	struct render_input in = { .model = m, .status = s, .traffic = t, .stats = &st, .now = 1700000000 };
+	char *page, *fresh;
+	size_t len, fresh_len;
+
+	model_update(m, s, t, NULL);
+	in.cache = rc;
+	page = render_page(&in, METRICS_FORMAT_TEXT, &len);
+	in.cache = NULL;
+	fresh = render_page(&in, METRICS_FORMAT_TEXT, &fresh_len);
+	assert_int_equal(len, fresh_len);
+	assert_string_equal(page, fresh);
+	free(fresh);
+	status_summary_free(s);
+	traffic_list_free(t);
+	return page;
+}
+
+static void counts(const struct render_cache *rc, uint64_t *reused, uint64_t *rendered)
+{
+	static uint64_t last_reused, last_rendered;
+	uint64_t r, n;
+
+	render_cache_counts(rc, &r, &n);
+	*reused = r - last_reused;
+	*rendered = n - last_rendered;
+	last_reused = r;
+	last_rendered = n;
+}
+
+/* Families come from the cache exactly while their values and the connection list stay. */
+static void test_render_cache(void **state)
+{
+	static const char two[] =
+		"000 \"a\": 192.0.2.1...192.0.2.2; erouted; eroute owner: #2\n"
+		"000 \"a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
+		"000 \"b\": 192.0.2.1...192.0.2.3; unrouted; eroute owner: #0\n"
+		"000 \"b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n";
+	static const char moved[] =	/* b's peer moved */
+		"000 \"a\": 192.0.2.1...192.0.2.2; erouted; eroute owner: #2\n"
+		"000 \"a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
+		"000 \"b\": 192.0.2.1...198.51.100.9; unrouted; eroute owner: #0\n"
+		"000 \"b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n";
+	static const char three[] =	/* and c was added */
+		"000 \"a\": 192.0.2.1...192.0.2.2; erouted; eroute owner: #2\n"
+		"000 \"a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
+		"000 \"b\": 192.0.2.1...198.51.100.9; unrouted; eroute owner: #0\n"
+		"000 \"b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n"
+		"000 \"c\": 192.0.2.1...192.0.2.4; unrouted; eroute owner: #0\n";
+	static const char a_up[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=7, outBytes=8\n";
+	static const char a_up_more[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=70, outBytes=80\n";
+	struct model *m = model_new(&(struct model_options){ 0 });
+	struct render_cache *rc = render_cache_new();
+	uint64_t reused, rendered;
+	char *page;
+
+	free(cached_cycle(m, rc, two, a_up));
+	counts(rc, &reused, &rendered);
+	assert_int_equal(reused, 0);
+	assert_true(rendered >= 6);
+	/* nothing changed but the byte counters: every cached family is reused */
+	page = cached_cycle(m, rc, two, a_up_more);
+	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 70\n");
+	free(page);
+	counts(rc, &reused, &rendered);
+	assert_true(reused >= 6);
+	assert_int_equal(rendered, 0);
+	/* a description changed: connection_info only */
+	page = cached_cycle(m, rc, moved, a_up_more);
+	assert_has(page, "remote=\"198.51.100.9\"");
+	free(page);
+	counts(rc, &reused, &rendered);
+	assert_int_equal(rendered, 1);
+	/* a went down: connection_up and child_sas_established (its count came from trafficstatus) */
+	page = cached_cycle(m, rc, moved, "");
+	assert_has(page, "libreswan_connection_up{connection=\"a\"} 0\n");
+	free(page);
+	counts(rc, &reused, &rendered);
+	assert_true(rendered >= 1);
+	/* a connection came: the list changed, nothing is reused */
+	page = cached_cycle(m, rc, three, a_up_more);
+	assert_has(page, "libreswan_connection_info{connection=\"c\"");
+	free(page);
+	counts(rc, &reused, &rendered);
+	assert_int_equal(reused, 0);
+	/* pluto gone and back */
+	free(cached_cycle(m, rc, NULL, NULL));
+	free(cached_cycle(m, rc, three, a_up_more));
+	free(cached_cycle(m, rc, three, a_up_more));
+	counts(rc, &reused, &rendered);
+	assert_true(reused >= 6);
+	render_cache_free(rc);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_openmetrics_derived_from_text),
 		cmocka_unit_test(test_page_buffer_reused),
 		cmocka_unit_test(test_clearstats_and_restart),
+		cmocka_unit_test(test_render_cache),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
