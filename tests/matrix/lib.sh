@@ -22,11 +22,10 @@ MX_PASS=0 MX_FAIL=0 MX_SKIP=0
 # DIR.bin/version
 mx_prepare_root() {
 	local dir=$1 scratch=$2
-	"$MX_LIBDIR/release-root.sh" mounts "$dir" || return 1
-	mkdir -p "$dir$scratch"
-	mountpoint -q "$dir$scratch" || mount -o bind "$scratch" "$dir$scratch" || return 1
-	"$MX_LIBDIR/release-root.sh" wrap "$dir" "$dir.bin" || return 1
-	"$MX_LIBDIR/release-root.sh" version "$dir" > "$dir.bin/version"
+	bash "$MX_LIBDIR/release-root.sh" mounts "$dir" || return 1
+	bash "$MX_LIBDIR/release-root.sh" bind "$scratch" "$dir$scratch" || return 1
+	bash "$MX_LIBDIR/release-root.sh" wrap "$dir" "$dir.bin" || return 1
+	bash "$MX_LIBDIR/release-root.sh" version "$dir" > "$dir.bin/version"
 }
 
 # mx_version SIDE: the Libreswan version of a side ("native" or a release prepared in MX_ROOTS)

@@ -16,6 +16,9 @@
 #       libraries (no chroot: the exporter keeps no CAP_SYS_CHROOT), anything else runs DIR's
 #       `ipsec` chrooted (initnss, ...). Paths given to it must be valid inside DIR too (see
 #       run.sh, which binds the scratch directory into each root at the same path).
+#   release-root.sh mounts DIR | unmounts DIR | bind SRC DEST
+#       mount (once) what chrooted programs need into DIR (proc, sys, dev); unmount everything
+#       below DIR; bind-mount SRC on DEST
 #   release-root.sh wrap DIR BINDIR
 #       write BINDIR/{pluto,whack,addconn,ipsec}: the release's programs, chrooted into DIR
 #       (pluto, addconn) or as `front-end` (whack, ipsec), for the integration harness's
@@ -25,7 +28,8 @@
 # root, no debootstrap, or the Debian mirror unreachable.
 #
 # Cache: $LSX_ROOT_CACHE, else /var/cache/libreswan-root when it exists, else
-# $TOP_BUILDDIR/tests/matrix/cache (one build per CI run, reused by every scenario). Entries are
+# $TOP_BUILDDIR/tests/matrix/cache (one build per CI run, reused by every scenario and by the
+# package test), else /var/tmp/lsx-release-roots. Entries are
 # tarballs named after the release and a hash of the package list; a root is reproducible from
 # its release and packages, so any entry may be deleted. Mirror: $LSX_DEBIAN_MIRROR, else the
 # first URIs of this machine's apt sources, else http://deb.debian.org/debian.
@@ -49,16 +53,18 @@ mirror() {
 cache_dir() {
 	if [ -n "${LSX_ROOT_CACHE:-}" ]; then echo "$LSX_ROOT_CACHE"
 	elif [ -d /var/cache/libreswan-root ]; then echo /var/cache/libreswan-root
-	else echo "${TOP_BUILDDIR:-$(pwd)}/tests/matrix/cache"; fi
+	elif [ -n "${TOP_BUILDDIR:-}" ]; then echo "$TOP_BUILDDIR/tests/matrix/cache"
+	else echo /var/tmp/lsx-release-roots; fi
 }
 
+# mounted DIR: something is mounted on DIR (no mountpoint(1) in the VM's busybox)
+mounted() { awk -v d="$(readlink -m "$1")" '$2 == d { f = 1 } END { exit !f }' /proc/mounts; }
+# bind SRC DEST: SRC mounted on DEST (created), once
+bind() { mkdir -p "$2"; mounted "$2" || mount -o bind "$1" "$2"; }
 # mounts DIR: what chrooted programs need (pseudo-filesystems); unmounts DIR: all mounts below DIR
 mounts() {
 	local m
-	for m in proc sys dev dev/pts; do
-		mkdir -p "$1/$m"
-		mountpoint -q "$1/$m" || mount -o bind "/$m" "$1/$m"
-	done
+	for m in proc sys dev dev/pts; do bind "/$m" "$1/$m" || return 1; done
 }
 unmounts() {
 	local d m
@@ -161,6 +167,7 @@ version) version_of "$1" ;;
 front-end) front_end "$1" "$2" ;;
 wrap) wrap "$1" "$2" ;;
 mounts) mounts "$1" ;;
+bind) bind "$1" "$2" ;;
 unmounts) unmounts "$1" ;;
 *) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -21,15 +21,15 @@
 # the reason is printed as "SKIP: ...").
 #
 # Environment: EXPORTER, TOP_BUILDDIR, MX_ROOTS (where the roots go, default
-# $TOP_BUILDDIR/tests/matrix/roots), the cache and mirror variables of release-root.sh, and the
+# $TOP_BUILDDIR/tests/matrix/roots, else /var/tmp/lsx-matrix-roots), the cache and
+# mirror variables of release-root.sh, and the
 # LSX_* knobs of the integration harness.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 INTEG=$(cd "$HERE/../integration" && pwd)
 . "$HERE/lib.sh"
-: "${TOP_BUILDDIR:=$(cd "$HERE/../.." && pwd)}"
-export TOP_BUILDDIR
-MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/matrix/roots}
+if [ -n "${TOP_BUILDDIR:-}" ]; then MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/matrix/roots}
+else MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}; fi
 export MX_ROOTS
 LSX_MATRIX_HOST=${LSX_MATRIX_HOST:-bullseye bookworm trixie trixie+bookworm}
 LSX_MATRIX_VM=${LSX_MATRIX_VM:-"bullseye esp-ikev2 rekey roadwarrior
@@ -83,7 +83,7 @@ command -v unshare > /dev/null || skip_all "no unshare (util-linux)"
 command -v ip > /dev/null && ip netns list > /dev/null 2>&1 || skip_all "no usable 'ip netns'"
 command -v curl > /dev/null || skip_all "no curl"
 if [ -z "${EXPORTER:-}" ]; then
-	for c in "$TOP_BUILDDIR/src/libreswan_exporter" "$HERE/../../src/libreswan_exporter"; do
+	for c in "${TOP_BUILDDIR:+$TOP_BUILDDIR/src/libreswan_exporter}" "$HERE/../../src/libreswan_exporter"; do
 		[ -x "$c" ] && { EXPORTER=$(readlink -f "$c"); break; }
 	done
 fi
@@ -129,8 +129,7 @@ count() { pass=$((pass + $1)); fail=$((fail + $2)); skipped=$((skipped + $3)); }
 # 2. Host scenarios: in a private mount namespace, so the roots' mounts end with it.
 if [ "$want_host" = 1 ]; then
 	t0=$SECONDS
-	unshare --mount --propagation private "$0" --host-inside > "$logs/host" 2>&1
-	grep -v '^matrix-counts ' "$logs/host"
+	unshare --mount --propagation private "$0" --host-inside 2>&1 | tee "$logs/host" | grep --line-buffered -v '^matrix-counts '
 	# shellcheck disable=SC2046
 	count $(awk '$1 == "matrix-counts" { print $2, $3, $4; f = 1 } END { if (!f) print 0, 1, 0 }' "$logs/host")
 	echo "host part: $((SECONDS - t0)) s"
@@ -149,9 +148,9 @@ if [ "$want_vm" = 1 ]; then
 		cp -al "$MX_ROOTS/$r" "$x/roots/$r" 2>/dev/null || cp -a "$MX_ROOTS/$r" "$x/roots/$r"
 	done
 	LSX_VM_EXTRA=$x LSX_VM_MEM=${LSX_VM_MEM:-3072} LSX_VM_TIMEOUT=${LSX_VM_TIMEOUT:-1200} \
-		LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} bash "$INTEG/vm.sh" ${MX_VERBOSE:+-v} > "$logs/vm" 2>&1
-	rc=$?
-	grep -v '^matrix-counts ' "$logs/vm"
+		LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} bash "$INTEG/vm.sh" ${MX_VERBOSE:+-v} 2>&1 |
+		tee "$logs/vm" | grep --line-buffered -v '^matrix-counts '
+	rc=${PIPESTATUS[0]}
 	if [ "$rc" = 77 ] && ! grep -q '^matrix-counts ' "$logs/vm"; then
 		echo "SKIP: VM part ($(sed -n 's/^SKIP: VM scenarios: //p' "$logs/vm" | head -1))"
 		skipped=$((skipped + 1))
