@@ -17,11 +17,17 @@ for r in "$MX_ROOTS"/*; do
 	[ -d "$r" ] || continue
 	mx_prepare_root "$r" "$scratch" || { echo "FAIL: cannot prepare $r"; echo "matrix-counts 0 1 0"; exit 1; }
 done
-export TMPDIR=$scratch
+export TMPDIR=$scratch LSX_CAPTURE_DIR=/tmp/lsx-capture
 while read -r config scenarios; do
 	[ -n "$config" ] || continue
 	# shellcheck disable=SC2086
 	mx_run "$config" /payload/run.sh "${LSX_SCENARIOS:-/payload/scenarios}" "" $scenarios
 done < "$HERE/plan"
+# captures (capture.sh) leave the guest on the console
+if [ -n "$(ls -A "$LSX_CAPTURE_DIR" 2> /dev/null)" ]; then
+	echo LSX-CAPTURE-BEGIN
+	tar -C "$LSX_CAPTURE_DIR" -czf - . | base64
+	echo LSX-CAPTURE-END
+fi
 echo "matrix-counts $MX_PASS $MX_FAIL $MX_SKIP"
 [ "$MX_FAIL" -eq 0 ]

@@ -55,17 +55,18 @@ mx_side_env() {
 		"LSX_ADDCONN_$p=$MX_ROOTS/$side.bin/addconn" "LSX_IPSEC_$p=$MX_ROOTS/$side.bin/ipsec"
 }
 
-# mx_run CONFIG RUN_SH SCENARIO_DIR SKIPS SCENARIO...: run the scenarios under CONFIG with the
-# harness's run.sh; SKIPS is a list of "scenario=reason" lines for scenarios that cannot
-# run under CONFIG here. Counts into MX_PASS, MX_FAIL, MX_SKIP.
+# mx_run CONFIG RUN_SH SCENARIO_DIR SKIPS SCENARIO...: run the scenarios (names in SCENARIO_DIR,
+# or paths) under CONFIG with the harness's run.sh, MX_LABEL set to the configuration's label;
+# SKIPS is a list of "scenario=reason" lines for scenarios that cannot run under CONFIG here.
+# Counts into MX_PASS, MX_FAIL, MX_SKIP.
 mx_run() {
 	local config=$1 run=$2 dir=$3 skips=$4; shift 4
 	local label s reason todo=() out rc
 	label=$(mx_label "$config")
 	for s in "$@"; do
-		reason=$(printf '%s\n' "$skips" | sed -n "s/^$s=//p" | head -1)
+		reason=$(printf '%s\n' "$skips" | awk -v s="$(basename "$s" .sh)" 'index($0, s "=") == 1 { print substr($0, length(s) + 2); exit }')
 		if [ -n "$reason" ]; then
-			echo "SKIP: $label/$s ($reason)"; MX_SKIP=$((MX_SKIP + 1))
+			echo "SKIP: $label/$(basename "$s" .sh) ($reason)"; MX_SKIP=$((MX_SKIP + 1))
 		else
 			todo+=("$s")
 		fi
@@ -78,7 +79,7 @@ mx_run() {
 		mx_side_env east "${config#*+}"
 		# pluto 5 keeps whack --initiate waiting while it retries a refused Child SA; the
 		# scenarios wait for what they expect themselves, so do not wait on whack for long
-		export LSX_INITIATE_TIMEOUT=${LSX_INITIATE_TIMEOUT:-10}
+		export LSX_INITIATE_TIMEOUT=${LSX_INITIATE_TIMEOUT:-10} MX_LABEL=$label
 		LSX_SCENARIOS=$dir bash "$run" ${MX_VERBOSE:+-v} "${todo[@]}"
 	) > "$out" 2>&1
 	rc=$?

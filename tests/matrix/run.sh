@@ -15,6 +15,9 @@
 #         LSX_MATRIX_VM ("CONFIG SCENARIO..." lines; default below). "native" in a VM
 #         configuration is the guest's Libreswan, this machine's own (4.10 on Debian 12).
 #
+# With LSX_CAPTURE_DIR set, runs capture.sh instead in every configuration of both parts: real
+# whack output of each release for the parser fixtures, in LSX_CAPTURE_DIR/<label>[-esp]/.
+#
 # Prints one line per scenario and configuration, "PASS: 4.3/loaded-down (1.2s)", the time
 # each part took, and a summary. Exit status: 0 all passed, 1 a failure, 77 when the matrix
 # cannot run here (not root, no debootstrap, the Debian mirror unreachable, no VM for "vm";
@@ -32,11 +35,20 @@ if [ -n "${TOP_BUILDDIR:-}" ]; then MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/mat
 else MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}; fi
 export MX_ROOTS
 LSX_MATRIX_HOST=${LSX_MATRIX_HOST:-bullseye bookworm trixie trixie+bookworm}
+mx_vm_plan_given=${LSX_MATRIX_VM:+yes}
 LSX_MATRIX_VM=${LSX_MATRIX_VM:-"bullseye esp-ikev2 rekey roadwarrior
 trixie esp-ikev2 esp-ikev1 rekey roadwarrior
 trixie+native esp-ikev2 rekey"}
 
 [ "${1:-}" = -v ] && { MX_VERBOSE=1; export MX_VERBOSE; shift; }
+if [ -n "${LSX_CAPTURE_DIR:-}" ]; then
+	# capture mode: the capture scenario alone, in every configuration of both parts (a VM plan
+	# given in LSX_MATRIX_VM is taken as it is: it may name /payload/extra/capture.sh itself)
+	LSX_CAPTURE_DIR=$(readlink -m "$LSX_CAPTURE_DIR")
+	export LSX_CAPTURE_DIR
+	[ -n "$mx_vm_plan_given" ] ||
+		LSX_MATRIX_VM=$(printf '%s\n' "$LSX_MATRIX_VM" | awk 'NF { print $1, "/payload/extra/capture.sh" }')
+fi
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(host vm)
 
@@ -63,6 +75,7 @@ if [ "${1:-}" = --host-inside ]; then
 	fi
 	echo "this kernel: $(uname -r), ESP: $esp"
 	scenarios=$(cd "$INTEG/scenarios/host" && ls -- *.sh | sed 's/\.sh$//')
+	[ -n "${LSX_CAPTURE_DIR:-}" ] && scenarios=$HERE/capture.sh
 	for c in $LSX_MATRIX_HOST; do
 		skips=""
 		if [ "$esp" = no ] && [ "$(mx_version "${c%%+*}")" = 4.3 ]; then
@@ -141,7 +154,7 @@ if [ "$want_vm" = 1 ]; then
 	x=$(mktemp -d "${TMPDIR:-/tmp}/lsx-matrix-vm.XXXXXX")
 	trap 'rm -rf "$logs" "$x"' EXIT
 	mkdir -p "$x/roots"
-	cp "$HERE/lib.sh" "$HERE/release-root.sh" "$x/"
+	cp "$HERE/lib.sh" "$HERE/release-root.sh" "$HERE/capture.sh" "$x/"
 	cp "$HERE/guest.sh" "$x/run.sh"
 	printf '%s\n' "$LSX_MATRIX_VM" > "$x/plan"
 	for r in $(printf '%s\n' "$LSX_MATRIX_VM" | awk '{ print $1 }' | tr '+' '\n' | grep -vx native | sort -u); do
@@ -149,8 +162,13 @@ if [ "$want_vm" = 1 ]; then
 	done
 	LSX_VM_EXTRA=$x LSX_VM_MEM=${LSX_VM_MEM:-3072} LSX_VM_TIMEOUT=${LSX_VM_TIMEOUT:-1200} \
 		LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} bash "$INTEG/vm.sh" ${MX_VERBOSE:+-v} 2>&1 |
-		tee "$logs/vm" | grep --line-buffered -v '^matrix-counts '
+		tee "$logs/vm" | grep --line-buffered -v '^matrix-counts ' | sed -u '/^LSX-CAPTURE-BEGIN$/,/^LSX-CAPTURE-END$/d'
 	rc=${PIPESTATUS[0]}
+	if [ -n "${LSX_CAPTURE_DIR:-}" ]; then
+		mkdir -p "$LSX_CAPTURE_DIR"
+		sed -n '/^LSX-CAPTURE-BEGIN$/,/^LSX-CAPTURE-END$/p' "$logs/vm" | sed '1d;$d' | base64 -d |
+			tar -C "$LSX_CAPTURE_DIR" -xzf - && echo "VM captures extracted into $LSX_CAPTURE_DIR"
+	fi
 	if [ "$rc" = 77 ] && ! grep -q '^matrix-counts ' "$logs/vm"; then
 		echo "SKIP: VM part ($(sed -n 's/^SKIP: VM scenarios: //p' "$logs/vm" | head -1))"
 		skipped=$((skipped + 1))
