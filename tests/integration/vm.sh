@@ -125,6 +125,8 @@ cat > "$R/init" <<EOF
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp
 for m in esp4 esp6 ah4 xfrm_user veth dummy bridge; do modprobe \$m 2>/dev/null; done
 ip link set lo up
+# kernel messages on the console would interleave with the output (and the start marker)
+/bin/busybox dmesg -n 1 2> /dev/null
 echo LSX-VM-START
 cd /payload
 EXPORTER=/payload/bin/libreswan_exporter LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
