@@ -29,10 +29,12 @@ echo "rpmbuild -bb --nodeps: $(basename "$rpm") ($(du -k "$rpm" | cut -f1) KiB) 
 grep -E '^(PASS|FAIL|SKIP|# (TOTAL|PASS|SKIP|FAIL))' "$W/rpmbuild.log" | grep -E '^# ' | sed 's/^/  check section: /'
 
 files=$(rpm -qlp "$rpm" 2>/dev/null)
+# (Debian's rpm neither compresses manual pages nor leaves the version out of documentation
+# directories, as Fedora's does: both forms are accepted)
 for f in /usr/sbin/libreswan_exporter /usr/lib/systemd/system/libreswan_exporter.service \
 	/usr/lib/systemd/system/libreswan_exporter.socket /etc/default/libreswan_exporter \
-	/usr/share/man/man8/libreswan_exporter.8.gz /usr/share/licenses/libreswan_exporter/LICENSE; do
-	grep -qx "$f" <<< "$files" || fail "$f is not in the package"
+	'/usr/share/man/man8/libreswan_exporter\.8(\.gz)?' '/usr/share/licenses/libreswan_exporter(-[0-9.]+)?/LICENSE'; do
+	grep -qxE "$f" <<< "$files" || fail "$f is not in the package"
 done
 echo "ok - files: binary, units, /etc/default/libreswan_exporter, man page, licence"
 rpm -qp --configfiles "$rpm" 2>/dev/null | grep -qx /etc/default/libreswan_exporter || fail "environment file is no config file"
