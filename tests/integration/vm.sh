@@ -125,8 +125,6 @@ cat > "$R/init" <<EOF
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp
 for m in esp4 esp6 ah4 xfrm_user veth dummy bridge; do modprobe \$m 2>/dev/null; done
 ip link set lo up
-# kernel messages on the console would interleave with the output (and the start marker)
-/bin/busybox dmesg -n 1 2> /dev/null
 echo LSX-VM-START
 cd /payload
 EXPORTER=/payload/bin/libreswan_exporter LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
@@ -139,6 +137,8 @@ chmod +x "$R/init"
 echo "vm.sh: booting $kernel ($(du -h "$W/initrd.gz" | cut -f1) initramfs, ${LSX_VM_ACCEL:-tcg,thread=multi})"
 
 start=$SECONDS
+# the console file exists before tail looks for it (tail -f gives up on a missing file)
+: > "$W/console"
 timeout -k 10 "${LSX_VM_TIMEOUT:-480}" qemu-system-x86_64 -accel "${LSX_VM_ACCEL:-tcg,thread=multi}" -cpu max \
 	-m "${LSX_VM_MEM:-1024}" -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$W/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" < /dev/null > "$W/console" 2>&1 &
