@@ -24,6 +24,7 @@ Proves, through the central Prometheus's API:
 Environment: EXPORTER, TOP_SRCDIR, PROMETHEUS.
 """
 
+import json
 import os
 import re
 import shutil
@@ -61,6 +62,11 @@ def replace_once(text, old, new, what):
     return text.replace(old, new)
 
 
+def labels_of(key):
+    """The label set of a result of e2e.Prom.query (keyed by its labels as JSON)."""
+    return json.loads(key)
+
+
 def page_down_count(page):
     """Connections the page says are expected up but not up (what the rules count)."""
     vals = {}
@@ -70,7 +76,6 @@ def page_down_count(page):
 
 
 def fleet_panels():
-    import json  # noqa: PLC0415
     with open(e2e.DASHBOARD, encoding="utf-8") as f:
         dash = json.load(f)
     out, in_fleet = [], False
@@ -139,24 +144,24 @@ def run(work):
 
     def arrived():
         got = prom.query('libreswan_up{job="libreswan"}')
-        inst = {eval_labels(k)["instance"] for k in got}
+        inst = {labels_of(k)["instance"] for k in got}
         return got if inst == want_instances else None
 
     got = e2e.wait_for("libreswan_up of the three gateways in the central Prometheus", arrived, 60)
     for k, v in got.items():
-        labels = eval_labels(k)
+        labels = labels_of(k)
         if labels.get("site") != site or v != 1.0:
             raise RuntimeError(f"libreswan_up {labels} = {v}: want 1 with site={site}")
     log(f"central: libreswan_up from {sorted(want_instances)} with site={site}, "
         f"{time.monotonic() - t0:.1f}s after the agent started")
     e2e.wait_for("up == 1 of the three gateways in the central Prometheus", lambda: {
-        (eval_labels(k)["instance"], v) for k, v in prom.query('up{job="libreswan"}').items()}
+        (labels_of(k)["instance"], v) for k, v in prom.query('up{job="libreswan"}').items()}
         == {(i, 1.0) for i in want_instances}, 30)
     want_conns = {addr: float(len(re.findall(r"^libreswan_connection_info\{", pages[name], re.M)))
                   for name, addr in exporters.items()}
 
     def conns():
-        got = {eval_labels(k)["instance"]: v for k, v in prom.query("count by (instance) (libreswan_connection_info)").items()}
+        got = {labels_of(k)["instance"]: v for k, v in prom.query("count by (instance) (libreswan_connection_info)").items()}
         return got if got == want_conns else None
 
     per_conn = e2e.wait_for(f"connection_info series per gateway as on the pages ({want_conns})", conns, 30)
@@ -167,7 +172,7 @@ def run(work):
     # 5. recording rules across the instances
     def recorded():
         r = prom.query("instance:libreswan_connections_down:sum")
-        vals = {eval_labels(k)["instance"]: v for k, v in r.items()}
+        vals = {labels_of(k)["instance"]: v for k, v in r.items()}
         return vals if vals == down else None
 
     e2e.wait_for(f"instance:libreswan_connections_down:sum per gateway == {down}", recorded, 30)
@@ -191,25 +196,21 @@ def run(work):
             if p["title"] == "Gateways" and list(r.values()) != [3.0]:
                 raise RuntimeError(f"panel Gateways: {r}")
             if p["title"] == "Tunnels down per gateway":
-                vals = {eval_labels(k)["instance"]: v for k, v in r.items()}
+                vals = {labels_of(k)["instance"]: v for k, v in r.items()}
                 if vals != down:
                     raise RuntimeError(f"panel {p['title']!r}: {vals}, the pages say {down}")
             if p["title"] == "Worst offenders":
-                inst = {eval_labels(k)["instance"] for k in r}
+                inst = {labels_of(k)["instance"] for k in r}
                 want_inst = {i for i, v in down.items() if v > 0}
                 if inst != want_inst:
                     raise RuntimeError(f"panel Worst offenders lists {inst}, want the gateways with tunnels down {want_inst}")
             log(f"fleet panel {p['title']!r}: {len(r)} result(s): "
-                + ", ".join(f"{eval_labels(k).get('instance', '')}{'/' + eval_labels(k)['connection'] if 'connection' in eval_labels(k) else ''}={v:g}" for k, v in sorted(r.items())))
+                + ", ".join(f"{'/'.join(labels_of(k)[n] for n in ('instance', 'connection') if n in labels_of(k))}={v:g}"
+                            for k, v in sorted(r.items())))
     n = e2e.check_dashboard_queries(prom)
     log(f"PASS: 3 gateways through the agent into the central Prometheus; recording rules per gateway and "
         f"for the fleet agree with the pages; {n} dashboard queries with data there")
     return True
-
-
-def eval_labels(k):
-    import json  # noqa: PLC0415
-    return json.loads(k)
 
 
 def main():

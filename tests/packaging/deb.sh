@@ -183,8 +183,7 @@ diff <(grep -E "$keys" "$W/upstream.service") <(grep -E "$keys" "$unit") > "$W/u
 	{ cat "$W/unit.diff"; fail "the packaged unit's sandbox or capabilities differ from upstream's"; }
 grep -qx "EnvironmentFile=-/etc/default/$PKG" "$unit" || fail "the unit does not read /etc/default/$PKG"
 grep -qx 'Alias=libreswan_exporter.service' "$unit" || fail "no Alias=libreswan_exporter.service"
-dpkg-deb -f "$deb" Conffiles 2> /dev/null | grep -q "/etc/default/$PKG" ||
-	dpkg-deb -I "$deb" conffiles | grep -qx "/etc/default/$PKG" || fail "/etc/default/$PKG is no conffile"
+dpkg-deb -I "$deb" conffiles | grep -qx "/etc/default/$PKG" || fail "/etc/default/$PKG is no conffile"
 want_rev=$(cat "$src/.tarball-revision")
 got_rev=$("$x/usr/sbin/libreswan_exporter" --once --input.globalstatus /dev/null |
 	sed -n 's/^libreswan_exporter_build_info{.*revision="\([^"]*\)".*/\1/p')
