@@ -29,10 +29,9 @@ capture() {
 	done
 	lsx_note "captured $state into $out"
 }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 esp=no
-lsx_in west ip xfrm state add src 192.0.2.1 dst 192.0.2.9 proto esp spi 0x100 mode tunnel \
-	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 2> /dev/null &&
-	{ esp=yes; lsx_in west ip xfrm state flush; }
+mx_has_esp "$(lsx_nsname west)" && esp=yes
 out=$LSX_CAPTURE_DIR/${MX_LABEL:-unknown}$([ "$esp" = yes ] && echo -esp)
 mkdir -p "$out"
 capture loaded

@@ -28,6 +28,14 @@ mx_prepare_root() {
 	bash "$MX_LIBDIR/release-root.sh" version "$dir" > "$dir.bin/version"
 }
 
+# mx_has_esp NETNS: the kernel can hold an ESP SA (esp4 and AES-GCM available), tried in network
+# namespace NETNS and removed again. Most CI host kernels have XFRM but no ESP.
+mx_has_esp() {
+	ip -n "$1" xfrm state add src 192.0.2.1 dst 192.0.2.9 proto esp spi 0x100 mode tunnel \
+		aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 2> /dev/null || return 1
+	ip -n "$1" xfrm state flush
+}
+
 # mx_version SIDE: the Libreswan version of a side ("native" or a release prepared in MX_ROOTS)
 mx_version() {
 	if [ "$1" = native ]; then
