@@ -37,6 +37,7 @@ import threading
 import time
 import urllib.request
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import prometheus_e2e as e2e  # noqa: E402  (shared helpers: processes, waits, the Prometheus API)
 
