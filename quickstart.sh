@@ -9,8 +9,11 @@
 #                                    test suite: unit tests, daemon tests, parser corpus and
 #                                    fuzz replays, rules and dashboard with a real Prometheus,
 #                                    systemd protocols, real pluto in network namespaces (and a
-#                                    VM with full ESP), an ASan+UBSan build, 60 s of fuzzing per
-#                                    parser and the web config loader, and make distcheck
+#                                    VM with full ESP), Alertmanager and a fleet of exporters,
+#                                    the Libreswan of Debian 11, 12 and 13 (host and VM), the
+#                                    Debian package in a fresh Debian 12 root under systemd, the
+#                                    RPM, an ASan+UBSan build, 60 s of fuzzing per parser and the
+#                                    web config loader, and make distcheck
 #
 # Environment: JOBS (default: nproc), FUZZ_SECONDS (default 60), SKIP_APT=1 to skip apt-get.
 set -euo pipefail
@@ -22,7 +25,8 @@ BUILD_DEPS=(build-essential autoconf automake autoconf-archive pkg-config
 	git xz-utils)
 TEST_DEPS=(curl ca-certificates openssl python3 prometheus libreswan iproute2 iputils-ping procps psmisc
 	util-linux kmod systemd clang libclang-rt-14-dev
-	qemu-system-x86 linux-image-cloud-amd64 busybox-static cpio)
+	qemu-system-x86 linux-image-cloud-amd64 busybox-static cpio
+	prometheus-alertmanager debootstrap debhelper lintian rpm rpmlint)
 
 log() { printf '\n==> %s\n' "$*"; }
 
@@ -62,6 +66,14 @@ run)
 test)
 	install "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
 	start=$(date +%s)
+	stage_start=$start
+	timings=()
+	stage_end() {
+		local now
+		now=$(date +%s)
+		timings+=("$1: $((now - stage_start)) s")
+		stage_start=$now
+	}
 	configure_in build --enable-werror
 	log "Building"
 	make -C build -j"$JOBS" > /dev/null
@@ -71,6 +83,30 @@ test)
 	log "Real Libreswan scenarios, by name"
 	cat build/tests/integration/*-scenarios.log 2>/dev/null | grep -E '^(PASS|FAIL|SKIP)' || true
 	[ "$rc" = 0 ] || { cat build/test-suite.log; exit 1; }
+	stage_end "make check"
+	# exit status 77: the stage cannot run here (it printed "SKIP: reason"); anything else fails
+	skipped_or_failed() {
+		local rc=$?
+		[ "$rc" = 77 ] || exit 1
+	}
+
+	# Debian 11, 12 and 13 roots, built once for this run (or from /var/cache/libreswan-root)
+	# and shared by the matrix and the package test.
+	built=(env TOP_BUILDDIR="$PWD/build" EXPORTER="$PWD/build/src/libreswan_exporter")
+	log "Live Libreswan matrix, host kernel: 4.3 (Debian 11), 4.10 (12), 5.2 (13), 5.2 west + 4.10 east"
+	"${built[@]}" tests/matrix/run.sh host || skipped_or_failed
+	stage_end "matrix, host"
+	log "Live Libreswan matrix, VM with ESP: 4.3, 5.2, 5.2 west + 4.10 east"
+	"${built[@]}" tests/matrix/run.sh vm || skipped_or_failed
+	stage_end "matrix, VM"
+
+	log "Debian package: dpkg-buildpackage, lintian, install/upgrade/purge in a fresh Debian 12 root under systemd"
+	make -C build dist > /dev/null
+	"${built[@]}" tests/packaging/deb.sh build/libreswan_exporter-*.tar.xz || skipped_or_failed
+	stage_end "Debian package"
+	log "RPM: rpmbuild -bb --nodeps from the tarball (Debian's rpm tooling)"
+	"${built[@]}" tests/packaging/rpm.sh build/libreswan_exporter-*.tar.xz || skipped_or_failed
+	stage_end "RPM"
 
 	log "ASan+UBSan build: unit, parser, fuzz-replay and daemon tests"
 	configure_in build-asan --enable-werror --enable-sanitizers
@@ -82,16 +118,19 @@ test)
 
 	log "Fuzzing each parser and the web configuration loader for ${FUZZ_SECONDS:-60} s (clang, libFuzzer, ASan+UBSan)"
 	tests/fuzz/run-fuzzers.sh "${FUZZ_SECONDS:-60}"
+	stage_end "ASan+UBSan and fuzzing"
 
 	log "make distcheck"
 	LSX_SKIP_SLOW=1 make -C build -j"$JOBS" distcheck > build/distcheck.log 2>&1 ||
 		{ tail -60 build/distcheck.log; exit 1; }
 	grep -E 'archives ready|\.tar\.xz' build/distcheck.log | tail -2
+	stage_end "make distcheck"
 
 	log "All tests passed in $(($(date +%s) - start)) s"
+	printf '  %s\n' "${timings[@]}"
 	;;
 *)
-	sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -8,7 +8,7 @@ test=$1
 shift
 if [ "${LSX_SKIP_SLOW:-0}" = 1 ]; then
 	case $test in
-	*/integration/* | */systemd/* | */contrib/prometheus-e2e.sh)
+	*/integration/* | */systemd/* | */contrib/*-e2e.sh)
 		echo "SKIP: $test is a slow system-level suite (LSX_SKIP_SLOW=1)"
 		exit 77
 		;;

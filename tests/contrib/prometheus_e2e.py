@@ -194,7 +194,7 @@ DASHBOARD = os.path.join(TOP, "contrib", "grafana", "libreswan.json")
 def grafana_expand(expr):
     """The variables as Grafana expands them with "All" selected."""
     return (expr.replace("$instance", ".*").replace("$connection", ".*")
-            .replace("$__rate_interval", "1m").replace("${datasource}", ""))
+            .replace("$__rate_interval", "1m").replace("$__range", "1m").replace("${datasource}", ""))
 
 
 def check_dashboard_queries(prom):

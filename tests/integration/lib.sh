@@ -156,6 +156,9 @@ lsx_addr() { ip -n "$(lsx_nsname "$1")" addr add "$2" dev "${3:-lo}"; }
 # --- pluto instances ------------------------------------------------------------------------
 
 lsx_pdir() { echo "$LSX_WORK/pluto-$1"; }
+# lsx__lsw NAME TOOL: the Libreswan program TOOL (PLUTO, WHACK, ADDCONN or IPSEC) of pluto NAME:
+# LSX_<TOOL>_<NAME> when set (pairs of different releases, e.g. LSX_PLUTO_west), else LSX_<TOOL>
+lsx__lsw() { local v="LSX_$2_${1//[^A-Za-z0-9_]/_}" d="LSX_$2"; printf '%s' "${!v:-${!d}}"; }
 lsx_ctl() { echo "$LSX_WORK/pluto-$1/run/pluto.ctl"; }
 lsx_pluto_pid() { local f; f="$(lsx_pdir "$1")/run/pluto.pid"; [ -s "$f" ] && cat "$f"; }
 
@@ -173,7 +176,7 @@ lsx_pluto_new() {
 		printf '\n'
 	} > "$d/ipsec.conf"
 	: > "$d/ipsec.secrets"; chmod 600 "$d/ipsec.secrets"
-	"$LSX_IPSEC" initnss --nssdir "$d/nss" > "$d/initnss.log" 2>&1 ||
+	"$(lsx__lsw "$name" IPSEC)" initnss --nssdir "$d/nss" > "$d/initnss.log" 2>&1 ||
 		lsx_die "ipsec initnss for $name failed: $(cat "$d/initnss.log")"
 	LSX_PLUTOS+=("$name")
 }
@@ -188,7 +191,7 @@ lsx_secret() { printf '%s\n' "$2" >> "$(lsx_pdir "$1")/ipsec.secrets"; }
 # lsx_whack NAME ARGS...: whack against pluto NAME (bounded by LSX_WHACK_TIMEOUT, default 20 s)
 lsx_whack() {
 	local n=$1; shift
-	timeout "${LSX_WHACK_TIMEOUT:-20}" "$LSX_WHACK" --ctlsocket "$(lsx_ctl "$n")" "$@"
+	timeout "${LSX_WHACK_TIMEOUT:-20}" "$(lsx__lsw "$n" WHACK)" --ctlsocket "$(lsx_ctl "$n")" "$@"
 }
 
 # lsx_pluto_start NAME [--no-load]: start pluto NAME inside its namespace, wait for the control
@@ -196,13 +199,13 @@ lsx_whack() {
 lsx_pluto_start() {
 	local name=$1 d ns; d=$(lsx_pdir "$name"); ns=$(cat "$d/ns")
 	rm -f "$d/run/pluto.ctl" "$d/run/pluto.pid"
-	lsx_in "$ns" "$LSX_PLUTO" --config "$d/ipsec.conf" --rundir "$d/run" --nssdir "$d/nss" \
+	lsx_in "$ns" "$(lsx__lsw "$name" PLUTO)" --config "$d/ipsec.conf" --rundir "$d/run" --nssdir "$d/nss" \
 		--secretsfile "$d/ipsec.secrets" --ipsecdir "$d/ipsec.d" --logfile "$d/pluto.log" \
 		>> "$d/pluto.stdout" 2>&1 || lsx_die "pluto $name did not start: $(tail -5 "$d/pluto.stdout" "$d/pluto.log" 2>/dev/null)"
 	lsx_poll_until 15 test -S "$d/run/pluto.ctl" -a -s "$d/run/pluto.pid" ||
 		lsx_die "pluto $name: no control socket after 15 s: $(tail -5 "$d/pluto.log" 2>/dev/null)"
 	[ "${2:-}" = --no-load ] && return 0
-	lsx_in "$ns" "$LSX_ADDCONN" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall \
+	lsx_in "$ns" "$(lsx__lsw "$name" ADDCONN)" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall \
 		>> "$d/addconn.log" 2>&1 || lsx_die "addconn for $name failed: $(tail -5 "$d/addconn.log")"
 	lsx_whack "$name" --listen > /dev/null 2>&1 || lsx_die "whack --listen for $name failed"
 	lsx_note "pluto $name started in namespace $(lsx_nsname "$ns"), connections loaded"
@@ -326,7 +329,7 @@ lsx_exporter_start() {
 		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
 		[ -n "${LSX_EXPORTER_PORT:-}" ] && { [ "$try" = 1 ] || break; port=$LSX_EXPORTER_PORT; }
 		"${wrap[@]}" "${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:$port" \
-			--ipsec.command="$LSX_IPSEC" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
+			--ipsec.command="$(lsx__lsw "$pluto" IPSEC)" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
 			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" "${kernel[@]}" \
 			--log.level="${LSX_EXPORTER_LOG_LEVEL:-debug}" "$@" > "$d/stdout" 2> "$d/log" &
 		pid=$!
@@ -514,14 +517,15 @@ lsx_pluto_connections() {
 # lsx_pluto_sa_counts PLUTO: per-connection established SAs from the state list of `whack
 # --status`, as "name ike_established child_established" lines (instances folded). IKEv2
 # "established IKE SA"/"established Child SA", IKEv1 "ISAKMP SA established" (3.x) or "IKE SA
-# established" (4.x+) and "IPsec SA established".
+# established" (4.x+) and "IPsec SA established". State names: STATE_* up to 4.x, without the
+# prefix from 5.0 (ESTABLISHED_IKE_SA).
 lsx_pluto_sa_counts() {
 	lsx_whack "$1" --status 2>/dev/null | awk '
 	/Connection list:/ { on = 1; next }
 	on && match($0, /^[0-9]* *"[^"]*"/) {
 		c = substr($0, RSTART, RLENGTH); sub(/^[0-9]* *"/, "", c); sub(/"$/, "", c); sub(/#.*/, "", c); seen[c] = 1
 	}
-	/#[0-9]+: "[^"]*".* STATE_/ && match($0, /"[^"]*"/) {
+	/#[0-9]+: "[^"]*".* [A-Z][A-Z0-9_]+ \(/ && match($0, /"[^"]*"/) {
 		c = substr($0, RSTART + 1, RLENGTH - 2); sub(/#.*/, "", c); seen[c] = 1
 		if ($0 ~ /\(established IKE SA\)|(ISAKMP|IKE) SA established/) ike[c]++
 		else if ($0 ~ /\(established Child SA\)|IPsec SA established/) child[c]++

@@ -60,6 +60,13 @@ else
 	done
 fi
 cp "$HERE/lib.sh" "$HERE/run.sh" "$R/payload/"
+# LSX_VM_EXTRA: a directory that travels as /payload/extra; its run.sh, when it has one, runs
+# instead of run.sh (same environment and arguments; tests/matrix uses it for other releases)
+runner=/payload/run.sh
+if [ -n "${LSX_VM_EXTRA:-}" ]; then
+	cp -a "$LSX_VM_EXTRA" "$R/payload/extra"
+	[ -f "$R/payload/extra/run.sh" ] && runner=/payload/extra/run.sh
+fi
 
 copy_bin() {
 	local f l
@@ -126,7 +133,7 @@ ip link set lo up
 echo LSX-VM-START
 cd /payload
 LSX_CAPTURE=${LSX_CAPTURE:-} LSX_BENCH_SAS="${LSX_BENCH_SAS:-}" LSX_BENCH_REPEAT=${LSX_BENCH_REPEAT:-} EXPORTER=/payload/bin/libreswan_exporter LSX_KERNEL_HELPER=/payload/bin/xfrm-helper LSX_SCENARIOS=/payload/scenarios LSX_WAIT=\${LSX_WAIT:-45} LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-2s} LSX_CONN_OPTIONS="${LSX_CONN_OPTIONS-ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no}" \
-	LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} /usr/bin/bash /payload/run.sh $verbose \$(cat /payload/args)
+	LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} /usr/bin/bash $runner $verbose \$(cat /payload/args)
 echo "LSX-VM-EXIT=\$?"
 /bin/busybox poweroff -f
 EOF
@@ -135,6 +142,8 @@ chmod +x "$R/init"
 echo "vm.sh: booting $kernel ($(du -h "$W/initrd.gz" | cut -f1) initramfs, ${LSX_VM_ACCEL:-tcg,thread=multi})"
 
 start=$SECONDS
+# the console file exists before tail looks for it (tail -f gives up on a missing file)
+: > "$W/console"
 timeout -k 10 "${LSX_VM_TIMEOUT:-480}" qemu-system-x86_64 -accel "${LSX_VM_ACCEL:-tcg,thread=multi}" -cpu max \
 	-m "${LSX_VM_MEM:-1024}" -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$W/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" < /dev/null > "$W/console" 2>&1 &

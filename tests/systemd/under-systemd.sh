@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Opt-in (LSX_TEST_REAL_SYSTEMD=1, root): boots systemd as PID 1 in private pid,
+# Needs root (LSX_TEST_REAL_SYSTEMD=0 skips it): boots systemd as PID 1 in private pid,
 # mount, net, uts, ipc and cgroup namespaces with a pluto unit, and runs the
 # shipped service unmodified but for @sbindir@ and a logging drop-in. Proves
 # what the protocol tests cannot: the sandbox (seccomp filter, DynamicUser=,
@@ -10,10 +10,10 @@
 # stop is clean, socket activation works, the online security score, and TLS
 # with client certificates and basic auth (GnuTLS and the password worker
 # thread under the seccomp filter and MemoryDenyWriteExecute=).
-# Opt-in because systemd creates cgroups in the host's hierarchy (removed
-# again at the end if they did not exist before).
+# systemd creates cgroups in the host's hierarchy; those that did not exist
+# before are removed again at the end.
 . "$(dirname "$0")/lib.sh"
-[ "${LSX_TEST_REAL_SYSTEMD:-0}" = 1 ] || skip "set LSX_TEST_REAL_SYSTEMD=1 to boot systemd in namespaces"
+[ "${LSX_TEST_REAL_SYSTEMD:-1}" = 1 ] || skip "LSX_TEST_REAL_SYSTEMD=0: not booting systemd in namespaces"
 [ "$(id -u)" = 0 ] || skip "needs root"
 need unshare nsenter curl ipsec timeout openssl python3
 SYSTEMD=/lib/systemd/systemd

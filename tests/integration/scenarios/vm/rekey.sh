@@ -18,7 +18,10 @@ sleep "${LSX_POLL_INTERVAL%s}"
 before=$LSX_WORK/page-before; cp "$(lsx_page w)" "$before"
 old=$(lsx_child_serials west net-1)
 lsx_note "Child SA(s) before rekey: #$old"
-LSX_WHACK_TIMEOUT=60 lsx_whack west --name net-1 --rekey-ipsec > /dev/null 2>&1
+# Libreswan 5 renamed --rekey-ipsec to --rekey-child (an unknown option is not an error status)
+rekey=--rekey-ipsec
+lsx_whack west --help 2>&1 | grep -q -- --rekey-child && rekey=--rekey-child
+LSX_WHACK_TIMEOUT=60 lsx_whack west --name net-1 "$rekey" > /dev/null 2>&1
 lsx_wait_until 60 "a new Child SA serial replacing #$old" \
 	eval 's=$(lsx_child_serials west net-1); [ -n "$s" ] && [ "$s" != "$old" ] && [[ " $s " != *" $old "* ]]'
 lsx_note "Child SA(s) after rekey: #$(lsx_child_serials west net-1)"

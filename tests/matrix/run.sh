@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# run.sh: the integration scenarios against the Libreswan that operators run: Debian 11 (4.3,
+# the pre-4.5 output format), Debian 12 (4.10) and Debian 13 (5.2), and a pair of different
+# releases (5.2 west, 4.10 east). Each release runs from a root of its own (release-root.sh),
+# built once per run or taken from the cache.
+#
+#   run.sh [-v] [host] [vm]      (default: both parts)
+#
+#   host  tests/integration/scenarios/host/* on this machine's kernel (IKE; no ESP on most
+#         CI kernels), once per configuration of LSX_MATRIX_HOST (default "bullseye bookworm
+#         trixie trixie+bookworm")
+#   vm    VM scenarios (full ESP) in one QEMU guest (tests/integration/vm.sh), per line of
+#         LSX_MATRIX_VM ("CONFIG SCENARIO..." lines; default below). "native" in a VM
+#         configuration is the guest's Libreswan, this machine's own (4.10 on Debian 12).
+#
+# With LSX_CAPTURE_DIR set, runs capture.sh instead in every configuration of both parts: real
+# whack output of each release for the parser fixtures, in LSX_CAPTURE_DIR/<label>[-esp]/.
+#
+# Prints one line per scenario and configuration, "PASS: 4.3/loaded-down (1.2s)", the time
+# each part took, and a summary. Exit status: 0 all passed, 1 a failure, 77 when the matrix
+# cannot run here (not root, no debootstrap, the Debian mirror unreachable, no VM for "vm";
+# the reason is printed as "SKIP: ...").
+#
+# Environment: EXPORTER, TOP_BUILDDIR, MX_ROOTS (where the roots go, default
+# $TOP_BUILDDIR/tests/matrix/roots, else /var/tmp/lsx-matrix-roots), the cache and
+# mirror variables of release-root.sh, and the
+# LSX_* knobs of the integration harness.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+INTEG=$(cd "$HERE/../integration" && pwd)
+. "$HERE/lib.sh"
+if [ -n "${TOP_BUILDDIR:-}" ]; then MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/matrix/roots}
+else MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}; fi
+export MX_ROOTS
+LSX_MATRIX_HOST=${LSX_MATRIX_HOST:-bullseye bookworm trixie trixie+bookworm}
+mx_vm_plan_given=${LSX_MATRIX_VM:+yes}
+LSX_MATRIX_VM=${LSX_MATRIX_VM:-"bullseye esp-ikev2 rekey roadwarrior
+trixie esp-ikev2 esp-ikev1 rekey roadwarrior
+trixie+native esp-ikev2 rekey"}
+
+[ "${1:-}" = -v ] && { MX_VERBOSE=1; export MX_VERBOSE; shift; }
+if [ -n "${LSX_CAPTURE_DIR:-}" ]; then
+	# capture mode: the capture scenario alone, in every configuration of both parts (a VM plan
+	# given in LSX_MATRIX_VM is taken as it is: it may name /payload/extra/capture.sh itself)
+	LSX_CAPTURE_DIR=$(readlink -m "$LSX_CAPTURE_DIR")
+	export LSX_CAPTURE_DIR
+	[ -n "$mx_vm_plan_given" ] ||
+		LSX_MATRIX_VM=$(printf '%s\n' "$LSX_MATRIX_VM" | awk 'NF { print $1, "/payload/extra/capture.sh" }')
+fi
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(host vm)
+
+skip_all() { echo "SKIP: Libreswan matrix: $*"; exit 77; }
+
+# --- host part, inside a private mount namespace (re-executed by the main part) -------------
+if [ "${1:-}" = --host-inside ]; then
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/lsx-matrix.XXXXXX")
+	chmod 0755 "$scratch"
+	trap 'rm -rf "$scratch"' EXIT
+	for r in $(printf '%s\n' $LSX_MATRIX_HOST | tr '+' '\n' | grep -vx native | sort -u); do
+		mx_prepare_root "$MX_ROOTS/$r" "$scratch" || { echo "FAIL: cannot prepare the $r root"; exit 1; }
+	done
+	export TMPDIR=$scratch
+	# The host kernel of most CI machines has XFRM but no ESP: every Child SA is refused. Libreswan
+	# 4.3 then never completes IKE_AUTH (it keeps retransmitting it), so the scenarios that need an
+	# established IKE SA cannot pass on such a kernel; the VM part runs 4.3 with ESP.
+	esp=yes
+	ns=lsx-mx-esp-$$
+	if ip netns add "$ns" 2>/dev/null; then
+		mx_has_esp "$ns" || esp=no
+		ip netns del "$ns"
+	fi
+	echo "this kernel: $(uname -r), ESP: $esp"
+	scenarios=$(cd "$INTEG/scenarios/host" && ls -- *.sh | sed 's/\.sh$//')
+	[ -n "${LSX_CAPTURE_DIR:-}" ] && scenarios=$HERE/capture.sh
+	for c in $LSX_MATRIX_HOST; do
+		skips=""
+		if [ "$esp" = no ] && [ "$(mx_version "${c%%+*}")" = 4.3 ]; then
+			why="no ESP in this kernel: pluto 4.3 never completes IKE_AUTH when the Child SA is refused; see the VM part"
+			skips="ike-established=$why
+pluto-restart=$why"
+		fi
+		# shellcheck disable=SC2086
+		mx_run "$c" "$INTEG/run.sh" "$INTEG/scenarios/host" "$skips" $scenarios
+	done
+	echo "matrix-counts $MX_PASS $MX_FAIL $MX_SKIP"
+	exit 0
+fi
+
+# --- main part ------------------------------------------------------------------------------
+[ "$(id -u)" = 0 ] || skip_all "not root (debootstrap, chroot, namespaces)"
+command -v unshare > /dev/null || skip_all "no unshare (util-linux)"
+command -v ip > /dev/null && ip netns list > /dev/null 2>&1 || skip_all "no usable 'ip netns'"
+command -v curl > /dev/null || skip_all "no curl"
+if [ -z "${EXPORTER:-}" ]; then
+	for c in "${TOP_BUILDDIR:+$TOP_BUILDDIR/src/libreswan_exporter}" "$HERE/../../src/libreswan_exporter"; do
+		[ -x "$c" ] && { EXPORTER=$(readlink -f "$c"); break; }
+	done
+fi
+[ -n "${EXPORTER:-}" ] && [ -x "$EXPORTER" ] || skip_all "exporter binary not built (set EXPORTER)"
+export EXPORTER
+
+want_host=0 want_vm=0
+for p in "${parts[@]}"; do
+	case $p in host) want_host=1 ;; vm) want_vm=1 ;; *) echo "run.sh: unknown part $p" >&2; exit 2 ;; esac
+done
+releases=""
+[ "$want_host" = 1 ] && releases="$releases $LSX_MATRIX_HOST"
+[ "$want_vm" = 1 ] && releases="$releases $(printf '%s\n' "$LSX_MATRIX_VM" | awk '{ print $1 }')"
+releases=$(printf '%s\n' $releases | tr '+' '\n' | grep -vx native | sort -u)
+
+# 1. The release roots, built in parallel (network and dpkg bound), each once per run.
+t0=$SECONDS
+mkdir -p "$MX_ROOTS"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+for r in $releases; do
+	extra=MX_PACKAGES_$r
+	# shellcheck disable=SC2086
+	"$HERE/release-root.sh" build "$r" "$MX_ROOTS/$r" ${!extra:-} > "$logs/$r" 2>&1 &
+done
+wait
+unavailable=""
+for r in $releases; do
+	if grep -q '^SKIP: ' "$logs/$r"; then
+		sed 's/^/  /' "$logs/$r"; unavailable="$unavailable $r"
+	elif [ -x "$MX_ROOTS/$r/usr/libexec/ipsec/pluto" ]; then
+		echo "root $(tail -1 "$logs/$r")"
+	else
+		echo "FAIL: the $r root could not be made:"; sed 's/^/    | /' "$logs/$r"; exit 1
+	fi
+done
+echo "release roots: $((SECONDS - t0)) s"
+[ -z "$unavailable" ] || skip_all "no root for$unavailable (see above)"
+
+pass=0 fail=0 skipped=0
+count() { pass=$((pass + $1)); fail=$((fail + $2)); skipped=$((skipped + $3)); }
+
+# 2. Host scenarios: in a private mount namespace, so the roots' mounts end with it.
+if [ "$want_host" = 1 ]; then
+	t0=$SECONDS
+	unshare --mount --propagation private "$0" --host-inside 2>&1 | tee "$logs/host" | grep --line-buffered -v '^matrix-counts '
+	# shellcheck disable=SC2046
+	count $(awk '$1 == "matrix-counts" { print $2, $3, $4; f = 1 } END { if (!f) print 0, 1, 0 }' "$logs/host")
+	echo "host part: $((SECONDS - t0)) s"
+fi
+
+# 3. VM scenarios: the roots travel in the guest's initramfs; guest.sh runs the plan there.
+if [ "$want_vm" = 1 ]; then
+	t0=$SECONDS
+	x=$(mktemp -d "${TMPDIR:-/tmp}/lsx-matrix-vm.XXXXXX")
+	trap 'rm -rf "$logs" "$x"' EXIT
+	mkdir -p "$x/roots"
+	cp "$HERE/lib.sh" "$HERE/release-root.sh" "$HERE/capture.sh" "$x/"
+	cp "$HERE/guest.sh" "$x/run.sh"
+	printf '%s\n' "$LSX_MATRIX_VM" > "$x/plan"
+	for r in $(printf '%s\n' "$LSX_MATRIX_VM" | awk '{ print $1 }' | tr '+' '\n' | grep -vx native | sort -u); do
+		cp -al "$MX_ROOTS/$r" "$x/roots/$r" 2>/dev/null || cp -a "$MX_ROOTS/$r" "$x/roots/$r"
+	done
+	LSX_VM_EXTRA=$x LSX_VM_MEM=${LSX_VM_MEM:-3072} LSX_VM_TIMEOUT=${LSX_VM_TIMEOUT:-1200} \
+		LSX_SCENARIO_TIMEOUT=${LSX_SCENARIO_TIMEOUT:-240} bash "$INTEG/vm.sh" ${MX_VERBOSE:+-v} 2>&1 |
+		tee "$logs/vm" | grep --line-buffered -v '^matrix-counts ' | sed -u '/^LSX-CAPTURE-BEGIN$/,/^LSX-CAPTURE-END$/d'
+	rc=${PIPESTATUS[0]}
+	if [ -n "${LSX_CAPTURE_DIR:-}" ]; then
+		mkdir -p "$LSX_CAPTURE_DIR"
+		sed -n '/^LSX-CAPTURE-BEGIN$/,/^LSX-CAPTURE-END$/p' "$logs/vm" | sed '1d;$d' | base64 -d |
+			tar -C "$LSX_CAPTURE_DIR" -xzf - && echo "VM captures extracted into $LSX_CAPTURE_DIR"
+	fi
+	if [ "$rc" = 77 ] && ! grep -q '^matrix-counts ' "$logs/vm"; then
+		echo "SKIP: VM part ($(sed -n 's/^SKIP: VM scenarios: //p' "$logs/vm" | head -1))"
+		skipped=$((skipped + 1))
+	else
+		# shellcheck disable=SC2046
+		count $(awk '$1 == "matrix-counts" { print $2, $3, $4; f = 1 } END { if (!f) print 0, 1, 0 }' "$logs/vm")
+	fi
+	echo "VM part: $((SECONDS - t0)) s"
+fi
+
+echo "Libreswan matrix: $pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ] || exit 1
+[ "$pass" -gt 0 ] || exit 77
+exit 0
