@@ -5,7 +5,7 @@
 
 Starts, on 127.0.0.1 and random ports:
   - three exporters in daemon mode, one per simulated gateway, each fed a different saved
-    Libreswan output through --input.* (a gateway with a tunnel down, one with every tunnel
+    Libreswan output through --input.* (a gateway with a tunnel down and its kernel state, one with every tunnel
     up, one of Libreswan's own lab captures with half-open IKE SAs);
   - a central Prometheus from contrib/prometheus/fleet/central.yml, started with
     --web.enable-remote-write-receiver, loading contrib/prometheus/libreswan.rules.yml;
@@ -48,7 +48,8 @@ def gateways():
     return [
         ("gw1", ["--input.status", os.path.join(fx, "status.txt"),
                  "--input.trafficstatus", os.path.join(fx, "trafficstatus.txt"),
-                 "--input.globalstatus", os.path.join(fx, "globalstatus.txt")]),
+                 "--input.globalstatus", os.path.join(fx, "globalstatus.txt"),
+                 "--input.kernel", os.path.join(fx, "kernel.txt")]),
         ("gw2", ["--input.status", os.path.join(fx, "status-site-b-up.txt"),
                  "--input.trafficstatus", os.path.join(fx, "trafficstatus-site-b-up.txt"),
                  "--input.globalstatus", os.path.join(fx, "globalstatus.txt")]),
