@@ -234,8 +234,14 @@ static void conn_reset_cycle(struct model_conn *c)
 static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
 {
 	size_t base_len = conn_map_key_into(m, &m->keybuf, name, instance);
-	struct model_conn *c = hashmap_get(&m->conns, m->keybuf.buf);
+	struct model_conn *c;
 
+	/* a connection's states and SAs come one after the other: no hashing for the same again */
+	if (m->last_lookup && streq(m->last_lookup->map_key, m->keybuf.buf))
+		return m->last_lookup;
+	c = hashmap_get(&m->conns, m->keybuf.buf);
+	if (c)
+		m->last_lookup = c;
 	if (c || !create)
 		return c;
 	c = xcalloc(1, sizeof(*c));
@@ -867,6 +873,7 @@ static bool user_idle(const char *key, void *value, void *userdata)
 /* Drop connections pluto no longer has, and users with no SA left. */
 static void expire_entries(struct model *m, bool status_now)
 {
+	m->last_lookup = NULL;	/* it may go now */
 	if (hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
 		m->sorted_stale = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);

@@ -165,6 +165,7 @@ struct model {
 	bool ever_status;	/* a status was ever available (daemon knows pluto's connection list) */
 	struct model_user other_user;	/* the "_other" bucket */
 	struct strbuf keybuf;		/* scratch for map keys */
+	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
 };
 
 /* A new, empty model. */

@@ -94,9 +94,10 @@ static const char *leading_nexthop_sep(const char *s, const char *end)
 	return NULL;
 }
 
-static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t, const char *end)
+/* dots: the "..." between the two ends (find_dots()), NULL if the line was cut before it. */
+static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t, const char *dots,
+			   const char *end)
 {
-	const char *dots = find_dots(t, end);
 	const char *l, *le, *r, *re, *sep;
 
 	if (!dots)
@@ -123,10 +124,11 @@ static int parse_topology(struct status_summary *s, const struct whack_conn_ref 
 			  bool truncated)
 {
 	const char *end = t + strlen(t);
+	const char *dots = find_dots(t, end);
 	const char *mark, *rstart, *body_end = end;
 	struct status_conn *c;
 
-	if (!find_dots(t, end) && !truncated)
+	if (!dots && !truncated)
 		return -EBADMSG;	/* LEFT...RIGHT, unless the cut took the "..." */
 
 	mark = status_rfind(t, end, "; eroute owner: #");
@@ -163,7 +165,7 @@ static int parse_topology(struct status_summary *s, const struct whack_conn_ref 
 	};
 	s->cur_name_len = r->name_len;
 	s->cur_chain_len = r->chain_len;
-	topology_hosts(s, c, t, body_end);
+	topology_hosts(s, c, t, dots && dots + 3 <= body_end ? dots : NULL, body_end);
 	return 0;
 }
 

@@ -84,11 +84,3 @@ static inline const char *status_rfind(const char *s, const char *end, const cha
 			return NULL;
 	}
 }
-
-/* First occurrence of needle in [s, end). */
-static inline const char *status_find(const char *s, const char *end, const char *needle)
-{
-	if (end <= s)
-		return NULL;
-	return memmem(s, (size_t)(end - s), needle, strlen(needle));
-}

@@ -143,8 +143,12 @@ static int parse_state_item(struct status_state *st, const char *b, const char *
 		st->lastlive = v;
 		return 0;
 	}
-	/* "NAME in Ns" (3.25 sanitised: "NAME in  XXs") */
-	in = status_find(b, e, " in ");
+	/* "NAME in Ns" (3.25 sanitised: "NAME in  XXs"): NAME is one word, so " in " follows the first one */
+	in = b;
+	while (in < e && *in != ' ')
+		in++;
+	if (e - in < 4 || memcmp(in, " in ", 4) != 0)
+		in = NULL;
 	if (in && e[-1] == 's') {
 		const char *val = in + 4;
 		int64_t *slot;
