@@ -112,6 +112,7 @@ struct model *model_free(struct model *m)
 	hashmap_clear(&m->ksas);
 	hashmap_clear(&m->conns);
 	free(m->sorted);
+	free(m->created);
 	hashmap_clear(&m->sas);
 	hashmap_clear(&m->users);
 	hashmap_clear(&m->groups);
@@ -119,6 +120,7 @@ struct model *model_free(struct model *m)
 	free(m->other_user.lease);
 	free(m->other_user.conn_key);
 	strbuf_release(&m->keybuf);
+	strbuf_release(&m->labelbuf);
 	free(m);
 	return NULL;
 }
@@ -246,15 +248,19 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 		return c;
 	c = xcalloc(1, sizeof(*c));
 	m->sorted_stale = true;
+	xgrow((void **)&m->created, &m->alloc_created, m->n_created + 1, sizeof(*m->created));
+	m->created[m->n_created++] = c;
 	c->key = xstrndup(name, base_len);
 	c->instance = base_len < m->keybuf.len ? xstrdup(m->keybuf.buf + base_len + 1) : xstrdup("");
 	c->map_key = xstrdup(m->keybuf.buf);
 	{
 		struct metric_label l[2] = { { "connection", c->key }, { "conn_instance", c->instance } };
-		struct strbuf sb = STRBUF_INIT;
 
-		metrics_format_labels(&sb, l, m->opt.per_instance ? 2 : 1);
-		c->labels = strbuf_detach(&sb, &c->labels_len);
+		/* formatted in scratch, then one allocation of the right size (no growth, no frees) */
+		strbuf_reset(&m->labelbuf);
+		metrics_format_labels(&m->labelbuf, l, m->opt.per_instance ? 2 : 1);
+		c->labels = xstrndup(m->labelbuf.buf, m->labelbuf.len);
+		c->labels_len = m->labelbuf.len;
 	}
 	conn_reset_cycle(c);
 	(void)hashmap_put(&m->conns, m->keybuf.buf, c);
@@ -875,7 +881,7 @@ static void expire_entries(struct model *m, bool status_now)
 {
 	m->last_lookup = NULL;	/* it may go now */
 	if (hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
-		m->sorted_stale = true;
+		m->sorted_stale = m->conns_removed = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
 
@@ -914,19 +920,50 @@ static int cmp_conn(const void *a, const void *b)
 	return r ? r : strcmp(x->instance, y->instance);
 }
 
-/* Sort the connections again when some came or went: a steady gateway's cycle sorts nothing. */
+static bool conns_in_order(struct model_conn *const *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_conn(&a[i - 1], &a[i]) > 0)
+			return false;
+	return true;
+}
+
+/*
+ * Sort the connections again when some came or went: a steady gateway's cycle sorts nothing.
+ * When connections only came, the new ones are sorted (pluto lists its connections sorted by
+ * name, so they usually are already: one comparison each) and merged into the list.
+ */
 static void sort_conns(struct model *m)
 {
-	size_t it = 0;
+	size_t it = 0, n_old = m->n_sorted, n_new = m->n_created, i = 0, j = 0, k = 0;
+	struct model_conn **old;
 	void *v;
 
 	if (!m->sorted_stale && m->sorted)
 		return;
-	m->sorted = xreallocarray(m->sorted, m->conns.n_items + 1, sizeof(*m->sorted));
-	m->n_sorted = 0;
-	while (hashmap_next(&m->conns, &it, NULL, &v))
-		m->sorted[m->n_sorted++] = v;
-	qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
+	if (m->conns_removed) {
+		/* the list may hold freed connections: from the map again */
+		m->sorted = xreallocarray(m->sorted, m->conns.n_items + 1, sizeof(*m->sorted));
+		m->n_sorted = 0;
+		while (hashmap_next(&m->conns, &it, NULL, &v))
+			m->sorted[m->n_sorted++] = v;
+		qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
+	} else {
+		if (!conns_in_order(m->created, n_new))
+			qsort(m->created, n_new, sizeof(*m->created), cmp_conn);
+		old = m->sorted;
+		m->sorted = xreallocarray(NULL, n_old + n_new + 1, sizeof(*m->sorted));
+		while (i < n_old && j < n_new)
+			m->sorted[k++] = cmp_conn(&old[i], &m->created[j]) <= 0 ? old[i++] : m->created[j++];
+		while (i < n_old)
+			m->sorted[k++] = old[i++];
+		while (j < n_new)
+			m->sorted[k++] = m->created[j++];
+		m->n_sorted = k;
+		free(old);
+	}
+	m->n_created = 0;
+	m->conns_removed = false;
 	m->sorted_stale = false;
 	m->sorted_version++;
 }

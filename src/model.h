@@ -158,6 +158,10 @@ struct model {
 	size_t n_sorted;
 	bool sorted_stale;
 	uint64_t sorted_version;	/* changes whenever the sorted list is rebuilt */
+	struct model_conn **created;	/* connections created since the last sort, in order of creation */
+	size_t n_created;
+	size_t alloc_created;
+	bool conns_removed;		/* some went since the last sort: rebuild from the map */
 	bool ever_kernel;	/* the kernel was read at least once */
 	uint64_t cycle;
 	bool status_ok;		/* last cycle's status was available */
@@ -165,6 +169,7 @@ struct model {
 	bool ever_status;	/* a status was ever available (daemon knows pluto's connection list) */
 	struct model_user other_user;	/* the "_other" bucket */
 	struct strbuf keybuf;		/* scratch for map keys */
+	struct strbuf labelbuf;		/* scratch for a new connection's label set */
 	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
 };
 

@@ -499,7 +499,8 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->cycle_fn = fn;
 	p->userdata = userdata;
 	p->model = model_new(&mo);
-	p->render_cache = render_cache_new();
+	if (!cfg->once)	/* one page only: nothing to reuse */
+		p->render_cache = render_cache_new();
 	p->status = status_summary_new();
 	p->traffic = traffic_list_new();
 	p->global = global_list_new();

@@ -19,6 +19,9 @@
 
 /* The families render_cache keeps: few, so a linear look-up by name. */
 #define RENDER_CACHE_FAMILIES 16
+/* The first page's size guess: what every page has, and what each connection adds (about 800 bytes). */
+#define RENDER_PAGE_BASE 65536
+#define RENDER_PAGE_PER_CONN 900
 /* A connection that a family leaves out, in its vector of values. */
 #define VALUE_ABSENT UINT64_MAX
 
@@ -1041,9 +1044,18 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	/* the last page's memory, already mapped: no page faults for every page written */
 	if (in->reuse && in->reuse_size > 0)
 		sb = (struct strbuf){ .buf = in->reuse, .len = 0, .alloc = in->reuse_size };
-	/* the page grows little between cycles: no chain of reallocations and copies */
+	/*
+	 * The page grows little between cycles: no chain of reallocations and copies. Without a
+	 * last page (the first cycle, --once), from the connections: about 800 bytes each.
+	 */
 	if (in->size_hint)
 		strbuf_reserve(&sb, in->size_hint + in->size_hint / 8);
+	else {
+		size_t n;
+
+		(void)model_sorted_conns(in->model, &n);
+		strbuf_reserve(&sb, RENDER_PAGE_BASE + n * RENDER_PAGE_PER_CONN);
+	}
 	metrics_writer_init(&w, &sb, format);
 	render_exporter(&w, in);
 	if (in->status)

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "parse_status.h"
 #include "parse_traffic.h"
+#include "strbuf.h"
 #include "util.h"
 
 static const struct model_options default_opt = { .max_users = 10 };
@@ -227,6 +228,57 @@ static void test_per_instance_option(void **state)
 	model_free(m);
 }
 
+/* The status of connections named in the given order (pluto lists them sorted; the model must not rely on it). */
+static char *status_of(const char *const *names, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_appendf(&sb, "000 \"%s\": 192.0.2.1...192.0.2.%zu; unrouted; eroute owner: #0\n", names[i], i + 2);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void assert_sorted(struct model *m, const char *want)
+{
+	struct strbuf got = STRBUF_INIT;
+	size_t n;
+	struct model_conn *const *cs = model_sorted_conns(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_appendf(&got, "%s%s", i ? " " : "", cs[i]->key);
+	assert_string_equal(got.buf ? got.buf : "", want);
+	assert_int_equal(n, m->conns.n_items);
+	strbuf_release(&got);
+}
+
+/* The sorted list stays complete and in order whether connections come in order, out of it, or go. */
+static void test_sorted_connections(void **state)
+{
+	static const char *const c1[] = { "b", "d", "f" };			/* in order */
+	static const char *const c2[] = { "b", "d", "f", "e", "a", "g" };	/* new ones out of order */
+	static const char *const c3[] = { "a", "b", "c", "d", "e", "f", "g", "h" };
+	static const char *const c4[] = { "h", "c", "a" };			/* some go */
+	static const char *const c5[] = { "h", "c", "a", "b", "i" };		/* some come back */
+	struct model *m = model_new(&default_opt);
+	uint64_t v;
+	char *st;
+
+	st = status_of(c1, ELEMENTSOF(c1)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "b d f");
+	v = m->sorted_version;
+	st = status_of(c1, ELEMENTSOF(c1)); cycle(m, st, ""); free(st);
+	assert_int_equal(m->sorted_version, v);	/* nothing came or went: not sorted again */
+	st = status_of(c2, ELEMENTSOF(c2)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "a b d e f g");
+	st = status_of(c3, ELEMENTSOF(c3)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "a b c d e f g h");
+	st = status_of(c4, ELEMENTSOF(c4)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "a c h");
+	st = status_of(c5, ELEMENTSOF(c5)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "a b c h i");
+	model_free(m);
+}
+
 static void test_users_cap(void **state)
 {
 	struct model_options opt = { .per_user = true, .max_users = 1 };
@@ -253,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_once_is_sum_of_live),
 		cmocka_unit_test(test_template_and_group_folding),
 		cmocka_unit_test(test_per_instance_option),
+		cmocka_unit_test(test_sorted_connections),
 		cmocka_unit_test(test_users_cap),
 	};
 
