@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
@@ -49,8 +49,9 @@ for t in $targets; do paths="$paths tests/fuzz/$t"; done
 # shellcheck disable=SC2086
 make -j"${JOBS:-2}" $paths > "$work/make.log" 2>&1 || { failed=1; tail -50 "$work/make.log"; exit 1; }
 
-status=0
-for t in $targets; do
+# One fuzzer per core at a time (JOBS, default: the number of cores).
+fuzz_one() { # TARGET
+	local t=$1 seeds corpus
 	case $t in
 	*status) seeds=status ;;
 	*traffic) seeds=traffic ;;
@@ -61,18 +62,31 @@ for t in $targets; do
 	corpus="$work/corpus-$t"
 	mkdir -p "$corpus"
 	cp "$top/tests/fixtures/$seeds"/*.txt "$top/tests/fixtures/$seeds"/*.yml "$corpus/" 2> /dev/null || true
-	echo "run-fuzzers: $t for ${secs}s"
 	if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		"./tests/fuzz/$t" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/$t-" "$corpus" \
 		> "$work/$t.log" 2>&1; then
-		status=1
-		failed=1
-		tail -40 "$work/$t.log"
 		echo "run-fuzzers: $t FAILED; reproducer(s): $(ls "$work/$t-"* 2> /dev/null)"
-	else
-		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' "$work/$t.log" || true
-
+		tail -40 "$work/$t.log"
+		return 1
 	fi
+	echo "run-fuzzers: $t done: $(grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$work/$t.log" | tr '\n' ' ')"
+}
+
+status=0
+jobs_max=${JOBS:-$(nproc)}
+running=0
+for t in $targets; do
+	echo "run-fuzzers: $t for ${secs}s"
+	fuzz_one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs_max" ]; then
+		wait -n || { status=1; failed=1; }
+		running=$((running - 1))
+	fi
+done
+while [ "$running" -gt 0 ]; do
+	wait -n || { status=1; failed=1; }
+	running=$((running - 1))
 done
 exit $status
