@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 
 #include "auth.h"
-#include "config.h"
 #include "guard.h"
 #include "http.h"
 #include "log.h"
@@ -24,7 +23,6 @@
 #include "util.h"
 #include "webconfig.h"
 
-#define HTTP_MAX_LISTENERS CONFIG_MAX_LISTEN
 #define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
 #define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
 /*
@@ -121,7 +119,7 @@ struct http_server {
 	uint64_t rejected[_HTTP_REJECT_MAX];
 	struct episode episodes[_HTTP_REJECT_MAX];
 	bool stopping;
-	struct listener listeners[HTTP_MAX_LISTENERS];
+	struct listener *listeners;	/* one per listening socket */
 	size_t n_listeners;
 };
 
@@ -695,7 +693,7 @@ int http_listen_socket(const char *addr, int *ret_fd)
 	uint16_t port;
 	int fd = -1, r, one = 1, zero = 0;
 
-	r = config_split_listen(addr, &host, &port);
+	r = parse_host_port(addr, &host, &port);
 	if (r < 0)
 		return r;
 	(void)snprintf(port_str, sizeof(port_str), "%u", port);
@@ -904,12 +902,13 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 			goto fail;
 		}
 	}
+	h->listeners = xcalloc(o->listen_fd >= 0 ? 1 : o->n_listen, sizeof(*h->listeners));
 	if (o->listen_fd >= 0) {
 		r = start_listener(h, o->listen_fd);
 		if (r < 0)
 			goto fail;
 	} else {
-		for (size_t i = 0; i < o->n_listen && i < HTTP_MAX_LISTENERS; i++) {
+		for (size_t i = 0; i < o->n_listen; i++) {
 			int fd;
 
 			r = http_listen_socket(o->listen[i], &fd);
@@ -950,6 +949,7 @@ struct http_server *http_free(struct http_server *h)
 		if (l->daemon)
 			MHD_stop_daemon(l->daemon);
 	}
+	free(h->listeners);
 	guard_done(&h->guard);
 	free(h->landing);
 	sd_event_unref(h->event);
