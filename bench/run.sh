@@ -237,7 +237,9 @@ start_nginx() { # ROOT PORT
 }
 start_exporter() { # DIR PORT [extra args] ; sets XPID
 	local d=$1 port=$2; shift 2
-	"$EXPORTER" --web.listen-address="127.0.0.1:$port" --poll.interval=1h --log.level=warn $(inputs "$d") "$@" \
+	# wrk's 64 connections all come from 127.0.0.1: lift the per-address cap (default 8) above them
+	"$EXPORTER" --web.listen-address="127.0.0.1:$port" --poll.interval=1h --log.level=warn \
+		--web.max-connections-per-ip=128 $(inputs "$d") "$@" \
 		> "$W/exporter-$port.log" 2>&1 &
 	XPID=$!
 	pids+=("$XPID")

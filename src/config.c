@@ -144,39 +144,6 @@ bool config_reads_kernel(const struct exporter_config *c)
 	return config_uses_inputs(c) ? c->input_kernel != NULL : c->collector_kernel;
 }
 
-int config_split_listen(const char *addr, char **ret_host, uint16_t *ret_port)
-{
-	const char *colon;
-	char *host = NULL;
-	uint64_t port;
-
-	if (addr[0] == '[') {
-		const char *end = strchr(addr, ']');
-
-		if (!end || end[1] != ':' || end == addr + 1)
-			return -EINVAL;
-		host = xstrndup(addr + 1, (size_t)(end - addr - 1));
-		colon = end + 1;
-	} else {
-		colon = strrchr(addr, ':');
-		if (!colon)
-			return -EINVAL;
-		if (colon != addr)
-			host = xstrndup(addr, (size_t)(colon - addr));
-		if (host && strchr(host, ':')) {
-			free(host);
-			return -EINVAL;	/* a bare IPv6 address needs brackets */
-		}
-	}
-	if (safe_atou64(colon + 1, &port) < 0 || port > 65535) {
-		free(host);
-		return -EINVAL;
-	}
-	*ret_host = host;
-	*ret_port = (uint16_t)port;
-	return 0;
-}
-
 static int bad(const char *flag, const char *value, const char *why)
 {
 	if (value)
@@ -241,7 +208,7 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			char *host;
 			uint16_t port;
 
-			if (config_split_listen(optarg, &host, &port) < 0)
+			if (parse_host_port(optarg, &host, &port) < 0)
 				return bad(flag, optarg, "expected [host]:port with port 0-65535");
 			free(host);
 			if (c->n_listen == CONFIG_MAX_LISTEN)

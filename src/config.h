@@ -69,6 +69,3 @@ bool config_uses_inputs(const struct exporter_config *c);
 
 /* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is given. */
 bool config_reads_kernel(const struct exporter_config *c);
-
-/* Split "host:port", "[v6]:port" or ":port" into a host (NULL = any) and port. 0 or -EINVAL. */
-int config_split_listen(const char *addr, char **ret_host, uint16_t *ret_port);

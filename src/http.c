@@ -14,17 +14,16 @@
 #include <sys/socket.h>
 
 #include "auth.h"
-#include "config.h"
 #include "guard.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "page.h"
+#include "page_maker.h"
 #include "strbuf.h"
 #include "util.h"
 #include "webconfig.h"
 
-#define HTTP_MAX_LISTENERS CONFIG_MAX_LISTEN
 #define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
 #define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
 /*
@@ -97,6 +96,10 @@ struct http_conn {
 	bool known_user;		/* the pending check is for a configured user */
 	bool suspended;
 	bool waiting_page;		/* held until the first poll cycle's page exists */
+	bool waiting_body;		/* held until the body it wants is made (page_maker.h) */
+	enum metrics_format want_format;	/* that body */
+	bool want_gzip;
+	struct page *page;		/* its page, while waiting for the body (a reference) */
 	bool cert_verified;
 };
 
@@ -113,6 +116,7 @@ struct http_server {
 	char *landing;
 	struct guard guard;
 	struct auth_pool *auth;
+	struct page_maker *maker;
 	struct http_conn *conns;
 	uint64_t n_conns;
 	struct http_conn *wait_head, *wait_tail;
@@ -121,7 +125,7 @@ struct http_server {
 	uint64_t rejected[_HTTP_REJECT_MAX];
 	struct episode episodes[_HTTP_REJECT_MAX];
 	bool stopping;
-	struct listener listeners[HTTP_MAX_LISTENERS];
+	struct listener *listeners;	/* one per listening socket */
 	size_t n_listeners;
 };
 
@@ -252,6 +256,13 @@ static void run_listener(struct listener *l)
 	arm_timer(l);
 }
 
+/* With an external loop, resumed connections are processed by the next MHD_run(). */
+static void run_listeners(struct http_server *h)
+{
+	for (size_t i = 0; i < h->n_listeners; i++)
+		run_listener(&h->listeners[i]);
+}
+
 /*
  * The header deadline. A connection waits for a request's headers (and its
  * body, if one is sent) from its start (which covers the TLS handshake) and
@@ -339,6 +350,22 @@ static void resume_conn(struct http_conn *c)
 	MHD_resume_connection(c->mhd);
 }
 
+/* A body was made (or could not be): the requests that waited for it are answered. */
+static void on_body_made(void *userdata, struct page *p, enum metrics_format format, bool gzip)
+{
+	struct http_server *h = userdata;
+	bool any = false;
+
+	for (struct http_conn *c = h->conns; c; c = c->next)
+		if (c->waiting_body && c->page == p && c->want_format == format && c->want_gzip == gzip) {
+			c->waiting_body = false;
+			resume_conn(c);
+			any = true;
+		}
+	if (any)
+		run_listeners(h);
+}
+
 static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -350,7 +377,11 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 	bool gz = false;
 	enum MHD_Result ret;
 
-	p = h->opt.page_fn(h->opt.userdata);
+	if (h->stopping)
+		return MHD_NO;	/* resumed only to be closed */
+	/* a request resumed once its body was made serves the page it waited for, not a newer one */
+	p = hc->page ? hc->page : h->opt.page_fn(h->opt.userdata);
+	hc->page = NULL;
 	if (!p) {
 		/*
 		 * The first poll cycle is still running (it is bounded by --poll.timeout):
@@ -370,13 +401,41 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 	}
 	if (enc && header_q(enc, "gzip") > 0)
 		gz = true;
-	body = page_body(p, fmt, gz);
+	body = page_get_body(p, fmt, gz);
 	if (!body) {
+		/*
+		 * Made on first request, in slices on the loop: this request waits,
+		 * and so does any other that wants the same body meanwhile.
+		 */
+		int q = page_maker_want(h->maker, p, fmt, gz);
+
+		if (q == 0) {
+			hc->page = p;
+			hc->waiting_body = true;
+			hc->want_format = fmt;
+			hc->want_gzip = gz;
+			suspend_conn(hc);
+			return MHD_YES;
+		}
+		if (q < 0) {
+			log_debug("Failed to queue a page body, making it at once: %s", strerror(-q));
+			while (page_make(p, fmt, gz, SIZE_MAX) == 0)
+				;
+		}
+		body = page_get_body(p, fmt, gz);
+	}
+	if (!body && gz) {
 		gz = false;	/* compression failed: serve it plain */
-		body = page_body(p, fmt, false);
+		body = page_get_body(p, fmt, false);
+	}
+	if (!body) {
+		page_unref(p);
+		return MHD_NO;
 	}
 	/* The response holds a page reference: a swap during a slow download is harmless. */
-	r = MHD_create_response_from_buffer_with_free_callback_cls(body->len, body->data, free_page_cb, p);
+	/* libmicrohttpd only reads a buffer response, its parameter is not const for other reasons */
+	r = MHD_create_response_from_buffer_with_free_callback_cls(body->len, (void *)(uintptr_t)body->data,
+								   free_page_cb, p);
 	if (!r) {
 		page_unref(p);
 		return MHD_NO;
@@ -663,6 +722,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		return;
 	*socket_context = NULL;
 	wait_remove(h, hc);
+	hc->page = page_unref(hc->page);
 	if (hc->prev)
 		hc->prev->next = hc->next;
 	else
@@ -695,7 +755,7 @@ int http_listen_socket(const char *addr, int *ret_fd)
 	uint16_t port;
 	int fd = -1, r, one = 1, zero = 0;
 
-	r = config_split_listen(addr, &host, &port);
+	r = parse_host_port(addr, &host, &port);
 	if (r < 0)
 		return r;
 	(void)snprintf(port_str, sizeof(port_str), "%u", port);
@@ -897,6 +957,11 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		log_error_errno(r, "Failed to set up the HTTP timers: %m");
 		goto fail;
 	}
+	r = page_maker_new(e, on_body_made, h, &h->maker);
+	if (r < 0) {
+		log_error_errno(r, "Failed to set up the page maker: %m");
+		goto fail;
+	}
 	if (o->web && o->web->n_users > 0) {
 		r = auth_pool_new(e, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, on_auth_done, h, &h->auth);
 		if (r < 0) {
@@ -904,12 +969,13 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 			goto fail;
 		}
 	}
+	h->listeners = xcalloc(o->listen_fd >= 0 ? 1 : o->n_listen, sizeof(*h->listeners));
 	if (o->listen_fd >= 0) {
 		r = start_listener(h, o->listen_fd);
 		if (r < 0)
 			goto fail;
 	} else {
-		for (size_t i = 0; i < o->n_listen && i < HTTP_MAX_LISTENERS; i++) {
+		for (size_t i = 0; i < o->n_listen; i++) {
 			int fd;
 
 			r = http_listen_socket(o->listen[i], &fd);
@@ -936,6 +1002,7 @@ struct http_server *http_free(struct http_server *h)
 	h->stopping = true;
 	/* No result comes back once the workers are gone; running checks finish first. */
 	h->auth = auth_pool_free(h->auth);
+	h->maker = page_maker_free(h->maker);
 	/* libmicrohttpd refuses to stop with suspended connections: let them go (and close). */
 	for (struct http_conn *c = h->conns; c; c = c->next)
 		if (c->suspended)
@@ -950,6 +1017,7 @@ struct http_server *http_free(struct http_server *h)
 		if (l->daemon)
 			MHD_stop_daemon(l->daemon);
 	}
+	free(h->listeners);
 	guard_done(&h->guard);
 	free(h->landing);
 	sd_event_unref(h->event);
@@ -967,10 +1035,8 @@ void http_page_ready(struct http_server *h)
 			resume_conn(c);
 			any = true;
 		}
-	/* with an external loop, resumed connections are processed by the next MHD_run() */
 	if (any)
-		for (size_t i = 0; i < h->n_listeners; i++)
-			run_listener(&h->listeners[i]);
+		run_listeners(h);
 }
 
 void http_render_stats(const struct http_server *h, struct strbuf *sb)

@@ -12,7 +12,10 @@
  * The HTTP side: libmicrohttpd in external-epoll mode driven by sd-event.
  * Serves the current page at the telemetry path, a landing page at /,
  * /-/healthy and /-/ready; 404 for other paths, 405 for other methods.
- * Knows nothing of IPsec: pages come from a callback.
+ * Knows nothing of IPsec: pages come from a callback. A request for a body
+ * of the page that is not made yet (gzip, OpenMetrics) is suspended until
+ * the page maker (page_maker.h) has made it in slices on the loop; requests
+ * that want the same body meanwhile wait for the same making.
  *
  * No client can stall the loop or lock others out: connections are capped in
  * total and per client address (counted here, across all listeners), a

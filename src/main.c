@@ -54,7 +54,7 @@ static void on_once(void *userdata, const struct poller *p)
 	int code = poller_get_stats(p)->up ? 0 : 1;
 
 	if (pg) {
-		const struct page_body *b = &pg->plain[METRICS_FORMAT_TEXT];
+		const struct page_body *b = page_get_body(pg, METRICS_FORMAT_TEXT, false);
 
 		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
 			code = 1;

@@ -9,34 +9,45 @@
 
 /*
  * A rendered metrics page, made once per poll cycle and reference-counted,
- * so an HTTP response in flight keeps its page alive across a swap. The
- * text format and its gzip are made with the page (Prometheus asks for gzip
- * on every scrape); the OpenMetrics form, which differs only in the counter
- * family names and the "# EOF" trailer, is derived from the text on the
- * first request that wants it and then kept with the page.
+ * so an HTTP response in flight keeps its page alive across a swap.
+ *
+ * Only the text format is made with the page. Each other body is made when
+ * a request first wants it and then kept with the page for the rest of its
+ * cycle: the OpenMetrics form (which differs only in the counter family
+ * names and the "# EOF" trailer, so it is derived from the text) and the
+ * gzip of either format. A cycle whose page nobody scrapes compresses
+ * nothing. Making a body is split into steps of bounded input
+ * (page_make()), so that the event loop can make the body of a 100k-tunnel
+ * page in slices between its other work instead of in one long stall.
  */
 
+struct page;
+
+/* A body's bytes, owned by the page: valid while a reference to it is held. */
 struct page_body {
-	char *data;
+	const char *data;
 	size_t len;
 };
 
-struct page {
-	unsigned refs;
-	struct page_body plain[2];	/* indexed by enum metrics_format; [OPENMETRICS] lazily */
-	struct page_body gzip[2];	/* gzip[TEXT] with the page when asked for, [OPENMETRICS] lazily */
-};
+/* Make a page from the text-format page (takes ownership of text, a malloc()ed buffer). */
+struct page *page_new(char *text, size_t text_len);
 
-/* Make a page from the text-format page (takes ownership); compress it now if asked. */
-struct page *page_new(char *text, size_t text_len, bool compress);
-
-/* The body in the given format, gzip-compressed or not (made on first use). NULL if gzip failed. */
-const struct page_body *page_body(struct page *p, enum metrics_format format, bool gzip);
+/* The body in the given format, gzip-compressed or not, if it is made (the plain text always is); else NULL. */
+const struct page_body *page_get_body(const struct page *p, enum metrics_format format, bool gzip);
 
 /*
- * The text buffer of a page nobody else holds (no response in flight), taken out of it
- * for the next page to be rendered into, with its usable size in *ret_size; NULL when
- * shared or already taken. The page itself is still to be unreferenced.
+ * Make (a part of) a body, handling at most max_input bytes of input: 1 once
+ * the body is made, 0 when there is more to do, -errno when it cannot be made
+ * (gzip failed: -ENOMEM or -EIO; then every later call says so too, and the
+ * plain body is to be served instead).
+ */
+int page_make(struct page *p, enum metrics_format format, bool gzip, size_t max_input);
+
+/*
+ * The text buffer of a page nobody else holds (no response in flight, no
+ * body being made), taken out of it for the next page to be rendered into,
+ * with its usable size in *ret_size; NULL when shared or already taken. The
+ * page itself is still to be unreferenced.
  */
 char *page_take_text(struct page *p, size_t *ret_size);
 
@@ -46,7 +57,7 @@ struct page *page_ref(struct page *p);
 /* Drop a reference; frees at zero; NULL is a no-op; returns NULL. */
 struct page *page_unref(struct page *p);
 
-/* gzip-compress (RFC 1952) data into a new buffer at the given zlib level; 0 or -ENOMEM/-EIO. */
+/* gzip-compress (RFC 1952) data into a new buffer at the given zlib level, in one go; 0 or -ENOMEM/-EIO. */
 int gzip_compress(const char *data, size_t len, int level, char **ret, size_t *ret_len);
 
 /* The OpenMetrics form of a text-format page rendered by render_page() (new buffer). */

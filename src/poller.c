@@ -278,8 +278,8 @@ static void finish_cycle(struct poller *p)
 		text = strbuf_detach(&sb, &text_len);
 	}
 	page_unref(p->page);
-	/* --once prints the text; the daemon serves gzip to every Prometheus scrape */
-	p->page = page_new(text, text_len, !cfg->once);
+	/* only the text: other formats and gzip are made when a scrape first asks for them */
+	p->page = page_new(text, text_len);
 
 	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
 		enum poll_reason reason = p->jobs[POLL_COMMAND_STATUS].reason;

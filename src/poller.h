@@ -12,8 +12,9 @@
 /*
  * The poll cycle: every --poll.interval, run the three whack commands
  * concurrently (or read the --input.* files), parse their output as it
- * arrives, update the model, render the page once (both formats, plain and
- * gzip) and swap it in. Scrapes only ever see a finished page.
+ * arrives, update the model, render the page once (the text format; other
+ * forms are made from it when a scrape first wants them, see page.h) and
+ * swap it in. Scrapes only ever see a finished page.
  */
 
 struct exporter_config;

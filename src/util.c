@@ -171,6 +171,39 @@ int parse_size(const char *s, uint64_t *ret)
 	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
 }
 
+int parse_host_port(const char *addr, char **ret_host, uint16_t *ret_port)
+{
+	const char *colon;
+	char *host = NULL;
+	uint64_t port;
+
+	if (addr[0] == '[') {
+		const char *end = strchr(addr, ']');
+
+		if (!end || end[1] != ':' || end == addr + 1)
+			return -EINVAL;
+		host = xstrndup(addr + 1, (size_t)(end - addr - 1));
+		colon = end + 1;
+	} else {
+		colon = strrchr(addr, ':');
+		if (!colon)
+			return -EINVAL;
+		if (colon != addr)
+			host = xstrndup(addr, (size_t)(colon - addr));
+		if (host && strchr(host, ':')) {
+			free(host);
+			return -EINVAL;	/* a bare IPv6 address needs brackets */
+		}
+	}
+	if (safe_atou64(colon + 1, &port) < 0 || port > 65535) {
+		free(host);
+		return -EINVAL;
+	}
+	*ret_host = host;
+	*ret_port = (uint16_t)port;
+	return 0;
+}
+
 #define ARENA_BLOCK (64 * 1024)
 
 struct arena_block {

@@ -77,6 +77,9 @@ int parse_duration_usec(const char *s, uint64_t *ret);
 /* "256MiB", "64KiB", "1000", "1GiB" -> bytes; 0 or -EINVAL/-ERANGE. */
 int parse_size(const char *s, uint64_t *ret);
 
+/* Split "host:port", "[v6]:port" or ":port" into a host (NULL = any) and port. 0 or -EINVAL. */
+int parse_host_port(const char *addr, char **ret_host, uint16_t *ret_port);
+
 /* True if a equals b, in a time that depends on their lengths only (for secrets). */
 bool streq_secret(const char *a, const char *b);
 

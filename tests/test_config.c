@@ -109,33 +109,11 @@ static void test_help_version(void **state)
 	fclose(null);
 }
 
-static void test_split_listen(void **state)
-{
-	char *host = (char *)"sentinel";
-	uint16_t port = 1;
-
-	assert_int_equal(config_split_listen(":10500", &host, &port), 0);
-	assert_null(host);
-	assert_int_equal(port, 10500);
-	assert_int_equal(config_split_listen("[::1]:80", &host, &port), 0);
-	assert_string_equal(host, "::1");
-	free(host);
-	assert_int_equal(config_split_listen("127.0.0.1:0", &host, &port), 0);
-	assert_string_equal(host, "127.0.0.1");
-	assert_int_equal(port, 0);
-	free(host);
-	host = (char *)"sentinel";
-	assert_true(config_split_listen("[::1]", &host, &port) < 0);
-	assert_true(config_split_listen("1.2.3.4:", &host, &port) < 0);
-	assert_string_equal(host, "sentinel");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),	cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_bad_values),	cmocka_unit_test(test_help_version),
-		cmocka_unit_test(test_split_listen),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -178,7 +178,7 @@ static void test_page_buffer_reused(void **state)
 {
 	char *text = render(METRICS_FORMAT_TEXT);
 	size_t len = strlen(text), size = 0;
-	struct page *pg = page_new(xstrdup(text), len, false);
+	struct page *pg = page_new(xstrdup(text), len);
 	struct page *held = page_ref(pg);
 	char *buf;
 

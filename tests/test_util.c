@@ -171,12 +171,34 @@ static void test_streq_secret(void **state)
 	assert_false(streq_secret("", "x"));
 }
 
+static void test_parse_host_port(void **state)
+{
+	char *host = (char *)"sentinel";
+	uint16_t port = 1;
+
+	assert_int_equal(parse_host_port(":10500", &host, &port), 0);
+	assert_null(host);
+	assert_int_equal(port, 10500);
+	assert_int_equal(parse_host_port("[::1]:80", &host, &port), 0);
+	assert_string_equal(host, "::1");
+	free(host);
+	assert_int_equal(parse_host_port("127.0.0.1:0", &host, &port), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 0);
+	free(host);
+	host = (char *)"sentinel";
+	assert_true(parse_host_port("[::1]", &host, &port) < 0);
+	assert_true(parse_host_port("1.2.3.4:", &host, &port) < 0);
+	assert_string_equal(host, "sentinel");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safe_atou64),  cmocka_unit_test(test_safe_atoi64),
 		cmocka_unit_test(test_durations_and_sizes), cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_hashmap),	    cmocka_unit_test(test_streq_secret),
+		cmocka_unit_test(test_parse_host_port),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
