@@ -497,7 +497,7 @@ section_cycle() {
 		printf '#!/bin/sh\n# whack [--ctlsocket S] --CMD: the saved output of --CMD\nshift; [ "$1" = --ctlsocket ] && shift 2\nexec cat "%s/${1#--}.txt"\n' "$d" > "$W/bin/fake-ipsec-$n"
 		chmod +x "$W/bin/fake-ipsec-$n"
 		local timeout
-		if [ "$n" -ge 100000 ]; then k=$CYCLES_100K; interval=3s; timeout=20s; else k=20; interval=300ms; timeout=2s; fi
+		if [ "$n" -ge 100000 ]; then k=$CYCLES_100K; interval=1500ms; timeout=14s; else k=20; interval=300ms; timeout=2s; fi
 		xp=$(free_port); lg=$W/exporter-cycle-$n.log
 		"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout="$timeout" --log.level=debug \
 			--ipsec.command="$W/bin/fake-ipsec-$n" --no-collector.kernel > "$lg" 2>&1 &
