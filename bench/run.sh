@@ -5,9 +5,9 @@
 #
 # Environment:
 #   BENCH_QUICK=1          5 s wrk runs, N up to 10k, shorter soaks (for development)
-#   BENCH_DURATION=30s     wrk duration per run (default 30s, quick 5s)
+#   BENCH_DURATION=10s     wrk duration per run of section 3 (default 10s, quick 5s; each run is repeated)
 #   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
-#   BENCH_SECTIONS="parse cycle http soak pluto kernel tlssoak"   which measurements to run
+#   BENCH_SECTIONS="parse cycle http stall soak pluto kernel tlssoak"   which measurements to run
 #   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
 #                          unless BENCH_KEEP=1)
 #   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
@@ -30,11 +30,12 @@ if [ "$QUICK" = 1 ]; then
 	SCRAPES=100000; POLLS=1000; PLUTO_SIZES="1000"; STORM=100 # STORM <= 508 (one silent peer each)
 	CYCLE_SIZES="10000"; CYCLES_100K=10
 else
-	DUR=${BENCH_DURATION:-30s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
+	DUR=${BENCH_DURATION:-10s}; REPEAT=${BENCH_REPEAT:-5}; SIZES="1000 10000 100000"
 	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=100 # 250 made pluto 4.10 take 20-60 s per whack
 	CYCLE_SIZES="10000 100000"; CYCLES_100K=100
 fi
-SECTIONS=${BENCH_SECTIONS:-parse cycle http soak pluto kernel tlssoak}
+SECTIONS=${BENCH_SECTIONS:-parse cycle http stall soak pluto kernel tlssoak}
+LOOPSTALL=${LOOPSTALL:-$here/loopstall.so}
 PORT=${BENCH_PORT:-18500}
 FAMILIES="3 4 5.1 5.4"
 MAIN_FAMILY=4
@@ -205,6 +206,9 @@ wrk_field() { # FILE rps|p50|p99|errors
 	rps) awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1" ;;
 	p50|p99) awk -v p="${2#p}%" '$1 == p {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
 		f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : 1; printf "%.2f", v*f}' "$1" ;;
+	max) awk '$1 == "Latency" && NF >= 4 {v=$4; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+		f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : 1; printf "%.1f", v*f; exit}' "$1" ;;
+	requests) awk '/requests in/ {print $1}' "$1" ;;
 	errors) awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); for (i=1;i<=NF;i++) n+=$i} END {print n+0}' "$1" ;;
 	esac
 }
@@ -237,7 +241,9 @@ start_nginx() { # ROOT PORT
 }
 start_exporter() { # DIR PORT [extra args] ; sets XPID
 	local d=$1 port=$2; shift 2
+	# X_PRELOAD: a shim preloaded into the daemon alone (section 3b), with its output file X_STALL_OUT;
 	# wrk's 64 connections all come from 127.0.0.1: lift the per-address cap (default 8) above them
+	${X_PRELOAD:+env LD_PRELOAD=$X_PRELOAD LOOPSTALL_OUT=$X_STALL_OUT} \
 	"$EXPORTER" --web.listen-address="127.0.0.1:$port" --poll.interval=1h --log.level=warn \
 		--web.max-connections-per-ip=128 $(inputs "$d") "$@" \
 		> "$W/exporter-$port.log" 2>&1 &
@@ -245,13 +251,23 @@ start_exporter() { # DIR PORT [extra args] ; sets XPID
 	pids+=("$XPID")
 	wait_http "http://127.0.0.1:$port/-/ready" || die_log "$W/exporter-$port.log"
 }
+# wrk_server URL OUT PID [header]: one wrk run; also writes the server's CPU microseconds per request to OUT.cpu
+wrk_server() {
+	local c0 c1 n
+	c0=$(stat_cpu "$3")
+	wrk_run "$1" "$2" "${4:-}"
+	c1=$(stat_cpu "$3")
+	n=$(wrk_field "$2" requests)
+	awk -v c=$((c1 - c0)) -v t="$TICK" -v n="${n:-0}" 'BEGIN{ if (n > 0) printf "%.0f", c * 1e6 / t / n; else print "nan"}' > "$2.cpu"
+}
+med_of() { printf '%s\n' "$@" | median; }
 section_http() {
-	log "== 3. /metrics throughput vs nginx (wrk -t1 -c64 -d$DUR --latency)"
-	out "### 3. \`/metrics\` vs nginx serving the same bytes as a static file (\`wrk -t1 -c64 -d$DUR --latency\`; nginx: 1 worker, gzip_static)"
+	log "== 3. /metrics throughput vs nginx (wrk -t1 -c64 -d$DUR --latency, $REPEAT alternating runs each)"
+	out "### 3. \`/metrics\` vs nginx serving the same bytes as a static file (\`wrk -t1 -c64 -d$DUR --latency\`, $REPEAT runs each, exporter and nginx alternating; medians; nginx: 1 worker, sendfile, gzip_static)"
 	out ""
-	out "| N | encoding | body KB | exporter req/s | nginx req/s | ratio | exporter p50 / p99 ms | nginx p50 / p99 ms | errors (x / n) |"
-	out "|---|---|---|---|---|---|---|---|---|"
-	local n d xp np root enc hdr body
+	out "| N | encoding | body KB | exporter req/s | nginx req/s | ratio (range over the runs) | exporter p50 / p99 ms | nginx p50 / p99 ms | worst latency ms (x / n) | server CPU us per request (x / n) | errors (x / n) |"
+	out "|---|---|---|---|---|---|---|---|---|---|---|"
+	local n d xp np root enc hdr body i npid
 	for n in 1000 10000; do
 		d=$W/gen/$MAIN_FAMILY-$n
 		gen "$MAIN_FAMILY" "$n" "$d"
@@ -261,21 +277,78 @@ section_http() {
 		curl -sf -H 'Accept-Encoding: gzip' -D "$root/gz.headers" -o "$root/metrics.gz" "http://127.0.0.1:$xp/metrics"
 		grep -qi '^content-encoding: *gzip' "$root/gz.headers" || log "   warning: the exporter did not gzip"
 		cmp -s <(gzip -dc "$root/metrics.gz") "$root/metrics" || log "   warning: gzip body differs from the plain page"
-		np=$(free_port); start_nginx "$root" "$np"
+		np=$(free_port); start_nginx "$root" "$np"; npid=${pids[-1]}
 		for enc in identity gzip; do
 			if [ $enc = gzip ]; then hdr='Accept-Encoding: gzip'; body=$(stat -c %s "$root/metrics.gz"); else hdr=''; body=$(stat -c %s "$root/metrics"); fi
-			wrk_run "http://127.0.0.1:$xp/metrics" "$W/wrk-x-$n-$enc.txt" "$hdr"
-			wrk_run "http://127.0.0.1:$np/metrics" "$W/wrk-n-$n-$enc.txt" "$hdr"
-			local xr nr
-			xr=$(wrk_field "$W/wrk-x-$n-$enc.txt" rps); nr=$(wrk_field "$W/wrk-n-$n-$enc.txt" rps)
-			out "| $n | $enc | $((body / 1024)) | $xr | $nr | $(awk -v a="$xr" -v b="$nr" 'BEGIN{printf "%.2f", a/b}') | $(wrk_field "$W/wrk-x-$n-$enc.txt" p50) / $(wrk_field "$W/wrk-x-$n-$enc.txt" p99) | $(wrk_field "$W/wrk-n-$n-$enc.txt" p50) / $(wrk_field "$W/wrk-n-$n-$enc.txt" p99) | $(wrk_field "$W/wrk-x-$n-$enc.txt" errors) / $(wrk_field "$W/wrk-n-$n-$enc.txt" errors) |"
-			log "   N=$n $enc: exporter $xr req/s p99 $(wrk_field "$W/wrk-x-$n-$enc.txt" p99) ms, nginx $nr req/s p99 $(wrk_field "$W/wrk-n-$n-$enc.txt" p99) ms"
-			R[ratio_${n}_$enc]=$(awk -v a="$xr" -v b="$nr" 'BEGIN{printf "%.2f", a/b}')
-			R[p99_${n}_$enc]=$(wrk_field "$W/wrk-x-$n-$enc.txt" p99)
+			local xr=() nr=() ra=() x50=() x99=() n50=() n99=() xc=() nc=() xmax=0 nmax=0 xe=0 ne=0 f
+			for i in $(seq "$REPEAT"); do
+				f=$W/wrk-x-$n-$enc-$i.txt; wrk_server "http://127.0.0.1:$xp/metrics" "$f" "$XPID" "$hdr"
+				xr+=("$(wrk_field "$f" rps)"); x50+=("$(wrk_field "$f" p50)"); x99+=("$(wrk_field "$f" p99)"); xc+=("$(cat "$f.cpu")")
+				xmax=$(awk -v a="$xmax" -v b="$(wrk_field "$f" max)" 'BEGIN{print (b > a) ? b : a}'); xe=$((xe + $(wrk_field "$f" errors)))
+				f=$W/wrk-n-$n-$enc-$i.txt; wrk_server "http://127.0.0.1:$np/metrics" "$f" "$npid" "$hdr"
+				nr+=("$(wrk_field "$f" rps)"); n50+=("$(wrk_field "$f" p50)"); n99+=("$(wrk_field "$f" p99)"); nc+=("$(cat "$f.cpu")")
+				nmax=$(awk -v a="$nmax" -v b="$(wrk_field "$f" max)" 'BEGIN{print (b > a) ? b : a}'); ne=$((ne + $(wrk_field "$f" errors)))
+				ra+=("$(awk -v a="${xr[-1]}" -v b="${nr[-1]}" 'BEGIN{printf "%.2f", (b > 0) ? a/b : 0}')")
+				log "   N=$n $enc run $i: exporter ${xr[-1]} req/s (p99 ${x99[-1]} ms, ${xc[-1]} us CPU/req), nginx ${nr[-1]} req/s (p99 ${n99[-1]} ms, ${nc[-1]} us CPU/req)"
+			done
+			local mx mn ratio
+			mx=$(med_of "${xr[@]}"); mn=$(med_of "${nr[@]}")
+			ratio=$(awk -v a="$mx" -v b="$mn" 'BEGIN{printf "%.2f", a/b}')
+			out "| $n | $enc | $((body / 1024)) | $mx | $mn | $ratio ($(printf '%s\n' "${ra[@]}" | sort -g | head -1)–$(printf '%s\n' "${ra[@]}" | sort -g | tail -1)) | $(med_of "${x50[@]}") / $(med_of "${x99[@]}") | $(med_of "${n50[@]}") / $(med_of "${n99[@]}") | $xmax / $nmax | $(med_of "${xc[@]}") / $(med_of "${nc[@]}") | $xe / $ne |"
+			R[ratio_${n}_$enc]=$ratio
+			R[p99_${n}_$enc]=$(med_of "${x99[@]}")
 		done
-		kill "$XPID" "${pids[-1]}" 2>/dev/null || true
-		wait "$XPID" "${pids[-1]}" 2>/dev/null || true
+		kill "$XPID" "$npid" 2>/dev/null || true
+		wait "$XPID" "$npid" 2>/dev/null || true
 	done
+	out ""
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3b. the event loop's longest turn (bench/loopstall.so preloaded into the daemon)
+section_stall() {
+	local d xp out=$W/loopstall.txt i pids_c=() line
+	if [ ! -f "$LOOPSTALL" ]; then
+		log "== 3b. loop stalls: skipped ($LOOPSTALL is missing: make bench builds it)"; return
+	fi
+	log "== 3b. the event loop's longest turn, 10k page"
+	d=$W/gen/$MAIN_FAMILY-10000
+	gen "$MAIN_FAMILY" 10000 "$d"
+	out "### 3b. The event loop's longest turn (10k page; \`bench/loopstall.so\`: time between sd-event's waits, the daemon thread's CPU time and wall time)"
+	out ""
+	out "| phase | longest turn: CPU ms | wall ms | turns | turns over 1 ms / 2 ms (wall) |"
+	out "|---|---|---|---|---|"
+	# (a) serving: the first scrapes of the cycle in three forms at once, then wrk
+	: > "$out"
+	xp=$(free_port)
+	X_PRELOAD=$LOOPSTALL X_STALL_OUT=$out start_exporter "$d" "$xp"
+	sleep 0.5
+	kill -USR1 "$XPID"; sleep 0.2; curl -sf -o /dev/null "http://127.0.0.1:$xp/-/healthy" || true
+	for i in $(seq 8); do curl -sf -o /dev/null -H 'Accept-Encoding: gzip' "http://127.0.0.1:$xp/metrics" & pids_c+=($!); done
+	for i in $(seq 4); do curl -sf -o /dev/null -H 'Accept-Encoding: gzip' -H 'Accept: application/openmetrics-text;version=1.0.0' "http://127.0.0.1:$xp/metrics" & pids_c+=($!); done
+	for i in $(seq 4); do curl -sf -o /dev/null -H 'Accept: application/openmetrics-text;version=1.0.0' "http://127.0.0.1:$xp/metrics" & pids_c+=($!); done
+	wait "${pids_c[@]}"
+	wrk -t1 -c64 -d3s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$xp/metrics" > /dev/null 2>&1
+	kill -USR1 "$XPID"; sleep 0.2; curl -sf -o /dev/null "http://127.0.0.1:$xp/-/healthy" || true
+	kill "$XPID"; wait "$XPID" 2>/dev/null || true
+	line=$(sed -n 2p "$out")
+	# shellcheck disable=SC2086
+	set -- $line
+	out "| serving: 16 first scrapes at once (gzip, OpenMetrics, OpenMetrics gzip), then 3 s of wrk -c64 gzip | $1 | $2 | $3 | $4 / $5 |"
+	log "   serving: longest turn $1 ms CPU, $2 ms wall"
+	R[stall_serve]=$1
+	# (b) poll cycles nobody scrapes: reading the input files, parsing, rendering
+	: > "$out"
+	xp=$(free_port)
+	LD_PRELOAD=$LOOPSTALL LOOPSTALL_OUT=$out "$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval=1s --poll.timeout=5s \
+		--log.level=warn $(inputs "$d") > "$W/exporter-stall.log" 2>&1 &
+	XPID=$!; pids+=("$XPID")
+	sleep 5.5
+	kill "$XPID"; wait "$XPID" 2>/dev/null || true
+	# shellcheck disable=SC2046
+	set -- $(tail -1 "$out")
+	out "| 5 poll cycles nobody scrapes (--input.* files: read, parse, render) | $1 | $2 | $3 | $4 / $5 |"
+	log "   poll cycles: longest turn $1 ms CPU, $2 ms wall"
 	out ""
 }
 
@@ -653,7 +726,7 @@ targets() {
 	echo "Mode: $([ "$QUICK" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full); wrk duration $DUR; timings are medians of $REPEAT runs."
 	echo ""
 } >> "$T"
-for s in parse cycle http soak pluto kernel tlssoak; do
+for s in parse cycle http stall soak pluto kernel tlssoak; do
 	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
 done
 targets

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "log.h"
 #include "page.h"
 #include "page_maker.h"
 #include "util.h"
@@ -13,6 +14,8 @@ struct job {
 	struct page *page;	/* a reference */
 	enum metrics_format format;
 	bool gzip;
+	unsigned slices;
+	uint64_t work_usec;	/* time spent in its slices */
 };
 
 struct page_maker {
@@ -22,6 +25,17 @@ struct page_maker {
 	struct job *head, *tail;	/* first in, first made */
 	unsigned n_jobs;
 };
+
+static const char *format_name(enum metrics_format f)
+{
+	switch (f) {
+	case METRICS_FORMAT_TEXT:
+		return "text";
+	case METRICS_FORMAT_OPENMETRICS:
+		return "OpenMetrics";
+	}
+	return "?";
+}
 
 static struct job *job_free(struct job *j)
 {
@@ -51,8 +65,17 @@ static int on_slice(sd_event_source *s, uint64_t usec, void *userdata)
 	do
 		r = page_make(j->page, j->format, j->gzip, PAGE_MAKER_STEP);
 	while (r == 0 && now_monotonic_usec() - start < PAGE_MAKER_SLICE_USEC);
+	j->slices++;
+	j->work_usec += now_monotonic_usec() - start;
 	if (r == 0)
 		return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	if (r > 0)
+		log_debug("page body made: %s%s, %zu bytes, in %u slices, %.1f ms of work",
+			  format_name(j->format), j->gzip ? " gzip" : "",
+			  page_get_body(j->page, j->format, j->gzip)->len, j->slices, (double)j->work_usec / 1000);
+	else
+		log_warn("Failed to make a page body (%s%s): %s, serving it uncompressed, ignoring",
+			 format_name(j->format), j->gzip ? " gzip" : "", strerror(-r));
 	m->head = j->next;
 	if (!m->head)
 		m->tail = NULL;

@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""A large page served whole, over many connections at once (tests/daemon/bigpage.sh).
+
+Run with EXPORTER, TOP_SRCDIR and WORK set. Starts the daemon on a 20,000-SA
+trafficstatus input (a 5 MB text page, 1 MB gzipped), then:
+
+1. one keep-alive connection fetches the gzip page repeatedly: each response
+   within a second (libmicrohttpd asks to be run again at once whenever it
+   can go on sending; a loop that waits for its timer instead stalls per
+   chunk: 250 ms per 128 KiB sendfile() chunk or per 4 KiB read from a file
+   at sd-event's default timer accuracy, seconds to minutes for this body);
+2. 24 connections at once, 4 keep-alive requests each, in all four forms
+   (text, OpenMetrics, each plain and gzip, the first requests of each form
+   arriving while it is being made): every body checked byte for byte;
+3. the text page equals `--once` on the same input, what differs from one
+   run to the next (durations, timestamps, the HTTP server's own families;
+   the values of ages and of the cycle count) aside; the OpenMetrics page is the text with its counter
+   families renamed and "# EOF"; gzip bodies inflate to the plain ones;
+4. each form was made exactly once (the debug log's "page body made" lines),
+   however many requests wanted it, and a cycle nobody scraped made none.
+"""
+import gzip
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+EXPORTER = os.environ["EXPORTER"]
+WORK = os.environ["WORK"]
+N_SAS = 20000
+N_CONNS = 24
+PER_CONN = 4
+OM_ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+FORMS = [  # (name, Accept, Accept-Encoding)
+    ("text", None, None),
+    ("text gzip", None, "gzip"),
+    ("OpenMetrics", OM_ACCEPT, None),
+    ("OpenMetrics gzip", OM_ACCEPT, "gzip"),
+]
+
+
+class Failure(Exception):
+    pass
+
+
+def fail(msg):
+    raise Failure(msg)
+
+
+def ok(msg):
+    print("ok - " + msg, flush=True)
+
+
+def write_input(path):
+    r = random.Random(7)  # random names and counts: a body that does not compress to nothing
+    with open(path, "w") as f:
+        for i in range(1, N_SAS + 1):
+            f.write('006 #%d: "conn-%05d-%08x", type=ESP, add_time=%d, inBytes=%d, outBytes=%d, '
+                    "maxBytes=2^63B, id='@peer-%08x'\n"
+                    % (2 * i, i, r.getrandbits(32), 1700000000 + r.randrange(10 ** 6),
+                       r.getrandbits(40), r.getrandbits(40), r.getrandbits(32)))
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection, responses read by Content-Length."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.buf = b""
+
+    def _recv(self):
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                fail("response not complete within %.1f s" % self.limit)
+            self.s.settimeout(left)
+        try:
+            return self.s.recv(1 << 20)
+        except socket.timeout:
+            fail("response not complete within %.1f s" % self.limit)
+
+    def _fill(self):
+        d = self._recv()
+        if not d:
+            fail("connection closed mid-response")
+        self.buf += d
+
+    def get(self, accept=None, encoding=None, limit=None):
+        """One response; limit: seconds it must be complete within."""
+        self.limit = limit
+        self.deadline = time.monotonic() + limit if limit else None
+        req = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
+        if accept:
+            req += "Accept: %s\r\n" % accept
+        if encoding:
+            req += "Accept-Encoding: %s\r\n" % encoding
+        self.s.sendall((req + "\r\n").encode())
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        if not lines[0].startswith("HTTP/1.1 200"):
+            fail("status: %s" % lines[0])
+        hdrs = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+        n = int(hdrs["content-length"])
+        parts = [self.buf]
+        have = len(self.buf)
+        while have < n:
+            d = self._recv()
+            if not d:
+                fail("connection closed after %d of %d body bytes" % (have, n))
+            parts.append(d)
+            have += len(d)
+        body = b"".join(parts)
+        self.buf = body[n:]
+        self.s.settimeout(30)
+        return hdrs, body[:n]
+
+    def close(self):
+        self.s.close()
+
+
+def volatile(line):
+    return re.search(rb"duration|timestamp|^# (HELP|TYPE) libreswan_http_|^libreswan_http_", line) is not None
+
+
+def stable(text):
+    """The lines that do not change from one run to the next; ages and cycle counts without their values."""
+    out = []
+    for l in text.split(b"\n"):
+        if volatile(l):
+            continue
+        if re.match(rb"^[a-z_]+(_age_seconds|_poll_cycles_total)[{ ]", l):
+            l = l.rsplit(b" ", 1)[0]
+        out.append(l)
+    return out
+
+
+def openmetrics(text):
+    out = []
+    for l in text.split(b"\n")[:-1]:
+        m = re.match(rb"^(# (?:HELP|TYPE) \S+)_total( .*)$", l)
+        out.append(m.group(1) + m.group(2) if m else l)
+    return b"\n".join(out) + b"\n# EOF\n"
+
+
+def main():
+    inp = os.path.join(WORK, "trafficstatus.txt")
+    write_input(inp)
+    once = subprocess.run([EXPORTER, "--once", "--input.trafficstatus", inp], stdout=subprocess.PIPE,
+                          check=True).stdout
+    if len(once) < 4000000:
+        fail("the page is only %d bytes" % len(once))
+
+    log_path = os.path.join(WORK, "daemon.log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen([EXPORTER, "--web.listen-address=127.0.0.1:0", "--poll.interval=300ms",
+                             "--poll.timeout=2s", "--log.level=debug", "--web.max-connections-per-ip=64",
+                             "--input.trafficstatus", inp], stdout=subprocess.DEVNULL, stderr=log)
+
+    def log_text():
+        with open(log_path, errors="replace") as f:
+            return f.read()
+
+    try:
+        port = None
+        for _ in range(200):
+            m = re.search(r"\(port (\d+)\)", log_text())
+            if m:
+                port = int(m.group(1))
+                break
+            if proc.poll() is not None:
+                fail("the daemon exited at start: " + log_text()[-500:])
+            time.sleep(0.05)
+        if not port:
+            fail("no port")
+        # a few cycles nobody scrapes: nothing is compressed
+        for _ in range(200):
+            if log_text().count("poll cycle") >= 3:
+                break
+            time.sleep(0.05)
+        if "page body made" in log_text():
+            fail("a body was made for a cycle nobody scraped")
+        ok("3 poll cycles nobody scraped: no body made")
+    except Failure:
+        proc.kill()
+        raise
+
+    proc.send_signal(signal.SIGTERM)
+    if proc.wait(timeout=10) != 0:
+        fail("daemon exit status %d" % proc.returncode)
+    log.close()
+    # from now on one poll cycle: every request gets the same page
+    log = open(log_path, "w")
+    proc = subprocess.Popen([EXPORTER, "--web.listen-address=127.0.0.1:0", "--poll.interval=1h",
+                             "--log.level=debug", "--web.max-connections-per-ip=64",
+                             "--input.trafficstatus", inp], stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        port = None
+        for _ in range(200):
+            m = re.search(r"\(port (\d+)\)", log_text())
+            if m:
+                port = int(m.group(1))
+                break
+            if proc.poll() is not None:
+                fail("the daemon exited at start: " + log_text()[-500:])
+            time.sleep(0.05)
+        if not port:
+            fail("no port")
+        # (1) one connection, the gzip page again and again
+        c = Conn(port)
+        worst = 0
+        for i in range(8):
+            t = time.monotonic()
+            _, body = c.get(encoding="gzip", limit=1.0)
+            worst = max(worst, time.monotonic() - t)
+            if stable(gzip.decompress(body)) != stable(once):
+                fail("gzip response %d does not inflate to the page" % i)
+        c.close()
+        ok("one connection, 8 gzip responses of about %d bytes: slowest %.0f ms" % (len(body), worst * 1000))
+
+        # (2) many connections, all forms, the first requests of the three forms still to make
+        # arriving together (the text gzip is made already)
+        results = []
+        errors = []
+        barrier = threading.Barrier(N_CONNS)
+
+        def client(k):
+            try:
+                c = Conn(port)
+                barrier.wait()
+                for i in range(PER_CONN):
+                    name, accept, enc = FORMS[(k + i) % len(FORMS)]
+                    t = time.monotonic()
+                    hdrs, body = c.get(accept, enc)
+                    results.append((name, hdrs, body, time.monotonic() - t))
+                c.close()
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append("connection %d: %r" % (k, e))
+
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(N_CONNS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - t0
+        if errors:
+            fail("; ".join(errors[:5]))
+        if len(results) != N_CONNS * PER_CONN:
+            fail("%d responses, want %d" % (len(results), N_CONNS * PER_CONN))
+
+        # (3) every byte
+        bodies = {}
+        for name, hdrs, body, _ in results:
+            if name.endswith("gzip"):
+                if hdrs.get("content-encoding") != "gzip":
+                    fail("%s without Content-Encoding: gzip" % name)
+                body = gzip.decompress(body)
+            elif "content-encoding" in hdrs:
+                fail("%s with Content-Encoding" % name)
+            bodies.setdefault(name.split()[0], set()).add(body)
+        for form, got in bodies.items():
+            if len(got) != 1:
+                fail("%d different %s pages in one cycle" % (len(got), form))
+        text = bodies["text"].pop()
+        om = bodies["OpenMetrics"].pop()
+        if stable(text) != stable(once):
+            fail("the served text page differs from --once on the same input")
+        if om != openmetrics(text):
+            fail("the OpenMetrics page is not the text page's OpenMetrics form")
+        slowest = max(r[3] for r in results)
+        ok("%d connections x %d requests in all four forms, %.1f s, slowest %.2f s: every byte checked "
+           "(text %d bytes, OpenMetrics %d)" % (N_CONNS, PER_CONN, elapsed, slowest, len(text), len(om)))
+
+        # (4) made once each
+        made = re.findall(r"page body made: (.*?), \d+ bytes", log_text())
+        if sorted(made) != ["OpenMetrics", "OpenMetrics gzip", "text gzip"]:
+            fail("bodies made: %s (want each of OpenMetrics, its gzip and the text gzip once)" % made)
+        ok("each body made once for %d requests: %s" % (len(results), ", ".join(sorted(made))))
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=10)
+        log.close()
+    text = log_text()
+    if re.search(r"Sanitizer|runtime error:", text):
+        fail("sanitizer report:\n" + text[-4000:])
+    if rc != 0:
+        fail("daemon exit status %d" % rc)
+    ok("clean exit")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        print("FAIL: %s" % e, flush=True)
+        sys.exit(1)
+    print("1 passed, 0 failed")
