@@ -3,7 +3,9 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "util.h"
@@ -14,6 +16,28 @@ static void oom(void)
 
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	abort();
+}
+
+/*
+ * Large buffers (the page text, the read buffers, the hash tables of a big model) are mapped
+ * by the allocator on their own and written through once per cycle: with 4 KiB pages a
+ * 100k-connection cycle takes some 50,000 page faults. Asking for transparent huge pages
+ * (honoured where THP is "madvise" or "always", ignored elsewhere) cuts that by two orders of
+ * magnitude. Only the 2 MiB-aligned interior is advised, so nothing else changes.
+ */
+#define HUGE_HINT_MIN ((size_t)4 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+void hint_huge_pages(void *p, size_t len)
+{
+	uintptr_t start, end;
+
+	if (len < HUGE_HINT_MIN)
+		return;
+	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	end = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
 void *xmalloc(size_t size)
@@ -31,6 +55,8 @@ void *xcalloc(size_t n, size_t size)
 
 	if (!p)
 		oom();
+	if (size && n <= SIZE_MAX / size)
+		hint_huge_pages(p, n * size);
 	return p;
 }
 
@@ -78,6 +104,7 @@ void xgrow(void **p, size_t *alloc, size_t need, size_t size)
 	}
 	*p = xreallocarray(*p, n, size);
 	*alloc = n;
+	hint_huge_pages(*p, n * size);
 }
 
 int safe_atou64_n(const char *s, size_t len, uint64_t *ret)

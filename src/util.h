@@ -60,6 +60,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Grow *p (of *alloc elements of size) so it holds at least need elements. */
+/* Advise transparent huge pages for the aligned interior of a large buffer; no-op below 4 MiB. */
+void hint_huge_pages(void *p, size_t len);
 void xgrow(void **p, size_t *alloc, size_t need, size_t size);
 
 /* Strict decimal: digits only, no sign, no spaces, no overflow. 0 or -EINVAL/-ERANGE; *ret only on success. */

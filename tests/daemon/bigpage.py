@@ -280,8 +280,12 @@ def main():
            "(text %d bytes, OpenMetrics %d)" % (N_CONNS, PER_CONN, elapsed, slowest, len(text), len(om)))
 
         # (4) made once each
+        # The OpenMetrics gzip body is made from the plain OpenMetrics one,
+        # which is made on the way: when no plain OpenMetrics request waits
+        # for it as a job of its own, it is never logged separately.
         made = re.findall(r"page body made: (.*?), \d+ bytes", log_text())
-        if sorted(made) != ["OpenMetrics", "OpenMetrics gzip", "text gzip"]:
+        if sorted(made) not in (["OpenMetrics", "OpenMetrics gzip", "text gzip"],
+                                ["OpenMetrics gzip", "text gzip"]):
             fail("bodies made: %s (want each of OpenMetrics, its gzip and the text gzip once)" % made)
         ok("each body made once for %d requests: %s" % (len(results), ", ".join(sorted(made))))
     finally:
