@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 
 #include "config.h"
 #include "log.h"
@@ -53,6 +56,17 @@ struct poller {
 	char **envp;
 	char summary[256];
 	size_t last_page_len;	/* sizes the next render */
+	/* The cycle's model update and rendering, off the loop (see finish_cycle()). */
+	struct finish_work {
+		struct render_input in;
+		char *text;	/* the rendered page, for the loop to publish */
+		size_t text_len;
+		char summary[256];
+	} work;
+	pthread_t worker;
+	bool worker_running;	/* a worker was started and not yet joined */
+	int worker_efd;		/* written by the worker when it is done */
+	sd_event_source *worker_src;
 };
 
 static const char *const whack_flag[POLL_COMMAND_WHACK_END] = { "--status", "--trafficstatus", "--globalstatus" };
@@ -199,6 +213,110 @@ static void log_transition(struct job *j)
 }
 
 static int schedule_next(struct poller *p);
+static void publish_cycle(struct poller *p);
+
+/*
+ * The cycle's heavy half: the model update, the page's rendering and the summary. At 10k
+ * connections this is 5-10 ms, at 100k ten times that: too long for the loop, which serves
+ * scrapes and feeds the watchdog meanwhile. It runs in a worker thread that owns, until it is
+ * joined, what it touches: the model, the parse results, the render cache and the text buffer
+ * (the loop leaves them alone while p->worker_running); the poll statistics it only reads. The
+ * loop publishes the page when the worker is done (publish_cycle()).
+ */
+static void finish_work(struct poller *p)
+{
+	struct finish_work *w = &p->work;
+	const struct poll_stats *st = w->in.stats;
+	const struct status_summary *status = w->in.status;
+
+	model_update(p->model, status, w->in.traffic, w->in.kernel);
+	w->text = render_page(&w->in, METRICS_FORMAT_TEXT, &w->text_len);
+
+	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
+		enum poll_reason reason = p->jobs[POLL_COMMAND_STATUS].reason;
+
+		(void)snprintf(w->summary, sizeof(w->summary), "pluto unreachable: %s",
+			       reason != POLL_REASON_NONE ? poll_reason_to_string(reason) : "unknown");
+	} else if (status) {
+		size_t up = 0, n = 0, n_conns;
+		struct model_conn *const *conns = model_sorted_conns(p->model, &n_conns);
+
+		for (size_t i = 0; i < n_conns; i++) {
+			if (!conns[i]->loaded)
+				continue;
+			n++;
+			up += model_conn_is_up(conns[i]);
+		}
+		(void)snprintf(w->summary, sizeof(w->summary), "%zu connections, %zu up%s%s", n, up,
+			       status->version ? ", pluto " : "", status->version ? status->version : "");
+	} else {
+		(void)snprintf(w->summary, sizeof(w->summary), "polled %s",
+			       config_uses_inputs(p->cfg) ? "input files" : "pluto");
+	}
+}
+
+static void *worker_main(void *userdata)
+{
+	struct poller *p = userdata;
+
+	finish_work(p);
+	(void)eventfd_write(p->worker_efd, 1);
+	return NULL;
+}
+
+static void join_worker(struct poller *p)
+{
+	eventfd_t v;
+
+	if (!p->worker_running)
+		return;
+	(void)pthread_join(p->worker, NULL);
+	p->worker_running = false;
+	(void)eventfd_read(p->worker_efd, &v);
+}
+
+static int on_worker_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct poller *p = userdata;
+
+	if (!p->worker_running)
+		return 0;
+	join_worker(p);
+	p->running = 0;
+	publish_cycle(p);
+	return 0;
+}
+
+/* Start the worker for this cycle's finish; < 0 when it cannot be (the loop then does the work). */
+static int start_worker(struct poller *p)
+{
+	sigset_t all, old;
+	int r;
+
+	if (p->worker_efd < 0) {
+		p->worker_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (p->worker_efd < 0)
+			return -errno;
+		r = sd_event_add_io(p->event, &p->worker_src, p->worker_efd, EPOLLIN, on_worker_done, p);
+		if (r < 0) {
+			(void)close(p->worker_efd);
+			p->worker_efd = -1;
+			return r;
+		}
+	}
+	/* the worker takes no signal: they stay with the loop's signalfd */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = -pthread_create(&p->worker, NULL, worker_main, p);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		log_warn_errno(r, "Failed to start the render thread, rendering on the loop: %m");
+		return r;
+	}
+	p->worker_running = true;
+	p->running = 1;	/* the cycle is not over: the timer skips, nothing else starts */
+	return 0;
+}
 
 static void finish_cycle(struct poller *p)
 {
@@ -209,9 +327,6 @@ static void finish_cycle(struct poller *p)
 	const struct traffic_list *traffic;
 	const struct global_list *global;
 	const struct kernel_snapshot *kernel;
-	struct render_input in;
-	char *text;
-	size_t text_len;
 	uint64_t now = now_realtime_usec();
 
 	status_finish(p->status);
@@ -250,12 +365,11 @@ static void finish_cycle(struct poller *p)
 	else	/* --input.* without a status file: up when what was given could be read */
 		st->up = inputs && (!st->attempted[POLL_COMMAND_TRAFFICSTATUS] || traffic) &&
 			 (!st->attempted[POLL_COMMAND_GLOBALSTATUS] || global);
-
-	model_update(p->model, status, traffic, kernel);
 	st->cycles++;
 	st->last_poll_timestamp = (double)now / 1e6;
 
-	in = (struct render_input){
+	p->work = (struct finish_work){ 0 };
+	p->work.in = (struct render_input){
 		.model = p->model,
 		.status = status,
 		.traffic = traffic,
@@ -267,9 +381,21 @@ static void finish_cycle(struct poller *p)
 		.now = now / 1000000,
 		.size_hint = p->last_page_len,
 	};
-	in.reuse = page_take_text(p->page, &in.reuse_size);
-	in.cache = p->render_cache;
-	text = render_page(&in, METRICS_FORMAT_TEXT, &text_len);
+	/* taken here: the loop may be serving the page, and lends its text only when nobody is */
+	p->work.in.reuse = page_take_text(p->page, &p->work.in.reuse_size);
+	p->work.in.cache = p->render_cache;
+	if (!cfg->once && start_worker(p) == 0)
+		return;	/* on_worker_done() finishes */
+	finish_work(p);
+	publish_cycle(p);
+}
+
+static void publish_cycle(struct poller *p)
+{
+	char *text = p->work.text;
+	size_t text_len = p->work.text_len;
+
+	p->work.text = NULL;
 	p->last_page_len = text_len;
 	if (p->extra_fn) {
 		struct strbuf sb = { .buf = text, .len = text_len, .alloc = text_len + 1 };
@@ -280,31 +406,11 @@ static void finish_cycle(struct poller *p)
 	page_unref(p->page);
 	/* only the text: other formats and gzip are made when a scrape first asks for them */
 	p->page = page_new(text, text_len);
-
-	if (!st->up && st->attempted[POLL_COMMAND_STATUS]) {
-		enum poll_reason reason = p->jobs[POLL_COMMAND_STATUS].reason;
-
-		(void)snprintf(p->summary, sizeof(p->summary), "pluto unreachable: %s",
-			       reason != POLL_REASON_NONE ? poll_reason_to_string(reason) : "unknown");
-	} else if (status) {
-		size_t up = 0, n = 0, n_conns;
-		struct model_conn *const *conns = model_sorted_conns(p->model, &n_conns);
-
-		for (size_t i = 0; i < n_conns; i++) {
-			if (!conns[i]->loaded)
-				continue;
-			n++;
-			up += model_conn_is_up(conns[i]);
-		}
-		(void)snprintf(p->summary, sizeof(p->summary), "%zu connections, %zu up%s%s", n, up,
-			       status->version ? ", pluto " : "", status->version ? status->version : "");
-	} else {
-		(void)snprintf(p->summary, sizeof(p->summary), "polled %s", inputs ? "input files" : "pluto");
-	}
-	log_debug("poll cycle %" PRIu64 " done: %s", st->cycles, p->summary);
+	memcpy(p->summary, p->work.summary, sizeof(p->summary));
+	log_debug("poll cycle %" PRIu64 " done: %s", p->stats.cycles, p->summary);
 	if (p->cycle_fn)
 		p->cycle_fn(p->userdata, p);
-	if (!cfg->once)
+	if (!p->cfg->once)
 		(void)schedule_next(p);
 }
 
@@ -507,6 +613,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->kernel = kernel_snapshot_new();
 	p->stats.kernel_enabled = config_reads_kernel(cfg);
 	p->envp = child_env();
+	p->worker_efd = -1;
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
 		p->jobs[c].reason = p->jobs[c].last_reason = POLL_REASON_NONE;
 	(void)snprintf(p->summary, sizeof(p->summary), "starting");
@@ -525,6 +632,11 @@ struct poller *poller_free(struct poller *p)
 {
 	if (!p)
 		return NULL;
+	join_worker(p);	/* a cycle's rendering in progress: at most a few hundred ms at 100k */
+	free(p->work.text);
+	p->worker_src = sd_event_source_disable_unref(p->worker_src);
+	if (p->worker_efd >= 0)
+		(void)close(p->worker_efd);
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
 		p->jobs[c].spawn = spawn_free(p->jobs[c].spawn);
 	p->timer = sd_event_source_disable_unref(p->timer);
