@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +64,11 @@ struct poller {
 		size_t text_len;
 		char summary[256];
 	} work;
+	/* --input.* files, read a slice per loop turn, one after the other */
+	sd_event_source *input_src;
+	int input_fd;
+	enum poll_command input_cmd;	/* the one being read; _POLL_COMMAND_MAX when none */
+	uint64_t input_total, input_start;
 	pthread_t worker;
 	bool worker_running;	/* a worker was started and not yet joined */
 	int worker_efd;		/* written by the worker when it is done */
@@ -398,7 +404,8 @@ static void publish_cycle(struct poller *p)
 	p->work.text = NULL;
 	p->last_page_len = text_len;
 	if (p->extra_fn) {
-		struct strbuf sb = { .buf = text, .len = text_len, .alloc = text_len + 1 };
+		/* the page's buffer is sized with room to spare: appending rarely moves it */
+		struct strbuf sb = { .buf = text, .len = text_len, .alloc = malloc_usable_size(text) };
 
 		p->extra_fn(p->extra_userdata, &sb);
 		text = strbuf_detach(&sb, &text_len);
@@ -459,20 +466,53 @@ static void on_done(void *userdata, const struct spawn_result *r)
 	job_done(p, j, reason, r->duration_usec);
 }
 
-/* Read an --input.* file through the same parser; the cap applies as for a command. */
-static enum poll_reason read_input(struct poller *p, enum poll_command cmd, const char *path)
-{
-	_cleanup_close_ int fd = -1;
-	char buf[65536];
-	uint64_t total = 0;
+/* What one loop turn reads of an --input.* file at most: a slice of about a millisecond. */
+#define INPUT_SLICE_BYTES (1024 * 1024)
+#define INPUT_SLICE_USEC 1000
 
-	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		log_error_errno(errno, "Failed to open --input.%s file %s: %m", poll_command_to_string(cmd), path);
-		return POLL_REASON_SPAWN_FAILED;
+static const char *input_path(const struct poller *p, enum poll_command cmd)
+{
+	const struct exporter_config *cfg = p->cfg;
+
+	switch (cmd) {
+	case POLL_COMMAND_STATUS:
+		return cfg->input_status;
+	case POLL_COMMAND_TRAFFICSTATUS:
+		return cfg->input_trafficstatus;
+	case POLL_COMMAND_GLOBALSTATUS:
+		return cfg->input_globalstatus;
+	case POLL_COMMAND_KERNEL:
+		return cfg->input_kernel;
+	case _POLL_COMMAND_MAX:
+		break;
+	}
+	return NULL;
+}
+
+/*
+ * Read a slice of the current --input.* file through the same parser; the cap applies as for
+ * a command. POLL_REASON_NONE with *done false: more to read at the next turn.
+ */
+static enum poll_reason read_input_slice(struct poller *p, bool *done)
+{
+	enum poll_command cmd = p->input_cmd;
+	const char *path = input_path(p, cmd);
+	uint64_t start = now_monotonic_usec();
+	size_t slice = 0;
+	char buf[65536];
+
+	*done = true;
+	if (p->input_fd < 0) {
+		p->input_fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+		if (p->input_fd < 0) {
+			log_error_errno(errno, "Failed to open --input.%s file %s: %m", poll_command_to_string(cmd),
+					path);
+			return POLL_REASON_SPAWN_FAILED;
+		}
+		p->input_total = 0;
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(p->input_fd, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -482,13 +522,74 @@ static enum poll_reason read_input(struct poller *p, enum poll_command cmd, cons
 		}
 		if (n == 0)
 			return POLL_REASON_NONE;
-		total += (uint64_t)n;
-		if (total > p->cfg->max_output) {
+		p->input_total += (uint64_t)n;
+		if (p->input_total > p->cfg->max_output) {
 			log_error("%s is larger than --poll.max-output", path);
 			return POLL_REASON_OUTPUT_TOO_LARGE;
 		}
 		feed(p, cmd, buf, (size_t)n);
+		slice += (size_t)n;
+		if (slice >= INPUT_SLICE_BYTES || now_monotonic_usec() - start >= INPUT_SLICE_USEC) {
+			*done = false;
+			return POLL_REASON_NONE;
+		}
 	}
+}
+
+/* The first command from `from` on that reads a file; _POLL_COMMAND_MAX when none does. */
+static enum poll_command next_input(const struct poller *p, size_t from)
+{
+	for (size_t c = from; c < _POLL_COMMAND_MAX; c++)
+		if (input_path(p, c))
+			return c;
+	return _POLL_COMMAND_MAX;
+}
+
+/*
+ * One slice per turn, from a timer that is always due (like the page maker's): the loop serves
+ * its clients between slices, as it does between the reads of a command's pipe.
+ */
+static int on_input(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct poller *p = userdata;
+	enum poll_command cmd = p->input_cmd;
+	enum poll_reason r;
+	bool done;
+
+	if (cmd == _POLL_COMMAND_MAX)
+		return 0;
+	if (!p->input_start)
+		p->input_start = now_monotonic_usec();
+	r = read_input_slice(p, &done);
+	if (!done)
+		return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	if (p->input_fd >= 0)
+		(void)close(p->input_fd);
+	p->input_fd = -1;
+	p->input_cmd = next_input(p, (size_t)cmd + 1);
+	if (p->input_cmd != _POLL_COMMAND_MAX)
+		(void)sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	/* last: finishing the cycle may start on the next one's timer */
+	job_done(p, &p->jobs[cmd], r, now_monotonic_usec() - p->input_start);
+	p->input_start = 0;
+	return 0;
+}
+
+static int start_inputs(struct poller *p)
+{
+	int r;
+
+	p->input_cmd = next_input(p, 0);
+	p->input_start = 0;
+	if (p->input_cmd == _POLL_COMMAND_MAX)
+		return 0;
+	if (!p->input_src) {
+		/* due at once (time 1 is long past), to the microsecond */
+		r = sd_event_add_time(p->event, &p->input_src, CLOCK_MONOTONIC, 1, 1, on_input, p);
+		if (r < 0)
+			return r;
+	}
+	return sd_event_source_set_enabled(p->input_src, SD_EVENT_ONESHOT);
 }
 
 static void start_cycle(struct poller *p)
@@ -510,15 +611,11 @@ static void start_cycle(struct poller *p)
 		j->spawn = spawn_free(j->spawn);
 		p->stats.attempted[c] = false;
 		if (use_inputs) {
-			uint64_t t0 = now_monotonic_usec();
-			enum poll_reason r;
-
+			/* read by on_input(), a slice per loop turn */
 			if (!inputs[c])
 				continue;
 			p->stats.attempted[c] = true;
 			p->running++;
-			r = read_input(p, c, inputs[c]);
-			job_done(p, j, r, now_monotonic_usec() - t0);
 			continue;
 		}
 		{
@@ -552,6 +649,13 @@ static void start_cycle(struct poller *p)
 				job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
 			}
 		}
+	}
+	if (use_inputs && start_inputs(p) < 0) {
+		log_error("Failed to schedule reading the --input.* files");
+		for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
+			if (inputs[c])
+				job_done(p, &p->jobs[c], POLL_REASON_SPAWN_FAILED, 0);
+		p->input_cmd = _POLL_COMMAND_MAX;
 	}
 	/* Drop the hold; finishes at once when nothing was started. */
 	if (--p->running == 0 && !p->finish_src)
@@ -614,6 +718,8 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	p->stats.kernel_enabled = config_reads_kernel(cfg);
 	p->envp = child_env();
 	p->worker_efd = -1;
+	p->input_fd = -1;
+	p->input_cmd = _POLL_COMMAND_MAX;
 	for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
 		p->jobs[c].reason = p->jobs[c].last_reason = POLL_REASON_NONE;
 	(void)snprintf(p->summary, sizeof(p->summary), "starting");
@@ -633,6 +739,9 @@ struct poller *poller_free(struct poller *p)
 	if (!p)
 		return NULL;
 	join_worker(p);	/* a cycle's rendering in progress: at most a few hundred ms at 100k */
+	p->input_src = sd_event_source_disable_unref(p->input_src);
+	if (p->input_fd >= 0)
+		(void)close(p->input_fd);
 	free(p->work.text);
 	p->worker_src = sd_event_source_disable_unref(p->worker_src);
 	if (p->worker_efd >= 0)
