@@ -74,6 +74,7 @@ static int run(void)
 		return log_error_errno(r, "Failed to set up the event loop: %m");
 
 	if (cfg.once) {
+		hint_huge_pages_enable(true);
 		r = poller_new(e, &cfg, on_once, e, &poller);
 		if (r < 0)
 			goto out;

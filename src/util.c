@@ -19,20 +19,30 @@ static void oom(void)
 }
 
 /*
- * Large buffers (the page text, the read buffers, the hash tables of a big model) are mapped
- * by the allocator on their own and written through once per cycle: with 4 KiB pages a
- * 100k-connection cycle takes some 50,000 page faults. Asking for transparent huge pages
- * (honoured where THP is "madvise" or "always", ignored elsewhere) cuts that by two orders of
- * magnitude. Only the 2 MiB-aligned interior is advised, so nothing else changes.
+ * Large buffers (the page text, the parse results' arrays, the hash tables of a big model) are
+ * mapped by the allocator on their own. In a first cycle every page of them is new: with 4 KiB
+ * pages a 100k-connection cycle takes some 50,000 page faults. Asking for transparent huge
+ * pages (honoured where THP is "madvise" or "always", ignored elsewhere) cuts that by a third
+ * and the cycle's CPU by 6-8%. The price is memory: the last 2 MiB page of each buffer is
+ * resident whole (+8 MB of peak RSS at 10k connections). The daemon's later cycles reuse their
+ * memory and gain nothing, so only --once, a process that is all first cycle, asks for it.
+ * Only the 2 MiB-aligned interior is advised, so nothing else changes.
  */
 #define HUGE_HINT_MIN ((size_t)4 << 20)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static bool huge_hints;
+
+void hint_huge_pages_enable(bool enable)
+{
+	huge_hints = enable;
+}
 
 void hint_huge_pages(void *p, size_t len)
 {
 	uintptr_t start, end;
 
-	if (len < HUGE_HINT_MIN)
+	if (!huge_hints || len < HUGE_HINT_MIN)
 		return;
 	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	end = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);

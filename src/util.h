@@ -60,7 +60,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Grow *p (of *alloc elements of size) so it holds at least need elements. */
-/* Advise transparent huge pages for the aligned interior of a large buffer; no-op below 4 MiB. */
+/* Advise transparent huge pages for the aligned interior of a large buffer: a no-op below 4 MiB
+ * and until enabled (--once enables it: see util.c). */
+void hint_huge_pages_enable(bool enable);
 void hint_huge_pages(void *p, size_t len);
 void xgrow(void **p, size_t *alloc, size_t need, size_t size);
 
