@@ -546,9 +546,10 @@ section_pluto() {
 	pluto_down
 	ip netns del "$NS" 2>/dev/null || true
 	out ""
-	out "Exporter CPU per cycle = utime+stime of the daemon process over whole poll cycles (its own work: reading the three"
-	out "outputs, parsing, rendering text and OpenMetrics, gzip), divided by the number of cycles; whack children = the"
-	out "cutime+cstime delta (the three whack commands of each cycle); pluto = pluto's utime+stime delta over the same cycles."
+	out "Exporter CPU per cycle = utime+stime of the daemon process, all its threads, over whole poll cycles (its own work:"
+	out "reading the three outputs, parsing, the model update and rendering the text page; nobody scrapes, so no OpenMetrics or"
+	out "gzip body is made), divided by the number of cycles; whack children = the cutime+cstime delta (the three whack"
+	out "commands of each cycle); pluto = pluto's utime+stime delta over the same cycles."
 	out "Clock tick: $((1000 / TICK)) ms."
 	out ""
 }
