@@ -57,6 +57,8 @@ struct poller {
 	char **envp;
 	char summary[256];
 	size_t last_page_len;	/* sizes the next render */
+	char *spare_text;	/* the last replaced page's buffer, for the next render to write into */
+	size_t spare_size;
 	/* The cycle's model update and rendering, off the loop (see finish_cycle()). */
 	struct finish_work {
 		struct render_input in;
@@ -387,8 +389,15 @@ static void finish_cycle(struct poller *p)
 		.now = now / 1000000,
 		.size_hint = p->last_page_len,
 	};
-	/* taken here: the loop may be serving the page, and lends its text only when nobody is */
-	p->work.in.reuse = page_take_text(p->page, &p->work.in.reuse_size);
+	/*
+	 * The published page stays whole while the next one renders (scrapes are served from it
+	 * meanwhile): the render writes into the buffer of the page replaced last time, when nobody
+	 * held that one any more (no page faults for a buffer the size of the page).
+	 */
+	p->work.in.reuse = p->spare_text;
+	p->work.in.reuse_size = p->spare_size;
+	p->spare_text = NULL;
+	p->spare_size = 0;
 	p->work.in.cache = p->render_cache;
 	if (!cfg->once && start_worker(p) == 0)
 		return;	/* on_worker_done() finishes */
@@ -410,6 +419,9 @@ static void publish_cycle(struct poller *p)
 		p->extra_fn(p->extra_userdata, &sb);
 		text = strbuf_detach(&sb, &text_len);
 	}
+	/* a page no scrape holds lends its buffer to the next render */
+	free(p->spare_text);
+	p->spare_text = page_take_text(p->page, &p->spare_size);
 	page_unref(p->page);
 	/* only the text: other formats and gzip are made when a scrape first asks for them */
 	p->page = page_new(text, text_len);
@@ -739,6 +751,7 @@ struct poller *poller_free(struct poller *p)
 	if (!p)
 		return NULL;
 	join_worker(p);	/* a cycle's rendering in progress: at most a few hundred ms at 100k */
+	free(p->spare_text);
 	p->input_src = sd_event_source_disable_unref(p->input_src);
 	if (p->input_fd >= 0)
 		(void)close(p->input_fd);

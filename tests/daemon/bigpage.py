@@ -18,7 +18,11 @@ trafficstatus input (a 5 MB text page, 1 MB gzipped), then:
    the values of ages and of the cycle count) aside; the OpenMetrics page is the text with its counter
    families renamed and "# EOF"; gzip bodies inflate to the plain ones;
 4. each form was made exactly once (the debug log's "page body made" lines),
-   however many requests wanted it, and a cycle nobody scraped made none.
+   however many requests wanted it, and a cycle nobody scraped made none;
+5. before that, with a poll cycle every 300 ms, two connections scrape the
+   text page back to back while 5 cycles end: every page served is whole (the
+   next page renders on a worker thread meanwhile, and must not take the
+   buffer of the page being served).
 """
 import gzip
 import os
@@ -188,6 +192,51 @@ def main():
         if "page body made" in log_text():
             fail("a body was made for a cycle nobody scraped")
         ok("3 poll cycles nobody scraped: no body made")
+        # scrapes while cycles end: the page served is always whole (the next one renders off
+        # the loop meanwhile, into a buffer of its own)
+        want = stable(once)
+        conns = [Conn(port) for _ in range(2)]
+        bad = []
+        counts = [0, 0]
+        last = [None, None]
+
+        stop = threading.Event()
+
+        def scrape_until_stopped(i):
+            while not stop.is_set():
+                try:
+                    _, body = conns[i].get(limit=5)
+                except Failure as e:
+                    bad.append(str(e))
+                    return
+                counts[i] += 1
+                # cheap checks here, to scrape as often as possible; the lines once at the end
+                if abs(len(body) - len(once)) > len(once) // 100 or not body.endswith(b"\n"):
+                    bad.append("a page of %d bytes (want about %d)" % (len(body), len(once)))
+                last[i] = body
+        threads = [threading.Thread(target=scrape_until_stopped, args=(i,)) for i in range(2)]
+        c0 = len(re.findall(r"poll cycle \d+ done", log_text()))
+        for t in threads:
+            t.start()
+        # until 5 cycles have ended under the scrapes (slower on a loaded machine), 20 s at most
+        end = time.monotonic() + 20
+        while len(re.findall(r"poll cycle \d+ done", log_text())) - c0 < 5 and time.monotonic() < end and not bad:
+            time.sleep(0.1)
+        stop.set()
+        for t in threads:
+            t.join()
+        cycles = len(re.findall(r"poll cycle \d+ done", log_text())) - c0
+        for c in conns:
+            c.close()
+        if bad:
+            fail("%d of %d scrapes during %d poll cycles got a wrong page: %s"
+                 % (len(bad), sum(counts), cycles, bad[0]))
+        for body in last:
+            if body is not None and stable(body) != want:
+                fail("the last page scraped differs from --once's")
+        if cycles < 5:
+            fail("only %d poll cycles ended during the scrapes" % cycles)
+        ok("%d scrapes while %d poll cycles ended: every page whole" % (sum(counts), cycles))
     except Failure:
         proc.kill()
         raise
