@@ -581,7 +581,7 @@ static int on_input(sd_event_source *s, uint64_t usec, void *userdata)
 	p->input_cmd = next_input(p, (size_t)cmd + 1);
 	if (p->input_cmd != _POLL_COMMAND_MAX)
 		(void)sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-	/* last: finishing the cycle may start on the next one's timer */
+	/* last: the last input's end finishes the cycle */
 	job_done(p, &p->jobs[cmd], r, now_monotonic_usec() - p->input_start);
 	p->input_start = 0;
 	return 0;
@@ -607,8 +607,6 @@ static int start_inputs(struct poller *p)
 static void start_cycle(struct poller *p)
 {
 	const struct exporter_config *cfg = p->cfg;
-	const char *inputs[_POLL_COMMAND_MAX] = { cfg->input_status, cfg->input_trafficstatus,
-						  cfg->input_globalstatus, cfg->input_kernel };
 	bool use_inputs = config_uses_inputs(cfg);
 
 	p->cycle_start = now_monotonic_usec();
@@ -624,7 +622,7 @@ static void start_cycle(struct poller *p)
 		p->stats.attempted[c] = false;
 		if (use_inputs) {
 			/* read by on_input(), a slice per loop turn */
-			if (!inputs[c])
+			if (!input_path(p, c))
 				continue;
 			p->stats.attempted[c] = true;
 			p->running++;
@@ -665,7 +663,7 @@ static void start_cycle(struct poller *p)
 	if (use_inputs && start_inputs(p) < 0) {
 		log_error("Failed to schedule reading the --input.* files");
 		for (size_t c = 0; c < _POLL_COMMAND_MAX; c++)
-			if (inputs[c])
+			if (input_path(p, c))
 				job_done(p, &p->jobs[c], POLL_REASON_SPAWN_FAILED, 0);
 		p->input_cmd = _POLL_COMMAND_MAX;
 	}
