@@ -154,6 +154,18 @@ def openmetrics(text):
     return b"\n".join(out) + b"\n# EOF\n"
 
 
+def wait_port(proc, log_text):
+    """The port the daemon logs that it listens on, within 10 s."""
+    for _ in range(200):
+        m = re.search(r"\(port (\d+)\)", log_text())
+        if m:
+            return int(m.group(1))
+        if proc.poll() is not None:
+            fail("the daemon exited at start: " + log_text()[-500:])
+        time.sleep(0.05)
+    fail("no port")
+
+
 def main():
     inp = os.path.join(WORK, "trafficstatus.txt")
     write_input(inp)
@@ -173,17 +185,7 @@ def main():
             return f.read()
 
     try:
-        port = None
-        for _ in range(200):
-            m = re.search(r"\(port (\d+)\)", log_text())
-            if m:
-                port = int(m.group(1))
-                break
-            if proc.poll() is not None:
-                fail("the daemon exited at start: " + log_text()[-500:])
-            time.sleep(0.05)
-        if not port:
-            fail("no port")
+        port = wait_port(proc, log_text)
         # a few cycles nobody scrapes: nothing is compressed
         for _ in range(200):
             if log_text().count("poll cycle") >= 3:
@@ -251,17 +253,7 @@ def main():
                              "--log.level=debug", "--web.max-connections-per-ip=64",
                              "--input.trafficstatus", inp], stdout=subprocess.DEVNULL, stderr=log)
     try:
-        port = None
-        for _ in range(200):
-            m = re.search(r"\(port (\d+)\)", log_text())
-            if m:
-                port = int(m.group(1))
-                break
-            if proc.poll() is not None:
-                fail("the daemon exited at start: " + log_text()[-500:])
-            time.sleep(0.05)
-        if not port:
-            fail("no port")
+        port = wait_port(proc, log_text)
         # (1) one connection, the gzip page again and again
         c = Conn(port)
         worst = 0
