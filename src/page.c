@@ -40,34 +40,6 @@ struct page {
 	int gz_error[PAGE_FORMATS];	/* a gzip body that could not be made (-errno) */
 };
 
-int gzip_compress(const char *data, size_t len, int level, char **ret, size_t *ret_len)
-{
-	z_stream zs = { 0 };
-	size_t cap;
-	char *out;
-	int r;
-
-	/* windowBits 15 + 16: gzip header and trailer */
-	if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -ENOMEM;
-	cap = deflateBound(&zs, (uLong)len) + 32;
-	out = xmalloc(cap);
-	zs.next_in = (Bytef *)(uintptr_t)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out;
-	zs.avail_out = (uInt)cap;
-	r = deflate(&zs, Z_FINISH);
-	if (r != Z_STREAM_END) {
-		(void)deflateEnd(&zs);
-		free(out);
-		return -EIO;
-	}
-	*ret_len = zs.total_out;
-	(void)deflateEnd(&zs);
-	*ret = out;
-	return 0;
-}
-
 /*
  * Convert text lines from *off on into sb until at least max_input bytes are
  * handled (whole lines) or the text ends; true once it has ended (and the

@@ -57,8 +57,6 @@ struct page *page_ref(struct page *p);
 /* Drop a reference; frees at zero; NULL is a no-op; returns NULL. */
 struct page *page_unref(struct page *p);
 
-/* gzip-compress (RFC 1952) data into a new buffer at the given zlib level, in one go; 0 or -ENOMEM/-EIO. */
-int gzip_compress(const char *data, size_t len, int level, char **ret, size_t *ret_len);
 
 /* The OpenMetrics form of a text-format page rendered by render_page() (new buffer). */
 char *page_text_to_openmetrics(const char *text, size_t len, size_t *ret_len);
