@@ -247,7 +247,6 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 	if (c || !create)
 		return c;
 	c = xcalloc(1, sizeof(*c));
-	m->sorted_stale = true;
 	xgrow((void **)&m->created, &m->alloc_created, m->n_created + 1, sizeof(*m->created));
 	m->created[m->n_created++] = c;
 	c->key = xstrndup(name, base_len);
@@ -881,7 +880,7 @@ static void expire_entries(struct model *m, bool status_now)
 {
 	m->last_lookup = NULL;	/* it may go now */
 	if (hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
-		m->sorted_stale = m->conns_removed = true;
+		m->conns_removed = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
 
@@ -939,7 +938,7 @@ static void sort_conns(struct model *m)
 	struct model_conn **old;
 	void *v;
 
-	if (!m->sorted_stale && m->sorted)
+	if (!m->n_created && !m->conns_removed && m->sorted)
 		return;
 	if (m->conns_removed) {
 		/* the list may hold freed connections: from the map again */
@@ -964,7 +963,6 @@ static void sort_conns(struct model *m)
 	}
 	m->n_created = 0;
 	m->conns_removed = false;
-	m->sorted_stale = false;
 	m->sorted_version++;
 }
 

@@ -156,7 +156,6 @@ struct model {
 	struct model_kernel_totals kernel;
 	struct model_conn **sorted;	/* conns by key, then instance: rebuilt only when conns come or go */
 	size_t n_sorted;
-	bool sorted_stale;
 	uint64_t sorted_version;	/* changes whenever the sorted list is rebuilt */
 	struct model_conn **created;	/* connections created since the last sort, in order of creation */
 	size_t n_created;
