@@ -79,6 +79,10 @@ static int run(void)
 		if (r < 0)
 			goto out;
 		r = sd_event_loop(e);
+		/* The process ends now and the kernel takes its memory back at once: freeing the model
+		 * piece by piece would cost a 100k-connection first cycle a fifth of its time. */
+		if (!BUILT_WITH_ASAN)
+			return r;
 		goto out;
 	}
 

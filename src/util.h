@@ -16,6 +16,19 @@
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* An AddressSanitizer build: its leak checker wants everything freed at exit, even where the
+ * product leaves that to the end of the process. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BUILT_WITH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BUILT_WITH_ASAN 1
+#endif
+#endif
+#ifndef BUILT_WITH_ASAN
+#define BUILT_WITH_ASAN 0
+#endif
+
 static inline bool streq(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;
@@ -60,11 +73,12 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Grow *p (of *alloc elements of size) so it holds at least need elements. */
+void xgrow(void **p, size_t *alloc, size_t need, size_t size);
+
 /* Advise transparent huge pages for the aligned interior of a large buffer: a no-op below 4 MiB
  * and until enabled (--once enables it: see util.c). */
 void hint_huge_pages_enable(bool enable);
 void hint_huge_pages(void *p, size_t len);
-void xgrow(void **p, size_t *alloc, size_t need, size_t size);
 
 /* Strict decimal: digits only, no sign, no spaces, no overflow. 0 or -EINVAL/-ERANGE; *ret only on success. */
 int safe_atou64(const char *s, uint64_t *ret);
