@@ -37,12 +37,12 @@ void *hashmap_get(const struct hashmap *m, const char *key)
 	return m->slots[i].key ? m->slots[i].value : NULL;
 }
 
-static void grow(struct hashmap *m)
+static void resize(struct hashmap *m, size_t n_slots)
 {
 	struct hashmap_slot *old = m->slots;
 	size_t old_n = m->n_slots;
 
-	m->n_slots = old_n ? old_n * 2 : 16;
+	m->n_slots = n_slots;
 	m->slots = xcalloc(m->n_slots, sizeof(*m->slots));
 	for (size_t i = 0; i < old_n; i++) {
 		size_t j;
@@ -55,6 +55,23 @@ static void grow(struct hashmap *m)
 	free(old);
 }
 
+void hashmap_reserve(struct hashmap *m, size_t n)
+{
+	size_t n_slots = m->n_slots ? m->n_slots : 16;
+
+	/* the load factor stays at or below 1/2 */
+	while (n > n_slots / 2)
+		n_slots *= 2;
+	if (n_slots > m->n_slots)
+		resize(m, n_slots);
+}
+
+static void free_key(const struct hashmap *m, char *key)
+{
+	if (!m->borrowed_keys)
+		free(key);
+}
+
 void *hashmap_put(struct hashmap *m, const char *key, void *value)
 {
 	uint64_t h = hash_str(key);
@@ -63,14 +80,16 @@ void *hashmap_put(struct hashmap *m, const char *key, void *value)
 
 	/* Keep the load factor at or below 1/2. */
 	if ((m->n_items + 1) * 2 > m->n_slots)
-		grow(m);
+		resize(m, m->n_slots ? m->n_slots * 2 : 16);
 	i = find_slot(m, key, h);
 	if (m->slots[i].key) {
 		prev = m->slots[i].value;
 		m->slots[i].value = value;
+		if (m->borrowed_keys)
+			m->slots[i].key = (char *)key;	/* the old one may go with the old value */
 		return prev;
 	}
-	m->slots[i] = (struct hashmap_slot){ xstrdup(key), h, value };
+	m->slots[i] = (struct hashmap_slot){ m->borrowed_keys ? (char *)key : xstrdup(key), h, value };
 	m->n_items++;
 	return NULL;
 }
@@ -87,7 +106,7 @@ void *hashmap_remove(struct hashmap *m, const char *key)
 	if (!m->slots[i].key)
 		return NULL;
 	value = m->slots[i].value;
-	free(m->slots[i].key);
+	free_key(m, m->slots[i].key);
 	m->slots[i].key = NULL;
 	m->n_items--;
 	/* Backward-shift the following cluster so lookups never stop early. */
@@ -118,7 +137,7 @@ size_t hashmap_remove_if(struct hashmap *m, bool (*fn)(const char *key, void *va
 	/* Decide every entry first, then rebuild: deleting while walking would shift entries under the walk. */
 	for (size_t i = 0; i < m->n_slots; i++)
 		if (old[i].key && fn(old[i].key, old[i].value, userdata)) {
-			free(old[i].key);
+			free_key(m, old[i].key);
 			old[i].key = NULL;
 			removed++;
 		}
@@ -151,7 +170,7 @@ bool hashmap_next(const struct hashmap *m, size_t *i, const char **ret_key, void
 void hashmap_clear(struct hashmap *m)
 {
 	for (size_t i = 0; i < m->n_slots; i++)
-		free(m->slots[i].key);
+		free_key(m, m->slots[i].key);
 	free(m->slots);
-	*m = (struct hashmap)HASHMAP_INIT;
+	*m = (struct hashmap){ .borrowed_keys = m->borrowed_keys };
 }

@@ -41,6 +41,8 @@ struct model *model_new(const struct model_options *opt)
 	struct model *m = xcalloc(1, sizeof(*m));
 
 	m->opt = *opt;
+	m->conns = (struct hashmap)HASHMAP_INIT_BORROWED;
+	m->sas = (struct hashmap)HASHMAP_INIT_BORROWED;
 	m->other_user.name = xstrdup("_other");
 	return m;
 }
@@ -49,10 +51,6 @@ static struct model_conn *conn_free(struct model_conn *c)
 {
 	if (!c)
 		return NULL;
-	free(c->key);
-	free(c->instance);
-	free(c->map_key);
-	free(c->labels);
 	free(c->local);
 	free(c->remote);
 	free(c);
@@ -61,7 +59,6 @@ static struct model_conn *conn_free(struct model_conn *c)
 
 static void sa_free(struct model_sa *s)
 {
-	free(s->conn_key);
 	free(s->username);
 	free(s);
 }
@@ -231,6 +228,56 @@ static void conn_reset_cycle(struct model_conn *c)
 	memset(c->live_errors, 0, sizeof(c->live_errors));
 }
 
+/*
+ * A new connection for the map key in m->keybuf (its base name is the first base_len bytes):
+ * the connection and its strings are one allocation, whose key the map borrows.
+ */
+static struct model_conn *conn_new(struct model *m, size_t base_len)
+{
+	struct strbuf *k = &m->keybuf;
+	bool has_instance = base_len < k->len;
+	const char *instance = has_instance ? k->buf + base_len + 1 : "";
+	size_t instance_len = has_instance ? k->len - base_len - 1 : 0;
+	struct model_conn *c;
+	char sep = k->buf[base_len];
+	char *p;
+
+	/* the label set, formatted in scratch from the base name (cut off in place for a moment) */
+	k->buf[base_len] = '\0';
+	{
+		struct metric_label l[2] = { { "connection", k->buf }, { "conn_instance", instance } };
+
+		strbuf_reset(&m->labelbuf);
+		metrics_format_labels(&m->labelbuf, l, m->opt.per_instance ? 2 : 1);
+	}
+	k->buf[base_len] = sep;
+
+	/* key \0 instance \0 [map_key \0] labels \0: the map key is the key when there is no instance */
+	c = xmalloc(sizeof(*c) + base_len + 1 + instance_len + 1 + (has_instance ? k->len + 1 : 0) +
+		    m->labelbuf.len + 1);
+	memset(c, 0, sizeof(*c));
+	p = c->strings;
+	c->key = p;
+	memcpy(p, k->buf, base_len);
+	p[base_len] = '\0';
+	p += base_len + 1;
+	c->instance = p;
+	memcpy(p, instance, instance_len + 1);
+	p += instance_len + 1;
+	if (has_instance) {
+		c->map_key = p;
+		memcpy(p, k->buf, k->len + 1);
+		p += k->len + 1;
+	} else {
+		c->map_key = c->key;
+	}
+	c->labels = p;
+	c->labels_len = m->labelbuf.len;
+	memcpy(p, m->labelbuf.buf, m->labelbuf.len + 1);
+	conn_reset_cycle(c);
+	return c;
+}
+
 /* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
  * unless it creates: this runs for every connection line, state and SA of every cycle. */
 static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
@@ -246,23 +293,10 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 		m->last_lookup = c;
 	if (c || !create)
 		return c;
-	c = xcalloc(1, sizeof(*c));
+	c = conn_new(m, base_len);
 	xgrow((void **)&m->created, &m->alloc_created, m->n_created + 1, sizeof(*m->created));
 	m->created[m->n_created++] = c;
-	c->key = xstrndup(name, base_len);
-	c->instance = base_len < m->keybuf.len ? xstrdup(m->keybuf.buf + base_len + 1) : xstrdup("");
-	c->map_key = xstrdup(m->keybuf.buf);
-	{
-		struct metric_label l[2] = { { "connection", c->key }, { "conn_instance", c->instance } };
-
-		/* formatted in scratch, then one allocation of the right size (no growth, no frees) */
-		strbuf_reset(&m->labelbuf);
-		metrics_format_labels(&m->labelbuf, l, m->opt.per_instance ? 2 : 1);
-		c->labels = xstrndup(m->labelbuf.buf, m->labelbuf.len);
-		c->labels_len = m->labelbuf.len;
-	}
-	conn_reset_cycle(c);
-	(void)hashmap_put(&m->conns, m->keybuf.buf, c);
+	(void)hashmap_put(&m->conns, c->map_key, c);
 	return c;
 }
 
@@ -384,6 +418,20 @@ static struct model_user *user_lookup(struct model *m, const char *name, bool cr
 	return u;
 }
 
+/* A new SA, with its strings in the same allocation. */
+static struct model_sa *sa_new(uint64_t serial, const char *key, const char *conn_key)
+{
+	size_t key_size = strlen(key) + 1, conn_key_size = strlen(conn_key) + 1;
+	struct model_sa *s = xmalloc(sizeof(*s) + key_size + conn_key_size);
+
+	*s = (struct model_sa){ .serial = serial };
+	memcpy(s->strings, key, key_size);
+	memcpy(s->strings + key_size, conn_key, conn_key_size);
+	s->key = s->strings;
+	s->conn_key = s->strings + key_size;
+	return s;
+}
+
 /* Move an SA's final values into its connection's (and user's) retired totals. */
 static void sa_retire(struct model *m, struct model_sa *s)
 {
@@ -460,12 +508,11 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 			s = NULL;
 		}
 		if (!s) {
-			s = xcalloc(1, sizeof(*s));
-			s->serial = sa->serial;
-			s->conn_key = xstrdup(map_key);
+			s = sa_new(sa->serial, serial_key, map_key);
 			s->username = sa->username ? xstrdup(sa->username) : NULL;
-			(void)hashmap_put(&m->sas, serial_key, s);
+			(void)hashmap_put(&m->sas, s->key, s);
 		}
+		s->conn = c;
 		if (sa->has_in_bytes)
 			track_bytes(&s->last_in, &s->in_base, &c->retired_in, sa->in_bytes, in32);
 		if (sa->has_out_bytes)
@@ -832,7 +879,8 @@ static void sum_live(struct model *m)
 	it = 0;
 	while (hashmap_next(&m->sas, &it, NULL, &v)) {
 		struct model_sa *s = v;
-		struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
+		/* listed this cycle: it knows its connection; kept from before (no trafficstatus now): look it up */
+		struct model_conn *c = s->cycle == m->cycle ? s->conn : hashmap_get(&m->conns, s->conn_key);
 
 		if (c) {
 			c->live_in += s->in_base + s->last_in;

@@ -45,10 +45,10 @@ enum model_event {
 };
 
 struct model_conn {
-	char *key;		/* connection label value ("rw") */
-	char *instance;		/* instance label with --metrics.instances ("[3]"), else "" */
-	char *map_key;		/* key in struct model.conns */
-	char *labels;		/* formatted, escaped label set of its series: connection="a"[,conn_instance="[3]"] */
+	const char *key;	/* connection label value ("rw") */
+	const char *instance;	/* instance label with --metrics.instances ("[3]"), else "" */
+	const char *map_key;	/* key in struct model.conns, which borrows it */
+	const char *labels;	/* formatted, escaped label set of its series: connection="a"[,conn_instance="[3]"] */
 	size_t labels_len;
 	/* persistent */
 	uint64_t retired_in;	/* final values of SAs gone since the exporter started */
@@ -86,11 +86,16 @@ struct model_conn {
 	unsigned kernel_policies[_KERNEL_DIR_MAX];
 	uint64_t live_packets[2];
 	uint64_t live_errors[_KERNEL_ERROR_MAX];
+	/* the strings above (key, instance, map_key, labels): one allocation with the connection */
+	char strings[];
 };
 
 struct model_sa {
 	uint64_t serial;
-	char *conn_key;		/* the model_conn this SA counts towards */
+	const char *key;	/* the decimal serial: its key in struct model.sas, which borrows it */
+	const char *conn_key;	/* map key of the model_conn this SA counts towards */
+	struct model_conn *conn;	/* that connection, set by each cycle that lists the SA: valid only
+					 * while cycle is the model's */
 	char *username;		/* XAUTH/CP user, NULL if none */
 	uint64_t add_time;
 	uint64_t last_in;	/* last raw values as printed */
@@ -98,6 +103,7 @@ struct model_sa {
 	uint64_t in_base;	/* 2^32 per observed wrap */
 	uint64_t out_base;
 	uint64_t cycle;
+	char strings[];		/* key and conn_key: one allocation with the SA */
 };
 
 /* A kernel SA once joined to a connection, tracked while the kernel holds it. */
@@ -147,8 +153,8 @@ struct model_kernel_totals {
 
 struct model {
 	struct model_options opt;
-	struct hashmap conns;	/* key -> struct model_conn */
-	struct hashmap sas;	/* decimal serial -> struct model_sa */
+	struct hashmap conns;	/* map_key -> struct model_conn (borrowed keys) */
+	struct hashmap sas;	/* decimal serial -> struct model_sa (borrowed keys) */
 	struct hashmap users;	/* username -> struct model_user */
 	struct hashmap groups;	/* names of group connections (OE "private") -> (void *)1 */
 	struct hashmap ksas;	/* sa_id_key -> struct model_ksa */

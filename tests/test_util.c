@@ -161,6 +161,48 @@ static void test_hashmap(void **state)
 	assert_int_equal(m.n_items, 0);
 }
 
+/* Borrowed keys: each is a string of its value's; a replaced value's key goes with it. */
+struct owned {
+	uintptr_t n;
+	char key[16];
+};
+
+static void test_hashmap_borrowed(void **state)
+{
+	struct hashmap m = HASHMAP_INIT_BORROWED;
+	struct owned *items = calloc(3000, sizeof(*items)), *again = calloc(1, sizeof(*again));
+	size_t slots;
+
+	assert_non_null(items);
+	assert_non_null(again);
+	hashmap_reserve(&m, 3000);
+	slots = m.n_slots;
+	assert_true(slots >= 6000);
+	for (size_t i = 0; i < 3000; i++) {
+		items[i].n = i;
+		(void)snprintf(items[i].key, sizeof(items[i].key), "s%zu", i);
+		assert_null(hashmap_put(&m, items[i].key, &items[i]));
+	}
+	assert_int_equal(m.n_slots, slots);	/* reserved: no rehash */
+	/* the map holds the value's own string, not a copy */
+	assert_ptr_equal(((struct owned *)hashmap_get(&m, "s42"))->key, items[42].key);
+	/* replacing takes the new value's key: the old one may be freed right after */
+	*again = items[42];
+	assert_ptr_equal(hashmap_put(&m, again->key, again), &items[42]);
+	memset(items[42].key, 'x', sizeof(items[42].key) - 1);
+	assert_ptr_equal(hashmap_get(&m, "s42"), again);
+	assert_ptr_equal(hashmap_remove(&m, "s7"), &items[7]);
+	assert_null(hashmap_get(&m, "s7"));
+	assert_int_equal(m.n_items, 2999);
+	hashmap_clear(&m);	/* frees no key: items still owns them (LeakSanitizer would see a double free) */
+	assert_true(m.borrowed_keys);
+	assert_null(hashmap_put(&m, items[1].key, &items[1]));
+	assert_ptr_equal(hashmap_get(&m, "s1"), &items[1]);
+	hashmap_clear(&m);
+	free(again);
+	free(items);
+}
+
 static void test_streq_secret(void **state)
 {
 	assert_true(streq_secret("", ""));
@@ -197,7 +239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safe_atou64),  cmocka_unit_test(test_safe_atoi64),
 		cmocka_unit_test(test_durations_and_sizes), cmocka_unit_test(test_strbuf),
-		cmocka_unit_test(test_hashmap),	    cmocka_unit_test(test_streq_secret),
+		cmocka_unit_test(test_hashmap), cmocka_unit_test(test_hashmap_borrowed),	    cmocka_unit_test(test_streq_secret),
 		cmocka_unit_test(test_parse_host_port),
 	};
 
