@@ -340,6 +340,9 @@ static void set_info(struct model_conn *c, const struct status_conn *sc)
 
 static void apply_status(struct model *m, const struct status_summary *st)
 {
+	/* room for every connection listed, so that a first cycle does not rehash as it goes */
+	hashmap_reserve(&m->conns, st->n_conns);
+
 	/* Group definitions first: members fold into them. */
 	hashmap_clear(&m->groups);
 	for (size_t i = 0; i < st->n_conns; i++)
@@ -488,6 +491,7 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 {
 	char serial_key[24];
 
+	hashmap_reserve(&m->sas, t->n_sas);
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
 		struct model_conn *c = conn_lookup(m, sa->conn, sa->instance, true);
