@@ -274,8 +274,39 @@ static struct model_conn *conn_new(struct model *m, size_t base_len)
 	c->labels = p;
 	c->labels_len = m->labelbuf.len;
 	memcpy(p, m->labelbuf.buf, m->labelbuf.len + 1);
+	c->sorted_pos = SIZE_MAX;
 	conn_reset_cycle(c);
 	return c;
+}
+
+/* How far past the cursor a look-up searches the sorted list before it hashes. */
+#define CURSOR_REACH 8
+
+/*
+ * The connection with this map key, if the sorted list has it at or just after the cursor. Pluto
+ * lists connections, states and SAs sorted by connection name, so the next record's connection is
+ * usually the last one found or one of the next few: comparing a few neighbours in memory order
+ * costs less than a random access into the map. Only an accelerator: a miss (a connection not
+ * sorted in yet, another order) goes to the map.
+ */
+static struct model_conn *conn_near_cursor(struct model *m, const char *map_key)
+{
+	size_t end;
+
+	if (m->conns_removed)
+		return NULL;	/* the list may hold freed connections until it is sorted again */
+	end = m->cursor + CURSOR_REACH < m->n_sorted ? m->cursor + CURSOR_REACH : m->n_sorted;
+	for (size_t i = m->cursor; i < end; i++) {
+		int r = strcmp(m->sorted[i]->map_key, map_key);
+
+		if (r == 0) {
+			m->cursor = i;
+			return m->sorted[i];
+		}
+		if (r > 0)
+			break;
+	}
+	return NULL;
 }
 
 /* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
@@ -288,7 +319,12 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 	/* a connection's states and SAs come one after the other: no hashing for the same again */
 	if (m->last_lookup && streq(m->last_lookup->map_key, m->keybuf.buf))
 		return m->last_lookup;
-	c = hashmap_get(&m->conns, m->keybuf.buf);
+	c = conn_near_cursor(m, m->keybuf.buf);
+	if (!c) {
+		c = hashmap_get(&m->conns, m->keybuf.buf);
+		if (c && c->sorted_pos != SIZE_MAX)
+			m->cursor = c->sorted_pos;
+	}
 	if (c)
 		m->last_lookup = c;
 	if (c || !create)
@@ -338,7 +374,10 @@ static void set_info(struct model_conn *c, const struct status_conn *sc)
 	c->info_version++;
 }
 
-static void apply_status(struct model *m, const struct status_summary *st)
+static void sort_conns(struct model *m);
+
+/* The connection list: which connections are loaded, and what they are. */
+static void apply_status_conns(struct model *m, const struct status_summary *st)
 {
 	/* room for every connection listed, so that a first cycle does not rehash as it goes */
 	hashmap_reserve(&m->conns, st->n_conns);
@@ -367,7 +406,11 @@ static void apply_status(struct model *m, const struct status_summary *st)
 		c->have_info = true;
 		set_info(c, sc);
 	}
+}
 
+/* The states: what is established, and its timers. */
+static void apply_states(struct model *m, const struct status_summary *st)
+{
 	for (size_t i = 0; i < st->n_states; i++) {
 		const struct status_state *ss = &st->states[i];
 		struct model_conn *c = conn_lookup(m, ss->conn, ss->instance, false);
@@ -393,18 +436,19 @@ static void apply_status(struct model *m, const struct status_summary *st)
 		min_timer(&timers[MODEL_EVENT_EXPIRE], ss->expire_in);
 	}
 
+}
+
+static void apply_status(struct model *m, const struct status_summary *st)
+{
+	apply_status_conns(m, st);
+	/* the states' look-ups follow the sorted list: new connections join it now */
+	sort_conns(m);
+	m->cursor = 0;
 	/* A connection with live instances is a template even if its peer is a fixed address. */
-	{
-		size_t it = 0;
-		void *v;
-
-		while (hashmap_next(&m->conns, &it, NULL, &v)) {
-			struct model_conn *c = v;
-
-			if (c->instances > 0 && c->kind == CONN_KIND_STATIC)
-				c->kind = CONN_KIND_TEMPLATE;
-		}
-	}
+	for (size_t i = 0; i < m->n_sorted; i++)
+		if (m->sorted[i]->instances > 0 && m->sorted[i]->kind == CONN_KIND_STATIC)
+			m->sorted[i]->kind = CONN_KIND_TEMPLATE;
+	apply_states(m, st);
 }
 
 static struct model_user *user_lookup(struct model *m, const char *name, bool create)
@@ -492,6 +536,7 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 	char serial_key[24];
 
 	hashmap_reserve(&m->sas, t->n_sas);
+	m->cursor = 0;
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
 		struct model_conn *c = conn_lookup(m, sa->conn, sa->instance, true);
@@ -1013,8 +1058,11 @@ static void sort_conns(struct model *m)
 		m->n_sorted = k;
 		free(old);
 	}
+	for (i = 0; i < m->n_sorted; i++)
+		m->sorted[i]->sorted_pos = i;
 	m->n_created = 0;
 	m->conns_removed = false;
+	m->cursor = 0;
 	m->sorted_version++;
 }
 
@@ -1027,16 +1075,15 @@ struct model_conn *const *model_sorted_conns(const struct model *m, size_t *ret_
 void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
 		  const struct kernel_snapshot *kernel)
 {
-	size_t it = 0;
-	void *v;
-
 	m->cycle++;
 	m->status_ok = status != NULL;
 	m->traffic_ok = traffic != NULL;
 	if (status)
 		m->ever_status = true;
-	while (hashmap_next(&m->conns, &it, NULL, &v))
-		conn_reset_cycle(v);
+	/* the last update ended with the list sorted: it holds every connection, in memory order mostly */
+	for (size_t i = 0; i < m->n_sorted; i++)
+		conn_reset_cycle(m->sorted[i]);
+	m->cursor = 0;
 	if (status)
 		apply_status(m, status);
 	if (traffic)

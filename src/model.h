@@ -62,6 +62,7 @@ struct model_conn {
 	char *local;
 	char *remote;
 	uint64_t info_version;	/* changes whenever ike_version, kind, local or remote do */
+	size_t sorted_pos;	/* its index in struct model.sorted; SIZE_MAX until it is sorted in */
 	bool expected_up;
 	unsigned instances;
 	unsigned ike_established;
@@ -176,6 +177,7 @@ struct model {
 	struct strbuf keybuf;		/* scratch for map keys */
 	struct strbuf labelbuf;		/* scratch for a new connection's label set */
 	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
+	size_t cursor;		/* where in sorted the last look-up found it: pluto lists in that order */
 };
 
 /* A new, empty model. */
