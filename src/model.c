@@ -1016,12 +1016,57 @@ static int cmp_conn(const void *a, const void *b)
 	return r ? r : strcmp(x->instance, y->instance);
 }
 
-static bool conns_in_order(struct model_conn *const *a, size_t n)
+/* Merge the sorted runs a[0..mid) and a[mid..n) into out. */
+static void merge_runs(struct model_conn **out, struct model_conn *const *a, size_t mid, size_t n)
 {
+	size_t i = 0, j = mid, k = 0;
+
+	while (i < mid && j < n)
+		out[k++] = cmp_conn(&a[i], &a[j]) <= 0 ? a[i++] : a[j++];
+	while (i < mid)
+		out[k++] = a[i++];
+	while (j < n)
+		out[k++] = a[j++];
+}
+
+/*
+ * Sort connections that come as a few sorted runs (pluto's lists are sorted by name; a first cycle
+ * creates them in that order, or in the order of the few lists they came from): the runs found,
+ * then merged pairwise. n - 1 comparisons for one run; n log2(runs) for more; stable.
+ */
+static void sort_runs(struct model_conn **a, size_t n)
+{
+	size_t *bounds, n_runs = 0;
+	struct model_conn **tmp;
+
+	bounds = xreallocarray(NULL, n + 1, sizeof(*bounds));
+	bounds[n_runs++] = 0;
 	for (size_t i = 1; i < n; i++)
 		if (cmp_conn(&a[i - 1], &a[i]) > 0)
-			return false;
-	return true;
+			bounds[n_runs++] = i;
+	if (n_runs == 1 || n < 2) {
+		free(bounds);
+		return;
+	}
+	bounds[n_runs] = n;
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	while (n_runs > 1) {
+		size_t r = 0, kept = 0;
+
+		for (; r + 1 < n_runs; r += 2) {
+			size_t lo = bounds[r], mid = bounds[r + 1], hi = bounds[r + 2];
+
+			merge_runs(tmp + lo, a + lo, mid - lo, hi - lo);
+			memcpy(a + lo, tmp + lo, (hi - lo) * sizeof(*a));
+			bounds[kept++] = lo;
+		}
+		if (r < n_runs)
+			bounds[kept++] = bounds[r];	/* the odd run out waits for the next round */
+		bounds[kept] = n;
+		n_runs = kept;
+	}
+	free(tmp);
+	free(bounds);
 }
 
 /*
@@ -1045,8 +1090,7 @@ static void sort_conns(struct model *m)
 			m->sorted[m->n_sorted++] = v;
 		qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
 	} else {
-		if (!conns_in_order(m->created, n_new))
-			qsort(m->created, n_new, sizeof(*m->created), cmp_conn);
+		sort_runs(m->created, n_new);
 		old = m->sorted;
 		m->sorted = xreallocarray(NULL, n_old + n_new + 1, sizeof(*m->sorted));
 		while (i < n_old && j < n_new)

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "model.h"
@@ -244,8 +245,10 @@ static void assert_sorted(struct model *m, const char *want)
 	size_t n;
 	struct model_conn *const *cs = model_sorted_conns(m, &n);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		strbuf_appendf(&got, "%s%s", i ? " " : "", cs[i]->key);
+		assert_int_equal(cs[i]->sorted_pos, i);	/* where the look-up cursor finds it */
+	}
 	assert_string_equal(got.buf ? got.buf : "", want);
 	assert_int_equal(n, m->conns.n_items);
 	strbuf_release(&got);
@@ -279,6 +282,60 @@ static void test_sorted_connections(void **state)
 	model_free(m);
 }
 
+/* A first cycle's connections in several sorted runs (an odd number of them, then an even one). */
+static void test_sorted_runs(void **state)
+{
+	static const char *const three[] = { "s1", "s2", "s3", "r1", "r2", "m1", "t" };
+	static const char *const four[] = { "u", "v", "c1", "c2", "c3", "b", "z", "a" };
+	struct model *m = model_new(&default_opt);
+	char *st;
+
+	st = status_of(three, ELEMENTSOF(three)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "m1 r1 r2 s1 s2 s3 t");
+	model_free(m);
+	m = model_new(&default_opt);
+	st = status_of(four, ELEMENTSOF(four)); cycle(m, st, ""); free(st);
+	assert_sorted(m, "a b c1 c2 c3 u v z");
+	model_free(m);
+}
+
+/* Look-ups from the cursor: SAs in order, past its reach, backwards, repeated, and of a new connection. */
+static void test_lookup_cursor(void **state)
+{
+	static const char *const order[] = { "c00", "c01", "c15", "c03", "c19", "c19", "c02", "zz", "c00" };
+	const char *names[20];
+	char name_buf[20][4];
+	struct model *m = model_new(&default_opt);
+	struct strbuf traffic = STRBUF_INIT;
+	char *st;
+
+	for (size_t i = 0; i < 20; i++) {
+		(void)snprintf(name_buf[i], sizeof(name_buf[i]), "c%02zu", i);
+		names[i] = name_buf[i];
+	}
+	for (size_t i = 0; i < ELEMENTSOF(order); i++)
+		strbuf_appendf(&traffic,
+			       "006 #%zu: \"%s\", type=ESP, add_time=1700000000, inBytes=%zu, outBytes=1, maxBytes=2^63B\n",
+			       i + 10, order[i], i + 1);
+	st = status_of(names, ELEMENTSOF(names));
+	for (int round = 0; round < 2; round++) {	/* a first cycle, then one with the list sorted */
+		cycle(m, st, traffic.buf);
+		assert_int_equal(m->conns.n_items, 21);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c00")), 1 + 9);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c01")), 2);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c15")), 3);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c03")), 4);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c19")), 5 + 6);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c02")), 7);
+		assert_int_equal(model_conn_in_bytes(conn(m, "zz")), 8);
+		assert_int_equal(model_conn_in_bytes(conn(m, "c04")), 0);
+		assert_int_equal(conn(m, "c19")->traffic_sas, 2);
+	}
+	free(st);
+	strbuf_release(&traffic);
+	model_free(m);
+}
+
 static void test_users_cap(void **state)
 {
 	struct model_options opt = { .per_user = true, .max_users = 1 };
@@ -306,6 +363,8 @@ int main(void)
 		cmocka_unit_test(test_template_and_group_folding),
 		cmocka_unit_test(test_per_instance_option),
 		cmocka_unit_test(test_sorted_connections),
+		cmocka_unit_test(test_sorted_runs),
+		cmocka_unit_test(test_lookup_cursor),
 		cmocka_unit_test(test_users_cap),
 	};
 
