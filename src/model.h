@@ -45,45 +45,50 @@ enum model_event {
 };
 
 struct model_conn {
-	const char *key;	/* connection label value ("rw") */
-	const char *instance;	/* instance label with --metrics.instances ("[3]"), else "" */
-	const char *map_key;	/* key in struct model.conns, which borrows it */
+	/*
+	 * What every connection family of the page reads, first: the render walks all connections
+	 * once per family, and at 100k connections they do not stay in the cache between walks.
+	 */
 	const char *labels;	/* formatted, escaped label set of its series: connection="a"[,conn_instance="[3]"] */
 	size_t labels_len;
-	/* persistent */
-	uint64_t retired_in;	/* final values of SAs gone since the exporter started */
-	uint64_t retired_out;
-	/* refreshed every cycle */
-	uint64_t cycle;		/* last cycle the connection was loaded or had SAs */
 	bool loaded;		/* listed by the last successful status */
-	bool have_info;		/* the root connection itself was in the status list */
-	int ike_version;
-	enum conn_kind kind;
-	char *local;
-	char *remote;
-	uint64_t info_version;	/* changes whenever ike_version, kind, local or remote do */
-	size_t sorted_pos;	/* its index in struct model.sorted; SIZE_MAX until it is sorted in */
 	bool expected_up;
+	bool kernel_tracked;	/* a kernel SA was joined to it since the exporter started */
+	bool kernel_joined;	/* this cycle joined status and kernel (the kernel gauges are valid) */
+	bool kernel_policies_known;	/* a reqid of it is known: kernel_policies is valid */
+	bool have_info;		/* the root connection itself was in the status list */
 	unsigned instances;
 	unsigned ike_established;
 	unsigned child_established;
 	unsigned traffic_sas;	/* SAs listed by trafficstatus this cycle */
+	uint64_t newest_add_time;	/* newest Child SA add_time; 0 if none */
+	/* the byte counters: persistent part, then this cycle's */
+	uint64_t retired_in;	/* final values of SAs gone since the exporter started */
+	uint64_t retired_out;
 	uint64_t live_in;	/* sum of live SAs (wrap-compensated) */
 	uint64_t live_out;
-	uint64_t newest_add_time;	/* newest Child SA add_time; 0 if none */
-	int64_t ike_timer[_MODEL_EVENT_MAX];	/* soonest; MODEL_TIMER_NONE if none */
-	int64_t child_timer[_MODEL_EVENT_MAX];
 	int64_t lastdpd;	/* seconds; MODEL_TIMER_NONE if unknown/never */
 	int64_t lastlive;
+	uint64_t info_version;	/* changes whenever ike_version, kind, local or remote do */
+	/* refreshed every cycle */
+	int64_t ike_timer[_MODEL_EVENT_MAX];	/* soonest; MODEL_TIMER_NONE if none */
+	int64_t child_timer[_MODEL_EVENT_MAX];
+	uint64_t cycle;		/* last cycle the connection was loaded or had SAs */
+	/* what it is */
+	const char *key;	/* connection label value ("rw") */
+	const char *instance;	/* instance label with --metrics.instances ("[3]"), else "" */
+	const char *map_key;	/* key in struct model.conns, which borrows it */
+	size_t sorted_pos;	/* its index in struct model.sorted; SIZE_MAX until it is sorted in */
+	int ike_version;
+	enum conn_kind kind;
+	char *local;
+	char *remote;
 	/* the kernel's view: persistent */
-	bool kernel_tracked;	/* a kernel SA was joined to it since the exporter started */
 	uint64_t retired_packets[2];	/* [0] in, [1] out */
 	uint64_t retired_errors[_KERNEL_ERROR_MAX];
 	/* the kernel's view: refreshed every cycle that read the kernel */
-	bool kernel_joined;	/* this cycle joined status and kernel (the gauges below are valid) */
 	unsigned kernel_sas;	/* kernel SAs of its established Child SAs */
 	unsigned kernel_sas_missing;	/* SAIDs of its established Child SAs that the kernel lacks */
-	bool kernel_policies_known;	/* a reqid of it is known: kernel_policies is valid */
 	unsigned kernel_policies[_KERNEL_DIR_MAX];
 	uint64_t live_packets[2];
 	uint64_t live_errors[_KERNEL_ERROR_MAX];
