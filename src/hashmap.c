@@ -37,6 +37,12 @@ void *hashmap_get(const struct hashmap *m, const char *key)
 	return m->slots[i].key ? m->slots[i].value : NULL;
 }
 
+void hashmap_prefetch(const struct hashmap *m, const char *key)
+{
+	if (m->n_slots > 0)
+		__builtin_prefetch(&m->slots[(size_t)hash_str(key) & (m->n_slots - 1)]);
+}
+
 static void resize(struct hashmap *m, size_t n_slots)
 {
 	struct hashmap_slot *old = m->slots;

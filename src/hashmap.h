@@ -35,6 +35,10 @@ struct hashmap {
 /* Value stored under key, or NULL. */
 void *hashmap_get(const struct hashmap *m, const char *key);
 
+/* Ask the CPU for the memory a look-up of key will read first (a hint; nothing changes). For loops
+ * over many keys: a look-up a few keys ahead no longer waits for its slot to come from memory. */
+void hashmap_prefetch(const struct hashmap *m, const char *key);
+
 /* Insert or replace; returns the previous value (or NULL). The key is copied unless borrowed. */
 void *hashmap_put(struct hashmap *m, const char *key, void *value);
 

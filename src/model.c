@@ -2,9 +2,7 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
-#include <inttypes.h>
 #include <netinet/in.h>
-#include <stdio.h>
 
 #include "lines.h"
 #include "metrics.h"
@@ -118,6 +116,7 @@ struct model *model_free(struct model *m)
 	free(m->other_user.conn_key);
 	strbuf_release(&m->keybuf);
 	strbuf_release(&m->labelbuf);
+	strbuf_release(&m->prefetchbuf);
 	free(m);
 	return NULL;
 }
@@ -376,6 +375,12 @@ static void set_info(struct model_conn *c, const struct status_conn *sc)
 
 static void sort_conns(struct model *m);
 
+/* How many keys ahead a loop of look-ups asks for its map slot. */
+#define PREFETCH_KEYS 4
+
+/* Room for a decimal uint64_t and its NUL. */
+#define SERIAL_KEY_MAX 21
+
 /* The connection list: which connections are loaded, and what they are. */
 static void apply_status_conns(struct model *m, const struct status_summary *st)
 {
@@ -390,7 +395,16 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 
 	for (size_t i = 0; i < st->n_conns; i++) {
 		const struct status_conn *sc = &st->conns[i];
-		struct model_conn *c = conn_lookup(m, sc->name, sc->instance, true);
+		struct model_conn *c;
+
+		/* With no sorted list yet (a first cycle), every look-up goes to the map: ask for the slot
+		 * of the one a few on while this one is made. */
+		if (m->n_sorted == 0 && i + PREFETCH_KEYS < st->n_conns) {
+			(void)conn_map_key_into(m, &m->prefetchbuf, st->conns[i + PREFETCH_KEYS].name,
+						st->conns[i + PREFETCH_KEYS].instance);
+			hashmap_prefetch(&m->conns, m->prefetchbuf.buf);
+		}
+		c = conn_lookup(m, sc->name, sc->instance, true);
 		bool is_instance = sc->instance[0] != '\0';
 		bool is_self = streq(c->key, sc->name) && (!is_instance || m->opt.per_instance);
 
@@ -531,33 +545,50 @@ static bool sa_gone(const char *key, void *value, void *userdata)
 	return true;
 }
 
+/* The decimal serial in buf (the SAs' map key): returns where it starts. */
+static const char *serial_key_of(char buf[static SERIAL_KEY_MAX], uint64_t serial)
+{
+	char *p = buf + SERIAL_KEY_MAX - 1;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + serial % 10);
+		serial /= 10;
+	} while (serial);
+	return p;
+}
+
 static void apply_traffic(struct model *m, const struct traffic_list *t)
 {
-	char serial_key[24];
+	char serial_key[SERIAL_KEY_MAX], key_ahead[SERIAL_KEY_MAX];
 
 	hashmap_reserve(&m->sas, t->n_sas);
 	m->cursor = 0;
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
-		struct model_conn *c = conn_lookup(m, sa->conn, sa->instance, true);
-		const char *map_key = c->map_key;
 		bool in32 = t->prefixed;
 		bool out32 = t->prefixed && !sa->has_max_bytes;
+		const char *map_key, *key;
+		struct model_conn *c;
 		struct model_sa *s;
 
+		if (i + PREFETCH_KEYS < t->n_sas)
+			hashmap_prefetch(&m->sas, serial_key_of(key_ahead, t->sas[i + PREFETCH_KEYS].serial));
+		c = conn_lookup(m, sa->conn, sa->instance, true);
+		map_key = c->map_key;
 		c->traffic_sas++;
 		c->cycle = m->cycle;
-		(void)snprintf(serial_key, sizeof(serial_key), "%" PRIu64, sa->serial);
-		s = hashmap_get(&m->sas, serial_key);
+		key = serial_key_of(serial_key, sa->serial);
+		s = hashmap_get(&m->sas, key);
 		if (s && (!streq(s->conn_key, map_key) ||
 			  (s->add_time && sa->add_time && s->add_time != sa->add_time) || s->cycle == m->cycle)) {
 			/* The serial was reused (pluto restarted) or listed twice: a different SA. */
 			sa_retire(m, s);
-			sa_free(hashmap_remove(&m->sas, serial_key));
+			sa_free(hashmap_remove(&m->sas, key));
 			s = NULL;
 		}
 		if (!s) {
-			s = sa_new(sa->serial, serial_key, map_key);
+			s = sa_new(sa->serial, key, map_key);
 			s->username = sa->username ? xstrdup(sa->username) : NULL;
 			(void)hashmap_put(&m->sas, s->key, s);
 		}
@@ -734,10 +765,10 @@ static struct model_ksa *ksa_claim(struct model *m, const struct sa_id *id, cons
 
 static void child_kernel_add(struct model *m, uint64_t serial, bool inbound, const struct kernel_sa *k)
 {
-	char key[24];
+	char buf[SERIAL_KEY_MAX];
+	const char *key = serial_key_of(buf, serial);
 	struct model_child_kernel *ck;
 
-	(void)snprintf(key, sizeof(key), "%" PRIu64, serial);
 	ck = hashmap_get(&m->child_kernel, key);
 	if (!ck) {
 		ck = xcalloc(1, sizeof(*ck));

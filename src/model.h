@@ -181,6 +181,7 @@ struct model {
 	struct model_user other_user;	/* the "_other" bucket */
 	struct strbuf keybuf;		/* scratch for map keys */
 	struct strbuf labelbuf;		/* scratch for a new connection's label set */
+	struct strbuf prefetchbuf;	/* scratch for the map key of a look-up ahead */
 	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
 	size_t cursor;		/* where in sorted the last look-up found it: pluto lists in that order */
 };
