@@ -46,7 +46,17 @@ static void on_cycle(void *userdata, const struct poller *p)
 		http_page_ready(http);
 }
 
-/* --once: print the page and leave the loop with 0 if pluto answered, 1 if not. */
+/* --once: why stdout could not take the page (an errno), or 0. */
+static int once_write_error;
+
+/* --once: the page goes to stdout as it is rendered. */
+static void once_write(void *userdata, const char *data, size_t len)
+{
+	if (once_write_error == 0 && fwrite(data, 1, len, stdout) != len)
+		once_write_error = errno ? errno : EIO;
+}
+
+/* --once: print the rest of the page and leave the loop with 0 if pluto answered, 1 if not. */
 static void on_once(void *userdata, const struct poller *p)
 {
 	sd_event *e = userdata;
@@ -56,9 +66,14 @@ static void on_once(void *userdata, const struct poller *p)
 	if (pg) {
 		const struct page_body *b = page_get_body(pg, METRICS_FORMAT_TEXT, false);
 
-		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
-			code = 1;
+		once_write(NULL, b->data, b->len);
 		page_unref(pg);
+	}
+	if (once_write_error == 0 && fflush(stdout) != 0)
+		once_write_error = errno ? errno : EIO;
+	if (once_write_error != 0) {
+		log_error_errno(-once_write_error, "--once: writing the page to stdout failed: %m");
+		code = 1;
 	}
 	(void)sd_event_exit(e, code);
 }
@@ -78,6 +93,7 @@ static int run(void)
 		r = poller_new(e, &cfg, on_once, e, &poller);
 		if (r < 0)
 			goto out;
+		poller_set_page_sink(poller, once_write, NULL);
 		r = sd_event_loop(e);
 		/* The process ends now and the kernel takes its memory back at once: freeing the model
 		 * piece by piece would cost a 100k-connection first cycle a fifth of its time. */

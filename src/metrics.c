@@ -104,9 +104,21 @@ static void escape_help(struct strbuf *sb, const char *s)
 	}
 }
 
+void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata, size_t at)
+{
+	w->flush = fn;
+	w->flush_userdata = userdata;
+	w->flush_at = at;
+}
+
 void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type, const char *help)
 {
 	size_t base_len = strlen(name);
+
+	if (w->flush && w->sb->len >= w->flush_at) {
+		w->flush(w->flush_userdata, w->sb->buf, w->sb->len);
+		strbuf_reset(w->sb);
+	}
 
 	w->family = name;
 	w->family_len = base_len;

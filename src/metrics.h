@@ -24,9 +24,15 @@ enum metric_type {
 	METRIC_TYPE_COUNTER,
 };
 
+/* Takes len bytes of finished page text (see metrics_writer_set_flush()). */
+typedef void (*metrics_flush_fn)(void *userdata, const char *data, size_t len);
+
 struct metrics_writer {
 	struct strbuf *sb;
 	enum metrics_format format;
+	metrics_flush_fn flush;	/* NULL: the whole page stays in sb */
+	void *flush_userdata;
+	size_t flush_at;
 	const char *family;	/* current family name (with _total for counters) */
 	size_t family_len;
 	enum metric_type type;
@@ -40,6 +46,12 @@ struct metric_label {
 
 /* Start writing into sb in the given format. */
 void metrics_writer_init(struct metrics_writer *w, struct strbuf *sb, enum metrics_format format);
+
+/*
+ * Hand the text out as it goes: when a family begins and sb holds at least at bytes, fn takes them
+ * and sb starts again. Nothing may keep offsets into sb across families then.
+ */
+void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata, size_t at);
 
 /* Begin a family: name includes "_total" for counters. HELP and TYPE are written immediately. */
 void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type, const char *help);

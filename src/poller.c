@@ -54,6 +54,8 @@ struct poller {
 	struct render_cache *render_cache;	/* what the last page's rendering can lend the next */
 	poller_extra_fn extra_fn;
 	void *extra_userdata;
+	metrics_flush_fn sink_fn;	/* the page in pieces as it renders (--once), or NULL */
+	void *sink_userdata;
 	char **envp;
 	char summary[256];
 	size_t last_page_len;	/* sizes the next render */
@@ -399,6 +401,8 @@ static void finish_cycle(struct poller *p)
 	p->spare_text = NULL;
 	p->spare_size = 0;
 	p->work.in.cache = p->render_cache;
+	p->work.in.sink = p->sink_fn;
+	p->work.in.sink_userdata = p->sink_userdata;
 	if (!cfg->once && start_worker(p) == 0)
 		return;	/* on_worker_done() finishes */
 	finish_work(p);
@@ -742,6 +746,14 @@ void poller_set_page_extra(struct poller *p, poller_extra_fn fn, void *userdata)
 {
 	p->extra_fn = fn;
 	p->extra_userdata = userdata;
+}
+
+void poller_set_page_sink(struct poller *p, metrics_flush_fn fn, void *userdata)
+{
+	p->sink_fn = fn;
+	p->sink_userdata = userdata;
+	/* the cache keeps offsets into whole pages */
+	p->render_cache = render_cache_free(p->render_cache);
 }
 
 struct poller *poller_free(struct poller *p)

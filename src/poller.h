@@ -36,6 +36,12 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 /* Have fn append to every page from the next cycle on (the text format; NULL: nothing). */
 void poller_set_page_extra(struct poller *p, poller_extra_fn fn, void *userdata);
 
+/*
+ * Have the page handed to fn in pieces as it is rendered, from the next cycle on (--once: the page
+ * is never whole in memory); the cycle's page then holds only the rest, which follows them.
+ */
+void poller_set_page_sink(struct poller *p, metrics_flush_fn fn, void *userdata);
+
 /* Stop (children are killed and reaped); NULL is a no-op; returns NULL. */
 struct poller *poller_free(struct poller *p);
 

@@ -2,6 +2,7 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1081,7 +1082,9 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	 * The page grows little between cycles: no chain of reallocations and copies. Without a
 	 * last page (the first cycle, --once), from the connections: about 800 bytes each.
 	 */
-	if (in->size_hint)
+	if (in->sink)
+		strbuf_reserve(&sb, 2 * (in->sink_chunk ? in->sink_chunk : RENDER_SINK_CHUNK));
+	else if (in->size_hint)
 		strbuf_reserve(&sb, in->size_hint + in->size_hint / 8);
 	else {
 		size_t n;
@@ -1090,6 +1093,11 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 		strbuf_reserve(&sb, RENDER_PAGE_BASE + n * RENDER_PAGE_PER_CONN);
 	}
 	metrics_writer_init(&w, &sb, format);
+	if (in->sink) {
+		assert(!in->cache);	/* its entries are offsets into the page */
+		metrics_writer_set_flush(&w, in->sink, in->sink_userdata,
+					 in->sink_chunk ? in->sink_chunk : RENDER_SINK_CHUNK);
+	}
 	render_exporter(&w, in);
 	if (in->status)
 		render_overview(&w, in->status);

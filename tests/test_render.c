@@ -52,7 +52,23 @@ static const char global_410[] = "config.setup.ike.ddos_threshold=25000\n"
 				 "total.new.key.from.the.future=7\n";
 
 /* The page of the fixtures above, rendered into reuse (a buffer of reuse_size bytes) when given. */
-static char *render_into(enum metrics_format fmt, char *reuse, size_t reuse_size)
+/* Where a sink's pieces go, and how many there were. */
+struct pieces {
+	struct strbuf sb;
+	size_t n;
+};
+
+static void take_piece(void *userdata, const char *data, size_t len)
+{
+	struct pieces *p = userdata;
+
+	assert_true(len > 0);
+	assert_memory_equal(data, "# HELP ", 7);	/* cut where a family begins */
+	strbuf_append(&p->sb, data, len);
+	p->n++;
+}
+
+static char *render_sink(enum metrics_format fmt, char *reuse, size_t reuse_size, struct pieces *sink, size_t chunk)
 {
 	struct model_options mo = { .max_users = 10 };
 	struct model *m = model_new(&mo);
@@ -65,6 +81,11 @@ static char *render_into(enum metrics_format fmt, char *reuse, size_t reuse_size
 	char *page;
 	size_t len;
 
+	if (sink) {
+		in.sink = take_piece;
+		in.sink_userdata = sink;
+		in.sink_chunk = chunk;
+	}
 	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
 		st.attempted[c] = st.success[c] = true;
 	model_update(m, s, t, NULL);
@@ -75,6 +96,11 @@ static char *render_into(enum metrics_format fmt, char *reuse, size_t reuse_size
 	traffic_list_free(t);
 	global_list_free(g);
 	return page;
+}
+
+static char *render_into(enum metrics_format fmt, char *reuse, size_t reuse_size)
+{
+	return render_sink(fmt, reuse, reuse_size, NULL, 0);
 }
 
 static char *render(enum metrics_format fmt)
@@ -198,6 +224,31 @@ static void test_page_buffer_reused(void **state)
 		assert_string_equal(out, text);
 	}
 	free(text);
+}
+
+/* A page handed out in pieces as it renders (--once) is the same page, in both formats, whatever
+ * the size of the pieces. */
+static void test_page_to_sink(void **state)
+{
+	static const enum metrics_format formats[] = { METRICS_FORMAT_TEXT, METRICS_FORMAT_OPENMETRICS };
+	static const size_t chunks[] = { 1, 100, 1000, 1u << 20 };
+
+	for (size_t f = 0; f < ELEMENTSOF(formats); f++) {
+		_cleanup_free_ char *whole = render(formats[f]);
+
+		for (size_t c = 0; c < ELEMENTSOF(chunks); c++) {
+			struct pieces sink = { STRBUF_INIT, 0 };
+			_cleanup_free_ char *rest = render_sink(formats[f], NULL, 0, &sink, chunks[c]);
+
+			strbuf_puts(&sink.sb, rest);
+			assert_string_equal(sink.sb.buf ? sink.sb.buf : "", whole);
+			if (chunks[c] == 1)
+				assert_true(sink.n > 20);	/* every family but the first begins a piece */
+			if (chunks[c] == 1u << 20)
+				assert_int_equal(sink.n, 0);	/* a small page: all of it is the rest */
+			strbuf_release(&sink.sb);
+		}
+	}
 }
 
 /* One daemon cycle: parse the three outputs, update the model, render; returns the page. */
@@ -368,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_openmetrics_page),
 		cmocka_unit_test(test_openmetrics_derived_from_text),
 		cmocka_unit_test(test_page_buffer_reused),
+		cmocka_unit_test(test_page_to_sink),
 		cmocka_unit_test(test_clearstats_and_restart),
 		cmocka_unit_test(test_render_cache),
 	};

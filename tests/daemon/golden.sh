@@ -48,5 +48,22 @@ while read -r name st tr gl kn; do
 		}
 	fi
 done < "$golden/cases"
+
+# stdout that cannot take the page: exit status 1 and one line saying so, never a page cut short
+# that looks whole
+if [ -w /dev/full ]; then
+	set +e
+	"$EXPORTER" --once --input.status "$fixtures/status/$(awk '$1 !~ /^#/ && NF {print $2; exit}' "$golden/cases")" \
+		> /dev/full 2> "$WORK/full.err"
+	rc=$?
+	set -e
+	if [ "$rc" = 1 ] && [ "$(wc -l < "$WORK/full.err")" = 1 ] && grep -q 'writing the page to stdout failed' "$WORK/full.err"; then
+		passed=$((passed + 1))
+		ok "--once > /dev/full: $(cat "$WORK/full.err")"
+	else
+		failed=$((failed + 1))
+		echo "not ok - --once > /dev/full: exit $rc, stderr: $(cat "$WORK/full.err")"
+	fi
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
