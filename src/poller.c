@@ -70,6 +70,7 @@ struct poller {
 	} work;
 	/* --input.* files, read a slice per loop turn, one after the other */
 	sd_event_source *input_src;
+	char *input_buf;	/* INPUT_READ_BYTES, for the --input.* files */
 	int input_fd;
 	enum poll_command input_cmd;	/* the one being read; _POLL_COMMAND_MAX when none */
 	uint64_t input_total, input_start;
@@ -486,6 +487,9 @@ static void on_done(void *userdata, const struct spawn_result *r)
 #define INPUT_SLICE_BYTES (1024 * 1024)
 #define INPUT_SLICE_USEC 1000
 
+/* One read(): few system calls, and what it brings in still in the cache as it is parsed. */
+#define INPUT_READ_BYTES (256 * 1024)
+
 static const char *input_path(const struct poller *p, enum poll_command cmd)
 {
 	const struct exporter_config *cfg = p->cfg;
@@ -515,7 +519,7 @@ static enum poll_reason read_input_slice(struct poller *p, bool *done)
 	const char *path = input_path(p, cmd);
 	uint64_t start = now_monotonic_usec();
 	size_t slice = 0;
-	char buf[65536];
+	char *buf;
 
 	*done = true;
 	if (p->input_fd < 0) {
@@ -527,8 +531,11 @@ static enum poll_reason read_input_slice(struct poller *p, bool *done)
 		}
 		p->input_total = 0;
 	}
+	if (!p->input_buf)
+		p->input_buf = xmalloc(INPUT_READ_BYTES);
+	buf = p->input_buf;
 	for (;;) {
-		ssize_t n = read(p->input_fd, buf, sizeof(buf));
+		ssize_t n = read(p->input_fd, buf, INPUT_READ_BYTES);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -545,6 +552,8 @@ static enum poll_reason read_input_slice(struct poller *p, bool *done)
 		}
 		feed(p, cmd, buf, (size_t)n);
 		slice += (size_t)n;
+		if (p->cfg->once)
+			continue;	/* no client waits on the loop: the whole file at once */
 		if (slice >= INPUT_SLICE_BYTES || now_monotonic_usec() - start >= INPUT_SLICE_USEC) {
 			*done = false;
 			return POLL_REASON_NONE;
@@ -763,6 +772,7 @@ struct poller *poller_free(struct poller *p)
 	join_worker(p);	/* a cycle's rendering in progress: at most a few hundred ms at 100k */
 	free(p->spare_text);
 	p->input_src = sd_event_source_disable_unref(p->input_src);
+	free(p->input_buf);
 	if (p->input_fd >= 0)
 		(void)close(p->input_fd);
 	free(p->work.text);
