@@ -278,6 +278,15 @@ static struct model_conn *conn_new(struct model *m, size_t base_len)
 	return c;
 }
 
+/* The connection was listed, or has SAs, in this cycle: counted once. */
+static void conn_touch(struct model *m, struct model_conn *c)
+{
+	if (c->cycle != m->cycle) {
+		c->cycle = m->cycle;
+		m->conns_touched++;
+	}
+}
+
 /* How far past the cursor a look-up searches the sorted list before it hashes. */
 #define CURSOR_REACH 8
 
@@ -409,7 +418,7 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 		bool is_self = streq(c->key, sc->name) && (!is_instance || m->opt.per_instance);
 
 		c->loaded = true;
-		c->cycle = m->cycle;
+		conn_touch(m, c);
 		if (sc->policy_up)
 			c->expected_up = true;
 		if (is_instance && !m->opt.per_instance)
@@ -561,6 +570,7 @@ static const char *serial_key_of(char buf[static SERIAL_KEY_MAX], uint64_t seria
 static void apply_traffic(struct model *m, const struct traffic_list *t)
 {
 	char serial_key[SERIAL_KEY_MAX], key_ahead[SERIAL_KEY_MAX];
+	size_t listed = 0;	/* SAs in the map that this list names */
 
 	hashmap_reserve(&m->sas, t->n_sas);
 	m->cursor = 0;
@@ -577,12 +587,14 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 		c = conn_lookup(m, sa->conn, sa->instance, true);
 		map_key = c->map_key;
 		c->traffic_sas++;
-		c->cycle = m->cycle;
+		conn_touch(m, c);
 		key = serial_key_of(serial_key, sa->serial);
 		s = hashmap_get(&m->sas, key);
 		if (s && (!streq(s->conn_key, map_key) ||
 			  (s->add_time && sa->add_time && s->add_time != sa->add_time) || s->cycle == m->cycle)) {
 			/* The serial was reused (pluto restarted) or listed twice: a different SA. */
+			if (s->cycle == m->cycle)
+				listed--;	/* counted when it was listed first; it goes now */
 			sa_retire(m, s);
 			sa_free(hashmap_remove(&m->sas, key));
 			s = NULL;
@@ -592,6 +604,8 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 			s->username = sa->username ? xstrdup(sa->username) : NULL;
 			(void)hashmap_put(&m->sas, s->key, s);
 		}
+		if (s->cycle != m->cycle)
+			listed++;
 		s->conn = c;
 		if (sa->has_in_bytes)
 			track_bytes(&s->last_in, &s->in_base, &c->retired_in, sa->in_bytes, in32);
@@ -613,8 +627,9 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 		}
 	}
 
-	/* SAs that are gone: retire them. */
-	(void)hashmap_remove_if(&m->sas, sa_gone, m);
+	/* SAs that are gone: retire them (none when the list named every SA of the map). */
+	if (listed < m->sas.n_items)
+		(void)hashmap_remove_if(&m->sas, sa_gone, m);
 }
 
 /*
@@ -1007,7 +1022,9 @@ static bool user_idle(const char *key, void *value, void *userdata)
 static void expire_entries(struct model *m, bool status_now)
 {
 	m->last_lookup = NULL;	/* it may go now */
-	if (hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
+	/* one that pluto listed, or that has SAs, stays: none goes when every one was touched */
+	if (status_now && m->conns_touched < m->conns.n_items &&
+	    hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
 		m->conns_removed = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
@@ -1151,6 +1168,7 @@ void model_update(struct model *m, const struct status_summary *status, const st
 		  const struct kernel_snapshot *kernel)
 {
 	m->cycle++;
+	m->conns_touched = 0;
 	m->status_ok = status != NULL;
 	m->traffic_ok = traffic != NULL;
 	if (status)

@@ -73,7 +73,7 @@ struct model_conn {
 	/* refreshed every cycle */
 	int64_t ike_timer[_MODEL_EVENT_MAX];	/* soonest; MODEL_TIMER_NONE if none */
 	int64_t child_timer[_MODEL_EVENT_MAX];
-	uint64_t cycle;		/* last cycle the connection was loaded or had SAs */
+	uint64_t cycle;		/* last cycle the connection was loaded or had SAs (conn_touch()) */
 	/* what it is */
 	const char *key;	/* connection label value ("rw") */
 	const char *instance;	/* instance label with --metrics.instances ("[3]"), else "" */
@@ -184,6 +184,7 @@ struct model {
 	struct strbuf prefetchbuf;	/* scratch for the map key of a look-up ahead */
 	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
 	size_t cursor;		/* where in sorted the last look-up found it: pluto lists in that order */
+	size_t conns_touched;	/* connections listed or with SAs this cycle (the others may go) */
 };
 
 /* A new, empty model. */
