@@ -404,6 +404,7 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 
 	for (size_t i = 0; i < st->n_conns; i++) {
 		const struct status_conn *sc = &st->conns[i];
+		bool is_instance = sc->instance[0] != '\0', is_self;
 		struct model_conn *c;
 
 		/* With no sorted list yet (a first cycle), every look-up goes to the map: ask for the slot
@@ -414,8 +415,7 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 			hashmap_prefetch(&m->conns, m->prefetchbuf.buf);
 		}
 		c = conn_lookup(m, sc->name, sc->instance, true);
-		bool is_instance = sc->instance[0] != '\0';
-		bool is_self = streq(c->key, sc->name) && (!is_instance || m->opt.per_instance);
+		is_self = streq(c->key, sc->name) && (!is_instance || m->opt.per_instance);
 
 		c->loaded = true;
 		conn_touch(m, c);
@@ -458,7 +458,6 @@ static void apply_states(struct model *m, const struct status_summary *st)
 		min_timer(&timers[MODEL_EVENT_REPLACE], ss->replace_in);
 		min_timer(&timers[MODEL_EVENT_EXPIRE], ss->expire_in);
 	}
-
 }
 
 static void apply_status(struct model *m, const struct status_summary *st)
@@ -995,13 +994,12 @@ static void sum_live(struct model *m)
 	}
 }
 
-/* hashmap_remove_if(): a connection pluto no longer has (when its list is known), with no SA. */
+/* hashmap_remove_if(), when pluto's list is known: a connection it no longer has, with no SA. */
 static bool conn_dead(const char *key, void *value, void *userdata)
 {
-	const bool *status_now = userdata;
 	struct model_conn *c = value;
 
-	if (!*status_now || c->loaded || c->traffic_sas > 0)
+	if (c->loaded || c->traffic_sas > 0)
 		return false;
 	conn_free(c);
 	return true;	/* the caller marks the sorted list stale */
@@ -1023,8 +1021,7 @@ static void expire_entries(struct model *m, bool status_now)
 {
 	m->last_lookup = NULL;	/* it may go now */
 	/* one that pluto listed, or that has SAs, stays: none goes when every one was touched */
-	if (status_now && m->conns_touched < m->conns.n_items &&
-	    hashmap_remove_if(&m->conns, conn_dead, &status_now) > 0)
+	if (status_now && m->conns_touched < m->conns.n_items && hashmap_remove_if(&m->conns, conn_dead, NULL) > 0)
 		m->conns_removed = true;
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }
