@@ -1082,6 +1082,7 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	struct strbuf sb = STRBUF_INIT;
 	struct metrics_writer w;
 	uint64_t sa_overflow = 0;
+	size_t sink_chunk = in->sink_chunk ? in->sink_chunk : RENDER_SINK_CHUNK;
 
 	/* the last page's memory, already mapped: no page faults for every page written */
 	if (in->reuse && in->reuse_size > 0)
@@ -1091,7 +1092,7 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	 * last page (the first cycle, --once), from the connections: about 800 bytes each.
 	 */
 	if (in->sink)
-		strbuf_reserve(&sb, 2 * (in->sink_chunk ? in->sink_chunk : RENDER_SINK_CHUNK));
+		strbuf_reserve(&sb, 2 * sink_chunk);
 	else if (in->size_hint)
 		strbuf_reserve(&sb, in->size_hint + in->size_hint / 8);
 	else {
@@ -1103,8 +1104,7 @@ char *render_page(const struct render_input *in, enum metrics_format format, siz
 	metrics_writer_init(&w, &sb, format);
 	if (in->sink) {
 		assert(!in->cache);	/* its entries are offsets into the page */
-		metrics_writer_set_flush(&w, in->sink, in->sink_userdata,
-					 in->sink_chunk ? in->sink_chunk : RENDER_SINK_CHUNK);
+		metrics_writer_set_flush(&w, in->sink, in->sink_userdata, sink_chunk);
 	}
 	render_exporter(&w, in);
 	if (in->status)
