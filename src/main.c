@@ -7,16 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "http.h"
-#include "log.h"
-#include "loop.h"
-#include "page.h"
-#include "poller.h"
-#include "privilege.h"
-#include "sd.h"
-#include "util.h"
-#include "webconfig.h"
+#include "daemon/config.h"
+#include "http/http.h"
+#include "lib/log.h"
+#include "daemon/loop.h"
+#include "http/page.h"
+#include "daemon/poller.h"
+#include "daemon/privilege.h"
+#include "daemon/sd.h"
+#include "lib/util.h"
+#include "http/webconfig.h"
 
 /* Process-wide state lives here and only here. */
 static struct exporter_config cfg;

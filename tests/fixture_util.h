@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "util.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 static inline char *fixture_read(const char *path, size_t *ret_len)
 {

@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "auth.h"
-#include "util.h"
+#include "http/auth.h"
+#include "lib/util.h"
 
 struct result {
 	int token;

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "util.h"
+#include "daemon/config.h"
+#include "lib/util.h"
 
 static int parse(struct exporter_config *c, const char *a1, const char *a2, const char *a3)
 {

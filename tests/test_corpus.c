@@ -39,10 +39,10 @@
 #include <cmocka.h>
 
 #include "fixture_util.h"
-#include "parse_global.h"
-#include "parse_status.h"
-#include "parse_traffic.h"
-#include "util.h"
+#include "parse/parse_global.h"
+#include "parse/parse_status.h"
+#include "parse/parse_traffic.h"
+#include "lib/util.h"
 
 /* Consoles whose printed counts cannot match what they list, and why. */
 struct known_mismatch {

@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "guard.h"
-#include "util.h"
+#include "http/guard.h"
+#include "lib/util.h"
 
 #define SEC UINT64_C(1000000)
 

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "lines.h"
-#include "strbuf.h"
-#include "util.h"
+#include "parse/lines.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 struct collect {
 	struct strbuf out;

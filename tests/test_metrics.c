@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "metrics.h"
+#include "lib/metrics.h"
 
 static void test_text_format(void **state)
 {

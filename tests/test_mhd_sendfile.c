@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 /*
  * The "sendfile stall": libmicrohttpd (0.9.75 here) driven from sd-event the
- * way src/http.c drives it (external epoll: an io source on its epoll fd, a
+ * way src/http/http.c drives it (external epoll: an io source on its epoll fd, a
  * timer armed from MHD_get_timeout()) sends a response made from a file
  * descriptor a piece per MHD_run() (4 KiB for a memfd here) and then asks to
  * be run again at once, with a timeout of 0: the socket is still writable, so
@@ -38,7 +38,7 @@
 #include <microhttpd.h>
 #include <systemd/sd-event.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define BODY_SIZE (600 * 1000)
 
@@ -197,7 +197,7 @@ static void serve_once(struct served *s, uint64_t accuracy, uint64_t guard_usec)
 		map[i] = body_byte(i);
 	assert_int_equal(munmap(map, BODY_SIZE), 0);
 
-	/* the exporter's flags (src/http.c), on 127.0.0.1 and a port of the kernel's choosing */
+	/* the exporter's flags (src/http/http.c), on 127.0.0.1 and a port of the kernel's choosing */
 	s->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 				handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
 	assert_non_null(s->d);
@@ -231,7 +231,7 @@ static void serve_once(struct served *s, uint64_t accuracy, uint64_t guard_usec)
 	(void)close(s->body_fd);
 }
 
-/* src/http.c's wiring: accuracy 1 us. */
+/* src/http/http.c's wiring: accuracy 1 us. */
 static void test_exporter_accuracy(void **state)
 {
 	struct served s;

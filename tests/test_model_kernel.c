@@ -20,11 +20,11 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "model.h"
-#include "parse_kernel.h"
-#include "parse_status.h"
-#include "strbuf.h"
-#include "util.h"
+#include "model/model.h"
+#include "parse/parse_kernel.h"
+#include "parse/parse_status.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 static const struct model_options default_opt = { .max_users = 10 };
 

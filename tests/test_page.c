@@ -23,10 +23,10 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "page.h"
-#include "page_maker.h"
-#include "strbuf.h"
-#include "util.h"
+#include "http/page.h"
+#include "http/page_maker.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 /* A page of n connections with counter and gauge families, like render_page()'s. */
 static char *sample_text(size_t n, size_t *ret_len)

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "fixture_util.h"
-#include "parse_global.h"
+#include "parse/parse_global.h"
 
 static char *dump_global(const struct global_list *l)
 {

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "fixture_util.h"
-#include "parse_kernel.h"
+#include "parse/parse_kernel.h"
 
 static char *dump_kernel(const struct kernel_snapshot *k)
 {

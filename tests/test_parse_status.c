@@ -26,7 +26,7 @@
 #include <cmocka.h>
 
 #include "fixture_util.h"
-#include "parse_status.h"
+#include "parse/parse_status.h"
 
 static const char *family_name(enum status_family f)
 {

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "fixture_util.h"
-#include "parse_traffic.h"
+#include "parse/parse_traffic.h"
 
 static char *dump_traffic(const struct traffic_list *l)
 {

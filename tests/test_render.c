@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "model.h"
-#include "page.h"
-#include "parse_global.h"
-#include "parse_status.h"
-#include "parse_traffic.h"
-#include "render.h"
-#include "util.h"
+#include "model/model.h"
+#include "http/page.h"
+#include "parse/parse_global.h"
+#include "parse/parse_status.h"
+#include "parse/parse_traffic.h"
+#include "render/render.h"
+#include "lib/util.h"
 
 static const char status_410[] =
 	"000 Connection list:\n"

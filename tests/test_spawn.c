@@ -21,11 +21,11 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "poller.h"
-#include "render.h"
-#include "spawn.h"
-#include "strbuf.h"
-#include "util.h"
+#include "daemon/poller.h"
+#include "render/render.h"
+#include "daemon/spawn.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 struct run {
 	struct strbuf out;

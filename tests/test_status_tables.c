@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 
 /*
- * Proves the state tables alone (src/status_tables.c): every state name of
+ * Proves the state tables alone (src/parse/status_tables.c): every state name of
  * FORMATS §10 this exporter relies on is found with its category, names are
  * matched whole (a longer or shorter name is unknown), stories match exactly
  * or, for the few families that carry details, by prefix; lookups never read
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "status_private.h"
+#include "parse/status_private.h"
 
 static enum sa_category by_name(const char *name)
 {

@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "hashmap.h"
-#include "strbuf.h"
-#include "util.h"
+#include "lib/hashmap.h"
+#include "lib/strbuf.h"
+#include "lib/util.h"
 
 #define SENTINEL UINT64_C(0xdeadbeef)
 

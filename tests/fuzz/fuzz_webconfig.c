@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "webconfig.h"
+#include "lib/util.h"
+#include "http/webconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/config.h"
+#include "lib/util.h"
+
+enum {
+	OPT_LISTEN = 0x100,
+	OPT_PATH,
+	OPT_WEB_CONFIG,
+	OPT_SYSTEMD_SOCKET,
+	OPT_IPSEC_COMMAND,
+	OPT_CTLSOCKET,
+	OPT_POLL_INTERVAL,
+	OPT_POLL_TIMEOUT,
+	OPT_MAX_OUTPUT,
+	OPT_LOG_LEVEL,
+	OPT_ONCE,
+	OPT_INPUT_STATUS,
+	OPT_INPUT_TRAFFIC,
+	OPT_INPUT_GLOBAL,
+	OPT_INSTANCES,
+	OPT_USERS,
+	OPT_MAX_USERS,
+	OPT_SAS,
+	OPT_MAX_SAS,
+	OPT_WEB_MAX_CONN,
+	OPT_WEB_MAX_CONN_PER_IP,
+	OPT_WEB_TIMEOUT,
+	OPT_COLLECTOR_KERNEL,
+	OPT_NO_COLLECTOR_KERNEL,
+	OPT_KERNEL_HELPER,
+	OPT_INPUT_KERNEL,
+	OPT_WEB_HEADER_TIMEOUT,
+	OPT_VERSION,
+	OPT_HELP,
+};
+
+static const struct option options[] = {
+	{ "web.listen-address", required_argument, NULL, OPT_LISTEN },
+	{ "web.telemetry-path", required_argument, NULL, OPT_PATH },
+	{ "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
+	{ "web.systemd-socket", no_argument, NULL, OPT_SYSTEMD_SOCKET },
+	{ "web.max-connections", required_argument, NULL, OPT_WEB_MAX_CONN },
+	{ "web.max-connections-per-ip", required_argument, NULL, OPT_WEB_MAX_CONN_PER_IP },
+	{ "web.timeout", required_argument, NULL, OPT_WEB_TIMEOUT },
+	{ "web.read-header-timeout", required_argument, NULL, OPT_WEB_HEADER_TIMEOUT },
+	{ "ipsec.command", required_argument, NULL, OPT_IPSEC_COMMAND },
+	{ "ipsec.ctlsocket", required_argument, NULL, OPT_CTLSOCKET },
+	{ "poll.interval", required_argument, NULL, OPT_POLL_INTERVAL },
+	{ "poll.timeout", required_argument, NULL, OPT_POLL_TIMEOUT },
+	{ "poll.max-output", required_argument, NULL, OPT_MAX_OUTPUT },
+	{ "log.level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "input.status", required_argument, NULL, OPT_INPUT_STATUS },
+	{ "input.trafficstatus", required_argument, NULL, OPT_INPUT_TRAFFIC },
+	{ "input.globalstatus", required_argument, NULL, OPT_INPUT_GLOBAL },
+	{ "metrics.instances", no_argument, NULL, OPT_INSTANCES },
+	{ "metrics.users", no_argument, NULL, OPT_USERS },
+	{ "metrics.max-users", required_argument, NULL, OPT_MAX_USERS },
+	{ "metrics.sas", no_argument, NULL, OPT_SAS },
+	{ "metrics.max-sas", required_argument, NULL, OPT_MAX_SAS },
+	{ "collector.kernel", no_argument, NULL, OPT_COLLECTOR_KERNEL },
+	{ "no-collector.kernel", no_argument, NULL, OPT_NO_COLLECTOR_KERNEL },
+	{ "collector.kernel.helper", required_argument, NULL, OPT_KERNEL_HELPER },
+	{ "input.kernel", required_argument, NULL, OPT_INPUT_KERNEL },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{}
+};
+
+static const char usage[] =
+	"Usage: libreswan_exporter [OPTION]...\n"
+	"Prometheus exporter for Libreswan IPsec: polls pluto with `ipsec whack` and\n"
+	"serves the result over HTTP.\n"
+	"\n"
+	"  --web.listen-address=ADDR     address:port to listen on (default :10500; may repeat)\n"
+	"  --web.telemetry-path=PATH     path of the metrics page (default /metrics)\n"
+	"  --web.config.file=FILE        TLS and basic-auth configuration (exporter-toolkit format)\n"
+	"  --web.systemd-socket          use the listening socket passed by systemd\n"
+	"  --web.max-connections=N       concurrent HTTP connections (default 256)\n"
+	"  --web.max-connections-per-ip=N\n"
+	"                                concurrent HTTP connections per client address (default 8)\n"
+	"  --web.timeout=DURATION        idle HTTP connection timeout (default 30s)\n"
+	"  --web.read-header-timeout=DURATION\n"
+	"                                a request (headers and any body) must arrive in full within\n"
+	"                                this, from the accept or the previous response (default 10s)\n"
+	"  --ipsec.command=PATH          the ipsec front end (default ipsec)\n"
+	"  --ipsec.ctlsocket=PATH        pluto control socket, passed to whack as --ctlsocket\n"
+	"  --poll.interval=DURATION      time between poll cycles (default 10s)\n"
+	"  --poll.timeout=DURATION       kill a whack command running longer (default 5s)\n"
+	"  --poll.max-output=SIZE        kill a whack command printing more (default 256MiB)\n"
+	"  --log.level=LEVEL             debug, info, warn, error (default info)\n"
+	"  --once                        run one poll cycle, print the page to stdout, exit\n"
+	"  --input.status=FILE           read `whack --status` output from FILE (- = stdin)\n"
+	"  --input.trafficstatus=FILE    read `whack --trafficstatus` output from FILE\n"
+	"  --input.globalstatus=FILE     read `whack --globalstatus` output from FILE\n"
+	"  --metrics.instances           per-instance series for templates and groups\n"
+	"  --metrics.users               per-user (XAUTH/IKEv2-CP) traffic series\n"
+	"  --metrics.max-users=N         cap on user series (default 1000)\n"
+	"  --metrics.sas                 per-SA series\n"
+	"  --metrics.max-sas=N           cap on per-SA series (default 1000)\n"
+	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle (default on)\n"
+	"  --collector.kernel.helper=PATH  the helper that reads it (default " KERNEL_HELPER_PATH ")\n"
+	"  --input.kernel=FILE           read the kernel helper's output from FILE\n"
+	"  --version                     print the version and exit\n"
+	"  --help                        print this help and exit\n";
+
+void config_init(struct exporter_config *c)
+{
+	*c = (struct exporter_config){
+		.telemetry_path = "/metrics",
+		.ipsec_command = "ipsec",
+		.poll_interval_usec = 10 * UINT64_C(1000000),
+		.poll_timeout_usec = 5 * UINT64_C(1000000),
+		.max_output = UINT64_C(256) << 20,
+		.log_level = LOG_LEVEL_INFO,
+		.max_users = 1000,
+		.max_sas = 1000,
+		.web_max_connections = 256,
+		.web_max_connections_per_ip = 8,
+		.web_timeout_usec = 30 * UINT64_C(1000000),
+		.collector_kernel = true,
+		.kernel_helper = KERNEL_HELPER_PATH,
+		.web_read_header_timeout_usec = 10 * UINT64_C(1000000),
+	};
+}
+
+bool config_uses_inputs(const struct exporter_config *c)
+{
+	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel;
+}
+
+bool config_reads_kernel(const struct exporter_config *c)
+{
+	return config_uses_inputs(c) ? c->input_kernel != NULL : c->collector_kernel;
+}
+
+static int bad(const char *flag, const char *value, const char *why)
+{
+	if (value)
+		fprintf(stderr, "libreswan_exporter: invalid value \"%s\" for --%s: %s\n", value, flag, why);
+	else
+		fprintf(stderr, "libreswan_exporter: --%s: %s\n", flag, why);
+	return -EINVAL;
+}
+
+static int parse_count(const char *flag, const char *v, uint64_t min, uint64_t max, uint64_t *ret)
+{
+	char why[80];
+	uint64_t n;
+
+	if (safe_atou64(v, &n) < 0 || n < min || n > max) {
+		if (max == UINT64_MAX)
+			(void)snprintf(why, sizeof(why), "expected a whole number of at least %" PRIu64, min);
+		else
+			(void)snprintf(why, sizeof(why), "expected a whole number from %" PRIu64 " to %" PRIu64,
+				       min, max);
+		return bad(flag, v, why);
+	}
+	*ret = n;
+	return 0;
+}
+
+static int parse_duration_flag(const char *flag, const char *v, uint64_t *ret)
+{
+	uint64_t usec;
+
+	if (parse_duration_usec(v, &usec) < 0)
+		return bad(flag, v, "expected a duration such as 500ms, 10s or 2m");
+	if (usec < 1000)
+		return bad(flag, v, "must be at least 1ms");
+	*ret = usec;
+	return 0;
+}
+
+/* Return the long name of the option that getopt just rejected, for the message. */
+static const char *rejected_flag(char **argv)
+{
+	const char *a = argv[optind - 1];
+
+	return a ? a : "?";
+}
+
+int config_parse_argv(struct exporter_config *c, int argc, char **argv)
+{
+	int opt, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		const char *flag = options[0].name;
+
+		for (size_t i = 0; options[i].name; i++)
+			if (options[i].val == opt)
+				flag = options[i].name;
+
+		switch (opt) {
+		case OPT_LISTEN: {
+			char *host;
+			uint16_t port;
+
+			if (parse_host_port(optarg, &host, &port) < 0)
+				return bad(flag, optarg, "expected [host]:port with port 0-65535");
+			free(host);
+			if (c->n_listen == CONFIG_MAX_LISTEN)
+				return bad(flag, optarg, "too many listen addresses");
+			c->listen[c->n_listen++] = optarg;
+			break;
+		}
+		case OPT_PATH:
+			if (optarg[0] != '/')
+				return bad(flag, optarg, "must start with /");
+			c->telemetry_path = optarg;
+			break;
+		case OPT_WEB_CONFIG:
+			c->web_config_file = optarg;
+			break;
+		case OPT_SYSTEMD_SOCKET:
+			c->systemd_socket = true;
+			break;
+		case OPT_WEB_MAX_CONN:
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_WEB_MAX_CONN_PER_IP:
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections_per_ip);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_WEB_TIMEOUT:
+			r = parse_duration_flag(flag, optarg, &c->web_timeout_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_WEB_HEADER_TIMEOUT:
+			r = parse_duration_flag(flag, optarg, &c->web_read_header_timeout_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_IPSEC_COMMAND:
+			if (!optarg[0])
+				return bad(flag, optarg, "must not be empty");
+			c->ipsec_command = optarg;
+			break;
+		case OPT_CTLSOCKET:
+			if (!optarg[0])
+				return bad(flag, optarg, "must not be empty");
+			c->ctlsocket = optarg;
+			break;
+		case OPT_POLL_INTERVAL:
+			r = parse_duration_flag(flag, optarg, &c->poll_interval_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_POLL_TIMEOUT:
+			r = parse_duration_flag(flag, optarg, &c->poll_timeout_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_MAX_OUTPUT:
+			if (parse_size(optarg, &c->max_output) < 0 || c->max_output == 0)
+				return bad(flag, optarg, "expected a size such as 64MiB or 1000000");
+			break;
+		case OPT_LOG_LEVEL:
+			if (log_level_from_string(optarg, &c->log_level) < 0)
+				return bad(flag, optarg, "expected debug, info, warn or error");
+			break;
+		case OPT_ONCE:
+			c->once = true;
+			break;
+		case OPT_INPUT_STATUS:
+			c->input_status = optarg;
+			break;
+		case OPT_INPUT_TRAFFIC:
+			c->input_trafficstatus = optarg;
+			break;
+		case OPT_INPUT_GLOBAL:
+			c->input_globalstatus = optarg;
+			break;
+		case OPT_INSTANCES:
+			c->per_instance = true;
+			break;
+		case OPT_USERS:
+			c->per_user = true;
+			break;
+		case OPT_MAX_USERS:
+			r = parse_count(flag, optarg, 1, UINT64_MAX, &c->max_users);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_SAS:
+			c->per_sa = true;
+			break;
+		case OPT_MAX_SAS:
+			r = parse_count(flag, optarg, 1, UINT64_MAX, &c->max_sas);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_COLLECTOR_KERNEL:
+			c->collector_kernel = true;
+			break;
+		case OPT_NO_COLLECTOR_KERNEL:
+			c->collector_kernel = false;
+			break;
+		case OPT_KERNEL_HELPER:
+			if (!optarg[0])
+				return bad(flag, optarg, "must not be empty");
+			c->kernel_helper = optarg;
+			break;
+		case OPT_INPUT_KERNEL:
+			c->input_kernel = optarg;
+			break;
+		case OPT_VERSION:
+			printf("libreswan_exporter %s (revision %s)\n", PACKAGE_VERSION, REVISION);
+			return 0;
+		case OPT_HELP:
+			fputs(usage, stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "libreswan_exporter: %s: missing value\n", rejected_flag(argv));
+			return -EINVAL;
+		default:
+			fprintf(stderr, "libreswan_exporter: unknown flag %s (see --help)\n", rejected_flag(argv));
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "libreswan_exporter: unexpected argument \"%s\" (see --help)\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (c->poll_timeout_usec >= c->poll_interval_usec * 10 && !c->once)
+		return bad("poll.timeout", NULL, "must be shorter than ten poll intervals");
+	if (c->n_listen == 0)
+		c->listen[c->n_listen++] = ":10500";
+	if (!c->once) {
+		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
+					 c->input_kernel };
+		static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
+						     "input.kernel" };
+
+		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
+			if (inputs[i] && streq(inputs[i], "-"))
+				return bad(names[i], inputs[i], "stdin can only be read with --once");
+	}
+	return 1;
+}
