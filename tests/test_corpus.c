@@ -219,16 +219,16 @@ static void block_line_cb(void *userdata, char *line, size_t len, unsigned flags
 	b->tag->lines++;
 	switch (b->cmd) {
 	case CMD_STATUS:
-		r = status_parse_line(b->status, line, len);
+		r = parser_parse_line(&b->status->parser, line, len);
 		break;
 	case CMD_TRAFFIC:
 		before = b->traffic->n_sas;
-		r = traffic_parse_line(b->traffic, line, len);
+		r = parser_parse_line(&b->traffic->parser, line, len);
 		if (!b->filtered)
 			check_traffic_line(b, line, before);
 		break;
 	case CMD_GLOBAL:
-		r = global_parse_line(b->global, line, len);
+		r = parser_parse_line(&b->global->parser, line, len);
 		break;
 	case CMD_OTHER:
 		break;
@@ -313,8 +313,8 @@ static void check_incremental(struct block *b, const char *body, size_t len)
 		struct status_summary *c = status_summary_new();
 
 		for (size_t off = 0; off < len; off += chunk)
-			status_feed(c, body + off, len - off < chunk ? len - off : chunk);
-		status_finish(c);
+			parser_feed(&c->parser, body + off, len - off < chunk ? len - off : chunk);
+		parser_finish(&c->parser);
 		same = w->n_conns == b->status->n_conns && c->n_conns == w->n_conns &&
 		       w->n_states == b->status->n_states && c->n_states == w->n_states &&
 		       w->parse_errors == b->status->parse_errors &&
@@ -329,8 +329,8 @@ static void check_incremental(struct block *b, const char *body, size_t len)
 		struct traffic_list *c = traffic_list_new();
 
 		for (size_t off = 0; off < len; off += chunk)
-			traffic_feed(c, body + off, len - off < chunk ? len - off : chunk);
-		traffic_finish(c);
+			parser_feed(&c->parser, body + off, len - off < chunk ? len - off : chunk);
+		parser_finish(&c->parser);
 		same = w->n_sas == b->traffic->n_sas && c->n_sas == w->n_sas &&
 		       w->parse_errors == b->traffic->parse_errors &&
 		       c->parse_errors == w->parse_errors;

@@ -61,11 +61,11 @@ static void test_global_fixtures(void **state)
 		whole = global_parse(text, len);
 		bytes = global_list_new();
 		for (size_t k = 0; k < len; k++)
-			global_feed(bytes, text + k, 1);
-		global_finish(bytes);
+			parser_feed(&bytes->parser, text + k, 1);
+		parser_finish(&bytes->parser);
 		global_list_reset(reused);
-		global_feed(reused, text, len);
-		global_finish(reused);
+		parser_feed(&reused->parser, text, len);
+		parser_finish(&reused->parser);
 		d_whole = dump_global(whole);
 		d_bytes = dump_global(reused);
 		if (!streq(d_whole, d_bytes)) {
@@ -109,10 +109,10 @@ static void test_lookup_and_limits(void **state)
 	v = 42;
 	assert_false(global_list_get(l, "total.ipsec.traffic.out", &v));
 	assert_int_equal(v, 42);	/* untouched on a miss */
-	assert_int_equal(global_parse_line(l, "a=-1", 4), -EBADMSG);
-	assert_int_equal(global_parse_line(l, "a=1 ", 4), -EBADMSG);
-	assert_int_equal(global_parse_line(l, "a\0=1", 4), -EBADMSG);
-	assert_int_equal(global_parse_line(l, "a=1\r", 4), 0);
+	assert_int_equal(parser_parse_line(&l->parser, "a=-1", 4), -EBADMSG);
+	assert_int_equal(parser_parse_line(&l->parser, "a=1 ", 4), -EBADMSG);
+	assert_int_equal(parser_parse_line(&l->parser, "a\0=1", 4), -EBADMSG);
+	assert_int_equal(parser_parse_line(&l->parser, "a=1\r", 4), 0);
 	assert_null(global_list_free(l));
 	assert_null(global_list_free(NULL));
 }

@@ -88,11 +88,11 @@ static void test_kernel_fixtures(void **state)
 		whole = kernel_parse(text, len);
 		bytes = kernel_snapshot_new();
 		for (size_t k = 0; k < len; k++)
-			kernel_feed(bytes, text + k, 1);
-		kernel_finish(bytes);
+			parser_feed(&bytes->parser, text + k, 1);
+		parser_finish(&bytes->parser);
 		kernel_snapshot_reset(reused);
-		kernel_feed(reused, text, len);
-		kernel_finish(reused);
+		parser_feed(&reused->parser, text, len);
+		parser_finish(&reused->parser);
 		d_whole = dump_kernel(whole);
 		d_bytes = dump_kernel(reused);
 		if (!streq(d_whole, d_bytes)) {
@@ -197,15 +197,15 @@ static void test_errors_and_completeness(void **state)
 	};
 	struct kernel_snapshot *k = kernel_snapshot_new();
 
-	assert_int_equal(kernel_parse_line(k, "xfrm-helper 1", 13), 0);
+	assert_int_equal(parser_parse_line(&k->parser, "xfrm-helper 1", 13), 0);
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-		if (kernel_parse_line(k, bad[i], strlen(bad[i])) != -EBADMSG)
+		if (parser_parse_line(&k->parser, bad[i], strlen(bad[i])) != -EBADMSG)
 			fail_msg("accepted: %s", bad[i]);
 	}
 	assert_int_equal(k->parse_errors, ELEMENTSOF(bad));
 	assert_int_equal(k->n_sas, 0);
 	assert_false(k->complete);
-	assert_int_equal(kernel_parse_line(k, "a\0b", 3), -EBADMSG);
+	assert_int_equal(parser_parse_line(&k->parser, "a\0b", 3), -EBADMSG);
 	kernel_snapshot_free(k);
 
 	/* another protocol version, or no header: never complete */

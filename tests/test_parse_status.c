@@ -143,23 +143,23 @@ static void test_status_fixtures(void **state)
 		whole = status_parse(text, len);
 		bytes = status_summary_new();
 		for (size_t k = 0; k < len; k++)
-			status_feed(bytes, text + k, 1);
-		status_finish(bytes);
+			parser_feed(&bytes->parser, text + k, 1);
+		parser_finish(&bytes->parser);
 		lines = status_summary_new();
 		for (size_t k = 0; k < len;) {
 			const char *nl = memchr(text + k, '\n', len - k);
 			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
 
 			if (l <= LINE_MAX_LEN)
-				(void)status_parse_line(lines, text + k, l);
+				(void)parser_parse_line(&lines->parser, text + k, l);
 			else
-				status_feed(lines, text + k, l + 1);	/* let the reader cut it */
+				parser_feed(&lines->parser, text + k, l + 1);	/* let the reader cut it */
 			k += l + 1;
 		}
-		status_finish(lines);
+		parser_finish(&lines->parser);
 		status_summary_reset(reused);
-		status_feed(reused, text, len);
-		status_finish(reused);
+		parser_feed(&reused->parser, text, len);
+		parser_finish(&reused->parser);
 
 		d_whole = dump_status(whole);
 		d_bytes = dump_status(bytes);
@@ -249,13 +249,13 @@ static void test_overflow(void **state)
 	const char *bad3 = "000 \"c\": 1.2.3.4...5.6.7.8; unrouted; eroute owner: #99999999999999999999";
 	const char *bad4 = "000 #1: \"c\":65536 STATE_MAIN_I4 (x); idle;";
 
-	assert_int_equal(status_parse_line(s, ok, strlen(ok)), 0);
+	assert_int_equal(parser_parse_line(&s->parser, ok, strlen(ok)), 0);
 	assert_int_equal(s->states[0].serial, UINT64_MAX);
 	assert_int_equal(s->states[0].replace_in, INT64_MAX);
-	assert_int_equal(status_parse_line(s, bad1, strlen(bad1)), -EBADMSG);
-	assert_int_equal(status_parse_line(s, bad2, strlen(bad2)), -EBADMSG);
-	assert_int_equal(status_parse_line(s, bad3, strlen(bad3)), -EBADMSG);
-	assert_int_equal(status_parse_line(s, bad4, strlen(bad4)), -EBADMSG);
+	assert_int_equal(parser_parse_line(&s->parser, bad1, strlen(bad1)), -EBADMSG);
+	assert_int_equal(parser_parse_line(&s->parser, bad2, strlen(bad2)), -EBADMSG);
+	assert_int_equal(parser_parse_line(&s->parser, bad3, strlen(bad3)), -EBADMSG);
+	assert_int_equal(parser_parse_line(&s->parser, bad4, strlen(bad4)), -EBADMSG);
 	assert_int_equal(s->n_states, 1);
 	assert_int_equal(s->n_conns, 0);
 	assert_int_equal(s->parse_errors, 4);
@@ -269,18 +269,18 @@ static void test_line_forms(void **state)
 		"000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)\r";
 	struct status_summary *s = status_summary_new();
 
-	assert_int_equal(status_parse_line(s, "000  ", 5), 0);
-	assert_int_equal(status_parse_line(s, " ", 1), 0);
-	assert_int_equal(status_parse_line(s, "", 0), 0);
-	assert_int_equal(status_parse_line(s, "000", 3), 0);
+	assert_int_equal(parser_parse_line(&s->parser, "000  ", 5), 0);
+	assert_int_equal(parser_parse_line(&s->parser, " ", 1), 0);
+	assert_int_equal(parser_parse_line(&s->parser, "", 0), 0);
+	assert_int_equal(parser_parse_line(&s->parser, "000", 3), 0);
 	assert_int_equal(s->lines, 0);
-	assert_int_equal(status_parse_line(s, crlf, strlen(crlf)), 0);
+	assert_int_equal(parser_parse_line(&s->parser, crlf, strlen(crlf)), 0);
 	assert_true(s->has_ike_sas);
 	assert_int_equal(s->ike_authenticated, 1);
-	assert_int_equal(status_parse_line(s, "000 Total IPsec\0connections: loaded 1, active 0",
+	assert_int_equal(parser_parse_line(&s->parser, "000 Total IPsec\0connections: loaded 1, active 0",
 					  47), -EBADMSG);
 	assert_false(s->has_total);
-	assert_int_equal(status_parse_line(s, "021 no such connection or aliased connection named "
+	assert_int_equal(parser_parse_line(&s->parser, "021 no such connection or aliased connection named "
 					  "\"x\"", 54), 0);
 	assert_true(s->unknown_name);
 	assert_int_equal(s->lines, 3);
@@ -299,8 +299,8 @@ static void test_nul_in_stream(void **state)
 	char *buf = xmalloc(sizeof(text));
 
 	memcpy(buf, text, sizeof(text));
-	status_feed_inplace(s, buf, sizeof(text) - 1);
-	status_finish(s);
+	parser_feed_inplace(&s->parser, buf, sizeof(text) - 1);
+	parser_finish(&s->parser);
 	assert_true(s->has_total);
 	assert_int_equal(s->loaded, 2);
 	assert_false(s->has_ike_sas);

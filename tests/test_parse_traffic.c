@@ -99,23 +99,23 @@ static void test_traffic_fixtures(void **state)
 		whole = traffic_parse(text, len);
 		bytes = traffic_list_new();
 		for (size_t k = 0; k < len; k++)
-			traffic_feed(bytes, text + k, 1);
-		traffic_finish(bytes);
+			parser_feed(&bytes->parser, text + k, 1);
+		parser_finish(&bytes->parser);
 		lines = traffic_list_new();
 		for (size_t k = 0; k < len;) {
 			const char *nl = memchr(text + k, '\n', len - k);
 			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
 
 			if (l <= LINE_MAX_LEN)
-				(void)traffic_parse_line(lines, text + k, l);
+				(void)parser_parse_line(&lines->parser, text + k, l);
 			else
-				traffic_feed(lines, text + k, l + 1);
+				parser_feed(&lines->parser, text + k, l + 1);
 			k += l + 1;
 		}
-		traffic_finish(lines);
+		parser_finish(&lines->parser);
 		traffic_list_reset(reused);
-		traffic_feed(reused, text, len);
-		traffic_finish(reused);
+		parser_feed(&reused->parser, text, len);
+		parser_finish(&reused->parser);
 		d_whole = dump_traffic(whole);
 		d_bytes = dump_traffic(bytes);
 		d_lines = dump_traffic(lines);
@@ -147,7 +147,7 @@ static void test_traffic_fixtures(void **state)
 
 static int parse1(struct traffic_list *l, const char *line)
 {
-	return traffic_parse_line(l, line, strlen(line));
+	return parser_parse_line(&l->parser, line, strlen(line));
 }
 
 /* Keys, not positions: every optional field present, absent, or reordered by a future release. */
@@ -221,7 +221,7 @@ static void test_line_forms(void **state)
 	assert_true(l->prefixed);
 	assert_int_equal(parse1(l, "#1 \"c\", type=ESP, add_time=1"), -EBADMSG);
 	assert_int_equal(parse1(l, "#1: \"c\", add_time=1"), -EBADMSG);
-	assert_int_equal(traffic_parse_line(l, "#1: \"c\"\0, type=ESP, add_time=1", 29), -EBADMSG);
+	assert_int_equal(parser_parse_line(&l->parser, "#1: \"c\"\0, type=ESP, add_time=1", 29), -EBADMSG);
 	assert_int_equal(l->n_sas, 0);
 	assert_int_equal(l->parse_errors, 3);
 	traffic_list_free(l);

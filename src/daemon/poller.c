@@ -171,16 +171,16 @@ static void feed(struct poller *p, enum poll_command cmd, char *data, size_t len
 {
 	switch (cmd) {
 	case POLL_COMMAND_STATUS:
-		status_feed_inplace(p->status, data, len);
+		parser_feed_inplace(&p->status->parser, data, len);
 		break;
 	case POLL_COMMAND_TRAFFICSTATUS:
-		traffic_feed_inplace(p->traffic, data, len);
+		parser_feed_inplace(&p->traffic->parser, data, len);
 		break;
 	case POLL_COMMAND_GLOBALSTATUS:
-		global_feed_inplace(p->global, data, len);
+		parser_feed_inplace(&p->global->parser, data, len);
 		break;
 	case POLL_COMMAND_KERNEL:
-		kernel_feed_inplace(p->kernel, data, len);
+		parser_feed_inplace(&p->kernel->parser, data, len);
 		break;
 	case _POLL_COMMAND_MAX:
 		break;
@@ -338,10 +338,10 @@ static void finish_cycle(struct poller *p)
 	const struct kernel_snapshot *kernel;
 	uint64_t now = now_realtime_usec();
 
-	status_finish(p->status);
-	traffic_finish(p->traffic);
-	global_finish(p->global);
-	kernel_finish(p->kernel);
+	parser_finish(&p->status->parser);
+	parser_finish(&p->traffic->parser);
+	parser_finish(&p->global->parser);
+	parser_finish(&p->kernel->parser);
 	if (st->attempted[POLL_COMMAND_KERNEL] && st->success[POLL_COMMAND_KERNEL]) {
 		/* what a helper that exited 0 printed; a killed one's cut output is not parse errors */
 		st->parse_errors[POLL_COMMAND_KERNEL] += p->kernel->parse_errors;

@@ -17,14 +17,14 @@ unsigned line_flags(const char *line, size_t len, bool truncated)
 	return (truncated ? LINE_TRUNCATED : 0) | (memchr(line, '\0', len) ? LINE_NUL : 0);
 }
 
-static void emit(struct line_reader *lr, line_cb cb, void *userdata)
+static void emit(struct line_reader *lr, line_cb cb, void *userdata, unsigned extra_flags)
 {
 	size_t len = lr->len;
 
 	if (len > 0 && lr->buf[len - 1] == '\r' && !lr->overflow)
 		len--;
 	lr->buf[len] = '\0';
-	cb(userdata, lr->buf, len, line_flags(lr->buf, len, lr->overflow));
+	cb(userdata, lr->buf, len, line_flags(lr->buf, len, lr->overflow) | extra_flags);
 	lr->len = 0;
 	lr->overflow = false;
 }
@@ -40,7 +40,7 @@ static void take(struct line_reader *lr, const char *data, size_t chunk, bool nl
 	if (chunk > n)
 		lr->overflow = true;
 	if (nl)
-		emit(lr, cb, userdata);
+		emit(lr, cb, userdata, 0);
 }
 
 void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata)
@@ -87,5 +87,5 @@ void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, li
 void line_reader_finish(struct line_reader *lr, line_cb cb, void *userdata)
 {
 	if (lr->len > 0 || lr->overflow)
-		emit(lr, cb, userdata);
+		emit(lr, cb, userdata, LINE_UNTERMINATED);
 }

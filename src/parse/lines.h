@@ -20,6 +20,7 @@
 enum {
 	LINE_TRUNCATED = 1 << 0,	/* cut at LINE_MAX_LEN */
 	LINE_NUL = 1 << 1,		/* holds a NUL byte before len */
+	LINE_UNTERMINATED = 1 << 2,	/* the last line, which had no '\n' (line_reader_finish()) */
 };
 
 /*
@@ -51,5 +52,5 @@ void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line
  */
 void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata);
 
-/* Flush a last line that had no '\n'. */
+/* Flush a last line that had no '\n' (flagged LINE_UNTERMINATED). */
 void line_reader_finish(struct line_reader *lr, line_cb cb, void *userdata);

@@ -37,8 +37,9 @@ static bool is_key_char(char c)
 }
 
 /* One line as the reader delivers it (writable, prepared in place). */
-static int parse_line(struct global_list *l, char *line, size_t len, unsigned flags)
+static int parse_line(struct parser *base, char *line, size_t len, unsigned flags)
 {
+	struct global_list *l = parser_container(base, struct global_list, parser);
 	struct whack_line wl;
 	const char *p, *end, *eq;
 	uint64_t v;
@@ -76,28 +77,12 @@ bad:
 	return -EBADMSG;
 }
 
-int global_parse_line(struct global_list *l, const char *line, size_t len)
-{
-	char buf[LINE_MAX_LEN + 1];
-	bool truncated = len > LINE_MAX_LEN;
-
-	if (truncated)
-		len = LINE_MAX_LEN;
-	memcpy(buf, line, len);
-	return parse_line(l, buf, len, line_flags(buf, len, truncated));
-}
-
-static void global_line_cb(void *userdata, char *line, size_t len, unsigned flags)
-{
-	(void)parse_line(userdata, line, len, flags);
-}
-
 struct global_list *global_list_new(void)
 {
 	struct global_list *l = xcalloc(1, sizeof(*l));
 
 	l->arena = arena_new();
-	line_reader_init(&l->lr);
+	parser_init(&l->parser, parse_line);
 	return l;
 }
 
@@ -117,30 +102,15 @@ void global_list_reset(struct global_list *l)
 
 	arena_reset(l->arena);
 	*l = keep;
-	line_reader_init(&l->lr);
-}
-
-void global_feed(struct global_list *l, const char *data, size_t len)
-{
-	line_reader_feed(&l->lr, data, len, global_line_cb, l);
-}
-
-void global_feed_inplace(struct global_list *l, char *data, size_t len)
-{
-	line_reader_feed_inplace(&l->lr, data, len, global_line_cb, l);
-}
-
-void global_finish(struct global_list *l)
-{
-	line_reader_finish(&l->lr, global_line_cb, l);
+	parser_init(&l->parser, parse_line);
 }
 
 struct global_list *global_parse(const char *text, size_t len)
 {
 	struct global_list *l = global_list_new();
 
-	global_feed(l, text, len);
-	global_finish(l);
+	parser_feed(&l->parser, text, len);
+	parser_finish(&l->parser);
 	return l;
 }
 

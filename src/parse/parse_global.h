@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse/lines.h"
+#include "parse/parser.h"
 
 /*
  * Pure parser for `ipsec whack --globalstatus`: "key=value" lines, values
@@ -27,7 +27,7 @@ struct global_list {
 	uint64_t lines;
 	uint64_t parse_errors;
 	struct arena *arena;		/* holds every key */
-	struct line_reader lr;
+	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 
 /* Allocate an empty list (aborts on OOM). */
@@ -38,18 +38,6 @@ struct global_list *global_list_free(struct global_list *l);
 
 /* Empty it for the next output, keeping its memory for reuse. */
 void global_list_reset(struct global_list *l);
-
-/* Parse one line; 0 if recognised or blank, -EBADMSG if counted as error. */
-int global_parse_line(struct global_list *l, const char *line, size_t len);
-
-/* Feed a chunk of raw output. */
-void global_feed(struct global_list *l, const char *data, size_t len);
-
-/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
-void global_feed_inplace(struct global_list *l, char *data, size_t len);
-
-/* Flush the last unterminated line. */
-void global_finish(struct global_list *l);
 
 /* Convenience: parse a whole buffer. */
 struct global_list *global_parse(const char *text, size_t len);

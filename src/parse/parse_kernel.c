@@ -263,15 +263,20 @@ static int parse_stat(struct kernel_snapshot *k, const char *p, const char *end)
 	return 0;
 }
 
-int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len)
+/* One line as the reader delivers it. */
+static int parse_line(struct parser *base, char *line, size_t len, unsigned flags)
 {
+	struct kernel_snapshot *k = parser_container(base, struct kernel_snapshot, parser);
 	const char *end = line + len;
 	int r;
 
-	if (len == 0)
+	if (len == 0 && !(flags & LINE_UNTERMINATED))
 		return 0;
 	k->lines++;
-	if (memchr(line, '\0', len))
+	/* no record of the helper is that long, and it ends every line: a broken or cut stream */
+	if (flags & (LINE_TRUNCATED | LINE_UNTERMINATED))
+		r = -EBADMSG;
+	else if (memchr(line, '\0', len))
 		r = -EBADMSG;
 	else if (k->lines == 1)
 		r = streq(line, XFRM_HELPER_HEADER) ? 0 : -EBADMSG;
@@ -309,25 +314,12 @@ int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len)
 	return r;
 }
 
-static void on_line(void *userdata, char *line, size_t len, unsigned flags)
-{
-	struct kernel_snapshot *k = userdata;
-
-	if (flags & LINE_TRUNCATED) {
-		/* no record of the helper is that long: a broken stream */
-		k->lines++;
-		k->parse_errors++;
-		return;
-	}
-	(void)kernel_parse_line(k, line, len);
-}
-
 struct kernel_snapshot *kernel_snapshot_new(void)
 {
 	struct kernel_snapshot *k = xcalloc(1, sizeof(*k));
 
 	k->arena = arena_new();
-	line_reader_init(&k->lr);
+	parser_init(&k->parser, parse_line);
 	return k;
 }
 
@@ -354,35 +346,15 @@ void kernel_snapshot_reset(struct kernel_snapshot *k)
 
 	arena_reset(k->arena);
 	*k = keep;
-	line_reader_init(&k->lr);
-}
-
-void kernel_feed(struct kernel_snapshot *k, const char *data, size_t len)
-{
-	line_reader_feed(&k->lr, data, len, on_line, k);
-}
-
-void kernel_feed_inplace(struct kernel_snapshot *k, char *data, size_t len)
-{
-	line_reader_feed_inplace(&k->lr, data, len, on_line, k);
-}
-
-void kernel_finish(struct kernel_snapshot *k)
-{
-	/* The helper ends every line: a last one without '\n' is output cut short, never a record. */
-	if (k->lr.len > 0 || k->lr.overflow) {
-		k->lines++;
-		k->parse_errors++;
-		line_reader_init(&k->lr);
-	}
+	parser_init(&k->parser, parse_line);
 }
 
 struct kernel_snapshot *kernel_parse(const char *text, size_t len)
 {
 	struct kernel_snapshot *k = kernel_snapshot_new();
 
-	kernel_feed(k, text, len);
-	kernel_finish(k);
+	parser_feed(&k->parser, text, len);
+	parser_finish(&k->parser);
 	return k;
 }
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse/lines.h"
+#include "parse/parser.h"
 #include "parse/sa_id.h"
 
 /*
@@ -81,7 +81,7 @@ struct kernel_snapshot {
 	uint64_t sa_lines;
 	uint64_t policy_lines;
 	struct arena *arena;			/* the stat names */
-	struct line_reader lr;
+	struct parser parser;			/* takes the output: parser_feed(), parser_finish() */
 };
 
 /* An empty snapshot (aborts on OOM). */
@@ -92,18 +92,6 @@ struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k);
 
 /* Empty it for the next output, keeping its memory for reuse. */
 void kernel_snapshot_reset(struct kernel_snapshot *k);
-
-/* Parse one line; 0 if recognised, -EBADMSG if counted as a parse error. */
-int kernel_parse_line(struct kernel_snapshot *k, const char *line, size_t len);
-
-/* Feed a chunk of the helper's output. */
-void kernel_feed(struct kernel_snapshot *k, const char *data, size_t len);
-
-/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
-void kernel_feed_inplace(struct kernel_snapshot *k, char *data, size_t len);
-
-/* Flush a last unterminated line. */
-void kernel_finish(struct kernel_snapshot *k);
 
 /* Convenience: parse a whole buffer. */
 struct kernel_snapshot *kernel_parse(const char *text, size_t len);

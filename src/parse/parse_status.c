@@ -310,8 +310,9 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 }
 
 /* One line as the reader delivers it (writable, prepared in place); flags: LINE_*. */
-static int parse_line(struct status_summary *s, char *line, size_t len, unsigned flags)
+static int parse_line(struct parser *base, char *line, size_t len, unsigned flags)
 {
+	struct status_summary *s = parser_container(base, struct status_summary, parser);
 	struct whack_line wl;
 	int r;
 
@@ -347,28 +348,12 @@ static int parse_line(struct status_summary *s, char *line, size_t len, unsigned
 	return 0;
 }
 
-int status_parse_line(struct status_summary *s, const char *line, size_t len)
-{
-	char buf[LINE_MAX_LEN + 1];
-	bool truncated = len > LINE_MAX_LEN;
-
-	if (truncated)
-		len = LINE_MAX_LEN;
-	memcpy(buf, line, len);
-	return parse_line(s, buf, len, line_flags(buf, len, truncated));
-}
-
-static void status_line_cb(void *userdata, char *line, size_t len, unsigned flags)
-{
-	(void)parse_line(userdata, line, len, flags);
-}
-
 struct status_summary *status_summary_new(void)
 {
 	struct status_summary *s = xcalloc(1, sizeof(*s));
 
 	s->arena = arena_new();
-	line_reader_init(&s->lr);
+	parser_init(&s->parser, parse_line);
 	return s;
 }
 
@@ -398,29 +383,14 @@ void status_summary_reset(struct status_summary *s)
 	free(s->version);
 	arena_reset(s->arena);
 	*s = keep;
-	line_reader_init(&s->lr);
-}
-
-void status_feed(struct status_summary *s, const char *data, size_t len)
-{
-	line_reader_feed(&s->lr, data, len, status_line_cb, s);
-}
-
-void status_feed_inplace(struct status_summary *s, char *data, size_t len)
-{
-	line_reader_feed_inplace(&s->lr, data, len, status_line_cb, s);
-}
-
-void status_finish(struct status_summary *s)
-{
-	line_reader_finish(&s->lr, status_line_cb, s);
+	parser_init(&s->parser, parse_line);
 }
 
 struct status_summary *status_parse(const char *text, size_t len)
 {
 	struct status_summary *s = status_summary_new();
 
-	status_feed(s, text, len);
-	status_finish(s);
+	parser_feed(&s->parser, text, len);
+	parser_finish(&s->parser);
 	return s;
 }

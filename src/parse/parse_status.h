@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse/lines.h"
+#include "parse/parser.h"
 #include "parse/sa_id.h"
 
 struct arena;
@@ -128,7 +128,7 @@ struct status_summary {
 	size_t cur_chain_len;
 	int section;			/* enum status_section */
 	unsigned evidence;		/* family hints seen so far */
-	struct line_reader lr;
+	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 
 /* Allocate an empty summary (aborts on OOM). */
@@ -139,18 +139,6 @@ struct status_summary *status_summary_free(struct status_summary *s);
 
 /* Empty it for the next output, keeping its memory (arrays and arena blocks) for reuse. */
 void status_summary_reset(struct status_summary *s);
-
-/* Parse one line; 0 if recognised or blank, -EBADMSG if counted as a parse error. */
-int status_parse_line(struct status_summary *s, const char *line, size_t len);
-
-/* Feed a chunk of raw output. */
-void status_feed(struct status_summary *s, const char *data, size_t len);
-
-/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
-void status_feed_inplace(struct status_summary *s, char *data, size_t len);
-
-/* Flush the last unterminated line. */
-void status_finish(struct status_summary *s);
 
 /* Convenience: parse a whole buffer. */
 struct status_summary *status_parse(const char *text, size_t len);

@@ -247,8 +247,9 @@ static int parse_sa(struct traffic_list *l, const char *p, bool truncated)
 }
 
 /* One line as the reader delivers it (writable, prepared in place). */
-static int parse_line(struct traffic_list *l, char *line, size_t len, unsigned flags)
+static int parse_line(struct parser *base, char *line, size_t len, unsigned flags)
 {
+	struct traffic_list *l = parser_container(base, struct traffic_list, parser);
 	struct whack_line wl;
 
 	switch (whack_line_prepare(line, len, flags, &wl)) {
@@ -276,28 +277,12 @@ static int parse_line(struct traffic_list *l, char *line, size_t len, unsigned f
 	return 0;
 }
 
-int traffic_parse_line(struct traffic_list *l, const char *line, size_t len)
-{
-	char buf[LINE_MAX_LEN + 1];
-	bool truncated = len > LINE_MAX_LEN;
-
-	if (truncated)
-		len = LINE_MAX_LEN;
-	memcpy(buf, line, len);
-	return parse_line(l, buf, len, line_flags(buf, len, truncated));
-}
-
-static void traffic_line_cb(void *userdata, char *line, size_t len, unsigned flags)
-{
-	(void)parse_line(userdata, line, len, flags);
-}
-
 struct traffic_list *traffic_list_new(void)
 {
 	struct traffic_list *l = xcalloc(1, sizeof(*l));
 
 	l->arena = arena_new();
-	line_reader_init(&l->lr);
+	parser_init(&l->parser, parse_line);
 	return l;
 }
 
@@ -317,29 +302,14 @@ void traffic_list_reset(struct traffic_list *l)
 
 	arena_reset(l->arena);
 	*l = keep;
-	line_reader_init(&l->lr);
-}
-
-void traffic_feed(struct traffic_list *l, const char *data, size_t len)
-{
-	line_reader_feed(&l->lr, data, len, traffic_line_cb, l);
-}
-
-void traffic_feed_inplace(struct traffic_list *l, char *data, size_t len)
-{
-	line_reader_feed_inplace(&l->lr, data, len, traffic_line_cb, l);
-}
-
-void traffic_finish(struct traffic_list *l)
-{
-	line_reader_finish(&l->lr, traffic_line_cb, l);
+	parser_init(&l->parser, parse_line);
 }
 
 struct traffic_list *traffic_parse(const char *text, size_t len)
 {
 	struct traffic_list *l = traffic_list_new();
 
-	traffic_feed(l, text, len);
-	traffic_finish(l);
+	parser_feed(&l->parser, text, len);
+	parser_finish(&l->parser);
 	return l;
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse/lines.h"
+#include "parse/parser.h"
 
 struct arena;
 
@@ -46,7 +46,7 @@ struct traffic_list {
 	bool prefixed;		/* saw a 3.x/4.x "NNN " prefix: inBytes is 32-bit */
 	bool unknown_name;	/* "021 no such connection" / "no connection or alias named" */
 	struct arena *arena;	/* holds every string of sas[] */
-	struct line_reader lr;
+	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 
 /* Allocate an empty list (aborts on OOM). */
@@ -57,18 +57,6 @@ struct traffic_list *traffic_list_free(struct traffic_list *l);
 
 /* Empty it for the next output, keeping its memory for reuse. */
 void traffic_list_reset(struct traffic_list *l);
-
-/* Parse one line (prefix, CR already handled or not); 0 if recognised or blank, -EBADMSG if counted as error. */
-int traffic_parse_line(struct traffic_list *l, const char *line, size_t len);
-
-/* Feed a chunk of raw output (splits lines, calls traffic_parse_line). */
-void traffic_feed(struct traffic_list *l, const char *data, size_t len);
-
-/* The same for a chunk it may modify (line ends become NULs): no line is copied. */
-void traffic_feed_inplace(struct traffic_list *l, char *data, size_t len);
-
-/* Flush the last unterminated line. */
-void traffic_finish(struct traffic_list *l);
 
 /* Convenience: parse a whole buffer into a new list. */
 struct traffic_list *traffic_parse(const char *text, size_t len);
