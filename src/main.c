@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "daemon/config.h"
+#include "lib/config.h"
 #include "http/http.h"
 #include "lib/log.h"
 #include "daemon/loop.h"

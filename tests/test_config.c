@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "daemon/config.h"
+#include "lib/config.h"
 #include "lib/util.h"
 
 static int parse(struct exporter_config *c, const char *a1, const char *a2, const char *a3)

@@ -30,14 +30,14 @@ static void cycle(struct model *m, const char *status, const char *traffic)
 	struct status_summary *s = status ? status_parse(status, strlen(status)) : NULL;
 	struct traffic_list *t = traffic ? traffic_parse(traffic, strlen(traffic)) : NULL;
 
-	model_update(m, s, t, NULL);
+	model_update(m, s, t);
 	status_summary_free(s);
 	traffic_list_free(t);
 }
 
 static struct model_conn *conn(struct model *m, const char *name)
 {
-	return hashmap_get(&m->conns, name);
+	return model_conn_get(m, name);
 }
 
 #define STATUS_AB                                                                                       \
@@ -134,7 +134,7 @@ static void test_sa_gone_and_connection_deleted(void **state)
 	/* the SA disappears (tunnel down): the counter stays */
 	cycle(m, STATUS_AB, "");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 500);
-	assert_int_equal(m->sas.n_items, 0);
+	assert_int_equal(model_n_sas(m), 0);
 	/* trafficstatus fails this cycle: nothing changes, nothing is retired twice */
 	cycle(m, STATUS_AB, NULL);
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 500);
@@ -206,7 +206,7 @@ static void test_template_and_group_folding(void **state)
 	assert_int_equal(conn(m, "rw")->instances, 2);
 	assert_int_equal(model_conn_in_bytes(conn(m, "rw")), 4);
 	assert_int_equal(model_conn_out_bytes(conn(m, "rw")), 6);
-	assert_int_equal(m->conns.n_items, 2);
+	assert_int_equal(model_n_conns(m), 2);
 	model_free(m);
 }
 
@@ -250,7 +250,7 @@ static void assert_sorted(struct model *m, const char *want)
 		assert_int_equal(cs[i]->sorted_pos, i);	/* where the look-up cursor finds it */
 	}
 	assert_string_equal(got.buf ? got.buf : "", want);
-	assert_int_equal(n, m->conns.n_items);
+	assert_int_equal(n, model_n_conns(m));
 	strbuf_release(&got);
 }
 
@@ -268,9 +268,9 @@ static void test_sorted_connections(void **state)
 
 	st = status_of(c1, ELEMENTSOF(c1)); cycle(m, st, ""); free(st);
 	assert_sorted(m, "b d f");
-	v = m->sorted_version;
+	v = model_sorted_version(m);
 	st = status_of(c1, ELEMENTSOF(c1)); cycle(m, st, ""); free(st);
-	assert_int_equal(m->sorted_version, v);	/* nothing came or went: not sorted again */
+	assert_int_equal(model_sorted_version(m), v);	/* nothing came or went: not sorted again */
 	st = status_of(c2, ELEMENTSOF(c2)); cycle(m, st, ""); free(st);
 	assert_sorted(m, "a b d e f g");
 	st = status_of(c3, ELEMENTSOF(c3)); cycle(m, st, ""); free(st);
@@ -320,7 +320,7 @@ static void test_lookup_cursor(void **state)
 	st = status_of(names, ELEMENTSOF(names));
 	for (int round = 0; round < 2; round++) {	/* a first cycle, then one with the list sorted */
 		cycle(m, st, traffic.buf);
-		assert_int_equal(m->conns.n_items, 21);
+		assert_int_equal(model_n_conns(m), 21);
 		assert_int_equal(model_conn_in_bytes(conn(m, "c00")), 1 + 9);
 		assert_int_equal(model_conn_in_bytes(conn(m, "c01")), 2);
 		assert_int_equal(model_conn_in_bytes(conn(m, "c15")), 3);
@@ -344,9 +344,16 @@ static void test_users_cap(void **state)
 	cycle(m, NULL,
 	      "006 #2: \"xauth\"[1] 192.0.2.9, username=alice, type=ESP, add_time=1700000000, inBytes=5, outBytes=6, maxBytes=2^63B, lease=10.0.0.1/32\n"
 	      "006 #3: \"xauth\"[2] 192.0.2.10, username=bob, type=ESP, add_time=1700000000, inBytes=7, outBytes=8, maxBytes=2^63B, lease=10.0.0.2/32\n");
-	assert_int_equal(m->users.n_items, 1);
-	assert_int_equal(m->other_user.sas, 1);
-	assert_int_equal(m->other_user.live_in, 7);
+	{
+		size_t n;
+		struct model_user **users = model_sorted_users(m, &n);
+
+		assert_int_equal(n, 1);
+		assert_string_equal(users[0]->name, "alice");
+		free(users);
+	}
+	assert_int_equal(model_other_user(m)->sas, 1);
+	assert_int_equal(model_other_user(m)->live_in, 7);
 	model_free(m);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (C) 2026 The libreswan_exporter authors */
 /*
- * Proves the rendered page: every family has HELP and TYPE and appears
+ * Proves the rendered page, as the sources write it: every family has HELP and TYPE and appears
  * once, a loaded-but-down connection is present with up 0 and counters 0,
  * a connection whose IKE SA is up but Child SA failed shows expected_up 1
  * and up 0, and the globalstatus keys map to their families (unknown keys
@@ -18,12 +18,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "model/model.h"
+#include "cycle_util.h"
 #include "http/page.h"
-#include "parse/parse_global.h"
-#include "parse/parse_status.h"
-#include "parse/parse_traffic.h"
-#include "render/render.h"
 #include "lib/util.h"
 
 static const char status_410[] =
@@ -68,33 +64,30 @@ static void take_piece(void *userdata, const char *data, size_t len)
 	p->n++;
 }
 
+static void max_users_10(struct exporter_config *cfg)
+{
+	cfg->max_users = 10;
+}
+
 static char *render_sink(enum metrics_format fmt, char *reuse, size_t reuse_size, struct pieces *sink, size_t chunk)
 {
-	struct model_options mo = { .max_users = 10 };
-	struct model *m = model_new(&mo);
-	struct status_summary *s = status_parse(status_410, strlen(status_410));
-	struct traffic_list *t = traffic_parse("", 0);
-	struct global_list *g = global_parse(global_410, strlen(global_410));
-	struct poll_stats st = { .up = true, .cycles = 1 };
-	struct render_input in = { .model = m, .status = s, .traffic = t, .global = g, .stats = &st, .now = 1700000000,
-				   .reuse = reuse, .reuse_size = reuse_size };
+	static const char *const names[] = { "status", "trafficstatus", "globalstatus" };
+	const char *const outputs[] = { status_410, "", global_410 };
+	struct render_buffer buf = { .reserve = 4096, .reuse = reuse, .reuse_size = reuse_size };
+	struct test_cycle tc;
 	char *page;
 	size_t len;
 
 	if (sink) {
-		in.sink = take_piece;
-		in.sink_userdata = sink;
-		in.sink_chunk = chunk;
+		buf.sink = take_piece;
+		buf.sink_userdata = sink;
+		buf.sink_chunk = chunk;
 	}
-	for (size_t c = 0; c < POLL_COMMAND_WHACK_END; c++)
-		st.attempted[c] = st.success[c] = true;
-	model_update(m, s, t, NULL);
-	page = render_page(&in, fmt, &len);
+	test_cycle_init(&tc, max_users_10);
+	test_cycle_run(&tc, names, outputs, 3, 1700000000, NULL);
+	page = test_cycle_render(&tc, fmt, &buf, &len);
 	assert_int_equal(strlen(page), len);
-	model_free(m);
-	status_summary_free(s);
-	traffic_list_free(t);
-	global_list_free(g);
+	test_cycle_release(&tc);
 	return page;
 }
 
@@ -251,85 +244,72 @@ static void test_page_to_sink(void **state)
 	}
 }
 
-/* One daemon cycle: parse the three outputs, update the model, render; returns the page. */
-static char *daemon_cycle(struct model *m, const char *status, const char *traffic, const char *global)
+/* One daemon cycle of the three whack commands (NULL: it failed); returns the page. */
+static char *daemon_cycle(struct test_cycle *tc, const char *status, const char *traffic, const char *global)
 {
-	struct status_summary *s = status ? status_parse(status, strlen(status)) : NULL;
-	struct traffic_list *t = traffic ? traffic_parse(traffic, strlen(traffic)) : NULL;
-	struct global_list *g = global ? global_parse(global, strlen(global)) : NULL;
-	struct poll_stats st = { .up = s != NULL, .cycles = 1 };
-	struct render_input in = { .model = m, .status = s, .traffic = t, .global = g, .stats = &st, .now = 1700000000 };
-	char *page;
+	static const char *const names[] = { "status", "trafficstatus", "globalstatus" };
+	const char *const outputs[] = { status, traffic, global };
 	size_t len;
 
-	model_update(m, s, t, NULL);
-	page = render_page(&in, METRICS_FORMAT_TEXT, &len);
-	status_summary_free(s);
-	traffic_list_free(t);
-	global_list_free(g);
-	return page;
+	test_cycle_run(tc, names, outputs, 3, 1700000000, NULL);
+	return test_cycle_render(tc, METRICS_FORMAT_TEXT, NULL, &len);
 }
 
 static void test_clearstats_and_restart(void **state)
 {
-	struct model_options mo = { .max_users = 10 };
-	struct model *m = model_new(&mo);
+	struct test_cycle tc;
 	static const char status[] =
 		"000 \"a\": 192.0.2.1...192.0.2.2; erouted; eroute owner: #2\n"
 		"000 \"a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
 		"000 Total IPsec connections: loaded 1, active 1\n";
 	char *page;
 
-	page = daemon_cycle(m, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=700, outBytes=800, maxBytes=2^63B\n",
+	test_cycle_init(&tc, max_users_10);
+	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=700, outBytes=800, maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=9\ntotal.ipsec.traffic.in=5000\n");
 	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 9\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 700\n");
 	assert_has(page, "libreswan_connection_child_sa_age_seconds{connection=\"a\"} 1000\n");
 	free(page);
 	/* ipsec whack --clearstats: pluto's totals restart, a legitimate counter reset passed through */
-	page = daemon_cycle(m, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=750, outBytes=800, maxBytes=2^63B\n",
+	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=750, outBytes=800, maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=0\ntotal.ipsec.traffic.in=0\n");
 	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 0\n");
 	assert_has(page, "libreswan_ipsec_retired_in_bytes_total 0\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 750\n");
 	free(page);
 	/* pluto down: up 0, no per-connection series, nothing forgotten */
-	page = daemon_cycle(m, NULL, NULL, NULL);
+	page = daemon_cycle(&tc, NULL, NULL, NULL);
 	assert_has(page, "libreswan_up 0\n");
 	assert_null(strstr(page, "libreswan_connection_in_bytes_total{"));
 	free(page);
 	/* pluto restarted: serial #2 again, other add_time, small counters: the counter goes on */
-	page = daemon_cycle(m, status, "006 #2: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=6, maxBytes=2^63B\n",
+	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=6, maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=1\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 755\n");
 	assert_has(page, "libreswan_connection_out_bytes_total{connection=\"a\"} 806\n");
 	free(page);
-	model_free(m);
+	test_cycle_release(&tc);
 }
 
 /*
  * One cycle rendered twice, with the cache and without: the two pages must be the same.
  * Returns the cached one.
  */
-static char *cached_cycle(struct model *m, struct render_cache *rc, const char *status, const char *traffic)
+static char *cached_cycle(struct test_cycle *tc, struct render_cache *rc, const char *status, const char *traffic)
 {
-	struct status_summary *s = status ? status_parse(status, strlen(status)) : NULL;
-	struct traffic_list *t = traffic ? traffic_parse(traffic, strlen(traffic)) : NULL;
-	struct poll_stats st = { .up = s != NULL, .cycles = 1 };
-	struct render_input in = { .model = m, .status = s, .traffic = t, .stats = &st, .now = 1700000000 };
+	static const char *const names[] = { "status", "trafficstatus" };
+	const char *const outputs[] = { status, traffic };
 	char *page, *fresh;
 	size_t len, fresh_len;
 
-	model_update(m, s, t, NULL);
-	in.cache = rc;
-	page = render_page(&in, METRICS_FORMAT_TEXT, &len);
-	in.cache = NULL;
-	fresh = render_page(&in, METRICS_FORMAT_TEXT, &fresh_len);
+	test_cycle_run(tc, names, outputs, 2, 1700000000, rc);
+	page = test_cycle_render(tc, METRICS_FORMAT_TEXT, NULL, &len);
+	tc->cycle.cache = NULL;
+	fresh = test_cycle_render(tc, METRICS_FORMAT_TEXT, NULL, &fresh_len);
 	assert_int_equal(len, fresh_len);
 	assert_string_equal(page, fresh);
 	free(fresh);
-	status_summary_free(s);
-	traffic_list_free(t);
 	return page;
 }
 
@@ -366,48 +346,49 @@ static void test_render_cache(void **state)
 		"000 \"c\": 192.0.2.1...192.0.2.4; unrouted; eroute owner: #0\n";
 	static const char a_up[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=7, outBytes=8\n";
 	static const char a_up_more[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=70, outBytes=80\n";
-	struct model *m = model_new(&(struct model_options){ 0 });
 	struct render_cache *rc = render_cache_new();
+	struct test_cycle tc;
 	uint64_t reused, rendered;
 	char *page;
 
-	free(cached_cycle(m, rc, two, a_up));
+	test_cycle_init(&tc, NULL);
+	free(cached_cycle(&tc, rc, two, a_up));
 	counts(rc, &reused, &rendered);
 	assert_int_equal(reused, 0);
 	assert_true(rendered >= 6);
 	/* nothing changed but the byte counters: every cached family is reused */
-	page = cached_cycle(m, rc, two, a_up_more);
+	page = cached_cycle(&tc, rc, two, a_up_more);
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 70\n");
 	free(page);
 	counts(rc, &reused, &rendered);
 	assert_true(reused >= 6);
 	assert_int_equal(rendered, 0);
 	/* a description changed: connection_info only */
-	page = cached_cycle(m, rc, moved, a_up_more);
+	page = cached_cycle(&tc, rc, moved, a_up_more);
 	assert_has(page, "remote=\"198.51.100.9\"");
 	free(page);
 	counts(rc, &reused, &rendered);
 	assert_int_equal(rendered, 1);
 	/* a went down: connection_up and child_sas_established (its count came from trafficstatus) */
-	page = cached_cycle(m, rc, moved, "");
+	page = cached_cycle(&tc, rc, moved, "");
 	assert_has(page, "libreswan_connection_up{connection=\"a\"} 0\n");
 	free(page);
 	counts(rc, &reused, &rendered);
 	assert_true(rendered >= 1);
 	/* a connection came: the list changed, nothing is reused */
-	page = cached_cycle(m, rc, three, a_up_more);
+	page = cached_cycle(&tc, rc, three, a_up_more);
 	assert_has(page, "libreswan_connection_info{connection=\"c\"");
 	free(page);
 	counts(rc, &reused, &rendered);
 	assert_int_equal(reused, 0);
 	/* pluto gone and back */
-	free(cached_cycle(m, rc, NULL, NULL));
-	free(cached_cycle(m, rc, three, a_up_more));
-	free(cached_cycle(m, rc, three, a_up_more));
+	free(cached_cycle(&tc, rc, NULL, NULL));
+	free(cached_cycle(&tc, rc, three, a_up_more));
+	free(cached_cycle(&tc, rc, three, a_up_more));
 	counts(rc, &reused, &rendered);
 	assert_true(reused >= 6);
 	render_cache_free(rc);
-	model_free(m);
+	test_cycle_release(&tc);
 }
 
 int main(void)

@@ -21,8 +21,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "daemon/poller.h"
-#include "render/render.h"
+#include "daemon/command.h"
 #include "daemon/spawn.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"

@@ -7,20 +7,20 @@
 
 #include <systemd/sd-event.h>
 
-#include "render/render.h"
+#include "lib/metrics.h"
+#include "sources/source.h"
 
 /*
- * The poll cycle: every --poll.interval, run the three whack commands
- * concurrently (or read the --input.* files), parse their output as it
- * arrives, update the model, render the page once (the text format; other
- * forms are made from it when a scrape first wants them, see page.h) and
- * swap it in. Scrapes only ever see a finished page.
+ * The poll cycle: every --poll.interval, run every source's commands concurrently (or read the
+ * --input.* files), feed their output to the sources' parsers as it arrives, then, on a worker
+ * thread, update the model and the sources and render the page once (the text format; other
+ * forms are made from it when a scrape first wants them, see http/page.h), and swap it in.
+ * Scrapes only ever see a finished page.
  */
 
 struct exporter_config;
 struct page;
 struct poller;
-struct spawn_result;
 struct strbuf;
 
 /* Called after each completed cycle (for sd_notify STATUS=, --once). */
@@ -56,9 +56,3 @@ const struct poll_stats *poller_get_stats(const struct poller *p);
 
 /* One-line summary for STATUS= ("12 connections, 11 up" or the current error). */
 const char *poller_get_summary(const struct poller *p);
-
-/* Map a finished command to POLL_REASON_NONE (success) or its failure reason. Pure. */
-enum poll_reason poll_classify(const struct spawn_result *r);
-
-/* The same for the kernel helper, whose exit status 3 means "not permitted". Pure. */
-enum poll_reason poll_classify_kernel(const struct spawn_result *r);

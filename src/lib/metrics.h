@@ -44,6 +44,9 @@ struct metric_label {
 	const char *value;
 };
 
+/* One label pair, for the arrays the sample functions take. */
+#define LABEL(n, v) ((struct metric_label){ (n), (v) })
+
 /* Start writing into sb in the given format. */
 void metrics_writer_init(struct metrics_writer *w, struct strbuf *sb, enum metrics_format format);
 

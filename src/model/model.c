@@ -2,19 +2,20 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
-#include <netinet/in.h>
+#include <assert.h>
 
-#include "parse/lines.h"
+#include "lib/hashmap.h"
 #include "lib/metrics.h"
-#include "model/model.h"
-#include "parse/parse_kernel.h"
-#include "parse/parse_status.h"
-#include "parse/parse_traffic.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
+#include "model/conn_index.h"
+#include "model/model.h"
+#include "parse/lines.h"
+#include "parse/parse_status.h"
+#include "parse/parse_traffic.h"
 
 /*
- * Counter semantics (SPEC §3):
+ * Counter semantics (doc/metrics.md):
  *  - a connection's byte counter = retired + sum over its live SAs of
  *    (base + last raw value);
  *  - an SA that disappears from trafficstatus adds its final value to its
@@ -25,14 +26,61 @@
  *    comes back with another connection or add_time (pluto restarted and
  *    reused it), is a new SA: the old one is retired first.
  * So the counter never decreases while the exporter runs.
- *
- * The kernel's packet and error counters follow the same rule, per kernel SA
- * (struct model_ksa, keyed by protocol, SPI and destination): kernel counters
- * are 64-bit, so a value that goes down, or another add_time under the same
- * identity (an SA deleted and added again with the same SPI), is a new SA.
  */
 
 #define WRAP_32 (UINT64_C(1) << 32)
+
+/* How many keys ahead a loop of look-ups asks for its map slot. */
+#define PREFETCH_KEYS 4
+
+/* Sources' areas per connection: few. */
+#define MODEL_MAX_AREAS 8
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+struct model_sa {
+	uint64_t serial;
+	const char *key;	/* the decimal serial: its key in struct model.sas, which borrows it */
+	const char *conn_key;	/* map key of the model_conn this SA counts towards */
+	struct model_conn *conn;	/* that connection, set by each cycle that lists the SA: valid only
+					 * while cycle is the model's */
+	char *username;		/* XAUTH/CP user, NULL if none */
+	uint64_t add_time;
+	uint64_t last_in;	/* last raw values as printed */
+	uint64_t last_out;
+	uint64_t in_base;	/* 2^32 per observed wrap */
+	uint64_t out_base;
+	uint64_t cycle;
+	char strings[];		/* key and conn_key: one allocation with the SA */
+};
+
+/* A source's area in every connection. */
+struct conn_area {
+	size_t offset;		/* from the start of the connection */
+	size_t cycle_size;	/* zeroed at the start of every cycle */
+};
+
+struct model {
+	struct model_options opt;
+	struct hashmap conns;	/* map_key -> struct model_conn (borrowed keys) */
+	struct hashmap sas;	/* decimal serial -> struct model_sa (borrowed keys) */
+	struct hashmap users;	/* username -> struct model_user */
+	struct hashmap groups;	/* names of group connections (OE "private") -> (void *)1 */
+	struct conn_index index;	/* the connections sorted, and the look-up cursor */
+	struct conn_area areas[MODEL_MAX_AREAS];
+	size_t n_areas;
+	size_t conn_size;	/* struct model_conn and the areas: where a connection's strings begin */
+	uint64_t cycle;
+	bool status_ok;		/* this cycle read pluto's connection list */
+	bool traffic_ok;
+	bool ever_status;	/* a cycle ever read it (the model knows pluto's connection list) */
+	struct model_user other_user;	/* the "_other" bucket */
+	struct strbuf keybuf;		/* scratch for map keys */
+	struct strbuf labelbuf;		/* scratch for a new connection's label set */
+	struct strbuf prefetchbuf;	/* scratch for the map key of a look-up ahead */
+	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
+	size_t conns_touched;	/* connections listed or with SAs this cycle (the others may go) */
+};
 
 struct model *model_new(const struct model_options *opt)
 {
@@ -42,7 +90,18 @@ struct model *model_new(const struct model_options *opt)
 	m->conns = (struct hashmap)HASHMAP_INIT_BORROWED;
 	m->sas = (struct hashmap)HASHMAP_INIT_BORROWED;
 	m->other_user.name = xstrdup("_other");
+	m->conn_size = ALIGN8(sizeof(struct model_conn));
 	return m;
+}
+
+size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size)
+{
+	size_t offset = m->conn_size;
+
+	assert(m->n_areas < MODEL_MAX_AREAS && m->conns.n_items == 0 && cycle_size <= size);
+	m->areas[m->n_areas++] = (struct conn_area){ .offset = offset, .cycle_size = cycle_size };
+	m->conn_size += ALIGN8(size);
+	return offset;
 }
 
 static struct model_conn *conn_free(struct model_conn *c)
@@ -59,22 +118,6 @@ static void sa_free(struct model_sa *s)
 {
 	free(s->username);
 	free(s);
-}
-
-static void ksa_free(struct model_ksa *k)
-{
-	free(k->conn_key);
-	free(k);
-}
-
-static void child_kernel_clear(struct model *m)
-{
-	size_t i = 0;
-	void *v;
-
-	while (hashmap_next(&m->child_kernel, &i, NULL, &v))
-		free(v);
-	hashmap_clear(&m->child_kernel);
 }
 
 static void user_free(struct model_user *u)
@@ -100,14 +143,8 @@ struct model *model_free(struct model *m)
 	i = 0;
 	while (hashmap_next(&m->users, &i, NULL, &v))
 		user_free(v);
-	i = 0;
-	while (hashmap_next(&m->ksas, &i, NULL, &v))
-		ksa_free(v);
-	child_kernel_clear(m);
-	hashmap_clear(&m->ksas);
 	hashmap_clear(&m->conns);
-	free(m->sorted);
-	free(m->created);
+	conn_index_release(&m->index);
 	hashmap_clear(&m->sas);
 	hashmap_clear(&m->users);
 	hashmap_clear(&m->groups);
@@ -202,7 +239,7 @@ void model_fold_name(const struct model *m, const char *name, const char *instan
 	}
 }
 
-static void conn_reset_cycle(struct model_conn *c)
+static void conn_reset_cycle(const struct model *m, struct model_conn *c)
 {
 	c->loaded = false;
 	c->have_info = false;
@@ -218,18 +255,13 @@ static void conn_reset_cycle(struct model_conn *c)
 		c->ike_timer[i] = c->child_timer[i] = MODEL_TIMER_NONE;
 	c->lastdpd = MODEL_TIMER_NONE;
 	c->lastlive = MODEL_TIMER_NONE;
-	c->kernel_joined = false;
-	c->kernel_sas = 0;
-	c->kernel_sas_missing = 0;
-	c->kernel_policies_known = false;
-	memset(c->kernel_policies, 0, sizeof(c->kernel_policies));
-	memset(c->live_packets, 0, sizeof(c->live_packets));
-	memset(c->live_errors, 0, sizeof(c->live_errors));
+	for (size_t i = 0; i < m->n_areas; i++)
+		memset(model_conn_area(c, m->areas[i].offset), 0, m->areas[i].cycle_size);
 }
 
 /*
  * A new connection for the map key in m->keybuf (its base name is the first base_len bytes):
- * the connection and its strings are one allocation, whose key the map borrows.
+ * the connection, the sources' areas and its strings are one allocation, whose key the map borrows.
  */
 static struct model_conn *conn_new(struct model *m, size_t base_len)
 {
@@ -252,10 +284,10 @@ static struct model_conn *conn_new(struct model *m, size_t base_len)
 	k->buf[base_len] = sep;
 
 	/* key \0 instance \0 [map_key \0] labels \0: the map key is the key when there is no instance */
-	c = xmalloc(sizeof(*c) + base_len + 1 + instance_len + 1 + (has_instance ? k->len + 1 : 0) +
+	c = xmalloc(m->conn_size + base_len + 1 + instance_len + 1 + (has_instance ? k->len + 1 : 0) +
 		    m->labelbuf.len + 1);
-	memset(c, 0, sizeof(*c));
-	p = c->strings;
+	memset(c, 0, m->conn_size);
+	p = (char *)c + m->conn_size;
 	c->key = p;
 	memcpy(p, k->buf, base_len);
 	p[base_len] = '\0';
@@ -273,8 +305,7 @@ static struct model_conn *conn_new(struct model *m, size_t base_len)
 	c->labels = p;
 	c->labels_len = m->labelbuf.len;
 	memcpy(p, m->labelbuf.buf, m->labelbuf.len + 1);
-	c->sorted_pos = SIZE_MAX;
-	conn_reset_cycle(c);
+	conn_reset_cycle(m, c);
 	return c;
 }
 
@@ -287,36 +318,6 @@ static void conn_touch(struct model *m, struct model_conn *c)
 	}
 }
 
-/* How far past the cursor a look-up searches the sorted list before it hashes. */
-#define CURSOR_REACH 8
-
-/*
- * The connection with this map key, if the sorted list has it at or just after the cursor. Pluto
- * lists connections, states and SAs sorted by connection name, so the next record's connection is
- * usually the last one found or one of the next few: comparing a few neighbours in memory order
- * costs less than a random access into the map. Only an accelerator: a miss (a connection not
- * sorted in yet, another order) goes to the map.
- */
-static struct model_conn *conn_near_cursor(struct model *m, const char *map_key)
-{
-	size_t end;
-
-	if (m->conns_removed)
-		return NULL;	/* the list may hold freed connections until it is sorted again */
-	end = m->cursor + CURSOR_REACH < m->n_sorted ? m->cursor + CURSOR_REACH : m->n_sorted;
-	for (size_t i = m->cursor; i < end; i++) {
-		int r = strcmp(m->sorted[i]->map_key, map_key);
-
-		if (r == 0) {
-			m->cursor = i;
-			return m->sorted[i];
-		}
-		if (r > 0)
-			break;
-	}
-	return NULL;
-}
-
 /* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
  * unless it creates: this runs for every connection line, state and SA of every cycle. */
 static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
@@ -327,21 +328,30 @@ static struct model_conn *conn_lookup(struct model *m, const char *name, const c
 	/* a connection's states and SAs come one after the other: no hashing for the same again */
 	if (m->last_lookup && streq(m->last_lookup->map_key, m->keybuf.buf))
 		return m->last_lookup;
-	c = conn_near_cursor(m, m->keybuf.buf);
+	c = conn_index_near(&m->index, m->keybuf.buf);
 	if (!c) {
 		c = hashmap_get(&m->conns, m->keybuf.buf);
-		if (c && c->sorted_pos != SIZE_MAX)
-			m->cursor = c->sorted_pos;
+		if (c)
+			conn_index_found(&m->index, c);
 	}
 	if (c)
 		m->last_lookup = c;
 	if (c || !create)
 		return c;
 	c = conn_new(m, base_len);
-	xgrow((void **)&m->created, &m->alloc_created, m->n_created + 1, sizeof(*m->created));
-	m->created[m->n_created++] = c;
+	conn_index_add(&m->index, c);
 	(void)hashmap_put(&m->conns, c->map_key, c);
 	return c;
+}
+
+struct model_conn *model_conn_find(struct model *m, const char *name, const char *instance)
+{
+	return conn_lookup(m, name, instance, false);
+}
+
+struct model_conn *model_conn_get(const struct model *m, const char *map_key)
+{
+	return hashmap_get(&m->conns, map_key);
 }
 
 static void min_timer(int64_t *slot, int64_t v)
@@ -382,14 +392,6 @@ static void set_info(struct model_conn *c, const struct status_conn *sc)
 	c->info_version++;
 }
 
-static void sort_conns(struct model *m);
-
-/* How many keys ahead a loop of look-ups asks for its map slot. */
-#define PREFETCH_KEYS 4
-
-/* Room for a decimal uint64_t and its NUL. */
-#define SERIAL_KEY_MAX 21
-
 /* The connection list: which connections are loaded, and what they are. */
 static void apply_status_conns(struct model *m, const struct status_summary *st)
 {
@@ -409,7 +411,7 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 
 		/* With no sorted list yet (a first cycle), every look-up goes to the map: ask for the slot
 		 * of the one a few on while this one is made. */
-		if (m->n_sorted == 0 && i + PREFETCH_KEYS < st->n_conns) {
+		if (m->index.n_sorted == 0 && i + PREFETCH_KEYS < st->n_conns) {
 			(void)conn_map_key_into(m, &m->prefetchbuf, st->conns[i + PREFETCH_KEYS].name,
 						st->conns[i + PREFETCH_KEYS].instance);
 			hashmap_prefetch(&m->conns, m->prefetchbuf.buf);
@@ -460,16 +462,22 @@ static void apply_states(struct model *m, const struct status_summary *st)
 	}
 }
 
-static void apply_status(struct model *m, const struct status_summary *st)
+void model_apply_status(struct model *m, const struct status_summary *st)
 {
+	struct model_conn *const *sorted;
+	size_t n;
+
+	m->status_ok = true;
+	m->ever_status = true;
 	apply_status_conns(m, st);
 	/* the states' look-ups follow the sorted list: new connections join it now */
-	sort_conns(m);
-	m->cursor = 0;
+	conn_index_sort(&m->index, &m->conns);
+	conn_index_rewind(&m->index);
+	sorted = model_sorted_conns(m, &n);
 	/* A connection with live instances is a template even if its peer is a fixed address. */
-	for (size_t i = 0; i < m->n_sorted; i++)
-		if (m->sorted[i]->instances > 0 && m->sorted[i]->kind == CONN_KIND_STATIC)
-			m->sorted[i]->kind = CONN_KIND_TEMPLATE;
+	for (size_t i = 0; i < n; i++)
+		if (sorted[i]->instances > 0 && sorted[i]->kind == CONN_KIND_STATIC)
+			sorted[i]->kind = CONN_KIND_TEMPLATE;
 	apply_states(m, st);
 }
 
@@ -553,10 +561,9 @@ static bool sa_gone(const char *key, void *value, void *userdata)
 	return true;
 }
 
-/* The decimal serial in buf (the SAs' map key): returns where it starts. */
-static const char *serial_key_of(char buf[static SERIAL_KEY_MAX], uint64_t serial)
+const char *model_serial_key(char buf[static MODEL_SERIAL_KEY_MAX], uint64_t serial)
 {
-	char *p = buf + SERIAL_KEY_MAX - 1;
+	char *p = buf + MODEL_SERIAL_KEY_MAX - 1;
 
 	*p = '\0';
 	do {
@@ -566,13 +573,14 @@ static const char *serial_key_of(char buf[static SERIAL_KEY_MAX], uint64_t seria
 	return p;
 }
 
-static void apply_traffic(struct model *m, const struct traffic_list *t)
+void model_apply_traffic(struct model *m, const struct traffic_list *t)
 {
-	char serial_key[SERIAL_KEY_MAX], key_ahead[SERIAL_KEY_MAX];
+	char serial_key[MODEL_SERIAL_KEY_MAX], key_ahead[MODEL_SERIAL_KEY_MAX];
 	size_t listed = 0;	/* SAs in the map that this list names */
 
 	hashmap_reserve(&m->sas, t->n_sas);
-	m->cursor = 0;
+	m->traffic_ok = true;
+	conn_index_rewind(&m->index);
 	for (size_t i = 0; i < t->n_sas; i++) {
 		const struct traffic_sa *sa = &t->sas[i];
 		bool in32 = t->prefixed;
@@ -582,12 +590,12 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 		struct model_sa *s;
 
 		if (i + PREFETCH_KEYS < t->n_sas)
-			hashmap_prefetch(&m->sas, serial_key_of(key_ahead, t->sas[i + PREFETCH_KEYS].serial));
+			hashmap_prefetch(&m->sas, model_serial_key(key_ahead, t->sas[i + PREFETCH_KEYS].serial));
 		c = conn_lookup(m, sa->conn, sa->instance, true);
 		map_key = c->map_key;
 		c->traffic_sas++;
 		conn_touch(m, c);
-		key = serial_key_of(serial_key, sa->serial);
+		key = model_serial_key(serial_key, sa->serial);
 		s = hashmap_get(&m->sas, key);
 		if (s && (!streq(s->conn_key, map_key) ||
 			  (s->add_time && sa->add_time && s->add_time != sa->add_time) || s->cycle == m->cycle)) {
@@ -629,330 +637,6 @@ static void apply_traffic(struct model *m, const struct traffic_list *t)
 	/* SAs that are gone: retire them (none when the list named every SA of the map). */
 	if (listed < m->sas.n_items)
 		(void)hashmap_remove_if(&m->sas, sa_gone, m);
-}
-
-/*
- * The kernel's view.
- *
- * An index of a snapshot's SAs by identity (open addressing over their
- * positions), so that the join costs no allocation per SA.
- */
-struct kindex {
-	uint32_t *slots;	/* position + 1; 0 = empty */
-	size_t mask;
-};
-
-#define KINDEX_NONE SIZE_MAX
-
-static void kindex_build(struct kindex *ix, const struct kernel_snapshot *k)
-{
-	size_t n = 16;
-
-	while (n < 2 * k->n_sas)
-		n *= 2;
-	ix->slots = xcalloc(n, sizeof(*ix->slots));
-	ix->mask = n - 1;
-	for (size_t i = 0; i < k->n_sas && i < UINT32_MAX - 1; i++) {
-		size_t h;
-
-		if (k->sas[i].id.family == 0)
-			continue;	/* no address: cannot be joined */
-		h = (size_t)sa_id_hash(&k->sas[i].id) & ix->mask;
-		while (ix->slots[h])
-			h = (h + 1) & ix->mask;
-		ix->slots[h] = (uint32_t)i + 1;
-	}
-}
-
-static size_t kindex_find(const struct kindex *ix, const struct kernel_snapshot *k, const struct sa_id *id)
-{
-	size_t h = (size_t)sa_id_hash(id) & ix->mask;
-
-	for (; ix->slots[h]; h = (h + 1) & ix->mask)
-		if (sa_id_equal(&k->sas[ix->slots[h] - 1].id, id))
-			return ix->slots[h] - 1;
-	return KINDEX_NONE;
-}
-
-/* reqid -> connection, for the policies (which carry no SPI). Open addressing, no deletion. */
-struct reqmap {
-	uint32_t *keys;		/* 0 = empty (reqid 0 is never a connection's) */
-	struct model_conn **conns;
-	size_t mask;
-	size_t n;
-};
-
-static void reqmap_put(struct reqmap *r, uint32_t reqid, struct model_conn *c)
-{
-	size_t h;
-
-	if (reqid == 0)
-		return;
-	if (2 * (r->n + 1) > r->mask + 1 || !r->keys) {
-		struct reqmap bigger = { 0 };
-		size_t n = r->keys ? 2 * (r->mask + 1) : 64;
-
-		bigger.keys = xcalloc(n, sizeof(*bigger.keys));
-		bigger.conns = xcalloc(n, sizeof(*bigger.conns));
-		bigger.mask = n - 1;
-		for (size_t i = 0; r->keys && i <= r->mask; i++)
-			if (r->keys[i])
-				reqmap_put(&bigger, r->keys[i], r->conns[i]);
-		free(r->keys);
-		free(r->conns);
-		*r = bigger;
-	}
-	h = (reqid * UINT64_C(0x9E3779B97F4A7C15)) >> 7 & r->mask;
-	while (r->keys[h] && r->keys[h] != reqid)
-		h = (h + 1) & r->mask;
-	if (!r->keys[h])
-		r->n++;
-	r->keys[h] = reqid;
-	r->conns[h] = c;
-}
-
-static struct model_conn *reqmap_get(const struct reqmap *r, uint32_t reqid)
-{
-	size_t h;
-
-	if (!r->keys || reqid == 0)
-		return NULL;
-	h = (reqid * UINT64_C(0x9E3779B97F4A7C15)) >> 7 & r->mask;
-	for (; r->keys[h]; h = (h + 1) & r->mask)
-		if (r->keys[h] == reqid)
-			return r->conns[h];
-	return NULL;
-}
-
-/* Move a kernel SA's last values into its connection's retired totals. */
-static void ksa_retire(struct model *m, struct model_ksa *s)
-{
-	struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
-
-	if (c) {
-		c->retired_packets[!s->inbound] += s->packets;
-		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-			c->retired_errors[e] += s->errors[e];
-	}
-	s->packets = 0;
-	memset(s->errors, 0, sizeof(s->errors));
-}
-
-/* Take the kernel's current values of a tracked SA; a replaced SA is retired first. */
-static void ksa_update(struct model *m, struct model_ksa *s, const struct kernel_sa *k)
-{
-	bool replaced = s->add_time != k->add_time || k->packets < s->packets;
-
-	for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-		replaced = replaced || k->errors[e] < s->errors[e];
-	if (replaced) {
-		ksa_retire(m, s);
-		s->add_time = k->add_time;
-	}
-	s->packets = k->packets;
-	memcpy(s->errors, k->errors, sizeof(s->errors));
-	s->reqid = k->reqid;
-	s->cycle = m->cycle;
-}
-
-/* The tracked entry of a kernel SA joined to connection c; created (from zero) when new. */
-static struct model_ksa *ksa_claim(struct model *m, const struct sa_id *id, const struct model_conn *c, bool inbound)
-{
-	char key[SA_ID_KEY_MAX];
-	struct model_ksa *s = hashmap_get(&m->ksas, sa_id_key(id, key));
-
-	if (s && !streq(s->conn_key, c->map_key)) {
-		/* the SPI now belongs to another connection: a different SA */
-		ksa_retire(m, s);
-		ksa_free(hashmap_remove(&m->ksas, key));
-		s = NULL;
-	}
-	if (!s) {
-		s = xcalloc(1, sizeof(*s));
-		s->id = *id;
-		s->conn_key = xstrdup(c->map_key);
-		s->inbound = inbound;
-		(void)hashmap_put(&m->ksas, key, s);
-	}
-	return s;
-}
-
-static void child_kernel_add(struct model *m, uint64_t serial, bool inbound, const struct kernel_sa *k)
-{
-	char buf[SERIAL_KEY_MAX];
-	const char *key = serial_key_of(buf, serial);
-	struct model_child_kernel *ck;
-
-	ck = hashmap_get(&m->child_kernel, key);
-	if (!ck) {
-		ck = xcalloc(1, sizeof(*ck));
-		(void)hashmap_put(&m->child_kernel, key, ck);
-	}
-	ck->packets[!inbound] += k->packets;
-	for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-		ck->errors[e] += k->errors[e];
-}
-
-/* reqids of a connection's SAs: Libreswan numbers them from a base, AH +0, ESP +1, IPComp +2. */
-static void reqmap_put_base(struct reqmap *r, uint32_t base, struct model_conn *c)
-{
-	/* manual reqids (<= 0x3fff) are the same for every SA of the bundle */
-	for (uint32_t d = 0; d <= (base > 0x3fff ? 2u : 0u); d++)
-		reqmap_put(r, base + d, c);
-}
-
-/* Join pluto's established Child SAs (their SAIDs) to the kernel's SAs. */
-static void join_kernel(struct model *m, const struct status_summary *st, const struct kernel_snapshot *k,
-			const struct kindex *ix, bool *claimed, struct reqmap *reqs)
-{
-	size_t it = 0;
-	void *v;
-
-	while (hashmap_next(&m->conns, &it, NULL, &v)) {
-		struct model_conn *c = v;
-
-		c->kernel_joined = c->loaded;
-	}
-	for (size_t i = 0; i < st->n_conns; i++) {
-		struct model_conn *c;
-
-		if (!st->conns[i].reqid)
-			continue;
-		c = conn_lookup(m, st->conns[i].name, st->conns[i].instance, false);
-		if (c)
-			reqmap_put_base(reqs, st->conns[i].reqid, c);
-	}
-	for (size_t i = 0; i < st->n_saids; i++) {
-		const struct status_said *sd = &st->saids[i];
-		const struct status_state *ss;
-		struct model_conn *c;
-		size_t pos;
-
-		if (sd->state == SIZE_MAX)
-			continue;
-		ss = &st->states[sd->state];
-		if (!ss->is_child || ss->category != SA_CATEGORY_ESTABLISHED_CHILD)
-			continue;
-		c = conn_lookup(m, ss->conn, ss->instance, false);
-		if (!c)
-			continue;
-		pos = kindex_find(ix, k, &sd->id);
-		if (pos == KINDEX_NONE) {
-			c->kernel_sas_missing++;
-			continue;
-		}
-		if (claimed[pos])
-			continue;	/* listed twice: counted once */
-		claimed[pos] = true;
-		c->kernel_sas++;
-		(void)ksa_claim(m, &sd->id, c, sd->inbound);
-		reqmap_put(reqs, k->sas[pos].reqid, c);
-		if (m->opt.per_sa)
-			child_kernel_add(m, sd->serial, sd->inbound, &k->sas[pos]);
-	}
-}
-
-/* Count the kernel's policies of every connection whose reqids are known. */
-static void count_policies(struct model *m, const struct kernel_snapshot *k, const struct reqmap *reqs)
-{
-	for (size_t i = 0; reqs->keys && i <= reqs->mask; i++)
-		if (reqs->keys[i])
-			reqs->conns[i]->kernel_policies_known = true;
-	for (size_t i = 0; i < k->n_policies; i++) {
-		const struct kernel_policy *p = &k->policies[i];
-		struct model_conn *counted[KERNEL_POLICY_MAX_TMPL];
-		unsigned n = 0;
-
-		for (unsigned t = 0; t < p->n_reqids; t++) {
-			struct model_conn *c = reqmap_get(reqs, p->reqids[t]);
-			bool dup = false;
-
-			if (!c)
-				continue;
-			for (unsigned j = 0; j < n; j++)
-				dup = dup || counted[j] == c;
-			if (dup)
-				continue;
-			counted[n++] = c;
-			c->kernel_policies[p->dir]++;
-		}
-	}
-}
-
-struct ksa_refresh_ctx {
-	struct model *m;
-	const struct kernel_snapshot *k;
-	const struct kindex *ix;
-};
-
-/* hashmap_remove_if(): a tracked SA takes the kernel's values, or is retired and dropped when gone. */
-static bool ksa_refresh(const char *key, void *value, void *userdata)
-{
-	const struct ksa_refresh_ctx *c = userdata;
-	struct model_ksa *s = value;
-	size_t pos = kindex_find(c->ix, c->k, &s->id);
-
-	if (pos != KINDEX_NONE) {
-		ksa_update(c->m, s, &c->k->sas[pos]);
-		return false;
-	}
-	ksa_retire(c->m, s);
-	ksa_free(s);
-	return true;
-}
-
-static void apply_kernel(struct model *m, const struct status_summary *st, const struct kernel_snapshot *k)
-{
-	struct kindex ix;
-	struct reqmap reqs = { 0 };
-	bool *claimed = xcalloc(k->n_sas + 1, sizeof(*claimed));
-
-	m->ever_kernel = true;
-	m->kernel = (struct model_kernel_totals){ .valid = true, .joined = st != NULL };
-	child_kernel_clear(m);
-	kindex_build(&ix, k);
-	if (st)
-		join_kernel(m, st, k, &ix, claimed, &reqs);
-
-	/* Every tracked SA takes the kernel's values, or is retired when the kernel dropped it. */
-	(void)hashmap_remove_if(&m->ksas, ksa_refresh, &(struct ksa_refresh_ctx){ m, k, &ix });
-
-	/* Only ESP, AH and IPComp SAs are IPsec SAs here (IPComp's IP-in-IP helper SAs are not). */
-	for (size_t i = 0; i < k->n_sas; i++) {
-		const struct kernel_sa *sa = &k->sas[i];
-		bool ipsec = sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH || sa->id.proto == IPPROTO_COMP;
-		bool larval = !sa->keyed || sa->id.spi == 0;
-
-		if (!ipsec)
-			continue;
-		m->kernel.larval += larval;
-		if (st && !claimed[i] && !larval)
-			m->kernel.unclaimed++;
-	}
-	count_policies(m, k, &reqs);
-	free(reqs.keys);
-	free(reqs.conns);
-	free(ix.slots);
-	free(claimed);
-}
-
-/* Sum the tracked kernel SAs into their connections. */
-static void sum_kernel_live(struct model *m)
-{
-	size_t it = 0;
-	void *v;
-
-	while (hashmap_next(&m->ksas, &it, NULL, &v)) {
-		struct model_ksa *s = v;
-		struct model_conn *c = hashmap_get(&m->conns, s->conn_key);
-
-		if (!c)
-			continue;
-		c->kernel_tracked = true;
-		c->live_packets[!s->inbound] += s->packets;
-		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-			c->live_errors[e] += s->errors[e];
-	}
 }
 
 /* Sum the live SAs into their connections and users. */
@@ -1017,13 +701,59 @@ static bool user_idle(const char *key, void *value, void *userdata)
 }
 
 /* Drop connections pluto no longer has, and users with no SA left. */
-static void expire_entries(struct model *m, bool status_now)
+static void expire_entries(struct model *m)
 {
 	m->last_lookup = NULL;	/* it may go now */
 	/* one that pluto listed, or that has SAs, stays: none goes when every one was touched */
-	if (status_now && m->conns_touched < m->conns.n_items && hashmap_remove_if(&m->conns, conn_dead, NULL) > 0)
-		m->conns_removed = true;
+	if (m->status_ok && m->conns_touched < m->conns.n_items &&
+	    hashmap_remove_if(&m->conns, conn_dead, NULL) > 0)
+		conn_index_removed(&m->index);
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
+}
+
+void model_begin_cycle(struct model *m)
+{
+	size_t n;
+	struct model_conn *const *sorted = model_sorted_conns(m, &n);
+
+	m->cycle++;
+	m->conns_touched = 0;
+	m->status_ok = m->traffic_ok = false;
+	/* the last cycle ended with the list sorted: it holds every connection, in memory order mostly */
+	for (size_t i = 0; i < n; i++)
+		conn_reset_cycle(m, sorted[i]);
+	conn_index_rewind(&m->index);
+}
+
+void model_end_cycle(struct model *m)
+{
+	sum_live(m);
+	expire_entries(m);
+	conn_index_sort(&m->index, &m->conns);
+}
+
+void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic)
+{
+	model_begin_cycle(m);
+	if (status)
+		model_apply_status(m, status);
+	if (traffic)
+		model_apply_traffic(m, traffic);
+	model_end_cycle(m);
+}
+
+bool model_conn_listed(const struct model *m, const struct model_conn *c)
+{
+	return m->status_ok && c->loaded;
+}
+
+bool model_conn_counted(const struct model *m, const struct model_conn *c)
+{
+	if (m->status_ok)
+		return c->loaded || c->traffic_sas > 0;
+	/* Without a connection list, show what trafficstatus names (and, when there never was a
+	 * list, everything tracked so far). */
+	return c->traffic_sas > 0 || (!m->ever_status && m->traffic_ok);
 }
 
 bool model_conn_is_up(const struct model_conn *c)
@@ -1042,150 +772,50 @@ uint64_t model_conn_out_bytes(const struct model_conn *c)
 	return c->retired_out + c->live_out;
 }
 
-uint64_t model_conn_packets(const struct model_conn *c, unsigned dir)
-{
-	return c->retired_packets[dir] + c->live_packets[dir];
-}
-
-uint64_t model_conn_kernel_errors(const struct model_conn *c, enum kernel_error e)
-{
-	return c->retired_errors[e] + c->live_errors[e];
-}
-
-static int cmp_conn(const void *a, const void *b)
-{
-	const struct model_conn *x = *(const struct model_conn *const *)a;
-	const struct model_conn *y = *(const struct model_conn *const *)b;
-	int r = strcmp(x->key, y->key);
-
-	return r ? r : strcmp(x->instance, y->instance);
-}
-
-/* Merge the sorted runs a[0..mid) and a[mid..n) into out. */
-static void merge_runs(struct model_conn **out, struct model_conn *const *a, size_t mid, size_t n)
-{
-	size_t i = 0, j = mid, k = 0;
-
-	while (i < mid && j < n)
-		out[k++] = cmp_conn(&a[i], &a[j]) <= 0 ? a[i++] : a[j++];
-	while (i < mid)
-		out[k++] = a[i++];
-	while (j < n)
-		out[k++] = a[j++];
-}
-
-/*
- * Sort connections that come as a few sorted runs (pluto's lists are sorted by name; a first cycle
- * creates them in that order, or in the order of the few lists they came from): the runs found,
- * then merged pairwise. n - 1 comparisons for one run; n log2(runs) for more; stable.
- */
-static void sort_runs(struct model_conn **a, size_t n)
-{
-	size_t *bounds, n_runs = 0;
-	struct model_conn **tmp;
-
-	bounds = xreallocarray(NULL, n + 1, sizeof(*bounds));
-	bounds[n_runs++] = 0;
-	for (size_t i = 1; i < n; i++)
-		if (cmp_conn(&a[i - 1], &a[i]) > 0)
-			bounds[n_runs++] = i;
-	if (n_runs == 1 || n < 2) {
-		free(bounds);
-		return;
-	}
-	bounds[n_runs] = n;
-	tmp = xreallocarray(NULL, n, sizeof(*tmp));
-	while (n_runs > 1) {
-		size_t r = 0, kept = 0;
-
-		for (; r + 1 < n_runs; r += 2) {
-			size_t lo = bounds[r], mid = bounds[r + 1], hi = bounds[r + 2];
-
-			merge_runs(tmp + lo, a + lo, mid - lo, hi - lo);
-			memcpy(a + lo, tmp + lo, (hi - lo) * sizeof(*a));
-			bounds[kept++] = lo;
-		}
-		if (r < n_runs)
-			bounds[kept++] = bounds[r];	/* the odd run out waits for the next round */
-		bounds[kept] = n;
-		n_runs = kept;
-	}
-	free(tmp);
-	free(bounds);
-}
-
-/*
- * Sort the connections again when some came or went: a steady gateway's cycle sorts nothing.
- * When connections only came, the new ones are sorted (pluto lists its connections sorted by
- * name, so they usually are already: one comparison each) and merged into the list.
- */
-static void sort_conns(struct model *m)
-{
-	size_t it = 0, n_old = m->n_sorted, n_new = m->n_created, i = 0, j = 0, k = 0;
-	struct model_conn **old;
-	void *v;
-
-	if (!m->n_created && !m->conns_removed && m->sorted)
-		return;
-	if (m->conns_removed) {
-		/* the list may hold freed connections: from the map again */
-		m->sorted = xreallocarray(m->sorted, m->conns.n_items + 1, sizeof(*m->sorted));
-		m->n_sorted = 0;
-		while (hashmap_next(&m->conns, &it, NULL, &v))
-			m->sorted[m->n_sorted++] = v;
-		qsort(m->sorted, m->n_sorted, sizeof(*m->sorted), cmp_conn);
-	} else {
-		sort_runs(m->created, n_new);
-		old = m->sorted;
-		m->sorted = xreallocarray(NULL, n_old + n_new + 1, sizeof(*m->sorted));
-		while (i < n_old && j < n_new)
-			m->sorted[k++] = cmp_conn(&old[i], &m->created[j]) <= 0 ? old[i++] : m->created[j++];
-		while (i < n_old)
-			m->sorted[k++] = old[i++];
-		while (j < n_new)
-			m->sorted[k++] = m->created[j++];
-		m->n_sorted = k;
-		free(old);
-	}
-	for (i = 0; i < m->n_sorted; i++)
-		m->sorted[i]->sorted_pos = i;
-	m->n_created = 0;
-	m->conns_removed = false;
-	m->cursor = 0;
-	m->sorted_version++;
-}
-
 struct model_conn *const *model_sorted_conns(const struct model *m, size_t *ret_n)
 {
-	*ret_n = m->n_sorted;
-	return m->sorted;
+	*ret_n = m->index.n_sorted;
+	return m->index.sorted;
 }
 
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic,
-		  const struct kernel_snapshot *kernel)
+uint64_t model_sorted_version(const struct model *m)
 {
-	m->cycle++;
-	m->conns_touched = 0;
-	m->status_ok = status != NULL;
-	m->traffic_ok = traffic != NULL;
-	if (status)
-		m->ever_status = true;
-	/* the last update ended with the list sorted: it holds every connection, in memory order mostly */
-	for (size_t i = 0; i < m->n_sorted; i++)
-		conn_reset_cycle(m->sorted[i]);
-	m->cursor = 0;
-	if (status)
-		apply_status(m, status);
-	if (traffic)
-		apply_traffic(m, traffic);
-	if (kernel)
-		apply_kernel(m, status, kernel);
-	else
-		m->kernel.valid = m->kernel.joined = false;
-	sum_live(m);
-	sum_kernel_live(m);
-	expire_entries(m, status != NULL);
-	sort_conns(m);
+	return m->index.version;
+}
+
+size_t model_n_conns(const struct model *m)
+{
+	return m->conns.n_items;
+}
+
+size_t model_n_sas(const struct model *m)
+{
+	return m->sas.n_items;
+}
+
+uint64_t model_cycle(const struct model *m)
+{
+	return m->cycle;
+}
+
+bool model_status_ok(const struct model *m)
+{
+	return m->status_ok;
+}
+
+bool model_traffic_ok(const struct model *m)
+{
+	return m->traffic_ok;
+}
+
+const struct model_user *model_other_user(const struct model *m)
+{
+	return &m->other_user;
+}
+
+const struct model_options *model_options(const struct model *m)
+{
+	return &m->opt;
 }
 
 static int cmp_user(const void *a, const void *b)

@@ -67,5 +67,8 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv);
 /* True when any --input.* flag is given (no command is then run). */
 bool config_uses_inputs(const struct exporter_config *c);
 
+/* The --input.NAME file of a command ("status", "trafficstatus", "globalstatus", "kernel"), or NULL. */
+const char *config_input(const struct exporter_config *c, const char *command);
+
 /* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is given. */
 bool config_reads_kernel(const struct exporter_config *c);

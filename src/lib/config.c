@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/config.h"
+#include "lib/config.h"
 #include "lib/util.h"
 
 enum {
@@ -132,6 +132,19 @@ void config_init(struct exporter_config *c)
 		.kernel_helper = KERNEL_HELPER_PATH,
 		.web_read_header_timeout_usec = 10 * UINT64_C(1000000),
 	};
+}
+
+const char *config_input(const struct exporter_config *c, const char *command)
+{
+	if (streq(command, "status"))
+		return c->input_status;
+	if (streq(command, "trafficstatus"))
+		return c->input_trafficstatus;
+	if (streq(command, "globalstatus"))
+		return c->input_globalstatus;
+	if (streq(command, "kernel"))
+		return c->input_kernel;
+	return NULL;
 }
 
 bool config_uses_inputs(const struct exporter_config *c)

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2026 The libreswan_exporter authors */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/metrics.h"
+#include "parse/parse_kernel.h"
+
+/*
+ * A source: one origin of what the page says (node_exporter's collectors). Each lives in a file of
+ * its own under src/sources/ and is listed once in src/sources/sources.c; the poll cycle drives
+ * them all through this interface and knows none of their details.
+ *
+ * A source may run commands every poll cycle (whack, or a helper program): the cycle runs them in
+ * bounded children (or reads their --input.NAME file) and feeds each one's output to the parser the
+ * source gives for it, on the loop, as it arrives. When every command is done, a worker thread
+ * calls each source's update(), in the order they are listed, then renders the page: each
+ * section of the page in turn, every source's families for that section. A source owns its state;
+ * the loop and the worker never touch it at the same time (no cycle starts while one finishes).
+ * Sources do not see each other: what one needs of another goes through struct cycle.
+ */
+
+struct exporter_config;
+struct global_list;
+struct hashmap;
+struct model;
+struct parser;
+struct render_cache;
+struct status_summary;
+struct traffic_list;
+
+/* Why a command failed (the reason label of libreswan_poll_errors_total). */
+enum poll_reason {
+	POLL_REASON_NONE = -1,	/* the command succeeded */
+	POLL_REASON_NOT_RUNNING,
+	POLL_REASON_PERMISSION,
+	POLL_REASON_CONNECT_FAILED,
+	POLL_REASON_TIMEOUT,
+	POLL_REASON_EXIT_STATUS,
+	POLL_REASON_OUTPUT_TOO_LARGE,
+	POLL_REASON_SPAWN_FAILED,
+	_POLL_REASON_MAX,
+};
+
+/* How a command is run. */
+enum source_run {
+	SOURCE_RUN_WHACK,	/* `<ipsec.command> whack [--ctlsocket S] <whack_flag>` */
+	SOURCE_RUN_HELPER,	/* a helper program of ours with a capability of its own (exit 3: not permitted) */
+};
+
+struct source_command {
+	const char *name;		/* "status": its command label, its --input.NAME file, its log lines */
+	enum source_run run;
+	const char *whack_flag;		/* SOURCE_RUN_WHACK: "--status" */
+	bool decides_up;		/* its success is libreswan_up (when it runs) */
+};
+
+/* What the poll cycle knows of one command. */
+struct command_stats {
+	bool attempted;			/* run (or read) this cycle */
+	bool success;
+	double duration;		/* seconds */
+	uint64_t errors[_POLL_REASON_MAX];
+	uint64_t parse_errors;
+};
+
+#define SOURCES_MAX_COMMANDS 16
+
+struct poll_stats {
+	const struct source_command *commands[SOURCES_MAX_COMMANDS];	/* of every source, in order */
+	struct command_stats cmd[SOURCES_MAX_COMMANDS];
+	size_t n_commands;
+	uint64_t cycles;
+	double last_poll_timestamp;	/* Unix seconds; 0 before the first cycle */
+	bool up;
+};
+
+/* The kernel's counters of one pluto Child SA this cycle (for the per-SA opt-in series). */
+struct sa_kernel_counters {
+	uint64_t packets[2];	/* [0] in, [1] out */
+	uint64_t errors[_KERNEL_ERROR_MAX];
+};
+
+/* One poll cycle as the sources see it on the worker thread. */
+struct cycle {
+	struct model *model;
+	const struct exporter_config *cfg;
+	const struct poll_stats *stats;
+	uint64_t now;				/* Unix seconds */
+	struct render_cache *cache;		/* what the last page lends this one; NULL: render everything */
+	/* set by the sources' updates, for the ones after them and for the render */
+	const struct status_summary *status;	/* pluto's connection and state list, if read */
+	const struct traffic_list *traffic;	/* pluto's SAs and their bytes, if read */
+	const struct hashmap *sa_kernel;	/* decimal serial -> struct sa_kernel_counters, if read (opt-in) */
+};
+
+/* The page's sections, in the order they are written; a source writes into any of them. */
+enum page_section {
+	PAGE_SECTION_EXPORTER,			/* the exporter's own: up, its poll cycle */
+	PAGE_SECTION_OVERVIEW,			/* pluto as a whole */
+	PAGE_SECTION_CONNECTIONS,		/* per connection: what it is, whether it is up, its bytes */
+	PAGE_SECTION_CONNECTIONS_KERNEL,	/* per connection: the kernel's view */
+	PAGE_SECTION_CONNECTIONS_TIMES,		/* per connection: ages and timers */
+	PAGE_SECTION_KERNEL,			/* the kernel as a whole */
+	PAGE_SECTION_DETAIL,			/* opt-in series: per user, per SA */
+	PAGE_SECTION_PLUTO_COUNTERS,		/* pluto's own counters (globalstatus) */
+	_PAGE_SECTION_MAX,
+};
+
+/* What a source is given when it is made. */
+struct source_env {
+	const struct exporter_config *cfg;
+	struct model *model;		/* to ask for an area in every connection (model_add_conn_area()) */
+	size_t first_command;		/* the index of its first command in struct poll_stats */
+};
+
+struct source_ops {
+	const char *name;
+	const struct source_command *commands;
+	size_t n_commands;
+
+	/* On the loop. */
+	void *(*new)(const struct source_env *env);
+	void (*free)(void *self);
+	/* Whether command i runs this cycle (NULL: always). */
+	bool (*enabled)(void *self, size_t i);
+	/* The program a SOURCE_RUN_HELPER command runs. */
+	const char *(*helper_path)(void *self, size_t i);
+	/* A cycle begins: the parsers empty again. */
+	void (*begin)(void *self);
+	/* The parser that takes command i's output. */
+	struct parser *(*parser)(void *self, size_t i);
+	/*
+	 * Command i's output is all in and it exited 0: its parse errors into *ret_parse_errors, and
+	 * whether its result can be trusted (false: counted as a failed run, exit_status).
+	 */
+	bool (*judge)(void *self, size_t i, uint64_t *ret_parse_errors);
+	/* Log that command i's outcome changed to now (NULL: the cycle's own wording for whack's). */
+	void (*log_change)(void *self, size_t i, enum poll_reason now);
+
+	/* On the worker. usable[i]: command i ran and its result is trusted this cycle. */
+	void (*update)(void *self, struct cycle *cy, const bool *usable);
+	void (*render)(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section);
+};
+
+/* Label value of a reason ("not_running", ...). */
+const char *poll_reason_to_string(enum poll_reason r);
