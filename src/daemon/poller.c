@@ -51,10 +51,12 @@ struct cycle_work {
 	struct cycle cycle;		/* what the sources see */
 	bool usable[SOURCES_MAX_COMMANDS];
 	struct render_buffer buffer;
-	/* what it hands back */
+	enum poll_reason up_reason;	/* why the command that decides libreswan_up failed, for the summary */
+	/* what it hands back, and how it tells the loop */
 	char *text;
 	size_t text_len;
 	char summary[256];
+	struct offloop_waker *done;
 };
 
 struct poller {
@@ -75,7 +77,6 @@ struct poller {
 	struct cycle_work work;
 	pthread_t worker;
 	bool worker_running;		/* started and not yet joined */
-	struct offloop_waker *waker;
 	/* the published page */
 	struct page *page;
 	char summary[256];
@@ -133,17 +134,15 @@ static void write_families(void *userdata, struct metrics_writer *w)
 }
 
 /* The summary for STATUS=: the connections and how many are up, or why pluto was not reached. */
-static void summarize(struct cycle_work *wk, const struct poller *p)
+static void summarize(struct cycle_work *wk, bool inputs)
 {
 	const struct poll_stats *st = wk->cycle.stats;
 	const struct status_summary *status = wk->cycle.status;
 	size_t up_cmd = up_command(st);
 
 	if (!st->up && up_cmd < st->n_commands && st->cmd[up_cmd].attempted) {
-		enum poll_reason reason = p->jobs[up_cmd].reason;
-
 		(void)snprintf(wk->summary, sizeof(wk->summary), "pluto unreachable: %s",
-			       reason != POLL_REASON_NONE ? poll_reason_to_string(reason) : "unknown");
+			       wk->up_reason != POLL_REASON_NONE ? poll_reason_to_string(wk->up_reason) : "unknown");
 	} else if (status) {
 		size_t up = 0, n = 0, n_conns;
 		struct model_conn *const *conns = model_sorted_conns(wk->model, &n_conns);
@@ -158,14 +157,13 @@ static void summarize(struct cycle_work *wk, const struct poller *p)
 			       status->version ? ", pluto " : "", status->version ? status->version : "");
 	} else {
 		(void)snprintf(wk->summary, sizeof(wk->summary), "polled %s",
-			       config_uses_inputs(p->cfg) ? "input files" : "pluto");
+			       inputs ? "input files" : "pluto");
 	}
 }
 
-/* The cycle's heavy half (see struct cycle_work); the poll statistics it only reads. */
-static void finish_work(struct poller *p)
+/* The cycle's heavy half (see struct cycle_work); the poll statistics and the configuration it only reads. */
+static void finish_work(struct cycle_work *wk)
 {
-	struct cycle_work *wk = &p->work;
 
 	model_begin_cycle(wk->model);
 	source_set_update(wk->sources, &wk->cycle, wk->usable);
@@ -173,15 +171,15 @@ static void finish_work(struct poller *p)
 	if (!wk->buffer.reserve)	/* no last page to size it: from the connections */
 		wk->buffer.reserve = PAGE_BASE + model_n_conns(wk->model) * PAGE_PER_CONN;
 	wk->text = render_page(&wk->buffer, METRICS_FORMAT_TEXT, write_families, wk, &wk->text_len);
-	summarize(wk, p);
+	summarize(wk, config_uses_inputs(wk->cycle.cfg));
 }
 
 static void *worker_main(void *userdata)
 {
-	struct poller *p = userdata;
+	struct cycle_work *wk = userdata;
 
-	finish_work(p);
-	offloop_wake(p->waker);
+	finish_work(wk);
+	offloop_wake(wk->done);
 	return NULL;
 }
 
@@ -209,12 +207,12 @@ static int start_worker(struct poller *p)
 {
 	int r;
 
-	if (!p->waker) {
-		r = offloop_waker_new(p->event, on_worker_done, p, &p->waker);
+	if (!p->work.done) {
+		r = offloop_waker_new(p->event, on_worker_done, p, &p->work.done);
 		if (r < 0)
 			return r;
 	}
-	r = offloop_thread_start(&p->worker, 0, worker_main, p);
+	r = offloop_thread_start(&p->worker, 0, worker_main, &p->work);
 	if (r < 0) {
 		log_warn_errno(r, "Failed to start the render thread, rendering on the loop: %m");
 		return r;
@@ -282,9 +280,10 @@ static void finish_cycle(struct poller *p)
 	p->spare_text = NULL;
 	p->spare_size = 0;
 	wk->text = NULL;
+	wk->up_reason = up_cmd < st->n_commands ? p->jobs[up_cmd].reason : POLL_REASON_NONE;
 	if (!cfg->once && start_worker(p) == 0)
 		return;	/* on_worker_done() publishes */
-	finish_work(p);
+	finish_work(wk);
 	publish_cycle(p);
 }
 
@@ -527,7 +526,7 @@ struct poller *poller_free(struct poller *p)
 	if (!p)
 		return NULL;
 	join_worker(p);	/* a cycle's rendering in progress: at most a few hundred ms at 100k */
-	p->waker = offloop_waker_free(p->waker);
+	p->work.done = offloop_waker_free(p->work.done);
 	free(p->spare_text);
 	free(p->work.text);
 	p->inputs = inputs_free(p->inputs);

@@ -5,12 +5,11 @@
 #include <crypt.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "http/auth.h"
+#include "lib/offloop.h"
 #include "lib/util.h"
 
 /* bcrypt needs little stack; the default 8 MiB would only cost address space. */
@@ -29,8 +28,7 @@ struct auth_job {
 struct auth_pool {
 	auth_done_fn fn;
 	void *userdata;
-	sd_event_source *src;
-	int efd;
+	struct offloop_waker *waker;	/* a worker's result is waiting */
 	size_t max_jobs;
 	size_t pending;			/* submitted, not yet handed to fn (loop only) */
 	pthread_t *threads;
@@ -99,19 +97,17 @@ static void *worker(void *arg)
 		p->done_tail = &j->next;
 		p->completed++;
 		(void)pthread_mutex_unlock(&p->lock);
-		(void)eventfd_write(p->efd, 1);
+		offloop_wake(p->waker);
 	}
 	free(cd);
 	return NULL;
 }
 
-static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static void on_done(void *userdata)
 {
 	struct auth_pool *p = userdata;
 	struct auth_job *list;
-	eventfd_t v;
 
-	(void)eventfd_read(p->efd, &v);
 	(void)pthread_mutex_lock(&p->lock);
 	list = p->done;
 	p->done = NULL;
@@ -125,7 +121,6 @@ static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		p->fn(p->userdata, j->token, j->match);
 		job_free(j);
 	}
-	return 0;
 }
 
 static void stop_workers(struct auth_pool *p)
@@ -143,11 +138,8 @@ int auth_pool_new(sd_event *e, unsigned n_workers, size_t max_jobs, auth_done_fn
 		  struct auth_pool **ret)
 {
 	struct auth_pool *p = xcalloc(1, sizeof(*p));
-	sigset_t all, old;
-	pthread_attr_t attr;
 	int r;
 
-	p->efd = -1;
 	p->fn = fn;
 	p->userdata = userdata;
 	p->max_jobs = max_jobs;
@@ -155,30 +147,16 @@ int auth_pool_new(sd_event *e, unsigned n_workers, size_t max_jobs, auth_done_fn
 	p->done_tail = &p->done;
 	(void)pthread_mutex_init(&p->lock, NULL);
 	(void)pthread_cond_init(&p->cond, NULL);
-	p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (p->efd < 0) {
-		r = -errno;
-		goto fail;
-	}
-	r = sd_event_add_io(e, &p->src, p->efd, EPOLLIN, on_done, p);
+	r = offloop_waker_new(e, on_done, p, &p->waker);
 	if (r < 0)
 		goto fail;
 	p->threads = xcalloc(n_workers, sizeof(*p->threads));
-	/* Workers take no signal: SIGTERM, SIGCHLD and friends stay with the loop's signalfd. */
-	(void)sigfillset(&all);
-	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	(void)pthread_attr_init(&attr);
-	(void)pthread_attr_setstacksize(&attr, AUTH_STACK_SIZE);
 	for (unsigned i = 0; i < n_workers; i++) {
-		r = -pthread_create(&p->threads[i], &attr, worker, p);
+		r = offloop_thread_start(&p->threads[i], AUTH_STACK_SIZE, worker, p);
 		if (r < 0)
-			break;
+			goto fail;
 		p->n_threads++;
 	}
-	(void)pthread_attr_destroy(&attr);
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0)
-		goto fail;
 	*ret = p;
 	return 0;
 fail:
@@ -226,9 +204,7 @@ struct auth_pool *auth_pool_free(struct auth_pool *p)
 	if (!p)
 		return NULL;
 	stop_workers(p);
-	p->src = sd_event_source_disable_unref(p->src);
-	if (p->efd >= 0)
-		(void)close(p->efd);
+	p->waker = offloop_waker_free(p->waker);
 	free_list(p->queue);
 	free_list(p->done);
 	free(p->threads);

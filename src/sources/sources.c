@@ -8,20 +8,20 @@
 #include "lib/util.h"
 #include "sources/sources.h"
 
-extern const struct source_ops source_exporter, source_pluto, source_global, source_kernel, source_detail;
-
 /*
  * The sources, in the order their updates run (one may use what an earlier one put into struct
  * cycle: the kernel joins pluto's status, the per-SA series read the kernel's counters) and their
- * commands are numbered. A new source is a file of its own and one line here.
+ * commands are numbered. Each is the struct source_ops named source_<name> in
+ * src/sources/<name>.c: a new source is a file of its own and its name on this line.
  */
-static const struct source_ops *const registry[] = {
-	&source_exporter,
-	&source_pluto,
-	&source_global,
-	&source_kernel,
-	&source_detail,
-};
+#define SOURCES(X) X(exporter) X(pluto) X(global) X(kernel) X(detail)
+
+#define DECLARE_SOURCE(name) extern const struct source_ops source_##name;
+#define LIST_SOURCE(name) &source_##name,
+
+SOURCES(DECLARE_SOURCE)
+
+static const struct source_ops *const registry[] = { SOURCES(LIST_SOURCE) };
 
 #define N_SOURCES ELEMENTSOF(registry)
 
