@@ -26,9 +26,13 @@ static struct status_conn *current_conn(struct status_summary *s, const struct w
 		       c : NULL;
 }
 
-/* First "..." in [s, end) outside [ID] and <hostname> brackets. */
-static const char *find_dots(const char *s, const char *end)
+/*
+ * The first (with last, the last) run of three c ("...", "===") in [s, end) outside [ID] and
+ * <hostname> brackets; NULL if none.
+ */
+static const char *find_mark(const char *s, const char *end, char c, bool last)
 {
+	const char *found = NULL;
 	int depth = 0;
 
 	for (const char *p = s; p + 3 <= end; p++) {
@@ -36,10 +40,13 @@ static const char *find_dots(const char *s, const char *end)
 			depth++;
 		else if ((*p == ']' || *p == '>') && depth > 0)
 			depth--;
-		else if (depth == 0 && p[0] == '.' && p[1] == '.' && p[2] == '.')
-			return p;
+		else if (depth == 0 && p[0] == c && p[1] == c && p[2] == c) {
+			found = p;
+			if (!last)
+				break;
+		}
 	}
-	return NULL;
+	return found;
 }
 
 /* End of a host address at p: before '<', '[', '{', "---", "===", ';' or ":proto/port". */
@@ -63,23 +70,6 @@ static const char *host_end(const char *p, const char *end)
 	return end;
 }
 
-/* Last "===" in [s, end) outside brackets; NULL if none. */
-static const char *last_client_sep(const char *s, const char *end)
-{
-	const char *found = NULL;
-	int depth = 0;
-
-	for (const char *p = s; p + 3 <= end; p++) {
-		if (*p == '[' || *p == '<')
-			depth++;
-		else if ((*p == ']' || *p == '>') && depth > 0)
-			depth--;
-		else if (depth == 0 && p[0] == '=' && p[1] == '=' && p[2] == '=')
-			found = p;
-	}
-	return found;
-}
-
 /* First "---" in [s, end) before any bracket or "==="; NULL if none. */
 static const char *leading_nexthop_sep(const char *s, const char *end)
 {
@@ -94,7 +84,7 @@ static const char *leading_nexthop_sep(const char *s, const char *end)
 	return NULL;
 }
 
-/* dots: the "..." between the two ends (find_dots()), NULL if the line was cut before it. */
+/* dots: the "..." between the two ends (find_mark() of '.'), NULL if the line was cut before it. */
 static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t, const char *dots,
 			   const char *end)
 {
@@ -102,7 +92,7 @@ static void topology_hosts(struct status_summary *s, struct status_conn *c, cons
 
 	if (!dots)
 		return;
-	sep = last_client_sep(t, dots);
+	sep = find_mark(t, dots, '=', true);
 	l = sep ? sep + 3 : t;
 	le = host_end(l, dots);
 	r = dots + 3;
@@ -124,7 +114,7 @@ static int parse_topology(struct status_summary *s, const struct whack_conn_ref 
 			  bool truncated)
 {
 	const char *end = t + strlen(t);
-	const char *dots = find_dots(t, end);
+	const char *dots = find_mark(t, end, '.', false);
 	const char *mark, *rstart, *body_end = end;
 	struct status_conn *c;
 
