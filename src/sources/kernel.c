@@ -14,7 +14,6 @@
 #include "parse/parse_status.h"
 #include "render/family.h"
 #include "sources/source.h"
-#include "xfrm/protocol.h"
 
 /*
  * The kernel's view (XFRM), joined to pluto's connections (doc/kernel.md). Every poll cycle the
