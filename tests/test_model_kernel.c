@@ -24,6 +24,7 @@
 #include "sources/kernel.c"
 
 #include "lib/strbuf.h"
+#include "xfrm/protocol.h"
 
 /* A model and the kernel source on it, as the poll cycle makes them. */
 struct rig {

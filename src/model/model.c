@@ -742,18 +742,10 @@ void model_update(struct model *m, const struct status_summary *status, const st
 	model_end_cycle(m);
 }
 
-bool model_conn_listed(const struct model *m, const struct model_conn *c)
+bool model_counts_every_conn(const struct model *m)
 {
-	return m->status_ok && c->loaded;
-}
-
-bool model_conn_counted(const struct model *m, const struct model_conn *c)
-{
-	if (m->status_ok)
-		return c->loaded || c->traffic_sas > 0;
-	/* Without a connection list, show what trafficstatus names (and, when there never was a
-	 * list, everything tracked so far). */
-	return c->traffic_sas > 0 || (!m->ever_status && m->traffic_ok);
+	/* without a connection list ever, show everything tracked so far */
+	return !m->status_ok && !m->ever_status && m->traffic_ok;
 }
 
 bool model_conn_is_up(const struct model_conn *c)

@@ -158,11 +158,21 @@ uint64_t model_cycle(const struct model *m);
 bool model_status_ok(const struct model *m);
 bool model_traffic_ok(const struct model *m);
 
-/* Which connections get series (doc/metrics.md): listed by this cycle's status. */
-bool model_conn_listed(const struct model *m, const struct model_conn *c);
+/* Which connections get series (doc/metrics.md): listed by this cycle's status (only a cycle that
+ * read the status sets loaded). */
+static inline bool model_conn_listed(const struct model *m, const struct model_conn *c)
+{
+	return c->loaded;
+}
+
+/* True when this cycle read trafficstatus but no cycle ever read the status: every connection counts. */
+bool model_counts_every_conn(const struct model *m);
 
 /* ... or counted: listed, or with SAs this cycle (or, before any status, everything trafficstatus names). */
-bool model_conn_counted(const struct model *m, const struct model_conn *c);
+static inline bool model_conn_counted(const struct model *m, const struct model_conn *c)
+{
+	return c->loaded || c->traffic_sas > 0 || model_counts_every_conn(m);
+}
 
 /* True if the connection (or an instance) has an established Child SA this cycle. */
 bool model_conn_is_up(const struct model_conn *c);

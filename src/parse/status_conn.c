@@ -30,7 +30,7 @@ static struct status_conn *current_conn(struct status_summary *s, const struct w
  * The first (with last, the last) run of three c ("...", "===") in [s, end) outside [ID] and
  * <hostname> brackets; NULL if none.
  */
-static const char *find_mark(const char *s, const char *end, char c, bool last)
+static inline const char *find_mark(const char *s, const char *end, char c, bool last)
 {
 	const char *found = NULL;
 	int depth = 0;

@@ -111,6 +111,10 @@ void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const
 void render_conn_family(struct metrics_writer *w, struct render_cache *rc, const struct model *m,
 			const struct conn_family *f)
 {
+	/* in locals: the writes of the page could alias f as far as the compiler knows */
+	uint64_t (*value)(const struct model_conn *, const void *) = f->value;
+	bool (*filter)(const struct model *, const struct model_conn *, const void *) = f->filter;
+	const void *ctx = f->ctx;
 	size_t n, start = w->sb->len;
 	struct model_conn *const *conns = model_sorted_conns(m, &n);
 	bool begun = false;
@@ -122,21 +126,20 @@ void render_conn_family(struct metrics_writer *w, struct render_cache *rc, const
 
 		for (size_t i = 0; i < n; i++) {
 			render_conn_prefetch(conns, i, n);
-			v[i] = f->filter(m, conns[i], f->ctx) ? f->value(conns[i], f->ctx) : RENDER_VALUE_ABSENT;
+			v[i] = filter(m, conns[i], ctx) ? value(conns[i], ctx) : RENDER_VALUE_ABSENT;
 		}
 		if (render_cache_reuse(w, rc, f->name, m, n))
 			return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		render_conn_prefetch(conns, i, n);
-		if (!f->filter(m, conns[i], f->ctx))
+		if (!filter(m, conns[i], ctx))
 			continue;
 		if (!begun) {
 			metrics_family(w, f->name, f->type, f->help);
 			begun = true;
 		}
-		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL,
-					f->value(conns[i], f->ctx));
+		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL, value(conns[i], ctx));
 	}
 	if (rc)
 		render_cache_store(w, rc, f->name, m, n, start);
