@@ -11,6 +11,7 @@
 #include "daemon/poller.h"
 #include "daemon/privilege.h"
 #include "daemon/spawn.h"
+#include "daemon/stream.h"
 #include "http/page.h"
 #include "lib/config.h"
 #include "lib/log.h"
@@ -27,6 +28,13 @@
 /* The first page's size guess: what every page has, and what each connection adds (about 800 bytes). */
 #define PAGE_BASE 65536
 #define PAGE_PER_CONN 900
+
+/* A source's stream: its long-lived helper. */
+struct follower {
+	struct poller *owner;
+	size_t k;			/* its number in the source set */
+	struct stream *stream;
+};
 
 struct job {
 	struct poller *owner;
@@ -73,6 +81,7 @@ struct poller {
 	struct poll_stats stats;
 	char **envp;
 	struct inputs *inputs;		/* --input.*: read in place of the commands, or NULL */
+	struct follower followers[SOURCES_MAX_STREAMS];	/* the sources' long-lived helpers */
 	/* its end, on the worker */
 	struct cycle_work work;
 	pthread_t worker;
@@ -262,6 +271,7 @@ static void finish_cycle(struct poller *p)
 	st->cycles++;
 	st->last_poll_timestamp = (double)now / 1e6;
 
+	source_set_collect(wk->sources);
 	wk->cycle = (struct cycle){
 		.model = wk->model,
 		.cfg = cfg,
@@ -374,6 +384,19 @@ static void on_input_done(void *userdata, size_t cmd, enum poll_reason reason, u
 	job_done(p, &p->jobs[cmd], reason, duration_usec);
 }
 
+static enum privilege_child child_privilege(enum source_privilege p)
+{
+	switch (p) {
+	case SOURCE_PRIVILEGE_NONE:
+		return PRIVILEGE_CHILD_NONE;
+	case SOURCE_PRIVILEGE_KERNEL:
+		return PRIVILEGE_CHILD_KERNEL;
+	case SOURCE_PRIVILEGE_LOG:
+		return PRIVILEGE_CHILD_LOG;
+	}
+	return PRIVILEGE_CHILD_NONE;
+}
+
 /* Start command i as a child; its end comes to on_done(). */
 static void start_command(struct poller *p, struct job *j)
 {
@@ -385,7 +408,7 @@ static void start_command(struct poller *p, struct job *j)
 
 	if (c->run == SOURCE_RUN_HELPER) {
 		argv[n++] = (char *)source_set_helper_path(p->work.sources, j->cmd);
-		privilege_ambient(PRIVILEGE_CHILD_KERNEL);
+		privilege_ambient(child_privilege(c->privilege));
 	} else {
 		argv[n++] = (char *)cfg->ipsec_command;
 		argv[n++] = (char *)"whack";
@@ -405,6 +428,54 @@ static void start_command(struct poller *p, struct job *j)
 	if (r < 0) {
 		log_error_errno(r, "Failed to start %s: %m", argv[0]);
 		job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
+	}
+}
+
+static void on_stream_data(void *userdata, char *data, size_t len)
+{
+	struct follower *f = userdata;
+
+	source_set_stream_data(f->owner->work.sources, f->k, data, len);
+}
+
+static void on_stream_ended(void *userdata, const struct spawn_result *r, uint64_t retry_usec)
+{
+	struct follower *f = userdata;
+	char why[160];
+	const char *nl = strchr(r->err_text ? r->err_text : "", '\n');
+	int err_len = r->err_text ? (int)(nl ? nl - r->err_text : (ptrdiff_t)strlen(r->err_text)) : 0;
+
+	if (r->spawn_error)
+		(void)snprintf(why, sizeof(why), "could not start: %s", strerror(r->spawn_error));
+	else if (r->exited)
+		(void)snprintf(why, sizeof(why), "exit status %d%s%.*s", r->exit_status, err_len ? ": " : "", err_len,
+			       r->err_text);
+	else
+		(void)snprintf(why, sizeof(why), "killed by signal %d", r->term_signal);
+	source_set_stream_ended(f->owner->work.sources, f->k, r->exited ? r->exit_status : -1, why, retry_usec);
+}
+
+/* The sources' long-lived helpers, started once (not for --once or --input.*: nothing follows). */
+static void start_streams(struct poller *p)
+{
+	size_t n = source_set_n_streams(p->work.sources);
+
+	if (p->cfg->once || p->inputs)
+		return;
+	for (size_t k = 0; k < n && k < SOURCES_MAX_STREAMS; k++) {
+		enum source_privilege priv = SOURCE_PRIVILEGE_NONE;
+		char *const *argv = source_set_stream_argv(p->work.sources, k, &priv);
+		struct follower *f = &p->followers[k];
+		int r;
+
+		if (!argv)
+			continue;
+		f->owner = p;
+		f->k = k;
+		r = stream_new(p->event, argv, p->envp, child_privilege(priv), on_stream_data, on_stream_ended, f,
+			       &f->stream);
+		if (r < 0)
+			log_error_errno(r, "Failed to start %s: %m", argv[0]);
 	}
 }
 
@@ -502,6 +573,7 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 		p->jobs[i].reason = p->jobs[i].last_reason = POLL_REASON_NONE;
 	}
 	(void)snprintf(p->summary, sizeof(p->summary), "starting");
+	start_streams(p);
 	start_cycle(p);
 	*ret = p;
 	return 0;
@@ -530,6 +602,8 @@ struct poller *poller_free(struct poller *p)
 	free(p->spare_text);
 	free(p->work.text);
 	p->inputs = inputs_free(p->inputs);
+	for (size_t k = 0; k < SOURCES_MAX_STREAMS; k++)
+		p->followers[k].stream = stream_free(p->followers[k].stream);
 	for (size_t i = 0; i < SOURCES_MAX_COMMANDS; i++)
 		p->jobs[i].spawn = spawn_free(p->jobs[i].spawn);
 	p->timer = sd_event_source_disable_unref(p->timer);

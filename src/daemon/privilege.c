@@ -5,27 +5,30 @@
 /*
  * Least privilege (doc/privilege.md).
  *
- * Two children need a capability, and nothing else does:
+ * Three children need a capability, and nothing else does:
  *  - whack opens pluto's control socket, `srwx------ root`: connecting needs
  *    uid 0 or CAP_DAC_OVERRIDE, and whoever connects controls pluto;
  *  - the kernel helper (xfrm-helper) sends XFRM netlink requests, which need
- *    CAP_NET_ADMIN (dumps included).
- * The shipped unit runs the daemon as an unprivileged user with both in its
- * ambient set. privilege_drop() then empties the effective set, keeps the two
+ *    CAP_NET_ADMIN (dumps included);
+ *  - the log helper (plutolog-helper) reads pluto's log: the journal's files
+ *    (group systemd-journal, which would show every service's logs) or a
+ *    root-owned logfile, which needs CAP_DAC_READ_SEARCH.
+ * The shipped unit runs the daemon as an unprivileged user with the three in its
+ * ambient set. privilege_drop() then empties the effective set, keeps them
  * in the permitted and inheritable sets only, and clears the ambient set, so
  * the process that parses HTTP and child output acts with no capability at
  * all. Before each spawn privilege_ambient() raises the one ambient capability
  * that child needs: it survives execve() and becomes effective there (ipsec is
  * a shell script that execs whack: the ambient set survives both execs, as
  * neither file is setuid or carries file caps). So whack never holds
- * CAP_NET_ADMIN and the helper never holds CAP_DAC_OVERRIDE.
+ * CAP_NET_ADMIN, and each helper holds its own capability alone.
  *
  * whack itself first calls access(2) on the socket, and access() drops the
  * effective capabilities of a non-root caller unless SECBIT_NO_SETUID_FIXUP is
  * set: the unit sets SecureBits=no-setuid-fixup, and we warn when it is missing.
  *
  * Run by hand as root, the same reduction applies: the bounding set shrinks to
- * the two capabilities, SECBIT_NOROOT is set so that an exec'd child of uid 0
+ * the three capabilities, SECBIT_NOROOT is set so that an exec'd child of uid 0
  * gets its ambient capability and nothing more, and no_new_privs is set. Uid 0
  * still owns root's files; the log line says so.
  *
@@ -37,18 +40,21 @@
 #include <linux/securebits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "daemon/privilege.h"
+#include "lib/util.h"
 
 /* The capabilities the children need (see above); nothing else is kept. */
 #define CAP_WHACK CAP_DAC_OVERRIDE
 #define CAP_KERNEL CAP_NET_ADMIN
+#define CAP_LOG CAP_DAC_READ_SEARCH
 #define CAP_BIT(c) (UINT64_C(1) << (c))
-#define KEEP_CAPS (CAP_BIT(CAP_WHACK) | CAP_BIT(CAP_KERNEL))
+#define KEEP_CAPS (CAP_BIT(CAP_WHACK) | CAP_BIT(CAP_KERNEL) | CAP_BIT(CAP_LOG))
 
 /* Highest capability number the running kernel knows; the bounding set loop stops there. */
 #define CAP_SCAN_MAX 63
@@ -101,18 +107,37 @@ static int bounding_shrink(void)
 	return 0;
 }
 
-static const char *held_names(uint64_t keep)
+/* What the kept capabilities are for, and what goes without, for the log line. */
+static const char *held_names(uint64_t keep, char *buf, size_t size)
 {
-	if (keep == KEEP_CAPS)
-		return "CAP_DAC_OVERRIDE for whack, CAP_NET_ADMIN for the kernel helper";
-	if (keep & CAP_BIT(CAP_WHACK))
-		return "CAP_DAC_OVERRIDE for whack (no CAP_NET_ADMIN: the kernel collector will be refused)";
-	return "CAP_NET_ADMIN for the kernel helper (no CAP_DAC_OVERRIDE for whack)";
+	static const struct {
+		unsigned int cap;
+		const char *held, *missing;
+	} caps[] = {
+		{ CAP_WHACK, "CAP_DAC_OVERRIDE for whack", "no CAP_DAC_OVERRIDE for whack" },
+		{ CAP_KERNEL, "CAP_NET_ADMIN for the kernel helper",
+		  "no CAP_NET_ADMIN: the kernel collector will be refused" },
+		{ CAP_LOG, "CAP_DAC_READ_SEARCH for the log helper",
+		  "no CAP_DAC_READ_SEARCH: the events collector reads only what this user may" },
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ELEMENTSOF(caps); i++) {
+		int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				 keep & CAP_BIT(caps[i].cap) ? caps[i].held : caps[i].missing);
+
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+	}
+	return buf;
 }
 
 int privilege_drop(void)
 {
 	struct __user_cap_data_struct d[2];
+	char names[256];
 	bool shrunk = false, noroot = false;
 	uint64_t keep = 0;
 	uid_t uid = geteuid();
@@ -125,6 +150,8 @@ int privilege_drop(void)
 		keep |= CAP_BIT(CAP_WHACK);
 	if (cap_in(d, CAP_KERNEL, false))
 		keep |= CAP_BIT(CAP_KERNEL);
+	if (cap_in(d, CAP_LOG, false))
+		keep |= CAP_BIT(CAP_LOG);
 
 	/* While CAP_SETPCAP is still effective: nothing exec'd later may regain more. */
 	if (cap_in(d, CAP_SETPCAP, true)) {
@@ -162,11 +189,11 @@ int privilege_drop(void)
 	if (uid == 0 && keep)
 		log_info("running as root: no effective capabilities; each child gets its own: %s%s%s; "
 			 "uid 0 still owns root's files, the shipped unit runs as an unprivileged user",
-			 held_names(keep), shrunk ? "; bounding set reduced to them" : " (bounding set unchanged: no CAP_SETPCAP)",
+			 held_names(keep, names, sizeof(names)), shrunk ? "; bounding set reduced to them" : " (bounding set unchanged: no CAP_SETPCAP)",
 			 noroot ? ", SECBIT_NOROOT set" : "");
 	else if (keep)
 		log_info("running as uid %u: no effective capabilities; each child gets its own: %s",
-			 (unsigned int)uid, held_names(keep));
+			 (unsigned int)uid, held_names(keep, names, sizeof(names)));
 	else
 		log_info("running as uid %u without capabilities: whack reaches pluto only if this user may "
 			 "open its control socket, and the kernel collector is refused", (unsigned int)uid);
@@ -186,6 +213,9 @@ void privilege_ambient(enum privilege_child who)
 		break;
 	case PRIVILEGE_CHILD_KERNEL:
 		cap = CAP_KERNEL;
+		break;
+	case PRIVILEGE_CHILD_LOG:
+		cap = CAP_LOG;
 		break;
 	}
 	/* EPERM when the process does not hold it (run unprivileged, or --once): the child goes without. */

@@ -306,14 +306,16 @@ int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t ti
 	r = sd_event_add_io(e, &s->err_src, s->err_fd, EPOLLIN, on_stderr, s);
 	if (r < 0)
 		goto fail;
-	r = sd_event_add_time_relative(e, &s->timer_src, CLOCK_MONOTONIC, timeout_usec, 0, on_timer, s);
-	if (r < 0)
-		goto fail;
+	if (timeout_usec) {
+		r = sd_event_add_time_relative(e, &s->timer_src, CLOCK_MONOTONIC, timeout_usec, 0, on_timer, s);
+		if (r < 0)
+			goto fail;
+		(void)sd_event_source_set_priority(s->timer_src, SD_EVENT_PRIORITY_IMPORTANT);
+	}
 	/* Under a storm of scrapes the poll must still make progress: serve the children first. */
 	(void)sd_event_source_set_priority(s->child_src, SD_EVENT_PRIORITY_IMPORTANT);
 	(void)sd_event_source_set_priority(s->out_src, SD_EVENT_PRIORITY_IMPORTANT);
 	(void)sd_event_source_set_priority(s->err_src, SD_EVENT_PRIORITY_IMPORTANT);
-	(void)sd_event_source_set_priority(s->timer_src, SD_EVENT_PRIORITY_IMPORTANT);
 	*ret = s;
 	return 0;
 

@@ -42,7 +42,8 @@ typedef void (*spawn_data_fn)(void *userdata, char *data, size_t len);
 typedef void (*spawn_done_fn)(void *userdata, const struct spawn_result *r);
 
 /*
- * Start argv[0] (looked up in PATH if it has no '/') with envp. On success
+ * Start argv[0] (looked up in PATH if it has no '/') with envp; timeout_usec 0: no deadline, a
+ * child that runs for as long as it likes (max_output UINT64_MAX: no cap). On success
  * *ret is the running spawn; done_fn is always called later, even if
  * posix_spawn failed (then with spawn_error set). Returns -errno only for
  * setup failures (pipes, event sources).

@@ -32,7 +32,7 @@ enum {
 };
 
 static const struct source_command commands[] = {
-	[CMD_KERNEL] = { .name = "kernel", .run = SOURCE_RUN_HELPER },
+	[CMD_KERNEL] = { .name = "kernel", .run = SOURCE_RUN_HELPER, .privilege = SOURCE_PRIVILEGE_KERNEL },
 };
 
 /* A kernel SA once joined to a connection, tracked while the kernel holds it. */

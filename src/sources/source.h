@@ -16,7 +16,9 @@
  *
  * A source may run commands every poll cycle (whack, or a helper program): the cycle runs them in
  * bounded children (or reads their --input.NAME file) and feeds each one's output to the parser the
- * source gives for it, on the loop, as it arrives. When every command is done, a worker thread
+ * source gives for it, on the loop, as it arrives. A source may also follow a stream: a helper
+ * child that runs as long as the exporter (restarted with back-off when it ends), whose output it
+ * takes on the loop as it comes, and hands to its worker side when a cycle ends (collect()). When every command is done, a worker thread
  * calls each source's update(), in the order they are listed, then renders the page: each
  * section of the page in turn, every source's families for that section. A source owns its state;
  * the loop and the worker never touch it at the same time (no cycle starts while one finishes).
@@ -45,6 +47,13 @@ enum poll_reason {
 	_POLL_REASON_MAX,
 };
 
+/* The capability a helper child gets (the daemon holds none effective). */
+enum source_privilege {
+	SOURCE_PRIVILEGE_NONE,
+	SOURCE_PRIVILEGE_KERNEL,	/* CAP_NET_ADMIN: XFRM netlink */
+	SOURCE_PRIVILEGE_LOG,		/* CAP_DAC_READ_SEARCH: pluto's log */
+};
+
 /* How a command is run. */
 enum source_run {
 	SOURCE_RUN_WHACK,	/* `<ipsec.command> whack [--ctlsocket S] <whack_flag>` */
@@ -55,6 +64,7 @@ struct source_command {
 	const char *name;		/* "status": its command label, its --input.NAME file, its log lines */
 	enum source_run run;
 	const char *whack_flag;		/* SOURCE_RUN_WHACK: "--status" */
+	enum source_privilege privilege;	/* SOURCE_RUN_HELPER: the capability it gets */
 	bool decides_up;		/* its success is libreswan_up (when it runs) */
 };
 
@@ -68,6 +78,7 @@ struct command_stats {
 };
 
 #define SOURCES_MAX_COMMANDS 16
+#define SOURCES_MAX_STREAMS 4
 
 struct poll_stats {
 	const struct source_command *commands[SOURCES_MAX_COMMANDS];	/* of every source, in order */
@@ -140,6 +151,19 @@ struct source_ops {
 	bool (*judge)(void *self, size_t i, uint64_t *ret_parse_errors);
 	/* Log that command i's outcome changed to now (NULL: the cycle's own wording for whack's). */
 	void (*log_change)(void *self, size_t i, enum poll_reason now);
+
+	/*
+	 * The stream (NULL: none): the argv of a helper that runs as long as the exporter (NULL: not
+	 * in this configuration), with the capability it gets; its output as it comes; its end
+	 * (exit_status -1 when it did not exit by itself; why: how it ended, its stderr's first line)
+	 * after which it is started again in retry_usec; all on the loop.
+	 */
+	char *const *(*stream_argv)(void *self, enum source_privilege *ret_privilege);
+	void (*stream_data)(void *self, char *data, size_t len);
+	void (*stream_ended)(void *self, int exit_status, const char *why, uint64_t retry_usec);
+	/* On the loop, when the cycle's commands are done and before the worker starts: take over
+	 * what the stream brought since the last cycle, for update() and render(). */
+	void (*collect)(void *self);
 
 	/* On the worker. usable[i]: command i ran and its result is trusted this cycle. */
 	void (*update)(void *self, struct cycle *cy, const bool *usable);

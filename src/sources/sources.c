@@ -31,6 +31,9 @@ struct source_set {
 	size_t cmd_source[SOURCES_MAX_COMMANDS];
 	size_t cmd_index[SOURCES_MAX_COMMANDS];
 	size_t n_commands;
+	/* stream k is the stream of source stream_source[k] */
+	size_t stream_source[N_SOURCES];
+	size_t n_streams;
 };
 
 struct source_set *source_set_new(const struct exporter_config *cfg, struct model *m, struct poll_stats *stats)
@@ -42,6 +45,8 @@ struct source_set *source_set_new(const struct exporter_config *cfg, struct mode
 		struct source_env env = { .cfg = cfg, .model = m, .first_command = set->n_commands };
 
 		set->self[s] = ops->new ? ops->new(&env) : NULL;
+		if (ops->stream_argv)
+			set->stream_source[set->n_streams++] = s;
 		for (size_t i = 0; i < ops->n_commands; i++) {
 			assert(set->n_commands < SOURCES_MAX_COMMANDS);
 			set->cmd_source[set->n_commands] = s;
@@ -102,6 +107,40 @@ bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason no
 		return false;
 	ops->log_change(set->self[set->cmd_source[i]], set->cmd_index[i], now);
 	return true;
+}
+
+size_t source_set_n_streams(const struct source_set *set)
+{
+	return set->n_streams;
+}
+
+char *const *source_set_stream_argv(struct source_set *set, size_t k, enum source_privilege *ret_privilege)
+{
+	size_t s = set->stream_source[k];
+
+	return registry[s]->stream_argv(set->self[s], ret_privilege);
+}
+
+void source_set_stream_data(struct source_set *set, size_t k, char *data, size_t len)
+{
+	size_t s = set->stream_source[k];
+
+	registry[s]->stream_data(set->self[s], data, len);
+}
+
+void source_set_stream_ended(struct source_set *set, size_t k, int exit_status, const char *why,
+			     uint64_t retry_usec)
+{
+	size_t s = set->stream_source[k];
+
+	registry[s]->stream_ended(set->self[s], exit_status, why, retry_usec);
+}
+
+void source_set_collect(struct source_set *set)
+{
+	for (size_t s = 0; s < N_SOURCES; s++)
+		if (registry[s]->collect)
+			registry[s]->collect(set->self[s]);
 }
 
 void source_set_update(struct source_set *set, struct cycle *cy, const bool *usable)

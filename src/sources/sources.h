@@ -36,6 +36,18 @@ bool source_set_judge(struct source_set *set, size_t i, uint64_t *ret_parse_erro
 /* Log a change of command i's outcome in its source's words; false when it has none of its own. */
 bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason now);
 
+/* Sources with a stream: how many, and for stream k its argv (NULL: none in this configuration). */
+size_t source_set_n_streams(const struct source_set *set);
+char *const *source_set_stream_argv(struct source_set *set, size_t k, enum source_privilege *ret_privilege);
+
+/* On the loop: stream k's output, and its end. */
+void source_set_stream_data(struct source_set *set, size_t k, char *data, size_t len);
+void source_set_stream_ended(struct source_set *set, size_t k, int exit_status, const char *why,
+			     uint64_t retry_usec);
+
+/* On the loop, before the worker starts: every source takes what its stream brought. */
+void source_set_collect(struct source_set *set);
+
 /* On the worker: every source's update in order (usable[i] for command i of the set). */
 void source_set_update(struct source_set *set, struct cycle *cy, const bool *usable);
 
