@@ -78,6 +78,7 @@ struct poller {
 	uint64_t cycle_start;
 	struct job jobs[SOURCES_MAX_COMMANDS];
 	unsigned running;		/* jobs (and the worker) not done yet */
+	bool running_now[SOURCES_MAX_COMMANDS];	/* the commands that run this cycle */
 	struct poll_stats stats;
 	char **envp;
 	struct inputs *inputs;		/* --input.*: read in place of the commands, or NULL */
@@ -147,11 +148,10 @@ static void summarize(struct cycle_work *wk, bool inputs)
 {
 	const struct poll_stats *st = wk->cycle.stats;
 	const struct status_summary *status = wk->cycle.status;
-	size_t up_cmd = up_command(st);
 
-	if (!st->up && up_cmd < st->n_commands && st->cmd[up_cmd].attempted) {
+	if (!st->up && wk->up_reason != POLL_REASON_NONE) {
 		(void)snprintf(wk->summary, sizeof(wk->summary), "pluto unreachable: %s",
-			       wk->up_reason != POLL_REASON_NONE ? poll_reason_to_string(wk->up_reason) : "unknown");
+			       poll_reason_to_string(wk->up_reason));
 	} else if (status) {
 		size_t up = 0, n = 0, n_conns;
 		struct model_conn *const *conns = model_sorted_conns(wk->model, &n_conns);
@@ -245,8 +245,12 @@ static void finish_cycle(struct poller *p)
 		struct command_stats *cs = &st->cmd[i];
 		uint64_t parse_errors = 0;
 
+		if (!p->running_now[i]) {
+			wk->usable[i] = false;	/* not run this cycle: its figures are its last run's */
+			continue;
+		}
 		parser_finish(source_set_parser(wk->sources, i));
-		if (cs->attempted && cs->success) {
+		if (cs->success) {
 			/* what a command that exited 0 printed; a killed one's cut output is not parse errors */
 			bool trusted = source_set_judge(wk->sources, i, &parse_errors);
 
@@ -258,13 +262,12 @@ static void finish_cycle(struct poller *p)
 			}
 		}
 		/* logged once the output is judged, so that an untrusted one never reads as a recovery */
-		if (cs->attempted)
-			log_change(p, &p->jobs[i]);
-		wk->usable[i] = cs->attempted && cs->success;
-		if (cs->attempted && st->commands[i]->run == SOURCE_RUN_WHACK)
+		log_change(p, &p->jobs[i]);
+		wk->usable[i] = cs->success;
+		if (st->commands[i]->run == SOURCE_RUN_WHACK)
 			whack_ok = whack_ok && cs->success;
 	}
-	if (up_cmd < st->n_commands && st->cmd[up_cmd].attempted)
+	if (up_cmd < st->n_commands && p->running_now[up_cmd])
 		st->up = st->cmd[up_cmd].success;
 	else	/* --input.* without a status file: up when what was given could be read */
 		st->up = config_uses_inputs(cfg) && whack_ok;
@@ -290,7 +293,7 @@ static void finish_cycle(struct poller *p)
 	p->spare_text = NULL;
 	p->spare_size = 0;
 	wk->text = NULL;
-	wk->up_reason = up_cmd < st->n_commands ? p->jobs[up_cmd].reason : POLL_REASON_NONE;
+	wk->up_reason = up_cmd < st->n_commands && p->running_now[up_cmd] ? p->jobs[up_cmd].reason : POLL_REASON_NONE;
 	if (!cfg->once && start_worker(p) == 0)
 		return;	/* on_worker_done() publishes */
 	finish_work(wk);
@@ -402,7 +405,7 @@ static void start_command(struct poller *p, struct job *j)
 {
 	const struct exporter_config *cfg = p->cfg;
 	const struct source_command *c = p->stats.commands[j->cmd];
-	char *argv[7];
+	char *argv[8];
 	size_t n = 0;
 	int r;
 
@@ -416,11 +419,12 @@ static void start_command(struct poller *p, struct job *j)
 			argv[n++] = (char *)"--ctlsocket";
 			argv[n++] = (char *)cfg->ctlsocket;
 		}
-		argv[n++] = (char *)c->whack_flag;
+		for (size_t a = 0; a < ELEMENTSOF(c->whack_args) && c->whack_args[a]; a++)
+			argv[n++] = (char *)c->whack_args[a];
 		privilege_ambient(PRIVILEGE_CHILD_WHACK);
 	}
 	argv[n] = NULL;
-	p->stats.cmd[j->cmd].attempted = true;
+	p->stats.cmd[j->cmd].attempted = p->running_now[j->cmd] = true;
 	p->running++;
 	r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data, on_done, j,
 			&j->spawn);
@@ -492,15 +496,15 @@ static void start_cycle(struct poller *p)
 		struct job *j = &p->jobs[i];
 
 		j->spawn = spawn_free(j->spawn);
-		p->stats.cmd[i].attempted = false;
+		p->running_now[i] = false;
 		if (p->inputs) {
 			/* read by the input reader, a slice per loop turn */
 			paths[i] = config_input(cfg, p->stats.commands[i]->name);
 			if (paths[i]) {
-				p->stats.cmd[i].attempted = true;
+				p->stats.cmd[i].attempted = p->running_now[i] = true;
 				p->running++;
 			}
-		} else if (source_set_enabled(p->work.sources, i)) {
+		} else if (p->stats.commands[i]->run != SOURCE_RUN_NONE && source_set_enabled(p->work.sources, i)) {
 			start_command(p, j);
 		}
 	}

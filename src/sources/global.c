@@ -16,7 +16,7 @@
  */
 
 static const struct source_command commands[] = {
-	{ .name = "globalstatus", .run = SOURCE_RUN_WHACK, .whack_flag = "--globalstatus" },
+	{ .name = "globalstatus", .run = SOURCE_RUN_WHACK, .whack_args = { "--globalstatus" } },
 };
 
 struct global {

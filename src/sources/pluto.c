@@ -28,8 +28,8 @@ enum {
 };
 
 static const struct source_command commands[] = {
-	[CMD_STATUS] = { .name = "status", .run = SOURCE_RUN_WHACK, .whack_flag = "--status", .decides_up = true },
-	[CMD_TRAFFIC] = { .name = "trafficstatus", .run = SOURCE_RUN_WHACK, .whack_flag = "--trafficstatus" },
+	[CMD_STATUS] = { .name = "status", .run = SOURCE_RUN_WHACK, .whack_args = { "--status" }, .decides_up = true },
+	[CMD_TRAFFIC] = { .name = "trafficstatus", .run = SOURCE_RUN_WHACK, .whack_args = { "--trafficstatus" } },
 };
 
 struct pluto {

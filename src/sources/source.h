@@ -58,19 +58,20 @@ enum source_privilege {
 enum source_run {
 	SOURCE_RUN_WHACK,	/* `<ipsec.command> whack [--ctlsocket S] <whack_flag>` */
 	SOURCE_RUN_HELPER,	/* a helper program of ours with a capability of its own (exit 3: not permitted) */
+	SOURCE_RUN_NONE,	/* nothing: only its --input.NAME file is read, when given */
 };
 
 struct source_command {
 	const char *name;		/* "status": its command label, its --input.NAME file, its log lines */
 	enum source_run run;
-	const char *whack_flag;		/* SOURCE_RUN_WHACK: "--status" */
+	const char *whack_args[3];	/* SOURCE_RUN_WHACK: its arguments ("--status"; "--utc", "--listcerts") */
 	enum source_privilege privilege;	/* SOURCE_RUN_HELPER: the capability it gets */
 	bool decides_up;		/* its success is libreswan_up (when it runs) */
 };
 
-/* What the poll cycle knows of one command. */
+/* What the poll cycle knows of one command: of its last run (a command need not run every cycle). */
 struct command_stats {
-	bool attempted;			/* run (or read) this cycle */
+	bool attempted;			/* it ran (or its file was read) at least once */
 	bool success;
 	double duration;		/* seconds */
 	uint64_t errors[_POLL_REASON_MAX];
@@ -136,11 +137,11 @@ struct source_ops {
 	/* On the loop. */
 	void *(*new)(const struct source_env *env);
 	void (*free)(void *self);
-	/* Whether command i runs this cycle (NULL: always). */
+	/* Whether command i runs this cycle (NULL: always); asked after begin(). */
 	bool (*enabled)(void *self, size_t i);
 	/* The program a SOURCE_RUN_HELPER command runs. */
 	const char *(*helper_path)(void *self, size_t i);
-	/* A cycle begins: the parsers empty again. */
+	/* A cycle begins: the parsers of the commands that run this cycle empty again. */
 	void (*begin)(void *self);
 	/* The parser that takes command i's output. */
 	struct parser *(*parser)(void *self, size_t i);
@@ -165,7 +166,7 @@ struct source_ops {
 	 * what the stream brought since the last cycle, for update() and render(). */
 	void (*collect)(void *self);
 
-	/* On the worker. usable[i]: command i ran and its result is trusted this cycle. */
+	/* On the worker. usable[i]: command i ran this cycle and its result is trusted. */
 	void (*update)(void *self, struct cycle *cy, const bool *usable);
 	void (*render)(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section);
 };
