@@ -440,7 +440,7 @@ static int fetch_times(struct cert_crl_fetch *f, const char *t, const char *end,
 {
 	const char *k = rfind(t, end, key), *comma, *e;
 	uint64_t n;
-	int64_t time;
+	int64_t when;
 	int r;
 
 	if (!k || whack_read_u64(k + strlen(key), &n, &e) < 0 || e != end)
@@ -448,13 +448,13 @@ static int fetch_times(struct cert_crl_fetch *f, const char *t, const char *end,
 	comma = memchr(t, ',', (size_t)(k - t));
 	if (comma && comma[1] != ' ')
 		return -EBADMSG;
-	r = parse_realtime(t, comma ? comma : k, &time);
+	r = parse_realtime(t, comma ? comma : k, &when);
 	if (r < 0 || (comma && parse_realtime(comma + 2, k, &(int64_t){ 0 }) < 0))
 		return -EBADMSG;
 	f->attempts = n;
 	f->has_time = r > 0;
 	if (r > 0)
-		f->time = time;
+		f->time = when;
 	return 0;
 }
 
