@@ -10,7 +10,8 @@
  *    awkward bytes) parses into exactly what <x>.expected lists, fed whole, byte by byte, line by
  *    line, or into a reset list;
  *  - the dates of the real captures equal openssl's for the same certificates and CRL
- *    (<version>-lab.dates, computed by GNU date when they were captured);
+ *    (<version>-lab.dates, computed by GNU date when they were captured), and the CA of each
+ *    end certificate is found by its issuer among the CA certificates;
  *  - every golden and every date is the same under TZ=America/New_York and TZ=Asia/Kolkata as
  *    under UTC (the parser reads no time zone);
  *  - cert_parse_time() agrees with glibc's gmtime_r() and strftime() on 20000 times from year 1
@@ -242,8 +243,17 @@ static unsigned check_openssl_dates(void)
 			} else {
 				const struct cert_entry *c = cert_list_find(certs, line);
 
-				if (!c)
+				if (c) {
+					/* each end certificate's CA is listed by --listcacerts */
+					const struct cert_entry *ca;
+
+					ca = cert_list_find_subject(cacerts, c->issuer,
+								    CERT_KIND_CA);
+					assert_non_null(ca);
+					assert_string_equal(ca->name, "Lab CA");
+				} else {
 					c = cert_list_find(cacerts, line);
+				}
 				assert_non_null(c);
 				assert_true(c->has_not_before && c->has_not_after);
 				assert_int_equal(c->not_before, a);
@@ -430,6 +440,8 @@ static void test_cert_lines(void **state)
 	assert_ptr_equal(cert_list_find(l, "NSS Certificate DB:ca"), &l->certs[3]);
 	assert_null(cert_list_find(l, "token:ca"));
 	assert_null(cert_list_find(l, NULL));
+	assert_null(cert_list_find_subject(l, NULL, CERT_KIND_CA));
+	assert_null(cert_list_find_subject(l, "CN=Lab CA", CERT_KIND_CA));	/* an issuer only */
 	/* a serial the test suite replaced: the certificate is there, the line counts */
 	assert_int_equal(feed1(l, "End certificate \"suite\" - SN: 0xXX"), -EBADMSG);
 	assert_int_equal(l->n_certs, 5);

@@ -215,6 +215,18 @@ const struct cert_entry *cert_list_find(const struct cert_list *l, const char *n
 	return NULL;
 }
 
+const struct cert_entry *cert_list_find_subject(const struct cert_list *l, const char *subject,
+						enum cert_kind kind)
+{
+	if (!subject)
+		return NULL;
+	for (size_t i = 0; i < l->n_certs; i++)
+		if (l->certs[i].kind == kind && l->certs[i].subject &&
+		    streq(l->certs[i].subject, subject))
+			return &l->certs[i];
+	return NULL;
+}
+
 static char *dup_span(struct cert_list *l, const char *b, const char *e)
 {
 	return arena_strndup(l->arena, b, (size_t)(e - b));

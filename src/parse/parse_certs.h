@@ -118,6 +118,14 @@ struct cert_list *cert_parse(const char *text, size_t len);
 const struct cert_entry *cert_list_find(const struct cert_list *l, const char *nickname);
 
 /*
+ * The first certificate of that kind whose subject is subject (as printed): for a certificate's
+ * issuer and CERT_KIND_CA, the CA that signed it (the listings of one pluto print a DN the same
+ * way every time). NULL if none or subject is NULL.
+ */
+const struct cert_entry *cert_list_find_subject(const struct cert_list *l, const char *subject,
+						enum cert_kind kind);
+
+/*
  * A nickname without NSS's own token prefix ("NSS Certificate DB:", "NSS FIPS 140-2 Certificate
  * DB:"): a pointer into nickname. Another token's prefix (a PKCS#11 module's) stays: it names
  * another certificate store.
