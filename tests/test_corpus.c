@@ -18,6 +18,11 @@
  *  - on unfiltered trafficstatus blocks, every non-blank line yields exactly
  *    one SA whose serial, name, instance chain and byte counters equal what an
  *    independent POSIX regex (FORMATS §4.1) extracts;
+ *  - on every status/connectionstatus block, each connection line that names
+ *    certificates (3.x/4.x "mycert=...; hiscert|peercert=...;" on the
+ *    "oriented;" line, 5.x on a line of their own) gives the parsed connection
+ *    of that name and instance exactly the nicknames an independent POSIX regex
+ *    reads (when the block lists that connection);
  *  - in unfiltered blocks, the only unrecognised lines carry test-suite
  *    placeholders. Per tag it prints the unrecognised-line rate and the kinds.
  */
@@ -82,7 +87,7 @@ struct kind_stat {
 struct tag_stat {
 	char tag[32];
 	uint64_t blocks, lines, unrecognised, unrecognised_unfiltered;
-	uint64_t status_checked, traffic_checked, traffic_sas;
+	uint64_t status_checked, traffic_checked, traffic_sas, certs_checked;
 	uint64_t family_right, family_unknown;
 	struct kind_stat kinds[MAX_KINDS];
 	size_t n_kinds;
@@ -90,6 +95,7 @@ struct tag_stat {
 
 struct corpus_ctx {
 	regex_t traffic_re;
+	regex_t cert_re;
 	uint64_t failures;
 	uint64_t known_seen;
 };
@@ -166,6 +172,34 @@ static bool match_eq(const char *line, const regmatch_t *m, const char *s)
 	return m->rm_so >= 0 && strlen(s) == n && memcmp(line + m->rm_so, s, n) == 0;
 }
 
+/*
+ * A connection line that names certificates: the parsed connection of that name and instance
+ * (if the block lists it) must carry exactly the nicknames the regex reads.
+ */
+static void check_cert_line(struct block *b, const char *line)
+{
+	regmatch_t m[12];
+	const struct status_conn *c = NULL;
+
+	if (!strstr(line, "cert=") || regexec(&b->ctx->cert_re, line, ELEMENTSOF(m), m, 0) != 0 ||
+	    (m[7].rm_so < 0 && m[9].rm_so < 0))
+		return;
+	for (size_t i = 0; i < b->status->n_conns && !c; i++)
+		if (match_eq(line, &m[2], b->status->conns[i].name) &&
+		    match_eq(line, &m[3], b->status->conns[i].instance))
+			c = &b->status->conns[i];
+	if (!c)
+		return;	/* filtered out of the block */
+	b->tag->certs_checked++;
+	if ((m[8].rm_so < 0 ? c->cert != NULL : !(c->cert && match_eq(line, &m[8], c->cert))) ||
+	    (m[11].rm_so < 0 ? c->peer_cert != NULL :
+			       !(c->peer_cert && match_eq(line, &m[11], c->peer_cert)))) {
+		print_message("corpus: %s/%s: parser and regex disagree on the certificates of: "
+			      "%s\n", b->tag->tag, b->file, line);
+		b->ctx->failures++;
+	}
+}
+
 /* Compare the SA the parser just added with the regex's reading of the same line. */
 static void check_traffic_line(struct block *b, const char *line, size_t before)
 {
@@ -220,6 +254,7 @@ static void block_line_cb(void *userdata, char *line, size_t len, unsigned flags
 	switch (b->cmd) {
 	case CMD_STATUS:
 		r = parser_parse_line(&b->status->parser, line, len);
+		check_cert_line(b, line);
 		break;
 	case CMD_TRAFFIC:
 		before = b->traffic->n_sas;
@@ -516,14 +551,15 @@ static void report(const struct tag_stat *t)
 {
 	print_message("corpus: %-6s %4llu blocks, %6llu lines, %llu unrecognised (%.3f%%; %llu in "
 		      "unfiltered blocks); %llu status blocks counted, %llu trafficstatus blocks "
-		      "(%llu SAs) compared; family right on %llu unfiltered status blocks, "
-		      "undecided on %llu\n",
+		      "(%llu SAs) compared; %llu certificate lines compared; family right on %llu "
+		      "unfiltered status blocks, undecided on %llu\n",
 		      t->tag, (unsigned long long)t->blocks, (unsigned long long)t->lines,
 		      (unsigned long long)t->unrecognised,
 		      t->lines ? 100.0 * (double)t->unrecognised / (double)t->lines : 0.0,
 		      (unsigned long long)t->unrecognised_unfiltered,
 		      (unsigned long long)t->status_checked, (unsigned long long)t->traffic_checked,
-		      (unsigned long long)t->traffic_sas, (unsigned long long)t->family_right,
+		      (unsigned long long)t->traffic_sas, (unsigned long long)t->certs_checked,
+		      (unsigned long long)t->family_right,
 		      (unsigned long long)t->family_unknown);
 	for (size_t i = 0; i < t->n_kinds; i++) {
 		print_message("corpus:        %5llu x %s\n", (unsigned long long)t->kinds[i].count,
@@ -552,6 +588,12 @@ static void test_corpus(void **state)
 		    "(, lease=([0-9a-fA-F:./,]+))?$",
 		    REG_EXTENDED);
 	assert_int_equal(r, 0);
+	r = regcomp(&ctx.cert_re,
+		    "^([0-9]{3} )?\"([^\"]*)\"((\\[[0-9]+\\])*): +"
+		    "((un)?oriented; my_ip=[^;]*; their_ip=[^;]*; )?"
+		    "(mycert=([^;]*);)?( ?(hiscert|peercert)=([^;]*);)?",
+		    REG_EXTENDED);
+	assert_int_equal(r, 0);
 
 	d = opendir(root);
 	assert_non_null(d);
@@ -576,6 +618,7 @@ static void test_corpus(void **state)
 	print_message("corpus: %llu failures, %llu known mismatches (listed above)\n",
 		      (unsigned long long)ctx.failures, (unsigned long long)ctx.known_seen);
 	regfree(&ctx.traffic_re);
+	regfree(&ctx.cert_re);
 	assert_int_equal(ctx.failures, 0);
 }
 

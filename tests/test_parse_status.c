@@ -9,6 +9,7 @@
  *    including outputs captured from a real 4.10 pluto, 5.1, 5.4; 5.0 and 5.3
  *    cases derived from FORMATS.md; awkward cases) parses into exactly what
  *    <x>.expected lists, whether fed whole, byte by byte or line by line;
+ *  - the certificates' nicknames of each release's connection block;
  *  - the semantics other modules rely on: STATUS_TIMER_NONE for absent
  *    timers, "" instance for non-instances, NULL for absent strings, the
  *    soonest timer of a kind kept, "in XXs" taken as no value, overflowing
@@ -86,6 +87,13 @@ static char *dump_status(const struct status_summary *s)
 			       c->policy_group, c->policy_groupinstance);
 		if (c->reqid)
 			strbuf_appendf(&sb, "  reqid=%u\n", c->reqid);
+		if (c->cert || c->peer_cert) {
+			strbuf_puts(&sb, "  cert=");
+			dump_str(&sb, c->cert);
+			strbuf_puts(&sb, " peer_cert=");
+			dump_str(&sb, c->peer_cert);
+			strbuf_putc(&sb, '\n');
+		}
 	}
 	for (size_t i = 0; i < s->n_states; i++) {
 		const struct status_state *st = &s->states[i];
@@ -346,6 +354,52 @@ static void test_connection_block(void **state)
 	status_summary_free(s);
 }
 
+/*
+ * The certificates' nicknames of each release's connection block: 3.x hiscert=, 4.x peercert= on
+ * the "oriented;" line, 5.0-5.3 with my_updown=, 5.4 alone; a nickname with spaces, "; " or
+ * NSS's token prefix is kept whole; a line cut before its end keeps no guess; a connection
+ * without a certificate has none; a line of a connection that was not listed is ignored.
+ */
+static void test_conn_certs(void **state)
+{
+	struct status_summary *s = parse_str(
+		"000 \"v3\": 192.0.2.1[CN=a]...192.0.2.2[CN=b]; unrouted; eroute owner: #0\n"
+		"000 \"v3\":     oriented; my_ip=unset; their_ip=unset; mycert=west; hiscert=east; "
+		"my_updown=ipsec _updown;\n"
+		"000 \"v4\"[2]: 192.0.2.1...192.0.2.3; unrouted; eroute owner: #0\n"
+		"000 \"v4\"[2]:     unoriented; my_ip=unset; their_ip=unset; "
+		"mycert=NSS Certificate DB:Lab; west; peercert=Gate A - Lab; "
+		"my_updown=ipsec _updown;\n"
+		"000 \"psk\": 192.0.2.1...192.0.2.4; unrouted; eroute owner: #0\n"
+		"000 \"psk\":     oriented; my_ip=unset; their_ip=unset; my_updown=ipsec _updown;\n"
+		"\"v50\": 192.0.2.1...192.0.2.5; unrouted; my_ip=unset; their_ip=unset;\n"
+		"\"v50\":   mycert=west; my_updown=ipsec _updown;\n"
+		"\"v54\": 192.0.2.1...192.0.2.6; unrouted; my_ip=unset; their_ip=unset;\n"
+		"\"v54\":   mycert=west;\n"
+		"\"peer\": 192.0.2.1...192.0.2.7; unrouted; my_ip=unset; their_ip=unset;\n"
+		"\"peer\":   peercert=east;\n"
+		"\"cut\": 192.0.2.1...192.0.2.8; unrouted; my_ip=unset; their_ip=unset;\n"
+		"\"cut\":   mycert=a-very-long-nick...\n"
+		"\"other\":   mycert=elsewhere;\n");
+
+	assert_int_equal(s->parse_errors, 0);
+	assert_int_equal(s->n_conns, 7);
+	assert_string_equal(s->conns[0].cert, "west");
+	assert_string_equal(s->conns[0].peer_cert, "east");
+	assert_string_equal(s->conns[1].instance, "[2]");
+	assert_string_equal(s->conns[1].cert, "NSS Certificate DB:Lab; west");
+	assert_string_equal(s->conns[1].peer_cert, "Gate A - Lab");
+	assert_null(s->conns[2].cert);
+	assert_null(s->conns[2].peer_cert);
+	assert_string_equal(s->conns[3].cert, "west");
+	assert_null(s->conns[3].peer_cert);
+	assert_string_equal(s->conns[4].cert, "west");
+	assert_null(s->conns[5].cert);
+	assert_string_equal(s->conns[5].peer_cert, "east");
+	assert_null(s->conns[6].cert);	/* cut: the end of the nickname is unknown */
+	status_summary_free(s);
+}
+
 /* A 1024-byte line cut by pluto ("...") keeps what its start tells; a >4 KiB line is cut too. */
 static void test_truncated_lines(void **state)
 {
@@ -391,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_line_forms),
 		cmocka_unit_test(test_nul_in_stream),
 		cmocka_unit_test(test_connection_block),
+		cmocka_unit_test(test_conn_certs),
 		cmocka_unit_test(test_truncated_lines),
 	};
 

@@ -23,6 +23,10 @@
  *   5.x      "N":   host: oriented; local: 192.1.3.209; remote: 192.1.2.23; established IKE SA: #1;
  *   5.x      "N":   routing: routed-tunnel; owner: Child SA #2; established IKE SA: #1; established Child SA: #2;
  *   5.x      "N":   conn serial: $2, instantiated from: $1;
+ *   3.x      "N":     oriented; my_ip=unset; their_ip=unset; mycert=west; hiscert=east; my_updown=ipsec _updown;
+ *   4.x      "N":     oriented; my_ip=unset; their_ip=unset; mycert=west; peercert=east; my_updown=ipsec _updown;
+ *   5.0-5.3  "N":   mycert=NSS Certificate DB:west; peercert=east; my_updown=ipsec _updown;
+ *   5.4+     "N":   mycert=west; peercert=east;     (each only when the end has a certificate)
  * A connection with several SPDs prints several topology lines: consecutive
  * topology lines of the same name and instance chain make one connection.
  *

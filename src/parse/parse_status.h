@@ -74,6 +74,13 @@ struct status_conn {
 	bool policy_group;	/* GROUP in policy (an OE/group definition) */
 	bool policy_groupinstance; /* GROUPINSTANCE in policy (generated from a group) */
 	uint32_t reqid;		/* 5.4+: "reqid: N" (the base of its SAs' reqids); 0 if not printed */
+	/*
+	 * The NSS nicknames of the certificates of its ends, as printed ("mycert=west",
+	 * "peercert=east"; 3.x "hiscert="), NSS's token prefix included when pluto prints it
+	 * ("NSS Certificate DB:west"); NULL when the end has none.
+	 */
+	char *cert;
+	char *peer_cert;
 };
 
 /*

@@ -5,8 +5,8 @@
  * The connection blocks of `whack --status` (the grammar is described at the
  * top of parse_status.c): a topology line opens a connection, attribute lines
  * (indented) follow. Of a connection, the host addresses of its topology
- * line, its policy (IKE version, UP, GROUP, GROUPINSTANCE) and, 5.4+, its
- * reqid are kept.
+ * line, its policy (IKE version, UP, GROUP, GROUPINSTANCE), the nicknames of
+ * its certificates and, 5.4+, its reqid are kept.
  */
 #include "autoconfig.h"
 
@@ -241,12 +241,69 @@ static const char *const established_keys[] = {
 static const char *const serial_keys[] = { "conn serial: $", "instantiated from: $" };
 
 /*
+ * The value of key (e.g. "mycert=") in the attribute line a, where key starts the line or follows
+ * "; ". It ends before the first "; " that starts one of the keys pluto prints after it (a nickname
+ * may hold "; "), else before the line's last ';' (5.x ends the line with one), else at the end,
+ * which a line pluto cut does not count as: there it is not kept. NULL if absent or empty.
+ *   3.x/4.x  oriented; my_ip=unset; their_ip=unset; mycert=west; peercert=east; my_updown=...;
+ *   5.0-5.3  mycert=west; peercert=east; my_updown=ipsec _updown;
+ *   5.4+     mycert=west; peercert=east;
+ */
+static char *cert_value(struct status_summary *s, const char *a, const char *key, bool truncated)
+{
+	static const char *const after[] = {
+		"; peercert=", "; hiscert=", "; my_updown=", "; leftupdown=",
+	};
+	size_t klen = strlen(key);
+	const char *v, *e = NULL;
+
+	if (strncmp(a, key, klen) == 0) {
+		v = a + klen;
+	} else {
+		char pattern[16] = "; ";
+
+		memcpy(pattern + 2, key, klen + 1);
+		v = strstr(a, pattern);
+		if (!v)
+			return NULL;
+		v += klen + 2;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(after); i++) {
+		const char *f = strstr(v, after[i]);
+
+		if (f && (!e || f < e))
+			e = f;
+	}
+	if (!e) {
+		if (truncated)
+			return NULL;
+		e = v + strlen(v);
+		if (e > v && e[-1] == ';')
+			e--;
+	}
+	return e > v ? status_dup(s, v, e) : NULL;
+}
+
+/* mycert= and peercert= (3.x: hiscert=): on the "oriented;" line of 3.x/4.x, alone in 5.x. */
+static void parse_certs(struct status_summary *s, struct status_conn *c, const char *a,
+			bool truncated)
+{
+	if (!c || c->cert || c->peer_cert)
+		return;
+	c->cert = cert_value(s, a, "mycert=", truncated);
+	c->peer_cert = cert_value(s, a, "peercert=", truncated);
+	if (!c->peer_cert)
+		c->peer_cert = cert_value(s, a, "hiscert=", truncated);
+}
+
+/*
  * Attribute lines of a connection block; c may be NULL (filtered output).
  * Dispatched on their first byte: of the ~15-20 lines of a block only these
- * are read (policy, the 5.4 reqid) or tell the version (routing/host/newest/
- * conn serial); every other line is left at once.
+ * are read (policy, the certificates, the 5.4 reqid) or tell the version
+ * (routing/host/newest/conn serial); every other line is left at once.
  */
-static int parse_conn_attr(struct status_summary *s, struct status_conn *c, const char *a)
+static int parse_conn_attr(struct status_summary *s, struct status_conn *c, const char *a,
+			   bool truncated)
 {
 	const char *e;
 	uint64_t v;
@@ -255,6 +312,17 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 	case 'p':
 		if (startswith(a, "policy: ") && c)
 			parse_policy(c, a + strlen("policy: "));
+		else if (startswith(a, "peercert="))
+			parse_certs(s, c, a, truncated);
+		return 0;
+	case 'm':
+		if (startswith(a, "mycert="))
+			parse_certs(s, c, a, truncated);
+		return 0;
+	case 'o':
+	case 'u':
+		if (startswith(a, "oriented; ") || startswith(a, "unoriented; "))
+			parse_certs(s, c, a, truncated);
 		return 0;
 	case 'r':
 		if (startswith(a, "reqid: ")) {
@@ -315,6 +383,6 @@ int status_parse_conn_line(struct status_summary *s, const char *line, bool trun
 		p++;
 	if (*p == '\0')
 		return -EBADMSG;
-	return parse_conn_attr(s, current_conn(s, &r), p);
+	return parse_conn_attr(s, current_conn(s, &r), p, truncated);
 }
 

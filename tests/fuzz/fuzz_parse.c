@@ -3,7 +3,7 @@
 
 /*
  * The fuzz targets of the parse layer, one per parser, chosen when compiling (FUZZ_PARSE_STATUS,
- * _TRAFFIC, _GLOBAL or _KERNEL). Every target does the same with its input: any bytes, parsed
+ * _TRAFFIC, _GLOBAL, _KERNEL, _CERTS or _POOLS). Every target does the same with its input: any bytes, parsed
  * whole and, in place on a copy, in chunks whose sizes come from the input itself; every field and
  * string of the result is read (a dangling or unterminated string shows up under ASan). The two
  * parses must agree: the same summary of every field, the same counts, the same parse errors.
@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/parse_certs.h"
 #include "parse/parse_global.h"
 #include "parse/parse_kernel.h"
+#include "parse/parse_pools.h"
 #include "parse/parse_status.h"
 #include "parse/parse_traffic.h"
 
@@ -38,7 +40,8 @@ static inline uint64_t walk_status(const struct status_summary *s)
 
 	for (size_t i = 0; i < s->n_conns; i++)
 		n += touch(s->conns[i].name) + touch(s->conns[i].instance) + touch(s->conns[i].local_host) +
-		     touch(s->conns[i].remote_host) + s->conns[i].reqid;
+		     touch(s->conns[i].remote_host) + s->conns[i].reqid + touch(s->conns[i].cert) +
+		     touch(s->conns[i].peer_cert);
 	for (size_t i = 0; i < s->n_states; i++)
 		n += touch(s->states[i].conn) + touch(s->states[i].instance) +
 		     touch(status_sa_category_to_string(s->states[i].category)) + (uint64_t)s->states[i].rekey_in;
@@ -101,6 +104,71 @@ static inline uint64_t walk_kernel(const struct kernel_snapshot *k)
 	return n;
 }
 
+/*
+ * Every certificate, CRL and fetch; a certificate's name lies inside its nickname and finds a
+ * certificate of that name again; a date is read only when it was.
+ */
+static inline uint64_t walk_certs(const struct cert_list *l)
+{
+	uint64_t n = l->n_certs + l->n_crls + l->n_fetches + l->parse_errors + l->has_end_list +
+		     l->has_ca_list + l->has_crl_list;
+
+	for (size_t i = 0; i < l->n_certs; i++) {
+		const struct cert_entry *c = &l->certs[i];
+
+		if (!c->nickname != !c->name ||
+		    (c->name && (c->name < c->nickname || c->name > c->nickname + strlen(c->nickname))))
+			abort();
+		if (i < 64 && c->name && !cert_list_find(l, c->name))
+			abort();
+		n += touch(c->nickname) + touch(c->name) + touch(c->serial) + touch(c->subject) +
+		     touch(c->issuer) + touch(c->key_type) + c->kind + c->root + c->key_bits +
+		     c->has_private_key;
+		n += c->has_not_before ? (uint64_t)c->not_before : 1;
+		n += c->has_not_after ? (uint64_t)c->not_after : 2;
+	}
+	for (size_t i = 0; i < l->n_crls; i++) {
+		const struct cert_crl *c = &l->crls[i];
+
+		n += touch(c->issuer) + (c->has_revoked ? c->revoked : 3);
+		n += c->has_this_update ? (uint64_t)c->this_update : 4;
+		n += c->has_next_update ? (uint64_t)c->next_update : 5;
+	}
+	for (size_t i = 0; i < l->n_fetches; i++) {
+		const struct cert_crl_fetch *f = &l->fetches[i];
+
+		n += touch(f->issuer) + touch(f->url) + f->attempts + (f->has_time ? (uint64_t)f->time : 6);
+	}
+	return n;
+}
+
+/* Every pool and lease; each pool's leases lie inside the lease array, one after the other. */
+static inline uint64_t walk_pools(const struct pool_list *l)
+{
+	uint64_t n = l->n_pools + l->n_leases + l->parse_errors;
+	size_t next = 0;
+
+	for (size_t i = 0; i < l->n_pools; i++) {
+		const struct pool_entry *p = &l->pools[i];
+
+		if (p->first_lease != next || p->first_lease + p->n_leases > l->n_leases)
+			abort();
+		next = p->first_lease + p->n_leases;
+		n += touch(p->range) + p->addresses + p->leases + p->in_use + p->free + p->reusable;
+	}
+	if (next != l->n_leases)
+		abort();
+	for (size_t i = 0; i < l->n_leases; i++) {
+		const struct pool_lease *e = &l->leases[i];
+
+		if (!e->conn != !e->instance)
+			abort();
+		n += touch(e->address) + touch(e->reusable_name) + touch(e->conn) + touch(e->instance) +
+		     touch(e->peer) + e->in_use + e->conn_serial;
+	}
+	return n;
+}
+
 /* The target's parser: its result type, constructor, whole-buffer parse, walk and free. */
 #if defined(FUZZ_PARSE_STATUS)
 #define RESULT status_summary
@@ -126,8 +194,20 @@ static inline uint64_t walk_kernel(const struct kernel_snapshot *k)
 #define result_parse kernel_parse
 #define result_walk walk_kernel
 #define result_free kernel_snapshot_free
+#elif defined(FUZZ_PARSE_CERTS)
+#define RESULT cert_list
+#define result_new cert_list_new
+#define result_parse cert_parse
+#define result_walk walk_certs
+#define result_free cert_list_free
+#elif defined(FUZZ_PARSE_POOLS)
+#define RESULT pool_list
+#define result_new pool_list_new
+#define result_parse pool_parse
+#define result_walk walk_pools
+#define result_free pool_list_free
 #else
-#error "define one of FUZZ_PARSE_STATUS, FUZZ_PARSE_TRAFFIC, FUZZ_PARSE_GLOBAL, FUZZ_PARSE_KERNEL"
+#error "define one of FUZZ_PARSE_STATUS, _TRAFFIC, _GLOBAL, _KERNEL, _CERTS, _POOLS"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
-# temporary build tree and run each (default: the four parsers and the web configuration
+# temporary build tree and run each (default: the six parsers and the web configuration
 # loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
 # or trips a sanitizer; the reproducer is
 # kept and its path printed. Set KEEP=1 to keep the build tree, JOBS for make -j.
@@ -10,7 +10,9 @@ set -eu
 
 secs=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
 shift
-targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_webconfig}
+all="fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_parse_certs"
+all="$all fuzz_parse_pools fuzz_webconfig"
+targets=${*:-$all}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsx-fuzz.XXXXXX")
 cleanup() {
@@ -56,6 +58,8 @@ fuzz_one() { # TARGET
 	*status) seeds=status ;;
 	*traffic) seeds=traffic ;;
 	*kernel) seeds=kernel ;;
+	*certs) seeds=certs ;;
+	*pools) seeds=pools ;;
 	*webconfig) seeds=webconfig ;;
 	*) seeds=global ;;
 	esac
