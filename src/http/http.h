@@ -39,7 +39,9 @@ enum http_reject {
 	HTTP_REJECT_UNAUTHORIZED,	/* 401: missing or wrong credentials, unknown user */
 	HTTP_REJECT_RATE_LIMITED,	/* 429: the address used up its password attempts */
 	HTTP_REJECT_AUTH_BUSY,		/* 503: the password checks queue is full */
-	HTTP_REJECT_CLIENT_CERT,	/* 403: no valid client certificate */
+	HTTP_REJECT_CLIENT_CERT,	/* TLS: no valid (or allowed) client certificate */
+	HTTP_REJECT_SHED,		/* closed, request-less, to admit another at --web.max-connections */
+	HTTP_REJECT_TLS_HANDSHAKE,	/* TLS: the handshake failed */
 	_HTTP_REJECT_MAX,
 };
 
@@ -66,6 +68,15 @@ struct http_options {
 
 /* Bind, start libmicrohttpd and hook it into e. 0 or -errno (logged). */
 int http_start(sd_event *e, const struct http_options *o, struct http_server **ret);
+
+/*
+ * Serve new connections and requests with web (NULL: plain HTTP, no auth):
+ * its TLS certificate and settings apply to connections accepted from now on
+ * (established ones keep theirs), its users and headers to every request from
+ * now on. The listening sockets, the connections and the counters stay. 0, or
+ * -errno with a one-line reason in *reterr (caller frees); then nothing changed.
+ */
+int http_reload(struct http_server *h, struct web_config *web, char **reterr);
 
 /* Stop serving; NULL is a no-op; returns NULL. */
 struct http_server *http_free(struct http_server *h);
