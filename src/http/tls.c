@@ -372,6 +372,10 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		update_events(c);
 		return 0;
 	}
+	if (r == GNUTLS_E_PREMATURE_TERMINATION) {
+		finish(c, TLS_END_CLOSED);	/* the client left (a port check, a probe): nothing failed */
+		return 0;
+	}
 	if (r < 0) {
 		(void)gnutls_alert_send_appropriate(c->s, r);
 		finish(c, c->cert_refused ? TLS_END_CLIENT_CERT : TLS_END_HANDSHAKE);
