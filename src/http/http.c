@@ -29,7 +29,7 @@
 #define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
 /* Connections accepted per turn of the loop (the listening socket is level-triggered: the rest
  * wait for the next turn, after the other sources had theirs). */
-#define HTTP_ACCEPT_BATCH 16
+#define HTTP_ACCEPT_BATCH 32
 /*
  * libmicrohttpd's own cap sits above ours by this much: a connection shed to admit another
  * is closed by libmicrohttpd's next run, so for a moment both are counted there.

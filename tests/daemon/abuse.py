@@ -1147,6 +1147,9 @@ def _crowd_worker(port, srcs, per_src, stop_at, tls, every, results):
     (of a TLS ClientHello, or of a request's headers) and reconnecting at once when closed.
     Returns how many connections were made and how many the server closed."""
     import selectors
+    # the machine's cores are shared with the daemon: the load generator runs at a lower priority,
+    # as attackers on other machines would not take the daemon's CPU
+    os.nice(10)
     sel = selectors.DefaultSelector()
     payload = (bytes.fromhex("160301020001000200030300") + bytes(range(256)) * 2) if tls else \
         b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"x" * 4000
@@ -1276,6 +1279,7 @@ def crowd(tls):
 def _handshake_worker(port, srcs, stop_at, tls_args, threads, results):
     """threads threads doing full TLS handshakes (new connection, one request, close) until stop_at,
     spread over the source addresses srcs (at most 8 at once from one: the per-address cap)."""
+    os.nice(10)  # as in _crowd_worker: the generator does not take the daemon's CPU
     ctx = client_tls(*tls_args)
     counts = collections.Counter()
     lock = threading.Lock()
