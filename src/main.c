@@ -3,9 +3,11 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "daemon/config.h"
 #include "http/http.h"
@@ -98,6 +100,25 @@ static void reload(void *userdata)
 	web_config_free(web);
 }
 
+/*
+ * A TLS connection takes three descriptors (the client's socket and a
+ * socketpair to the HTTP server), so --web.max-connections of them need more
+ * than the usual soft limit of 1024: raise it to what they need, within the
+ * hard limit. Descriptors are never handed to select(), and children get only
+ * 0-2.
+ */
+static void raise_fd_limit(void)
+{
+	uint64_t want = 4 * cfg.web_max_connections + 1024;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("Failed to raise the descriptor limit to %" PRIu64 ": %m, ignoring", want);
+}
+
 /* --once: why stdout could not take the page (an errno), or 0. */
 static int once_write_error;
 
@@ -170,6 +191,7 @@ static int run(void)
 			goto out;
 		}
 	}
+	raise_fd_limit();
 	r = privilege_drop();
 	if (r < 0)
 		goto out;

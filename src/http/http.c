@@ -906,7 +906,7 @@ static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			if ((errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) && h->n_conns > 0) {
 				/* the connection waits in the backlog until a descriptor is free */
 				log_warn("HTTP: accept() failed: %m; accepting again when a connection closes");
 				h->accept_paused = true;
@@ -1215,6 +1215,9 @@ struct http_server *http_free(struct http_server *h)
 		(void)close(h->listeners[i].fd);
 	}
 	free(h->listeners);
+	h->listeners = NULL;
+	h->n_listeners = 0;
+	h->accept_paused = false;
 	/* libmicrohttpd refuses to stop with suspended connections: let them go (and close). */
 	for (struct http_conn *c = h->conns; c; c = c->next)
 		if (c->suspended)

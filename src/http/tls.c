@@ -377,6 +377,9 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 	}
 	if (r < 0) {
+		/* a certificate required and not sent fails before verify_client() could say so */
+		if (r == GNUTLS_E_NO_CERTIFICATE_FOUND || r == GNUTLS_E_CERTIFICATE_REQUIRED)
+			c->cert_refused = true;
 		(void)gnutls_alert_send_appropriate(c->s, r);
 		finish(c, c->cert_refused ? TLS_END_CLIENT_CERT : TLS_END_HANDSHAKE);
 		return 0;
