@@ -17,13 +17,22 @@
  * the page maker (page_maker.h) has made it in slices on the loop; requests
  * that want the same body meanwhile wait for the same making.
  *
- * No client can stall the loop or lock others out: connections are capped in
- * total and per client address (counted here, across all listeners), a
- * request's headers must arrive in full within a deadline however slowly a
- * client trickles them, and passwords are checked by a worker thread
- * (auth.h) while the request is suspended, behind a bounded queue and a
- * per-address budget of failed attempts. Each refusal is counted by reason
- * and logged once per episode.
+ * The listening sockets are ours: connections are accepted on the loop (a
+ * bounded number per turn), admitted, then served by one libmicrohttpd daemon
+ * that has no listener of its own; TLS ends before it (tls.h), so a reload
+ * (http_reload()) needs no new daemon and no new listener.
+ *
+ * No client can stall the loop or lock others out: connections are capped per
+ * client address and in total (counted here, across all listeners); at the
+ * total cap a newcomer is admitted by shedding a connection that proved least
+ * (no authorised request completed, waiting for a request's headers, from the
+ * address holding the most connections, the oldest), so a crowd sheds its own
+ * and a scraper keeps its place; a request's headers must arrive in full within
+ * a deadline however slowly a client trickles them; TLS handshakes advance one
+ * step per turn; and passwords are checked by a worker thread (auth.h) while
+ * the request is suspended, behind a bounded queue and a per-address budget of
+ * failed attempts. Each refusal and shed is counted by reason and logged once
+ * per episode.
  */
 
 struct page;
