@@ -7,7 +7,7 @@
 # curve_preferences, min_version, max_version; the five client_auth_type values with no, a valid
 # and an unknown client certificate; client_allowed_sans; http_server_config headers on every
 # response and http2 accepted with one log line; basic_auth_excluded_paths; relative paths from
-# the file's folder; the exporter-toolkit's documented examples loading unchanged
+# the file's folder; inline cert and key; the exporter-toolkit's documented examples loading unchanged
 # (tests/fixtures/webconfig/toolkit-*.yml); and a refusal to start, with one clear line, on a file
 # it cannot honour.
 . "$TOP_SRCDIR/tests/daemon/lib.sh"
@@ -184,6 +184,19 @@ ok "http_server_config.headers on 200, 404 and 401 responses"
 [ "$(code --http2 $sc -u prometheus:s3cret "$(url)")" = 200 ] || fail "an HTTP/2 client"
 grep -q 'http2 is accepted' "$WORK/daemon.log" || fail "no log line for http2"
 ok "http_server_config.http2: accepted with one log line; an HTTP/2 client is served over HTTP/1.1"
+stop_daemon
+
+# inline cert and key (the PEM in the file itself)
+{
+	printf 'tls_server_config:\n  cert: |\n'
+	sed 's/^/    /' server.crt
+	printf '  key: |\n'
+	sed 's/^/    /' server.key
+} > inline.yml
+start_daemon --web.config.file="$WORK/inline.yml" --poll.interval=1s
+wait_for "TLS listener (inline)" curl -s --cacert ca.crt -o /dev/null "$(url /-/healthy)"
+[ "$(code --cacert ca.crt "$(url)")" = 200 ] || fail "inline cert and key"
+ok "inline cert and key: served over TLS with that certificate"
 stop_daemon
 
 # 5. the exporter-toolkit's documented examples load unchanged (their users' passwords are not
