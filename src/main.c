@@ -83,8 +83,12 @@ static void reload(void *userdata)
 	struct web_config *web = NULL;
 	int r;
 
-	if (!cfg.web_config_file || !http) {
+	if (!cfg.web_config_file) {
 		log_info("SIGHUP: no --web.config.file, nothing to reload");
+		return;
+	}
+	if (!http) {
+		log_info("SIGHUP: the HTTP server is not serving yet, nothing to reload");
 		return;
 	}
 	r = load_web_config(&web);
