@@ -107,4 +107,15 @@ kill -0 "$DAEMON_PID" || fail "the daemon exited on a YAML error"
 ok "a YAML error on reload: logged, still serving"
 stop_daemon
 grep -q 'stopped' "$WORK/daemon.log" || fail "no clean stop"
+
+# without --web.config.file: nothing to reload, and nothing else happens
+start_daemon --poll.interval=1s
+wait_for "the page" scrape /-/healthy
+kill -HUP "$DAEMON_PID"
+sleep 0.3
+kill -0 "$DAEMON_PID" || fail "SIGHUP without a web configuration ended the daemon"
+scrape /-/healthy > /dev/null || fail "not serving after SIGHUP"
+grep -q 'nothing to reload' "$WORK/daemon.log" || fail "SIGHUP without a web configuration: not logged"
+stop_daemon
+ok "SIGHUP without --web.config.file: logged, still serving"
 echo "1 passed, 0 failed"
