@@ -47,6 +47,9 @@
 #define HTTP_AUTH_BURST 10
 #define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
 #define HTTP_AUTH_MAX_BUCKETS 4096
+/* An address that completed an authenticated request keeps priority this long, at most this many. */
+#define HTTP_TRUST_USEC (3600 * UINT64_C(1000000))
+#define HTTP_MAX_TRUSTED 4096
 /* An abuse episode ends after this long without a refusal of its kind. */
 #define HTTP_EPISODE_QUIET_USEC (60 * UINT64_C(1000000))
 #define HTTP_DEADLINE_ACCURACY_USEC (50 * UINT64_C(1000))
@@ -109,6 +112,7 @@ struct http_conn {
 	struct sockaddr_storage sa;	/* the client's address */
 	socklen_t salen;
 	bool proven;			/* it completed an authorised request: never shed */
+	bool trusted;			/* its address did lately (guard_trusted()): shed by none */
 	bool doomed;			/* being closed (shed, or past its deadline): counted no more */
 	unsigned auth_gen;		/* the configuration its password check was made against */
 	char key[GUARD_KEY_MAX];	/* client address */
@@ -663,6 +667,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
 	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
 		     streq(url, "/-/ready");
+	bool authenticated = false;
 
 	/*
 	 * The first call carries the headers. Answer from the last call on, as
@@ -691,9 +696,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 		if (!check_password(h, hc, c, &r))
 			return r;
-	}
+		authenticated = true;
+	} else if (h->web && h->web->require_client_cert && hc->tls)
+		authenticated = true;	/* the handshake verified its certificate */
 	/* an authorised request in full: this connection keeps its place at the connection limit */
 	hc->proven = true;
+	/* and with credentials or a verified certificate, its address keeps priority for a while */
+	if (authenticated)
+		guard_trust(&h->guard, hc->bucket, now_monotonic_usec());
 	if (!known)
 		return queue_static(h, c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
 	if (!get)
@@ -812,16 +822,21 @@ static const struct tls_callbacks tls_callbacks = {
 
 /*
  * The connection to shed so that one from address key gets in at the
- * connection limit: of those that never completed an authorised request and
- * are waiting for a request's headers (none is in the middle of one), one of
- * the address that holds the most connections, the oldest of them; and only
- * if that address holds more than the newcomer's does. So no address can take
- * more than its share of the limit from others, a crowd of slow clients sheds
- * its own, and connections that proved themselves (a scraper's) stay. The
- * waiting list is in order of arrival for these connections (their deadlines
- * are all one header timeout after their accept()): one pass over it.
+ * connection limit: of those that never completed an authorised request, are
+ * waiting for a request's headers (none is in the middle of one) and are not
+ * from a trusted address, one of the address that holds the most connections,
+ * the oldest of them; and, for a newcomer that is not trusted either, only if
+ * that address holds at least two more connections than the newcomer's: so no
+ * address can take more than its share of the limit from others, a crowd of
+ * slow clients sheds its own, and one that is wider than the limit (one
+ * connection per address) is refused at the cost of an accept() and a
+ * close(), not let in to churn. Connections that proved themselves stay, and
+ * a scraper that authenticated before (its address is trusted) gets in and
+ * stays however many addresses the crowd has. The waiting list is in order of arrival for these
+ * connections (their deadlines are all one header timeout after their
+ * accept()): one pass over it.
  */
-static struct http_conn *pick_victim(struct http_server *h, const char *key)
+static struct http_conn *pick_victim(struct http_server *h, const char *key, bool trusted)
 {
 	uint64_t mine = guard_conns(&h->guard, key), best_n = 0;
 	struct http_conn *best = NULL;
@@ -829,7 +844,7 @@ static struct http_conn *pick_victim(struct http_server *h, const char *key)
 	for (struct http_conn *c = h->wait_head; c; c = c->wait_next) {
 		uint64_t n;
 
-		if (c->proven || c->doomed)
+		if (c->proven || c->doomed || c->trusted)
 			continue;
 		n = guard_conns(&h->guard, c->key);
 		if (n > best_n) {
@@ -837,16 +852,19 @@ static struct http_conn *pick_victim(struct http_server *h, const char *key)
 			best_n = n;
 		}
 	}
-	return best && best_n > mine ? best : NULL;
+	return best && (trusted || best_n > mine + 1) ? best : NULL;
 }
 
 /* A new connection: the caps (per address, then in total, shedding to make room), then serve it. */
 static void admit(struct http_server *h, int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct http_conn *hc;
-	char key[GUARD_KEY_MAX];
+	char key[GUARD_KEY_MAX], bucket[GUARD_KEY_MAX];
+	bool trusted;
 
 	client_key((const struct sockaddr *)ss, key);
+	guard_bucket_key(key, bucket);
+	trusted = guard_trusted(&h->guard, bucket, now_monotonic_usec());
 	if (h->stopping) {
 		(void)close(fd);
 		return;
@@ -857,7 +875,7 @@ static void admit(struct http_server *h, int fd, const struct sockaddr_storage *
 		return;
 	}
 	if (h->n_conns - h->n_doomed >= h->opt.max_connections) {
-		struct http_conn *victim = pick_victim(h, key);
+		struct http_conn *victim = pick_victim(h, key, trusted);
 
 		if (!victim) {
 			(void)close(fd);
@@ -873,7 +891,8 @@ static void admit(struct http_server *h, int fd, const struct sockaddr_storage *
 	memcpy(&hc->sa, ss, len);
 	hc->salen = len;
 	memcpy(hc->key, key, sizeof(hc->key));
-	guard_bucket_key(hc->key, hc->bucket);
+	memcpy(hc->bucket, bucket, sizeof(hc->bucket));
+	hc->trusted = trusted;
 	guard_conn_opened(&h->guard, hc->key);
 	h->n_conns++;
 	hc->next = h->conns;
@@ -1142,6 +1161,8 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		.auth_burst = HTTP_AUTH_BURST,
 		.auth_interval_usec = HTTP_AUTH_INTERVAL_USEC,
 		.max_buckets = HTTP_AUTH_MAX_BUCKETS,
+		.trust_usec = HTTP_TRUST_USEC,
+		.max_trusted = HTTP_MAX_TRUSTED,
 	};
 	_cleanup_free_ char *err = NULL;
 	int r;

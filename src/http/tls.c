@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -428,6 +430,9 @@ int tls_conn_new(sd_event *e, struct tls_ctx *t, int fd, const struct tls_callba
 	case _WEB_CLIENT_AUTH_MAX:
 		break;
 	}
+	/* records go out as they are made: with Nagle, a response's second record would wait for
+	 * the client's delayed ACK of the first (40 ms) */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	gnutls_transport_set_int(c->s, fd);
 	/* a handshake that waits for its client costs nothing until the client sends */
 	gnutls_handshake_set_timeout(c->s, 0);

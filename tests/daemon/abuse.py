@@ -16,6 +16,7 @@ and a clean exit (status 0, no sanitizer report) at the end.
   abuse.py soak N         N scrapes over TLS with basic auth: RSS stays flat
   abuse.py crowd-tls      64 addresses x 8 connections trickling a TLS ClientHello
   abuse.py crowd-plain    128 addresses x 8 connections trickling request headers
+  abuse.py crowd-wide     1024 addresses x 1 connection trickling a TLS ClientHello
   abuse.py handshakes     a storm of full TLS handshakes: the loop's longest turn
 """
 import base64
@@ -1206,14 +1207,16 @@ def _crowd_worker(port, srcs, per_src, stop_at, tls, every, results):
     results.put(dict(counts))
 
 
-def crowd(tls):
+def crowd(tls, wide=False):
     """The attack from many addresses, each within --web.max-connections-per-ip (8): 64 addresses
     with 8 connections each sending one byte of a TLS ClientHello every 2 s (or 128 addresses with
-    8 connections each trickling a request's headers), reconnecting at once when closed: 512 or
-    1024 connections against --web.max-connections 256. An authorised scraper from another address
-    every 0.5 s for 20 s: no scrape fails, the slowest answers within 1 s, the watchdog (2 s) is
-    never missed, and the attackers' connections are shed and counted."""
-    name = "crowd-tls" if tls else "crowd-plain"
+    8 connections each trickling a request's headers; or, wide, 1024 addresses with one such TLS
+    connection each), reconnecting at once when closed: 512 or 1024 connections against
+    --web.max-connections 256. An authorised scraper from another address, which scraped before
+    the attack as Prometheus does, every 0.5 s for 20 s: no scrape fails, the slowest answers
+    within 1 s, the watchdog (2 s) is never missed, and the attackers' connections are shed and
+    counted."""
+    name = ("crowd-wide" if wide else "crowd-tls") if tls else "crowd-plain"
     d = os.path.join(WORK, name)
     os.makedirs(d, exist_ok=True)
     tls_cfg = None
@@ -1229,13 +1232,16 @@ def crowd(tls):
     ctx = client_tls(*tls_args) if tls else None
     try:
         wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=(USER, PASSWORD), tls=ctx)
-        n_addr = 64 if tls else 128
+        # the scraper was scraping before the attack began
+        if get(dmn.port, auth=(USER, PASSWORD), src="127.0.5.250", tls=ctx)[0] != 200:
+            fail("the scraper's scrape before the attack")
+        n_addr, per = (1024, 1) if wide else (64, 8) if tls else (128, 8)
         addrs = ["127.0.%d.%d" % (8 + (i // 200), 1 + i % 200) for i in range(n_addr)]
         duration = 20.0
         start = time.monotonic() + 1.0
         stop_at = start + duration
         procs = 2
-        attackers = [spawn(_crowd_worker, dmn.port, addrs[k::procs], 8, stop_at + 0.5, tls, 2.0)
+        attackers = [spawn(_crowd_worker, dmn.port, addrs[k::procs], per, stop_at + 0.5, tls, 2.0)
                      for k in range(procs)]
         time.sleep(1.0)
         scraper = spawn(_scraper, dmn.port, "127.0.5.250", stop_at, 0.5, (USER, PASSWORD), tls_args)
@@ -1245,7 +1251,7 @@ def crowd(tls):
             counts.update(collect(p, q, timeout=60))
         if not dmn.alive():
             fail("the daemon died under the attack")
-        note("attackers (%d addresses x 8): %s" % (n_addr, dict(counts)))
+        note("attackers (%d addresses x %d): %s" % (n_addr, per, dict(counts)))
         p50, p99, worst = check_scrapes(scrapes, name)
         if worst >= 1.0:
             fail("%s: the slowest authorised scrape took %.3f s (limit 1 s)" % (name, worst))
@@ -1374,6 +1380,7 @@ def handshakes():
 def main():
     scenarios = {"bruteforce": bruteforce, "slowloris": slowloris, "equalcost": equalcost, "matrix": matrix,
                  "crowd-tls": lambda: crowd(True), "crowd-plain": lambda: crowd(False),
+                 "crowd-wide": lambda: crowd(True, wide=True),
                  "handshakes": handshakes}
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
