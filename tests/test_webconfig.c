@@ -202,7 +202,8 @@ static void test_http_server_config(void **state)
 
 static void test_excluded_paths(void **state)
 {
-	struct web_config *c = parse_ok("basic_auth_users:\n  u: $2y$04$abcdefghijklmnopqrstuu5oNcA.sdiF8wCHAnNMdPwUKJQxY0vC6\n"
+	struct web_config *c = parse_ok("basic_auth_users:\n"
+					"  u: $2y$04$abcdefghijklmnopqrstuu5oNcA.sdiF8wCHAnNMdPwUKJQxY0vC6\n"
 					"basic_auth_excluded_paths:\n- /-/healthy\n- /-/ready\n");
 
 	assert_false(web_config_needs_auth(c, "/-/healthy"));
@@ -221,7 +222,8 @@ static void test_inline_pem(void **state)
 	assert_non_null(strstr(c->cert_pem, "BEGIN CERTIFICATE"));
 	assert_true(web_config_tls(c));
 	web_config_free(c);
-	assert_refused("tls_server_config:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n  cert_file: a\n  key_file: b\n",
+	assert_refused("tls_server_config:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n"
+		       "  cert_file: a\n  key_file: b\n",
 		       "either inline or as a file");
 	assert_refused("tls_server_config:\n  cert: not pem\n  key_file: b\n", "PEM text");
 	assert_refused("tls_server_config:\n  cert_file: a\n", "needs key_file");

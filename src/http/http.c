@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -925,7 +924,9 @@ static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd < 0) {
-			if ((errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) && h->n_conns > 0) {
+			bool out_of_room = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
+
+			if (out_of_room && h->n_conns > 0) {
 				/* the connection waits in the backlog until a descriptor is free */
 				log_warn("HTTP: accept() failed: %m; accepting again when a connection closes");
 				h->accept_paused = true;

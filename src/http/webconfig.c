@@ -242,7 +242,8 @@ static int add_curve(const char *s, void *userdata, char **reterr)
 			continue;
 		for (size_t j = 0; j < c->n_curves; j++)
 			if (c->curves[j] == i)
-				return fail(reterr, -EINVAL, "tls_server_config.curve_preferences: %s is listed twice", s);
+				return fail(reterr, -EINVAL, "tls_server_config.curve_preferences: %s is listed twice",
+					    s);
 		c->curves[c->n_curves++] = i;
 		return 0;
 	}
@@ -304,7 +305,8 @@ static int load_tls(struct web_config *c, yaml_document_t *doc, yaml_node_t *map
 			if (!s || i == _WEB_CLIENT_AUTH_MAX)
 				return fail(reterr, -EINVAL,
 					    "tls_server_config.client_auth_type: NoClientCert, RequestClientCert, "
-					    "RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert");
+					    "RequireAnyClientCert, VerifyClientCertIfGiven or "
+					    "RequireAndVerifyClientCert");
 			c->client_auth = (enum web_client_auth)i;
 			auth_given = true;
 		} else if (streq(k, "min_version") || streq(k, "max_version")) {
