@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -22,10 +21,19 @@
 #include "http/page_maker.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
+#include "http/tls.h"
 #include "http/webconfig.h"
 
 #define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
 #define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
+/* Connections accepted per turn of the loop (the listening socket is level-triggered: the rest
+ * wait for the next turn, after the other sources had theirs). */
+#define HTTP_ACCEPT_BATCH 32
+/*
+ * libmicrohttpd's own cap sits above ours by this much: a connection shed to admit another
+ * is closed by libmicrohttpd's next run, so for a moment both are counted there.
+ */
+#define HTTP_MHD_SLACK 256
 /*
  * Password checks: one worker (bcrypt is CPU-bound and the loop needs the other
  * core), at most 16 checks queued or running (about 0.9 s of work at cost 10:
@@ -38,6 +46,9 @@
 #define HTTP_AUTH_BURST 10
 #define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
 #define HTTP_AUTH_MAX_BUCKETS 4096
+/* An address that completed an authenticated request keeps priority this long, at most this many. */
+#define HTTP_TRUST_USEC (3600 * UINT64_C(1000000))
+#define HTTP_MAX_TRUSTED 4096
 /* An abuse episode ends after this long without a refusal of its kind. */
 #define HTTP_EPISODE_QUIET_USEC (60 * UINT64_C(1000000))
 #define HTTP_DEADLINE_ACCURACY_USEC (50 * UINT64_C(1000))
@@ -53,6 +64,8 @@ static const char *const reject_names[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_RATE_LIMITED] = "rate_limited",
 	[HTTP_REJECT_AUTH_BUSY] = "auth_busy",
 	[HTTP_REJECT_CLIENT_CERT] = "client_cert",
+	[HTTP_REJECT_SHED] = "shed",
+	[HTTP_REJECT_TLS_HANDSHAKE] = "tls_handshake",
 };
 
 static const char *const reject_text[_HTTP_REJECT_MAX] = {
@@ -63,7 +76,11 @@ static const char *const reject_text[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_UNAUTHORIZED] = "request refused (401): missing or wrong credentials",
 	[HTTP_REJECT_RATE_LIMITED] = "request refused (429): too many password attempts from one address",
 	[HTTP_REJECT_AUTH_BUSY] = "request refused (503): the password checks queue is full",
-	[HTTP_REJECT_CLIENT_CERT] = "request refused (403): no valid client certificate",
+	[HTTP_REJECT_CLIENT_CERT] = "TLS handshake refused: no valid client certificate (client_auth_type, "
+				    "client_allowed_sans)",
+	[HTTP_REJECT_SHED] = "connection closed to admit another at --web.max-connections: it had sent no "
+			     "complete request, and its address held the most connections",
+	[HTTP_REJECT_TLS_HANDSHAKE] = "TLS handshake failed (not TLS, or no common version, suite or curve)",
 };
 
 enum auth_state {
@@ -73,20 +90,30 @@ enum auth_state {
 	AUTH_STATE_MISMATCH,
 };
 
+/* A listening socket: ours, accepted from here, handed to libmicrohttpd (or TLS first). */
 struct listener {
 	struct http_server *server;
-	struct MHD_Daemon *daemon;
+	int fd;
 	sd_event_source *io;
-	sd_event_source *timer;
 	uint16_t port;
 };
 
-/* One client connection, from libmicrohttpd's STARTED notification to CLOSED. */
+/*
+ * One client connection, from accept() until both its halves are gone: the
+ * TLS session (tls.h; none on plain HTTP) and libmicrohttpd's connection
+ * (from its STARTED notification to CLOSED).
+ */
 struct http_conn {
 	struct http_server *server;
-	struct listener *listener;
 	struct MHD_Connection *mhd;
-	int fd;
+	struct tls_conn *tls;
+	int fd;				/* plain HTTP: the client's socket (libmicrohttpd's); TLS: -1 */
+	struct sockaddr_storage sa;	/* the client's address */
+	socklen_t salen;
+	bool proven;			/* it completed an authorised request: never shed */
+	bool trusted;			/* its address did lately (guard_trusted()): shed by none */
+	bool doomed;			/* being closed (shed, or past its deadline): counted no more */
+	unsigned auth_gen;		/* the configuration its password check was made against */
 	char key[GUARD_KEY_MAX];	/* client address */
 	char bucket[GUARD_KEY_MAX];	/* its password budget */
 	uint64_t deadline;		/* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
@@ -100,7 +127,6 @@ struct http_conn {
 	enum metrics_format want_format;	/* that body */
 	bool want_gzip;
 	struct page *page;		/* its page, while waiting for the body (a reference) */
-	bool cert_verified;
 };
 
 /* Refusals of one kind: logged when the first comes, summed up when they stop. */
@@ -113,6 +139,15 @@ struct episode {
 struct http_server {
 	sd_event *event;
 	struct http_options opt;
+	struct web_config *web;		/* the current configuration (a reference), or NULL */
+	unsigned web_gen;		/* bumped by each reload */
+	struct tls_ctx *tls;		/* TLS for new connections, or NULL: plain HTTP */
+	struct MHD_Daemon *daemon;	/* one, plain HTTP, fed the accepted (or decrypted) connections */
+	sd_event_source *mhd_io;
+	sd_event_source *mhd_timer;
+	struct http_conn *adding;	/* the connection MHD_add_connection() is adding */
+	uint64_t n_doomed;		/* of n_conns */
+	bool accept_paused;		/* out of descriptors: accepting again when one closes */
 	char *landing;
 	struct guard guard;
 	struct auth_pool *auth;
@@ -143,13 +178,22 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd: %s", msg);
 }
 
-static enum MHD_Result queue_static(struct MHD_Connection *c, unsigned status, const char *type, const char *body)
+/* The headers of http_server_config.headers, on every response. */
+static void add_config_headers(const struct http_server *h, struct MHD_Response *r)
+{
+	for (size_t i = 0; h->web && i < h->web->n_headers; i++)
+		(void)MHD_add_response_header(r, h->web->headers[i].name, h->web->headers[i].value);
+}
+
+static enum MHD_Result queue_static(const struct http_server *h, struct MHD_Connection *c, unsigned status,
+				    const char *type, const char *body)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
+	add_config_headers(h, r);
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
@@ -238,29 +282,25 @@ static void reject(struct http_server *h, enum http_reject r, const char *addr)
 	}
 }
 
-static void arm_timer(struct listener *l)
+static void arm_timer(struct http_server *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (MHD_get_timeout(l->daemon, &ms) != MHD_YES) {
-		(void)sd_event_source_set_enabled(l->timer, SD_EVENT_OFF);
+	if (!h->mhd_timer)
+		return;
+	if (MHD_get_timeout(h->daemon, &ms) != MHD_YES) {
+		(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_OFF);
 		return;
 	}
-	(void)sd_event_source_set_time_relative(l->timer, (uint64_t)ms * 1000);
-	(void)sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT);
+	(void)sd_event_source_set_time_relative(h->mhd_timer, (uint64_t)ms * 1000);
+	(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_ONESHOT);
 }
 
-static void run_listener(struct listener *l)
+/* With an external loop, resumed and added connections are processed by the next MHD_run(). */
+static void run_mhd(struct http_server *h)
 {
-	(void)MHD_run(l->daemon);
-	arm_timer(l);
-}
-
-/* With an external loop, resumed connections are processed by the next MHD_run(). */
-static void run_listeners(struct http_server *h)
-{
-	for (size_t i = 0; i < h->n_listeners; i++)
-		run_listener(&h->listeners[i]);
+	(void)MHD_run(h->daemon);
+	arm_timer(h);
 }
 
 /*
@@ -314,6 +354,54 @@ static void wait_add(struct http_server *h, struct http_conn *c)
 		arm_deadline(h);
 }
 
+/* A connection is gone on both sides (TLS and libmicrohttpd): forget it. */
+static void conn_release(struct http_server *h, struct http_conn *hc)
+{
+	wait_remove(h, hc);
+	hc->page = page_unref(hc->page);
+	if (hc->prev)
+		hc->prev->next = hc->next;
+	else
+		h->conns = hc->next;
+	if (hc->next)
+		hc->next->prev = hc->prev;
+	if (hc->doomed)
+		h->n_doomed--;
+	else
+		guard_conn_closed(&h->guard, hc->key);
+	h->n_conns--;
+	free(hc);
+	if (h->accept_paused) {
+		h->accept_paused = false;
+		for (size_t i = 0; i < h->n_listeners; i++)
+			(void)sd_event_source_set_enabled(h->listeners[i].io, SD_EVENT_ON);
+	}
+}
+
+/*
+ * Close a connection that has no request in progress (it is waiting for one's
+ * headers): its address's count drops at once, and it no longer counts
+ * against --web.max-connections. A TLS connection ends here and now (its
+ * libmicrohttpd half, if any, sees the end of its socket at the next run); a
+ * plain one has its socket ended under libmicrohttpd, which has no call to
+ * close a connection, and its next run cleans it up.
+ */
+static void doom(struct http_server *h, struct http_conn *hc)
+{
+	wait_remove(h, hc);
+	if (hc->doomed)
+		return;
+	hc->doomed = true;
+	h->n_doomed++;
+	guard_conn_closed(&h->guard, hc->key);
+	if (hc->tls) {
+		hc->tls = tls_conn_free(hc->tls);
+		if (!hc->mhd)
+			conn_release(h, hc);
+	} else if (hc->fd >= 0)
+		(void)shutdown(hc->fd, SHUT_RDWR);
+}
+
 static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct http_server *h = userdata;
@@ -322,12 +410,8 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 	while (h->wait_head && h->wait_head->deadline <= now) {
 		struct http_conn *c = h->wait_head;
 
-		wait_remove(h, c);
-		/* libmicrohttpd has no call to close a connection: end the socket under it,
-		 * and its next run sees the connection gone and cleans it up. */
-		if (c->fd >= 0)
-			(void)shutdown(c->fd, SHUT_RDWR);
 		reject(h, HTTP_REJECT_HEADER_TIMEOUT, c->key);
+		doom(h, c);
 	}
 	arm_deadline(h);
 	return 0;
@@ -363,7 +447,7 @@ static void on_body_made(void *userdata, struct page *p, enum metrics_format for
 			any = true;
 		}
 	if (any)
-		run_listeners(h);
+		run_mhd(h);
 }
 
 static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
@@ -442,6 +526,7 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 	}
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				      fmt == METRICS_FORMAT_OPENMETRICS ? content_type_openmetrics : content_type_text);
+	add_config_headers(h, r);
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Accept");
 	if (gz)
 		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -451,7 +536,8 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 }
 
 /* 429 and 503 to password guessers: say when to come back, and close the connection. */
-static enum MHD_Result queue_refusal(struct MHD_Connection *c, unsigned status, uint64_t retry_s, const char *body)
+static enum MHD_Result queue_refusal(const struct http_server *h, struct MHD_Connection *c, unsigned status,
+				     uint64_t retry_s, const char *body)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
 	char retry[24];
@@ -459,6 +545,7 @@ static enum MHD_Result queue_refusal(struct MHD_Connection *c, unsigned status, 
 
 	if (!r)
 		return MHD_NO;
+	add_config_headers(h, r);
 	(void)snprintf(retry, sizeof(retry), "%" PRIu64, retry_s);
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
@@ -478,6 +565,7 @@ static enum MHD_Result unauthorized(struct http_server *h, struct http_conn *hc,
 					    MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
+	add_config_headers(h, r);
 	ret = MHD_queue_basic_auth_fail_response(c, "libreswan_exporter", r);
 	MHD_destroy_response(r);
 	return ret;
@@ -493,7 +581,7 @@ static void on_auth_done(void *userdata, void *token, bool match)
 	if (c->auth == AUTH_STATE_MATCH)
 		guard_auth_refund(&h->guard, c->bucket, now_monotonic_usec());
 	resume_conn(c);
-	run_listener(c->listener);
+	run_mhd(h);
 }
 
 /*
@@ -509,16 +597,17 @@ static enum MHD_Result start_check(struct http_server *h, struct http_conn *hc, 
 
 	if (guard_auth_take(&h->guard, hc->bucket, now, &retry_usec) < 0) {
 		reject(h, HTTP_REJECT_RATE_LIMITED, hc->key);
-		return queue_refusal(c, MHD_HTTP_TOO_MANY_REQUESTS, (retry_usec + 999999) / 1000000,
+		return queue_refusal(h, c, MHD_HTTP_TOO_MANY_REQUESTS, (retry_usec + 999999) / 1000000,
 				     "Too many failed password attempts from this address.\n");
 	}
-	r = auth_pool_submit(h->auth, password, u ? u->hash : h->opt.web->dummy_hash, hc);
+	r = auth_pool_submit(h->auth, password, u ? u->hash : h->web->dummy_hash, hc);
 	if (r < 0) {
 		guard_auth_refund(&h->guard, hc->bucket, now);
 		reject(h, HTTP_REJECT_AUTH_BUSY, hc->key);
-		return queue_refusal(c, MHD_HTTP_SERVICE_UNAVAILABLE, 1, "Too many password checks in progress.\n");
+		return queue_refusal(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, 1, "Too many password checks in progress.\n");
 	}
 	hc->auth = AUTH_STATE_PENDING;
+	hc->auth_gen = h->web_gen;
 	hc->known_user = u != NULL;
 	suspend_conn(hc);
 	return MHD_YES;
@@ -530,15 +619,20 @@ static bool check_password(struct http_server *h, struct http_conn *hc, struct M
 {
 	char *pass = NULL;
 	char *user = MHD_basic_auth_get_username_password(c, &pass);
-	struct web_user *u = user ? web_config_find_user(h->opt.web, user) : NULL;
+	struct web_user *u = user ? web_config_find_user(h->web, user) : NULL;
 	bool ok = false;
 
+	/* a result against a configuration that SIGHUP replaced meanwhile: check again */
+	if ((hc->auth == AUTH_STATE_MATCH || hc->auth == AUTH_STATE_MISMATCH) && hc->auth_gen != h->web_gen)
+		hc->auth = AUTH_STATE_NONE;
 	switch (hc->auth) {
 	case AUTH_STATE_MATCH:
 		/* the worker matched this request's password: later scrapes compare, no bcrypt */
-		if (u && pass)
+		if (u && pass) {
 			web_user_remember(u, pass);
-		ok = true;
+			ok = true;
+		} else
+			*ret = unauthorized(h, hc, c);
 		break;
 	case AUTH_STATE_MISMATCH:
 		*ret = unauthorized(h, hc, c);
@@ -564,37 +658,6 @@ static bool check_password(struct http_server *h, struct http_conn *hc, struct M
 	return ok;
 }
 
-/* TLS client certificate and basic auth checks of --web.config.file; false means *ret answered. */
-static bool authorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c, enum MHD_Result *ret)
-{
-	struct web_config *web = h->opt.web;
-
-	if (web->require_client_cert && !hc->cert_verified) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		unsigned status = 1;
-		unsigned n = 0;
-
-		if (ci && ci->tls_session) {
-			gnutls_session_t s = (gnutls_session_t)ci->tls_session;
-
-			if (gnutls_certificate_get_peers(s, &n) && n > 0 &&
-			    gnutls_certificate_verify_peers2(s, &status) != GNUTLS_E_SUCCESS)
-				status = 1;
-		}
-		if (n == 0 || status != 0) {
-			reject(h, HTTP_REJECT_CLIENT_CERT, hc->key);
-			*ret = queue_static(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
-					    "A valid client certificate is required.\n");
-			return false;
-		}
-		/* the peer's certificate is fixed for the connection: verify it once */
-		hc->cert_verified = true;
-	}
-	if (web->n_users > 0)
-		return check_password(h, hc, c, ret);
-	return true;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -603,6 +666,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
 	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
 		     streq(url, "/-/ready");
+	bool authenticated = false;
 
 	/*
 	 * The first call carries the headers. Answer from the last call on, as
@@ -626,27 +690,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	/* The request is in, body and all: the deadline is met (a body trickled forever would
 	 * otherwise hold the connection, each byte resetting libmicrohttpd's idle timeout). */
 	wait_remove(h, hc);
-	if (h->opt.web) {
+	if (web_config_needs_auth(h->web, url)) {
 		enum MHD_Result r = MHD_NO;
 
-		if (!authorized(h, hc, c, &r))
+		if (!check_password(h, hc, c, &r))
 			return r;
-	}
+		authenticated = true;
+	} else if (h->web && h->web->require_client_cert && hc->tls)
+		authenticated = true;	/* the handshake verified its certificate */
+	/* an authorised request in full: this connection keeps its place at the connection limit */
+	hc->proven = true;
+	/* and with credentials or a verified certificate, its address keeps priority for a while */
+	if (authenticated)
+		guard_trust(&h->guard, hc->bucket, now_monotonic_usec());
 	if (!known)
-		return queue_static(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
+		return queue_static(h, c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
 	if (!get)
-		return queue_static(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+		return queue_static(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 				    "Method not allowed.\n");
 	if (streq(url, h->opt.telemetry_path))
 		return serve_metrics(h, hc, c);
 	if (streq(url, "/-/healthy"))
-		return queue_static(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "OK\n");
+		return queue_static(h, c, MHD_HTTP_OK, "text/plain; charset=utf-8", "OK\n");
 	if (streq(url, "/-/ready")) {
 		if (h->opt.ready_fn(h->opt.userdata))
-			return queue_static(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "Ready\n");
-		return queue_static(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "Not ready\n");
+			return queue_static(h, c, MHD_HTTP_OK, "text/plain; charset=utf-8", "Ready\n");
+		return queue_static(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "Not ready\n");
 	}
-	return queue_static(c, MHD_HTTP_OK, "text/html; charset=utf-8", h->landing);
+	return queue_static(h, c, MHD_HTTP_OK, "text/html; charset=utf-8", h->landing);
 }
 
 /* A request is over: on a kept-alive connection the next one's headers are due in turn. */
@@ -669,51 +740,17 @@ static void client_key(const struct sockaddr *sa, char key[static GUARD_KEY_MAX]
 		(void)snprintf(key, GUARD_KEY_MAX, "local");
 }
 
-/* Before libmicrohttpd takes a connection: the total and per-address caps, counted here. */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
-{
-	struct listener *l = cls;
-	struct http_server *h = l->server;
-	char key[GUARD_KEY_MAX];
-
-	client_key(sa, key);
-	if (h->n_conns >= h->opt.max_connections) {
-		reject(h, HTTP_REJECT_CONNECTION_LIMIT, key);
-		return MHD_NO;
-	}
-	if (!guard_conn_allowed(&h->guard, key)) {
-		reject(h, HTTP_REJECT_PER_IP_LIMIT, key);
-		return MHD_NO;
-	}
-	return MHD_YES;
-}
-
+/* libmicrohttpd takes a connection (the one being added) or is done with it. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	struct listener *l = cls;
-	struct http_server *h = l->server;
+	struct http_server *h = cls;
 	struct http_conn *hc;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-		hc = xcalloc(1, sizeof(*hc));
-		hc->server = h;
-		hc->listener = l;
-		hc->mhd = c;
-		hc->fd = fi ? fi->connect_fd : -1;
-		client_key(ai ? ai->client_addr : NULL, hc->key);
-		guard_bucket_key(hc->key, hc->bucket);
-		guard_conn_opened(&h->guard, hc->key);
-		h->n_conns++;
-		hc->next = h->conns;
-		if (h->conns)
-			h->conns->prev = hc;
-		h->conns = hc;
-		if (!h->stopping)
-			wait_add(h, hc);
+		hc = h->adding;
+		if (hc)
+			hc->mhd = c;
 		*socket_context = hc;
 		return;
 	}
@@ -721,28 +758,197 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	if (!hc)
 		return;
 	*socket_context = NULL;
-	wait_remove(h, hc);
+	hc->mhd = NULL;
 	hc->page = page_unref(hc->page);
-	if (hc->prev)
-		hc->prev->next = hc->next;
-	else
-		h->conns = hc->next;
-	if (hc->next)
-		hc->next->prev = hc->prev;
-	guard_conn_closed(&h->guard, hc->key);
-	h->n_conns--;
-	free(hc);
+	if (hc == h->adding)
+		return;		/* it failed to start: add_to_mhd() answers for it */
+	/* a TLS connection ends when its session sees the end of this socket */
+	if (!hc->tls)
+		conn_release(h, hc);
 }
 
-static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* Hand a (plain, or decrypted) connection to libmicrohttpd. 0, or -EIO (fd closed by it). */
+static int add_to_mhd(struct http_server *h, struct http_conn *hc, int fd)
 {
-	run_listener(userdata);
+	enum MHD_Result r;
+
+	h->adding = hc;
+	r = MHD_add_connection(h->daemon, fd, (const struct sockaddr *)&hc->sa, hc->salen);
+	h->adding = NULL;
+	if (r != MHD_YES || !hc->mhd)
+		return -EIO;
+	arm_timer(h);
+	return 0;
+}
+
+static int on_tls_ready(void *userdata, int fd)
+{
+	struct http_conn *hc = userdata;
+	struct http_server *h = hc->server;
+
+	if (add_to_mhd(h, hc, fd) < 0) {
+		reject(h, HTTP_REJECT_CONNECTION_LIMIT, hc->key);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void on_tls_closed(void *userdata, enum tls_end why)
+{
+	struct http_conn *hc = userdata;
+	struct http_server *h = hc->server;
+
+	hc->tls = NULL;
+	switch (why) {
+	case TLS_END_CLIENT_CERT:
+		reject(h, HTTP_REJECT_CLIENT_CERT, hc->key);
+		break;
+	case TLS_END_HANDSHAKE:
+		reject(h, HTTP_REJECT_TLS_HANDSHAKE, hc->key);
+		break;
+	case TLS_END_CLOSED:
+	case TLS_END_ERROR:
+		break;
+	}
+	if (!hc->mhd)
+		conn_release(h, hc);
+}
+
+static const struct tls_callbacks tls_callbacks = {
+	.ready = on_tls_ready,
+	.closed = on_tls_closed,
+};
+
+/*
+ * The connection to shed so that one from address key gets in at the
+ * connection limit: of those that never completed an authorised request, are
+ * waiting for a request's headers (none is in the middle of one) and are not
+ * from a trusted address, one of the address that holds the most connections,
+ * the oldest of them; and, for a newcomer that is not trusted either, only if
+ * that address holds at least two more connections than the newcomer's: so no
+ * address can take more than its share of the limit from others, a crowd of
+ * slow clients sheds its own, and one that is wider than the limit (one
+ * connection per address) is refused at the cost of an accept() and a
+ * close(), not let in to churn. Connections that proved themselves stay, and
+ * a scraper that authenticated before (its address is trusted) gets in and
+ * stays however many addresses the crowd has. The waiting list is in order of arrival for these
+ * connections (their deadlines are all one header timeout after their
+ * accept()): one pass over it.
+ */
+static struct http_conn *pick_victim(struct http_server *h, const char *key, bool trusted)
+{
+	uint64_t mine = guard_conns(&h->guard, key), best_n = 0;
+	struct http_conn *best = NULL;
+
+	for (struct http_conn *c = h->wait_head; c; c = c->wait_next) {
+		uint64_t n;
+
+		if (c->proven || c->doomed || c->trusted)
+			continue;
+		n = guard_conns(&h->guard, c->key);
+		if (n > best_n) {
+			best = c;
+			best_n = n;
+		}
+	}
+	return best && (trusted || best_n > mine + 1) ? best : NULL;
+}
+
+/* A new connection: the caps (per address, then in total, shedding to make room), then serve it. */
+static void admit(struct http_server *h, int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct http_conn *hc;
+	char key[GUARD_KEY_MAX], bucket[GUARD_KEY_MAX];
+	bool trusted;
+
+	client_key((const struct sockaddr *)ss, key);
+	guard_bucket_key(key, bucket);
+	trusted = guard_trusted(&h->guard, bucket, now_monotonic_usec());
+	if (h->stopping) {
+		(void)close(fd);
+		return;
+	}
+	if (!guard_conn_allowed(&h->guard, key)) {
+		(void)close(fd);
+		reject(h, HTTP_REJECT_PER_IP_LIMIT, key);
+		return;
+	}
+	if (h->n_conns - h->n_doomed >= h->opt.max_connections) {
+		struct http_conn *victim = pick_victim(h, key, trusted);
+
+		if (!victim) {
+			(void)close(fd);
+			reject(h, HTTP_REJECT_CONNECTION_LIMIT, key);
+			return;
+		}
+		reject(h, HTTP_REJECT_SHED, victim->key);
+		doom(h, victim);
+	}
+	hc = xcalloc(1, sizeof(*hc));
+	hc->server = h;
+	hc->fd = -1;
+	memcpy(&hc->sa, ss, len);
+	hc->salen = len;
+	memcpy(hc->key, key, sizeof(hc->key));
+	memcpy(hc->bucket, bucket, sizeof(hc->bucket));
+	hc->trusted = trusted;
+	guard_conn_opened(&h->guard, hc->key);
+	h->n_conns++;
+	hc->next = h->conns;
+	if (h->conns)
+		h->conns->prev = hc;
+	h->conns = hc;
+	/* the deadline covers the TLS handshake too */
+	wait_add(h, hc);
+	if (h->tls) {
+		if (tls_conn_new(h->event, h->tls, fd, &tls_callbacks, hc, &hc->tls) < 0)
+			conn_release(h, hc);
+		return;
+	}
+	hc->fd = fd;
+	if (add_to_mhd(h, hc, fd) < 0) {
+		hc->fd = -1;
+		reject(h, HTTP_REJECT_CONNECTION_LIMIT, hc->key);
+		conn_release(h, hc);
+	}
+}
+
+static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct listener *l = userdata;
+	struct http_server *h = l->server;
+
+	for (int i = 0; i < HTTP_ACCEPT_BATCH; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (cfd < 0) {
+			bool out_of_room = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
+
+			if (out_of_room && h->n_conns > 0) {
+				/* the connection waits in the backlog until a descriptor is free */
+				log_warn("HTTP: accept() failed: %m; accepting again when a connection closes");
+				h->accept_paused = true;
+				for (size_t j = 0; j < h->n_listeners; j++)
+					(void)sd_event_source_set_enabled(h->listeners[j].io, SD_EVENT_OFF);
+			}
+			break;
+		}
+		admit(h, cfd, &ss, len);
+	}
+	return 0;
+}
+
+static int on_mhd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	run_mhd(userdata);
 	return 0;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	run_listener(userdata);
+	run_mhd(userdata);
 	return 0;
 }
 
@@ -827,86 +1033,105 @@ static uint16_t socket_port(int fd)
 	return 0;
 }
 
+/* A listening socket (ours, whichever way it came): accepted from on the loop. */
 static int start_listener(struct http_server *h, int fd)
 {
 	struct listener *l = &h->listeners[h->n_listeners];
-	const union MHD_DaemonInfo *info;
-	unsigned timeout_s = (unsigned)((h->opt.timeout_usec + 999999) / 1000000);
 	int r;
 
 	l->server = h;
+	l->fd = fd;
 	l->port = socket_port(fd);
 	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	{
-		struct web_config *web = h->opt.web;
-		struct MHD_OptionItem opts[16];
-		unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
-				 MHD_ALLOW_SUSPEND_RESUME;
-		size_t n = 0;
-
-		/* The logger first, so that libmicrohttpd's own complaints reach it too. */
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
-		/*
-		 * The caps are enforced by on_accept(), across all listeners and with
-		 * IPv4-mapped addresses counted as IPv4, so that each refusal is
-		 * counted; libmicrohttpd checks its own (per listener) before asking
-		 * on_accept(), so they sit one above ours, as a backstop only.
-		 */
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->opt.max_connections + 1,
-						     NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-						     (intptr_t)h->opt.max_connections_per_ip + 1, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, l };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_BACKLOG, NULL };
-		if (web && web->cert_pem) {
-			flags |= MHD_USE_TLS;
-			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, web->key_pem };
-			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, web->cert_pem };
-			opts[n++] = (struct MHD_OptionItem){
-				MHD_OPTION_HTTPS_PRIORITIES, 0,
-				(void *)(web->tls13_only ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
-							 : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2")
-			};
-			if (web->client_ca_pem)
-				opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, web->client_ca_pem };
-		}
-		opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-		l->daemon = MHD_start_daemon(flags, 0, on_accept, l, on_request, h, MHD_OPTION_ARRAY, opts,
-					     MHD_OPTION_END);
-	}
-	if (!l->daemon) {
+	r = sd_event_add_io(h->event, &l->io, fd, EPOLLIN, on_listen, l);
+	if (r < 0) {
 		(void)close(fd);
+		return log_error_errno(r, "Failed to watch the listening socket: %m");
+	}
+	h->n_listeners++;
+	return 0;
+}
+
+/*
+ * The HTTP server proper: one libmicrohttpd daemon without a listening socket
+ * of its own, fed the connections admit() lets in (decrypted ones through a
+ * socketpair, see tls.h). It never sees TLS, so a new certificate needs no
+ * new daemon.
+ */
+static int start_mhd(struct http_server *h)
+{
+	const union MHD_DaemonInfo *info;
+	unsigned timeout_s = (unsigned)((h->opt.timeout_usec + 999999) / 1000000);
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_NO_LISTEN_SOCKET;
+	/* admit() enforces the caps (per address, and in total with shedding) before libmicrohttpd
+	 * sees a connection; its own sit above them, as a backstop only */
+	intptr_t limit = (intptr_t)(h->opt.max_connections + HTTP_MHD_SLACK);
+	struct MHD_OptionItem opts[] = {
+		/* the logger first, so that libmicrohttpd's own complaints reach it too */
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, limit, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, h },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	int r;
+
+	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!h->daemon)
 		return log_error_errno(EINVAL, "Failed to start the HTTP server");
-	}
-	info = MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-	if (!info) {
-		MHD_stop_daemon(l->daemon);
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info)
 		return log_error_errno(EINVAL, "libmicrohttpd has no epoll descriptor");
-	}
-	r = sd_event_add_io(h->event, &l->io, info->epoll_fd, EPOLLIN, on_io, l);
+	r = sd_event_add_io(h->event, &h->mhd_io, info->epoll_fd, EPOLLIN, on_mhd, h);
 	if (r < 0)
-		goto fail;
+		return log_error_errno(r, "Failed to watch the HTTP server: %m");
 	/*
 	 * Accuracy 1 us, not sd-event's default of 250 ms: libmicrohttpd asks for a
 	 * timeout of 0 whenever it has more to do at once (a pipelined request
-	 * already read, a header that needs the buffer grown, a resumed request),
-	 * and each of those would otherwise wait up to a quarter of a second.
+	 * already read, a header that needs the buffer grown, a resumed or added
+	 * connection), and each of those would otherwise wait up to a quarter of a second.
 	 */
-	r = sd_event_add_time_relative(h->event, &l->timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, l);
+	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, h);
 	if (r < 0)
-		goto fail;
-	arm_timer(l);
-	h->n_listeners++;
+		return log_error_errno(r, "Failed to watch the HTTP server: %m");
+	arm_timer(h);
 	return 0;
-fail:
-	l->io = sd_event_source_disable_unref(l->io);
-	MHD_stop_daemon(l->daemon);
-	l->daemon = NULL;
-	return log_error_errno(r, "Failed to watch the HTTP server: %m");
+}
+
+/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr. */
+static int use_web_config(struct http_server *h, struct web_config *web, char **reterr)
+{
+	struct tls_ctx *t = NULL;
+	int r;
+
+	if (web_config_tls(web)) {
+		r = tls_ctx_new(web, &t, reterr);
+		if (r < 0)
+			return r;
+	}
+	if (web && web->n_users > 0 && !h->auth) {
+		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, on_auth_done, h, &h->auth);
+		if (r < 0) {
+			tls_ctx_unref(t);
+			*reterr = xstrdup("cannot start the password worker");
+			return r;
+		}
+	}
+	tls_ctx_unref(h->tls);
+	h->tls = t;
+	web_config_free(h->web);
+	h->web = web ? web_config_ref(web) : NULL;
+	h->web_gen++;
+	return 0;
+}
+
+int http_reload(struct http_server *h, struct web_config *web, char **reterr)
+{
+	return use_web_config(h, web, reterr);
 }
 
 static char *landing_page(const char *path)
@@ -937,7 +1162,10 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		.auth_burst = HTTP_AUTH_BURST,
 		.auth_interval_usec = HTTP_AUTH_INTERVAL_USEC,
 		.max_buckets = HTTP_AUTH_MAX_BUCKETS,
+		.trust_usec = HTTP_TRUST_USEC,
+		.max_trusted = HTTP_MAX_TRUSTED,
 	};
+	_cleanup_free_ char *err = NULL;
 	int r;
 
 	h->event = sd_event_ref(e);
@@ -962,13 +1190,14 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		log_error_errno(r, "Failed to set up the page maker: %m");
 		goto fail;
 	}
-	if (o->web && o->web->n_users > 0) {
-		r = auth_pool_new(e, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, on_auth_done, h, &h->auth);
-		if (r < 0) {
-			log_error_errno(r, "Failed to start the password worker: %m");
-			goto fail;
-		}
+	r = use_web_config(h, o->web, &err);
+	if (r < 0) {
+		log_error("--web.config.file: %s", err);
+		goto fail;
 	}
+	r = start_mhd(h);
+	if (r < 0)
+		goto fail;
 	h->listeners = xcalloc(o->listen_fd >= 0 ? 1 : o->n_listen, sizeof(*h->listeners));
 	if (o->listen_fd >= 0) {
 		r = start_listener(h, o->listen_fd);
@@ -1003,21 +1232,35 @@ struct http_server *http_free(struct http_server *h)
 	/* No result comes back once the workers are gone; running checks finish first. */
 	h->auth = auth_pool_free(h->auth);
 	h->maker = page_maker_free(h->maker);
+	for (size_t i = 0; i < h->n_listeners; i++) {
+		h->listeners[i].io = sd_event_source_disable_unref(h->listeners[i].io);
+		(void)close(h->listeners[i].fd);
+	}
+	free(h->listeners);
+	h->listeners = NULL;
+	h->n_listeners = 0;
+	h->accept_paused = false;
 	/* libmicrohttpd refuses to stop with suspended connections: let them go (and close). */
 	for (struct http_conn *c = h->conns; c; c = c->next)
 		if (c->suspended)
 			resume_conn(c);
 	h->deadline_timer = sd_event_source_disable_unref(h->deadline_timer);
 	h->episode_timer = sd_event_source_disable_unref(h->episode_timer);
-	for (size_t i = 0; i < h->n_listeners; i++) {
-		struct listener *l = &h->listeners[i];
+	h->mhd_io = sd_event_source_disable_unref(h->mhd_io);
+	h->mhd_timer = sd_event_source_disable_unref(h->mhd_timer);
+	/* every libmicrohttpd half is closed (CLOSED releases the plain connections) */
+	if (h->daemon)
+		MHD_stop_daemon(h->daemon);
+	/* what is left: TLS sessions (in their handshake, or whose other half just closed) */
+	while (h->conns) {
+		struct http_conn *c = h->conns;
 
-		l->io = sd_event_source_disable_unref(l->io);
-		l->timer = sd_event_source_disable_unref(l->timer);
-		if (l->daemon)
-			MHD_stop_daemon(l->daemon);
+		c->tls = tls_conn_free(c->tls);
+		c->mhd = NULL;
+		conn_release(h, c);
 	}
-	free(h->listeners);
+	h->tls = tls_ctx_unref(h->tls);
+	h->web = web_config_free(h->web);
 	guard_done(&h->guard);
 	free(h->landing);
 	sd_event_unref(h->event);
@@ -1036,7 +1279,7 @@ void http_page_ready(struct http_server *h)
 			any = true;
 		}
 	if (any)
-		run_listeners(h);
+		run_mhd(h);
 }
 
 void http_render_stats(const struct http_server *h, struct strbuf *sb)
@@ -1053,7 +1296,7 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	}
 	metrics_family(&w, "libreswan_http_connections", METRIC_TYPE_GAUGE,
 		       "Open HTTP connections (at the end of the last poll cycle).");
-	metrics_sample_u64(&w, NULL, 0, h->n_conns);
+	metrics_sample_u64(&w, NULL, 0, h->n_conns - h->n_doomed);
 	if (h->auth) {
 		metrics_family(&w, "libreswan_http_password_checks_total", METRIC_TYPE_COUNTER,
 			       "Passwords hashed by the password worker, off the event loop (cache misses).");
