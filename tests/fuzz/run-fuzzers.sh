@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
-# temporary build tree and run each (default: the four parsers and the web configuration
-# loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
+# temporary build tree and run each (default: the parsers, the classifier of pluto's log and
+# the web configuration loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
 # or trips a sanitizer; the reproducer is
 # kept and its path printed. Set KEEP=1 to keep the build tree, JOBS for make -j.
 set -eu
 
 secs=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
 shift
-targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_webconfig}
+targets=${*:-fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_pluto_log fuzz_webconfig}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsx-fuzz.XXXXXX")
 cleanup() {
@@ -57,6 +57,7 @@ fuzz_one() { # TARGET
 	*traffic) seeds=traffic ;;
 	*kernel) seeds=kernel ;;
 	*webconfig) seeds=webconfig ;;
+	*pluto_log) seeds=pluto-log ;;
 	*) seeds=global ;;
 	esac
 	corpus="$work/corpus-$t"
