@@ -119,6 +119,7 @@ enum {
 
 struct state_slot {
 	uint64_t serial;	/* 0: empty */
+	uint64_t conn;		/* the key of the connection it was seen with (conn_key()) */
 	uint32_t epoch;		/* valid only when the classifier's (pluto_log_reset() bumps it) */
 	uint8_t flags;		/* ST_* */
 	uint8_t ike;		/* enum pluto_ike_version */
@@ -163,9 +164,10 @@ struct msg {
 
 /* ---- bounded string helpers ---- */
 
-static bool has_prefix(const char *s, size_t n, const char *p, size_t pl)
+static inline bool has_prefix(const char *s, size_t n, const char *p, size_t pl)
 {
-	return n >= pl && memcmp(s, p, pl) == 0;
+	/* most tries fail at the first byte: no call for them */
+	return n >= pl && (pl == 0 || (s[0] == p[0] && memcmp(s, p, pl) == 0));
 }
 
 #define PFX(s, n, lit) has_prefix((s), (n), "" lit, sizeof(lit) - 1)
@@ -1290,30 +1292,37 @@ static void read_message(const struct msg *m, struct verdict *v)
 
 /* ---- memory ---- */
 
-static struct state_slot *state_get(struct pluto_log *l, uint64_t serial, bool create)
-{
-	struct state_slot *s;
-
-	if (serial == 0)
-		return NULL;
-	s = &l->states[serial % PLUTO_LOG_STATE_SLOTS];
-	if (s->serial == serial && s->epoch == l->epoch)
-		return s;
-	if (!create)
-		return NULL;
-	/* a serial PLUTO_LOG_STATE_SLOTS older (or newer) is forgotten */
-	memset(s, 0, sizeof(*s));
-	s->serial = serial;
-	s->epoch = l->epoch;
-	return s;
-}
-
 static uint64_t conn_key(const struct msg *m)
 {
 	uint64_t h = fnv1a(UINT64_C(14695981039346656037), m->conn, m->conn_len);
 
 	h = fnv1a(h ^ 0xff, m->instance, m->instance_len);
 	return h ? h : 1;
+}
+
+/*
+ * The memory of a serial. A serial names one SA of one connection for the life of a pluto; seen
+ * with another connection it is another SA (a pluto restarted without our seeing it, or a
+ * negotiation moved to another connection): it starts afresh. key 0 looks a serial up whatever
+ * its connection (the IKE SA a Child SA names, a state deleted by another's message).
+ */
+static struct state_slot *state_get(struct pluto_log *l, uint64_t serial, uint64_t key, bool create)
+{
+	struct state_slot *s;
+
+	if (serial == 0)
+		return NULL;
+	s = &l->states[serial % PLUTO_LOG_STATE_SLOTS];
+	if (s->serial == serial && s->epoch == l->epoch && (key == 0 || s->conn == key))
+		return s;
+	if (!create)
+		return NULL;
+	/* a serial PLUTO_LOG_STATE_SLOTS older (or newer) is forgotten */
+	memset(s, 0, sizeof(*s));
+	s->serial = serial;
+	s->conn = key;
+	s->epoch = l->epoch;
+	return s;
 }
 
 static struct conn_slot *conn_get(struct pluto_log *l, uint64_t key)
@@ -1379,7 +1388,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		   struct pluto_event *ev)
 {
 	enum pluto_ike_version learnt = words_ike(m);
-	struct state_slot *st = state_get(l, m->serial, true);
+	uint64_t key = conn_key(m);
+	struct state_slot *st = state_get(l, m->serial, key, true);
 	struct conn_slot *c;
 	int cause;
 
@@ -1389,7 +1399,7 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		ev->kind = v->kind == V_NONE ? PLUTO_EVENT_NONE : PLUTO_EVENT_UNRECOGNISED;
 		return;
 	}
-	c = conn_get(l, conn_key(m));
+	c = conn_get(l, key);
 	if (v->v1_phase && ((st && (st->flags & ST_EST_IKE)) ||
 			    (c->ike && c->ike != m->serial && !(st && (st->flags & ST_REPLACES))))) {
 		/* a notification on an established ISAKMP SA (or while the connection has one)
@@ -1415,7 +1425,7 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 			st->flags |= ST_REAUTH;
 		if (v->deletes) {
 			uint64_t gone = v->other ? v->other : m->serial;
-			struct state_slot *gs = state_get(l, gone, false);
+			struct state_slot *gs = state_get(l, gone, 0, false);
 
 			if (gone && c->ike == gone)
 				c->ike = 0;
@@ -1444,7 +1454,7 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 	case V_ESTABLISHED: {
 		uint8_t bit = sa_bit(v->sa, ST_EST_IKE, ST_EST_CHILD);
 		uint64_t *held = v->sa == PLUTO_SA_IKE ? &c->ike : &c->child;
-		struct state_slot *parent = v->other ? state_get(l, v->other, false) : NULL;
+		struct state_slot *parent = v->other ? state_get(l, v->other, 0, false) : NULL;
 		bool rekey;
 
 		if (st && (st->flags & bit))

@@ -103,7 +103,7 @@ struct pluto_event {
 
 struct pluto_log;
 
-/* A classifier with empty memory (its tables are allocated once, about 576 KiB; aborts on OOM). */
+/* A classifier with empty memory (its tables are allocated once, 736 KiB; aborts on OOM). */
 struct pluto_log *pluto_log_new(void);
 
 /* Free it; NULL is a no-op; returns NULL. */
