@@ -101,19 +101,19 @@ static unsigned long classify_all(struct pluto_log *l, const struct msgs *m, uns
 
 /* What pluto 5.x logs for one road warrior connecting (a responder), step by step. */
 static const char *const storm_steps[] = {
-	"\"rw\"[%u] 198.51.%u.%u #%u: proposal 1:IKE=AES_GCM_16_256-HMAC_SHA2_512-DH19 chosen from "
-	"remote proposals 1:IKE:ENCR=AES_GCM_16_256;PRF=HMAC_SHA2_512;PRF=HMAC_SHA2_256;KE=DH19"
-	"[first-match]",
-	"\"rw\"[%u] 198.51.%u.%u #%u: sent IKE_SA_INIT response to 198.51.%u.%u:UDP/500 "
-	"{cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}",
-	"\"rw\"[%u] 198.51.%u.%u #%u: processing IKE_AUTH request from 198.51.%u.%u:UDP/4500 "
-	"containing SK{IDi,CERT,N(INITIAL_CONTACT),AUTH,SA,TSi,TSr}",
-	"\"rw\"[%u] 198.51.%u.%u #%u: responder established IKE SA; authenticated peer certificate "
-	"'CN=road%u' and 3nnn-bit RSASSA-PSS with SHA2_512 digital signature issued by 'CN=ca'",
-	"\"rw\"[%u] 198.51.%u.%u #%u: received INTERNAL_IP4_ADDRESS request",
-	"\"rw\"[%u] 198.51.%u.%u #%u: responder established Child SA using #%u; IPsec tunnel "
-	"[0.0.0.0/0===100.64.%u.%u/32] {ESPinUDP/ESN=>0x%08x <0x%08x xfrm=AES_GCM_16_256 "
-	"NATD=198.51.%u.%u:4500 DPD=passive}",
+    "\"rw\"[%u] 198.51.%u.%u #%u: proposal 1:IKE=AES_GCM_16_256-HMAC_SHA2_512-DH19 chosen from "
+    "remote proposals 1:IKE:ENCR=AES_GCM_16_256;PRF=HMAC_SHA2_512;PRF=HMAC_SHA2_256;KE=DH19"
+    "[first-match]",
+    "\"rw\"[%u] 198.51.%u.%u #%u: sent IKE_SA_INIT response to 198.51.%u.%u:UDP/500 "
+    "{cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}",
+    "\"rw\"[%u] 198.51.%u.%u #%u: processing IKE_AUTH request from 198.51.%u.%u:UDP/4500 "
+    "containing SK{IDi,CERT,N(INITIAL_CONTACT),AUTH,SA,TSi,TSr}",
+    "\"rw\"[%u] 198.51.%u.%u #%u: responder established IKE SA; authenticated peer certificate "
+    "'CN=road%u' and 3nnn-bit RSASSA-PSS with SHA2_512 digital signature issued by 'CN=ca'",
+    "\"rw\"[%u] 198.51.%u.%u #%u: received INTERNAL_IP4_ADDRESS request",
+    "\"rw\"[%u] 198.51.%u.%u #%u: responder established Child SA using #%u; IPsec tunnel "
+    "[0.0.0.0/0===100.64.%u.%u/32] {ESPinUDP/ESN=>0x%08x <0x%08x xfrm=AES_GCM_16_256 "
+    "NATD=198.51.%u.%u:4500 DPD=passive}",
 };
 
 static void storm(struct msgs *m, unsigned n)
@@ -126,12 +126,15 @@ static void storm(struct msgs *m, unsigned n)
 			int len;
 
 			if (step == 5)
-				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b, ike + 1,
-					       ike, a, b, 0xc0000000u + i, 0xd0000000u + i, a, b);
+				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b,
+					       ike + 1, ike, a, b, 0xc0000000u + i, 0xd0000000u + i,
+					       a, b);
 			else if (step == 3)
-				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b, ike, i + 1);
+				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b,
+					       ike, i + 1);
 			else
-				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b, ike, a, b);
+				len = snprintf(buf, sizeof(buf), storm_steps[step], i + 1, a, b,
+					       ike, a, b);
 			add(m, buf, (size_t)len);
 		}
 	}
@@ -148,8 +151,8 @@ int main(int argc, char **argv)
 {
 	double seconds = 3, t0, t, rounds = 0, samples[21];
 	unsigned n_storm = 1000;
-	unsigned long kinds[_PLUTO_EVENT_KIND_MAX + 1] = { 0 }, sum = 0;
-	struct msgs m = { 0 }, s = { 0 };
+	unsigned long kinds[_PLUTO_EVENT_KIND_MAX + 1] = {0}, sum = 0;
+	struct msgs m = {0}, s = {0};
 	struct pluto_log *l;
 	int opt;
 
@@ -180,7 +183,8 @@ int main(int argc, char **argv)
 		rounds++;
 		t = cpu_now() - t0;
 	} while (t < seconds);
-	printf("messages: %zu lines x %.0f rounds = %.0f in %.3f s of CPU: %.2f million/s, %.0f ns each\n",
+	printf("messages: %zu lines x %.0f rounds = %.0f in %.3f s of CPU: %.2f million/s, %.0f ns "
+	       "each\n",
 	       m.n, rounds, rounds * (double)m.n, t, rounds * (double)m.n / t / 1e6,
 	       t * 1e9 / (rounds * (double)m.n));
 	printf("kinds per round: none %lu, unrecognised %lu, established %lu, failed %lu, "
@@ -202,7 +206,8 @@ int main(int argc, char **argv)
 	}
 	qsort(samples, ELEMENTSOF(samples), sizeof(samples[0]), cmp_double);
 	printf("storm: %u road warriors, %zu messages, %lu established per run: %.3f ms of CPU "
-	       "(median of %zu)\n", n_storm, s.n, kinds[PLUTO_EVENT_ESTABLISHED] / ELEMENTSOF(samples),
+	       "(median of %zu)\n",
+	       n_storm, s.n, kinds[PLUTO_EVENT_ESTABLISHED] / ELEMENTSOF(samples),
 	       samples[ELEMENTSOF(samples) / 2] * 1e3, ELEMENTSOF(samples));
 	pluto_log_free(l);
 	for (size_t i = 0; i < m.n; i++)
@@ -213,5 +218,5 @@ int main(int argc, char **argv)
 	free(m.len);
 	free(s.msg);
 	free(s.len);
-	return sum == 0;	/* never: the sum includes serials */
+	return sum == 0; /* never: the sum includes serials */
 }

@@ -52,20 +52,20 @@ static const char *class_name(unsigned c, char *buf, size_t size)
 /* What a release's corpus cannot show, and why. */
 struct absent {
 	const char *release;
-	const char *what;	/* a class name or a reason */
+	const char *what; /* a class name or a reason */
 	const char *why;
 };
 
 static const struct absent absents[] = {
-	{ "v3.25", "child/rekey/ikev1", "no rekey of any kind in the 3.25 consoles" },
-	{ "v3.25", "child/rekey/ikev2", "no rekey of any kind in the 3.25 consoles" },
-	{ "v3.25", "ike/rekey/ikev1", "no rekey of any kind in the 3.25 consoles" },
-	{ "v3.25", "ike/rekey/ikev2", "no rekey of any kind in the 3.25 consoles" },
-	{ "v4.4", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus" },
-	{ "v4.4", "ike/rekey/ikev1", "no \"... Main Mode connection to replace #N\" in the 4.4 corpus" },
-	{ "v4.10", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus" },
-	{ "v5.1", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus" },
-	{ "v5.4", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus" },
+    {"v3.25", "child/rekey/ikev1", "no rekey of any kind in the 3.25 consoles"},
+    {"v3.25", "child/rekey/ikev2", "no rekey of any kind in the 3.25 consoles"},
+    {"v3.25", "ike/rekey/ikev1", "no rekey of any kind in the 3.25 consoles"},
+    {"v3.25", "ike/rekey/ikev2", "no rekey of any kind in the 3.25 consoles"},
+    {"v4.4", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus"},
+    {"v4.4", "ike/rekey/ikev1", "no \"... Main Mode connection to replace #N\" in the 4.4 corpus"},
+    {"v4.10", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus"},
+    {"v5.1", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus"},
+    {"v5.4", "child/rekey/ikev1", "no \"initiating Quick Mode ... to replace #N\" in any corpus"},
 };
 
 static const struct absent *find_absent(const char *release, const char *what)
@@ -77,12 +77,12 @@ static const struct absent *find_absent(const char *release, const char *what)
 }
 
 struct line {
-	const char *msg;	/* after pluto_log_strip_prefix(); NUL-terminated in the buffer */
+	const char *msg; /* after pluto_log_strip_prefix(); NUL-terminated in the buffer */
 	size_t len;
-	const char *name;	/* points at the name's quote */
+	const char *name; /* points at the name's quote */
 	size_t name_len;
 	uint64_t serial;
-	bool early;		/* an announcement: replayed first within its serial */
+	bool early; /* an announcement: replayed first within its serial */
 	size_t order;
 };
 
@@ -97,9 +97,17 @@ static const char *body_of(const struct line *l)
 static bool is_early(const char *body)
 {
 	static const char *const early[] = {
-		"initiating", "initiate", "rekeyed #", "sent CREATE_CHILD_SA request to rekey",
-		"negotiated", "Peer ID is", "IKEv2 mode peer ID", "STATE_MAIN_I1: initiate",
-		"STATE_PARENT_I1: initiate", "responding to Main Mode", "responding to Quick Mode",
+	    "initiating",
+	    "initiate",
+	    "rekeyed #",
+	    "sent CREATE_CHILD_SA request to rekey",
+	    "negotiated",
+	    "Peer ID is",
+	    "IKEv2 mode peer ID",
+	    "STATE_MAIN_I1: initiate",
+	    "STATE_PARENT_I1: initiate",
+	    "responding to Main Mode",
+	    "responding to Quick Mode",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(early); i++)
@@ -129,7 +137,7 @@ struct release {
 	const char *name;
 	bool classes[N_CLASSES];
 	bool reasons[_PLUTO_REASON_MAX];
-	uint64_t kinds[_PLUTO_EVENT_KIND_MAX + 1];	/* + ignored */
+	uint64_t kinds[_PLUTO_EVENT_KIND_MAX + 1]; /* + ignored */
 	uint64_t lines;
 	int failures;
 };
@@ -181,7 +189,7 @@ static void check_release(const char *dir, const char *file, struct release *rel
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	text = fixture_read(path, &len);
 	assert_non_null(text);
-	for (p = text; *p; ) {
+	for (p = text; *p;) {
 		char *nl = strchr(p, '\n');
 		struct line *l;
 		const char *q;
@@ -227,7 +235,8 @@ static void check_release(const char *dir, const char *file, struct release *rel
 		    ev.ike == PLUTO_IKEV1 && !v1_ike_est)
 			v1_ike_est = &lines[i];
 		if (r == 0 && ev.kind == PLUTO_EVENT_FAILED && ev.reason == PLUTO_REASON_TIMEOUT &&
-		    (strstr(lines[i].msg, "IKE_SA_INIT_I: ") || strstr(lines[i].msg, "PARENT_I1: ")) &&
+		    (strstr(lines[i].msg, "IKE_SA_INIT_I: ") ||
+		     strstr(lines[i].msg, "PARENT_I1: ")) &&
 		    !ike_sa_init_timeout)
 			ike_sa_init_timeout = &lines[i];
 	}
@@ -237,12 +246,12 @@ static void check_release(const char *dir, const char *file, struct release *rel
 	for (size_t i = 0; i < n; i++) {
 		struct pluto_event ev;
 
-		if (i == 0 || cmp_lines(&(struct line){ .name = lines[i].name,
-							 .name_len = lines[i].name_len,
-							 .serial = lines[i].serial },
-					&(struct line){ .name = lines[i - 1].name,
-							 .name_len = lines[i - 1].name_len,
-							 .serial = lines[i - 1].serial }) != 0)
+		if (i == 0 || cmp_lines(&(struct line){.name = lines[i].name,
+						       .name_len = lines[i].name_len,
+						       .serial = lines[i].serial},
+					&(struct line){.name = lines[i - 1].name,
+						       .name_len = lines[i - 1].name_len,
+						       .serial = lines[i - 1].serial}) != 0)
 			pluto_log_reset(pl);
 		note(rel, pluto_log_classify(pl, lines[i].msg, lines[i].len, &ev), &ev, &lines[i]);
 	}
@@ -253,34 +262,38 @@ static void check_release(const char *dir, const char *file, struct release *rel
 
 		if (v1_ike_est && lines[i].serial &&
 		    ((startswith(b, "initiating IKEv1 ") || startswith(b, "initiating Main Mode") ||
-		      startswith(b, "initiating Aggressive Mode")) && strstr(b, "replace")))
+		      startswith(b, "initiating Aggressive Mode")) &&
+		     strstr(b, "replace")))
 			join(pl, rel, &lines[i], v1_ike_est);
 		if (ike_sa_init_timeout && lines[i].serial && strstr(b, "INVALID_KE_PAYLOAD") &&
 		    strstr(b, "resending"))
 			join(pl, rel, &lines[i], ike_sa_init_timeout);
 	}
 
-	print_message("%s: %llu lines: none %.1f%%, unrecognised %.2f%% (%llu), established %.1f%%, "
-		      "failed %.1f%%, connection %.1f%%, no connection %.1f%%\n", rel->name,
-		      (unsigned long long)n, 100.0 * rel->kinds[PLUTO_EVENT_NONE] / n,
-		      100.0 * rel->kinds[PLUTO_EVENT_UNRECOGNISED] / n,
-		      (unsigned long long)rel->kinds[PLUTO_EVENT_UNRECOGNISED],
-		      100.0 * rel->kinds[PLUTO_EVENT_ESTABLISHED] / n,
-		      100.0 * rel->kinds[PLUTO_EVENT_FAILED] / n,
-		      100.0 * rel->kinds[PLUTO_EVENT_CONNECTION] / n,
-		      100.0 * rel->kinds[_PLUTO_EVENT_KIND_MAX] / n);
+	print_message(
+	    "%s: %llu lines: none %.1f%%, unrecognised %.2f%% (%llu), established %.1f%%, "
+	    "failed %.1f%%, connection %.1f%%, no connection %.1f%%\n",
+	    rel->name, (unsigned long long)n, 100.0 * rel->kinds[PLUTO_EVENT_NONE] / n,
+	    100.0 * rel->kinds[PLUTO_EVENT_UNRECOGNISED] / n,
+	    (unsigned long long)rel->kinds[PLUTO_EVENT_UNRECOGNISED],
+	    100.0 * rel->kinds[PLUTO_EVENT_ESTABLISHED] / n,
+	    100.0 * rel->kinds[PLUTO_EVENT_FAILED] / n,
+	    100.0 * rel->kinds[PLUTO_EVENT_CONNECTION] / n,
+	    100.0 * rel->kinds[_PLUTO_EVENT_KIND_MAX] / n);
 	if (rel->kinds[PLUTO_EVENT_UNRECOGNISED] * 50 > n) {
 		print_message("%s: more than 2%% unrecognised\n", rel->name);
 		rel->failures++;
 	}
 	for (unsigned c = 0; c < N_CLASSES; c++) {
-		const struct absent *a = find_absent(rel->name, class_name(c, cname, sizeof(cname)));
+		const struct absent *a =
+		    find_absent(rel->name, class_name(c, cname, sizeof(cname)));
 
 		if (!rel->classes[c] && !a) {
 			print_message("%s: no establishment recognised as %s\n", rel->name, cname);
 			rel->failures++;
 		} else if (a && !rel->classes[c]) {
-			print_message("%s: %s: not in this corpus (%s)\n", rel->name, cname, a->why);
+			print_message("%s: %s: not in this corpus (%s)\n", rel->name, cname,
+				      a->why);
 		}
 	}
 	for (int r = 0; r < _PLUTO_REASON_MAX; r++) {
@@ -298,12 +311,12 @@ static void check_release(const char *dir, const char *file, struct release *rel
 static void test_corpus_log(void **state)
 {
 	const char *dir = *state;
-	static const char *const releases[] = { "v3.25", "v4.4", "v4.10", "v5.1", "v5.4" };
+	static const char *const releases[] = {"v3.25", "v4.4", "v4.10", "v5.1", "v5.4"};
 	int failures = 0;
 
 	for (size_t i = 0; i < ELEMENTSOF(releases); i++) {
 		char file[64];
-		struct release rel = { .name = releases[i] };
+		struct release rel = {.name = releases[i]};
 
 		snprintf(file, sizeof(file), "%s.txt", releases[i]);
 		check_release(dir, file, &rel);
@@ -317,12 +330,13 @@ int main(void)
 	const char *root = getenv("CORPUS_LOG_DIR");
 	struct stat st;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate(test_corpus_log, (void *)root),
+	    cmocka_unit_test_prestate(test_corpus_log, (void *)root),
 	};
 
 	if (!root || stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		printf("SKIP: no corpus of pluto's log messages (CORPUS_LOG_DIR=%s is not a "
-		       "directory)\n", root ? root : "(unset)");
+		       "directory)\n",
+		       root ? root : "(unset)");
 		return 77;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

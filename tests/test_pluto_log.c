@@ -89,7 +89,8 @@ static bool expected_prefix(const regex_t *re, const char *msg, size_t len, char
 		*colon = '\0';
 	/* the serial: the prefix's last word, when it is "#N" */
 	word = strrchr(buf, ' ');
-	if (word && word[1] == '#' && strspn(word + 2, "0123456789") == strlen(word + 2) && word[2]) {
+	if (word && word[1] == '#' && strspn(word + 2, "0123456789") == strlen(word + 2) &&
+	    word[2]) {
 		*serial = strtoull(word + 2, NULL, 10);
 		*word = '\0';
 	}
@@ -149,8 +150,8 @@ static void test_fixtures(void **state)
 			event_token(r, &ev, got, sizeof(got));
 			lines++;
 			if (strcmp(want, got) != 0) {
-				print_message("%s:%d: want %s, got %s: %s\n", names[i], lineno, want, got,
-					      tab + 1);
+				print_message("%s:%d: want %s, got %s: %s\n", names[i], lineno,
+					      want, got, tab + 1);
 				failures++;
 			}
 			if (r == 0) {
@@ -164,8 +165,8 @@ static void test_fixtures(void **state)
 					     memcmp(ev.instance, inst, ev.instance_len) == 0 &&
 					     ev.serial == serial;
 				if (!ok) {
-					print_message("%s:%d: connection/instance/serial: %s\n", names[i],
-						      lineno, tab + 1);
+					print_message("%s:%d: connection/instance/serial: %s\n",
+						      names[i], lineno, tab + 1);
 					failures++;
 				}
 			}
@@ -196,49 +197,58 @@ static void test_prefix(void **state)
 	struct pluto_log *l = pluto_log_new();
 	struct pluto_event ev, sentinel;
 	static const char *const no_connection[] = {
-		"",
-		"| debug line",
-		"Starting Pluto (Libreswan Version 5.4) pid:1",
-		"\"unterminated name #1: hello",
-		"\"west\" #1 no colon here",
-		"\"west\"x: a name that does not end",
-		"adding interface eth0 192.1.2.45:500",
-		"IMPAIR: \"west\" #3: revival: skip scheduling",
+	    "",
+	    "| debug line",
+	    "Starting Pluto (Libreswan Version 5.4) pid:1",
+	    "\"unterminated name #1: hello",
+	    "\"west\" #1 no colon here",
+	    "\"west\"x: a name that does not end",
+	    "adding interface eth0 192.1.2.45:500",
+	    "IMPAIR: \"west\" #3: revival: skip scheduling",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(no_connection); i++) {
 		memset(&sentinel, 0xa5, sizeof(sentinel));
 		ev = sentinel;
-		assert_int_equal(pluto_log_classify(l, no_connection[i], strlen(no_connection[i]), &ev),
-				 -EBADMSG);
+		assert_int_equal(
+		    pluto_log_classify(l, no_connection[i], strlen(no_connection[i]), &ev),
+		    -EBADMSG);
 		assert_memory_equal(&ev, &sentinel, sizeof(ev));
 	}
 
 	/* a group's member: the whole quoted name; two levels of instance; a peer with spaces */
-	assert_string_equal(classify(l, "\"private-or-clear#192.1.2.0/24\"[1][2] 10.0.10.1/32=== "
-					"...192.1.2.23 #7: responder established IKE SA; authenticated "
-					"peer using authby=null and ID_NULL 'ID_NULL'", &ev),
-			    "established/ike/new/ikev2");
+	assert_string_equal(
+	    classify(l,
+		     "\"private-or-clear#192.1.2.0/24\"[1][2] 10.0.10.1/32=== "
+		     "...192.1.2.23 #7: responder established IKE SA; authenticated "
+		     "peer using authby=null and ID_NULL 'ID_NULL'",
+		     &ev),
+	    "established/ike/new/ikev2");
 	assert_int_equal(ev.conn_len, strlen("private-or-clear#192.1.2.0/24"));
 	assert_memory_equal(ev.conn, "private-or-clear#192.1.2.0/24", ev.conn_len);
 	assert_int_equal(ev.instance_len, 6);
 	assert_memory_equal(ev.instance, "[1][2]", 6);
 	assert_int_equal(ev.serial, 7);
 
-	/* IPv6 peer; no serial; a trailing CRLF */
-	assert_string_equal(classify(l, "\"v6\"[3] 2001:db8:0:2::254 #12: IKE SA expired (LATEST!)\r\n",
-				     &ev), "none");
+	/* an IPv6 peer and a trailing CRLF; then no serial, no instance */
+	assert_string_equal(
+	    classify(l, "\"v6\"[3] 2001:db8:0:2::254 #12: IKE SA expired (LATEST!)\r\n", &ev),
+	    "none");
 	assert_int_equal(ev.serial, 12);
 	assert_memory_equal(ev.instance, "[3]", 3);
-	assert_string_equal(classify(l, "\"west\": added IKEv2 connection", &ev), "connection/added");
+	assert_string_equal(classify(l, "\"west\": added IKEv2 connection", &ev),
+			    "connection/added");
 	assert_int_equal(ev.serial, 0);
 	assert_int_equal(ev.instance_len, 0);
 	assert_ptr_equal(ev.instance, ev.conn + ev.conn_len + 1);
-	assert_string_equal(classify(l, "\"west\": added unoriented IKEv2 connection (neither "
-					"192.1.2.45 nor 192.1.2.23 match an interface)", &ev),
+	assert_string_equal(classify(l,
+				     "\"west\": added unoriented IKEv2 connection (neither "
+				     "192.1.2.45 nor 192.1.2.23 match an interface)",
+				     &ev),
 			    "connection/added");
-	assert_string_equal(classify(l, "\"west\": added 192.0.1.251/24 to ipsec-interface ipsec1@eth1",
-				     &ev), "none");
+	assert_string_equal(
+	    classify(l, "\"west\": added 192.0.1.251/24 to ipsec-interface ipsec1@eth1", &ev),
+	    "none");
 	/* a name holding a quote, as whack prints it */
 	assert_string_equal(classify(l, "\"we\"st\" #2: sent Quick Mode request", &ev), "none");
 	assert_int_equal(ev.conn_len, 5);
@@ -277,17 +287,17 @@ static void test_strip_prefix(void **state)
 	static const struct {
 		const char *line, *msg;
 	} cases[] = {
-		{ "Dec  7 05:32:24.123456: \"west\" #1: x", "\"west\" #1: x" },
-		{ "Dec 17 05:32:24: \"west\" #1: x", "\"west\" #1: x" },
-		{ "2026-12-07 05:32:24.123: \"west\" #1: x", "\"west\" #1: x" },
-		{ "2026-12-07 05:32:24: 002 \"west\" #1: x", "\"west\" #1: x" },
-		{ "002 \"west\" #1: x", "\"west\" #1: x" },
-		{ "\"west\" #1: x", "\"west\" #1: x" },
-		{ "Dec  7 05:32:24.123456 \"west\" #1: x", "Dec  7 05:32:24.123456 \"west\" #1: x" },
-		{ "Foo  7 05:32:24: \"west\"", "Foo  7 05:32:24: \"west\"" },
-		{ "2026-12-07 5:32:24: x", "2026-12-07 5:32:24: x" },
-		{ "00 \"west\"", "00 \"west\"" },
-		{ "", "" },
+	    {"Dec  7 05:32:24.123456: \"west\" #1: x", "\"west\" #1: x"},
+	    {"Dec 17 05:32:24: \"west\" #1: x", "\"west\" #1: x"},
+	    {"2026-12-07 05:32:24.123: \"west\" #1: x", "\"west\" #1: x"},
+	    {"2026-12-07 05:32:24: 002 \"west\" #1: x", "\"west\" #1: x"},
+	    {"002 \"west\" #1: x", "\"west\" #1: x"},
+	    {"\"west\" #1: x", "\"west\" #1: x"},
+	    {"Dec  7 05:32:24.123456 \"west\" #1: x", "Dec  7 05:32:24.123456 \"west\" #1: x"},
+	    {"Foo  7 05:32:24: \"west\"", "Foo  7 05:32:24: \"west\""},
+	    {"2026-12-07 5:32:24: x", "2026-12-07 5:32:24: x"},
+	    {"00 \"west\"", "00 \"west\""},
+	    {"", ""},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -305,31 +315,56 @@ static void test_invalid_ke(void **state)
 	struct pluto_event ev;
 
 	/* pluto retries with the suggested group and succeeds: no failure */
-	assert_string_equal(classify(l, "\"a\" #1: received unauthenticated INVALID_KE_PAYLOAD response "
-					"to Key Exchange Method (DH) MODP1536; resending with suggested "
-					"MODP2048", &ev), "none");
-	assert_string_equal(classify(l, "\"a\" #1: initiator established IKE SA; authenticated peer "
-					"using authby=secret and FQDN '@east'", &ev),
+	assert_string_equal(
+	    classify(l,
+		     "\"a\" #1: received unauthenticated INVALID_KE_PAYLOAD response "
+		     "to Key Exchange Method (DH) MODP1536; resending with suggested "
+		     "MODP2048",
+		     &ev),
+	    "none");
+	assert_string_equal(classify(l,
+				     "\"a\" #1: initiator established IKE SA; authenticated peer "
+				     "using authby=secret and FQDN '@east'",
+				     &ev),
 			    "established/ike/new/ikev2");
-	assert_string_equal(classify(l, "\"a\" #1: deleting IKE SA (ESTABLISHED_IKE_SA) and sending "
-					"notification", &ev), "none");
-	/* the retry goes unanswered: the failure is the INVALID_KE, once */
-	assert_string_equal(classify(l, "\"b\" #2: received unauthenticated INVALID_KE_PAYLOAD response "
-					"to Key Exchange Method (DH) MODP1536; resending with suggested "
-					"MODP8192", &ev), "none");
-	assert_string_equal(classify(l, "\"b\" #2: IKE_SA_INIT_I: 60 second timeout exceeded after 7 "
-					"retransmits.  No response (or no acceptable response) to our "
-					"first IKEv2 message", &ev), "failed/ike/invalid_ke");
-	assert_string_equal(classify(l, "\"b\" #3: connection is supposed to remain up; revival attempt "
-					"1 scheduled in 0 seconds", &ev), "none");
-	assert_string_equal(classify(l, "\"b\" #2: deleting IKE SA (sent IKE_SA_INIT request)", &ev),
+	assert_string_equal(classify(l,
+				     "\"a\" #1: deleting IKE SA (ESTABLISHED_IKE_SA) and sending "
+				     "notification",
+				     &ev),
 			    "none");
-	/* or is deleted unestablished (keyingtries exhausted, an operator): also the INVALID_KE */
-	assert_string_equal(classify(l, "\"c\" #4: received unauthenticated INVALID_KE_PAYLOAD response "
-					"to Key Exchange Method (DH) MODP1536; resending with suggested "
-					"MODP8192", &ev), "none");
-	assert_string_equal(classify(l, "\"c\" #4: deleting IKE SA (sent IKE_SA_INIT request)", &ev),
+	/* the retry goes unanswered: the failure is the INVALID_KE, once */
+	assert_string_equal(
+	    classify(l,
+		     "\"b\" #2: received unauthenticated INVALID_KE_PAYLOAD response "
+		     "to Key Exchange Method (DH) MODP1536; resending with suggested "
+		     "MODP8192",
+		     &ev),
+	    "none");
+	assert_string_equal(classify(l,
+				     "\"b\" #2: IKE_SA_INIT_I: 60 second timeout exceeded after 7 "
+				     "retransmits.  No response (or no acceptable response) to our "
+				     "first IKEv2 message",
+				     &ev),
 			    "failed/ike/invalid_ke");
+	assert_string_equal(
+	    classify(l,
+		     "\"b\" #3: connection is supposed to remain up; revival attempt "
+		     "1 scheduled in 0 seconds",
+		     &ev),
+	    "none");
+	assert_string_equal(
+	    classify(l, "\"b\" #2: deleting IKE SA (sent IKE_SA_INIT request)", &ev), "none");
+	/* or is deleted unestablished (keyingtries exhausted, an operator): also the INVALID_KE */
+	assert_string_equal(
+	    classify(l,
+		     "\"c\" #4: received unauthenticated INVALID_KE_PAYLOAD response "
+		     "to Key Exchange Method (DH) MODP1536; resending with suggested "
+		     "MODP8192",
+		     &ev),
+	    "none");
+	assert_string_equal(
+	    classify(l, "\"c\" #4: deleting IKE SA (sent IKE_SA_INIT request)", &ev),
+	    "failed/ike/invalid_ke");
 	pluto_log_free(l);
 }
 
@@ -339,28 +374,42 @@ static void test_once(void **state)
 	struct pluto_event ev;
 
 	/* 3.x: two lines for one rejection (log, then whack's transition result) */
-	assert_string_equal(classify(l, "\"a\" #2: IKE SA authentication request rejected: "
-					"AUTHENTICATION_FAILED", &ev), "failed/ike/authentication_failed");
-	assert_string_equal(classify(l, "\"a\" #2: STATE_PARENT_I2: v2N_AUTHENTICATION_FAILED", &ev),
-			    "none");
-	assert_string_equal(classify(l, "\"a\" #2: encountered fatal error in state STATE_PARENT_I2", &ev),
-			    "none");
-	/* a consequence with no cause before it counts, as "other" */
-	assert_string_equal(classify(l, "\"b\" #3: encountered fatal error in state IKE_AUTH_I", &ev),
-			    "failed/ike/other");
-	/* a certificate rejected is the cause if the negotiation then dies */
-	assert_string_equal(classify(l, "\"c\" #4: NSS: ERROR: IPsec certificate CN=east invalid: "
-					"SEC_ERROR_EXPIRED_CERTIFICATE: Peer's Certificate has expired.",
-				     &ev), "none");
-	assert_string_equal(classify(l, "\"c\" #4: encountered fatal error in state IKE_AUTH_I", &ev),
+	assert_string_equal(classify(l,
+				     "\"a\" #2: IKE SA authentication request rejected: "
+				     "AUTHENTICATION_FAILED",
+				     &ev),
 			    "failed/ike/authentication_failed");
+	assert_string_equal(
+	    classify(l, "\"a\" #2: STATE_PARENT_I2: v2N_AUTHENTICATION_FAILED", &ev), "none");
+	assert_string_equal(
+	    classify(l, "\"a\" #2: encountered fatal error in state STATE_PARENT_I2", &ev), "none");
+	/* a consequence with no cause before it counts, as "other" */
+	assert_string_equal(
+	    classify(l, "\"b\" #3: encountered fatal error in state IKE_AUTH_I", &ev),
+	    "failed/ike/other");
+	/* a certificate rejected is the cause if the negotiation then dies */
+	assert_string_equal(
+	    classify(l,
+		     "\"c\" #4: NSS: ERROR: IPsec certificate CN=east invalid: "
+		     "SEC_ERROR_EXPIRED_CERTIFICATE: Peer's Certificate has expired.",
+		     &ev),
+	    "none");
+	assert_string_equal(
+	    classify(l, "\"c\" #4: encountered fatal error in state IKE_AUTH_I", &ev),
+	    "failed/ike/authentication_failed");
 	/* ... and not if the responder found another connection that suits */
-	assert_string_equal(classify(l, "\"d\"[1] 192.0.2.9 #5: X509: CERT payload does not match "
-					"connection ID", &ev), "none");
-	assert_string_equal(classify(l, "\"d\"[1] 192.0.2.9 #5: switched to \"e\"[1] 192.0.2.9", &ev),
-			    "connection/switched");
-	assert_string_equal(classify(l, "\"e\"[1] 192.0.2.9 #5: responder established IKE SA; "
-					"authenticated peer using authby=secret and FQDN '@x'", &ev),
+	assert_string_equal(classify(l,
+				     "\"d\"[1] 192.0.2.9 #5: X509: CERT payload does not match "
+				     "connection ID",
+				     &ev),
+			    "none");
+	assert_string_equal(
+	    classify(l, "\"d\"[1] 192.0.2.9 #5: switched to \"e\"[1] 192.0.2.9", &ev),
+	    "connection/switched");
+	assert_string_equal(classify(l,
+				     "\"e\"[1] 192.0.2.9 #5: responder established IKE SA; "
+				     "authenticated peer using authby=secret and FQDN '@x'",
+				     &ev),
 			    "established/ike/new/ikev2");
 	pluto_log_free(l);
 }
@@ -370,16 +419,22 @@ static void test_reset(void **state)
 	struct pluto_log *l = pluto_log_new();
 	struct pluto_event ev;
 
-	assert_string_equal(classify(l, "\"a\" #3: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL to "
-					"replace #2 {using isakmp#1 msgid:1 proposal=x}", &ev), "none");
+	assert_string_equal(classify(l,
+				     "\"a\" #3: initiating Quick Mode IKEv1+PSK+ENCRYPT+TUNNEL to "
+				     "replace #2 {using isakmp#1 msgid:1 proposal=x}",
+				     &ev),
+			    "none");
 	/* pluto restarts: its serials start over, and nothing it said before holds */
-	assert_string_equal(classify(l, "Starting Pluto (Libreswan Version 5.4) pid:2", &ev), "ignored");
-	assert_string_equal(classify(l, "\"a\" #3: IPsec SA established tunnel mode {ESP=>0x1 <0x2}",
-				     &ev), "established/child/new/unknown");
+	assert_string_equal(classify(l, "Starting Pluto (Libreswan Version 5.4) pid:2", &ev),
+			    "ignored");
+	assert_string_equal(
+	    classify(l, "\"a\" #3: IPsec SA established tunnel mode {ESP=>0x1 <0x2}", &ev),
+	    "established/child/new/unknown");
 	pluto_log_reset(l);
 	pluto_log_reset(l);
-	assert_string_equal(classify(l, "\"a\" #3: IPsec SA established tunnel mode {ESP=>0x1 <0x2}",
-				     &ev), "established/child/new/unknown");
+	assert_string_equal(
+	    classify(l, "\"a\" #3: IPsec SA established tunnel mode {ESP=>0x1 <0x2}", &ev),
+	    "established/child/new/unknown");
 	pluto_log_free(l);
 }
 
@@ -390,24 +445,33 @@ static void test_bounds(void **state)
 	char msg[256];
 
 	/* a replacement announced, then more serials than the table holds pass by */
-	assert_string_equal(classify(l, "\"a\" #1: initiating Quick Mode IKEv1+PSK to replace #9 "
-					"{using isakmp#8 msgid:1 proposal=x}", &ev), "none");
+	assert_string_equal(classify(l,
+				     "\"a\" #1: initiating Quick Mode IKEv1+PSK to replace #9 "
+				     "{using isakmp#8 msgid:1 proposal=x}",
+				     &ev),
+			    "none");
 	for (uint64_t s = 2; s < 3 * PLUTO_LOG_STATE_SLOTS; s++) {
-		snprintf(msg, sizeof(msg), "\"b\" #%llu: sent Quick Mode request", (unsigned long long)s);
+		snprintf(msg, sizeof(msg), "\"b\" #%llu: sent Quick Mode request",
+			 (unsigned long long)s);
 		assert_string_equal(classify(l, msg, &ev), "none");
 	}
 	/* #1 was forgotten: its establishment reads as the words say, new */
-	assert_string_equal(classify(l, "\"a\" #1: IPsec SA established tunnel mode {ESP=>0x1 <0x2}",
-				     &ev), "established/child/new/unknown");
+	assert_string_equal(
+	    classify(l, "\"a\" #1: IPsec SA established tunnel mode {ESP=>0x1 <0x2}", &ev),
+	    "established/child/new/unknown");
 	/* more connections than the table holds, each with an established Child SA */
 	for (unsigned i = 0; i < 3 * PLUTO_LOG_CONN_SLOTS; i++) {
-		snprintf(msg, sizeof(msg), "\"rw\"[%u] 192.0.2.1 #%u: IPsec SA established tunnel mode "
-			 "{ESP=>0x1 <0x2}", i + 1, 100000 + i);
+		snprintf(msg, sizeof(msg),
+			 "\"rw\"[%u] 192.0.2.1 #%u: IPsec SA established tunnel mode "
+			 "{ESP=>0x1 <0x2}",
+			 i + 1, 100000 + i);
 		assert_string_equal(classify(l, msg, &ev), "established/child/new/unknown");
 	}
 	/* the most recent ones are remembered: a second Child SA there is a rekey */
-	snprintf(msg, sizeof(msg), "\"rw\"[%u] 192.0.2.1 #%u: IPsec SA established tunnel mode "
-		 "{ESP=>0x1 <0x2}", 3 * PLUTO_LOG_CONN_SLOTS, 900000);
+	snprintf(msg, sizeof(msg),
+		 "\"rw\"[%u] 192.0.2.1 #%u: IPsec SA established tunnel mode "
+		 "{ESP=>0x1 <0x2}",
+		 3 * PLUTO_LOG_CONN_SLOTS, 900000);
 	assert_string_equal(classify(l, msg, &ev), "established/child/rekey/unknown");
 	pluto_log_free(l);
 	assert_null(pluto_log_free(NULL));
@@ -416,8 +480,13 @@ static void test_bounds(void **state)
 static void test_names(void **state)
 {
 	static const char *const reasons[] = {
-		"authentication_failed", "no_proposal_chosen", "ts_unacceptable", "invalid_ke",
-		"timeout", "liveness", "other",
+	    "authentication_failed",
+	    "no_proposal_chosen",
+	    "ts_unacceptable",
+	    "invalid_ke",
+	    "timeout",
+	    "liveness",
+	    "other",
 	};
 
 	assert_int_equal(ELEMENTSOF(reasons), _PLUTO_REASON_MAX);
@@ -439,15 +508,11 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_prefix),
-		cmocka_unit_test(test_long_and_binary),
-		cmocka_unit_test(test_strip_prefix),
-		cmocka_unit_test(test_invalid_ke),
-		cmocka_unit_test(test_once),
-		cmocka_unit_test(test_reset),
-		cmocka_unit_test(test_bounds),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_fixtures),	    cmocka_unit_test(test_prefix),
+	    cmocka_unit_test(test_long_and_binary), cmocka_unit_test(test_strip_prefix),
+	    cmocka_unit_test(test_invalid_ke),	    cmocka_unit_test(test_once),
+	    cmocka_unit_test(test_reset),	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

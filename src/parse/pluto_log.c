@@ -12,26 +12,26 @@
  *   "private#10.0.0.0/8"[1] ...192.1.2.23 #2: negotiated connection [...]
  *   "west": added IKEv2 connection
  *
- * (3.x's "added connection description "west"" is the one message that names its connection
- * later.) The text after the first ": " is the message; 3.x and 4.x often start it with the name of
- * the state ("STATE_MAIN_I4: ISAKMP SA established {...}", 5.x "IKE_SA_INIT_I: 60 second timeout
- * exceeded ..."), which tells IKE from Child SA and IKEv1 from IKEv2.
+ * (3.x's `added connection description "west"` is the one message naming its connection later.)
+ * The text after the first ": " is the message; 3.x and 4.x often start it with the state's name
+ * ("STATE_MAIN_I4: ISAKMP SA established {...}", 5.x "IKE_SA_INIT_I: 60 second timeout ..."),
+ * which tells IKE from Child SA and IKEv1 from IKEv2.
  *
- * What each release says (all verified against the five releases' sources and test consoles):
+ * What each release says (from the five releases' sources and Libreswan's test consoles):
  *
  * Established, IKE SA
  *   3.x IKEv1   STATE_MAIN_I4: ISAKMP SA established {...}   (MAIN_R3, AGGR_I2, AGGR_R2 alike)
  *   3.x IKEv2   Authenticated using authby=secret | RSA      (no line says "established")
  *   4.x IKEv1   IKE SA established {auth=PRESHARED_KEY ...}
- *   4.4 IKEv2   authenticated using authby=secret and peer ID_FQDN '@east' | RSA with SHA2_512 ...
- *               (IKEv1 prints the same for RSA: a serial known as IKEv1 is not counted twice)
+ *   4.4 IKEv2   authenticated using authby=secret and peer ID_FQDN '@east' | RSA with ...
+ *               (IKEv1 says it too with RSA: not counted on a serial known as IKEv1)
  *   4.4 IKEv2   established IKE SA {auth=IKEv2 ...}          (a rekeyed IKE SA, either role)
  *   4.10+ IKEv2 initiator|responder established IKE SA; authenticated peer ...
  *               initiator|responder rekeyed IKE SA #N {...}
  *   5.x IKEv1   ISAKMP SA established {auth=...}
  * Established, Child SA
  *   3.x         STATE_QUICK_I2: sent QI2, IPsec SA established ... | STATE_V2_IPSEC_I: IPsec SA
- *               established ... (older 3.x: STATE_PARENT_I3: PARENT SA established, which brings
+ *               established ... (older 3.x: STATE_PARENT_I3: PARENT SA established tunnel mode,
  *               the IKE SA and its first Child SA in one line: counted as the Child SA)
  *   4.x         IPsec SA established tunnel mode {...}       (IKEv1 and IKEv2 alike)
  *   4.10+ IKEv2 initiator|responder established Child SA using #1; IPsec tunnel ...
@@ -39,61 +39,80 @@
  *   5.x IKEv1   IPsec SA established tunnel mode {...}
  *
  * New or rekey. Where the words say (4.10+ IKEv2 "rekeyed"), they decide. Otherwise a rekey is
- *   - a serial announced as a replacement before it established: IKEv1 "initiating Quick Mode ...
- *     to replace #N", "initiating IKEv1 Main|Aggressive Mode connection [#M] to replace #N",
- *     IKEv2 "initiating IKEv2 connection to replace #N" / "(replacing established IKE SA #N)"
- *     (reauthentication), 3.x/4.4 "rekeyed #N STATE_V2_REKEY_..._I1 ...", 4.10+ "initiating
- *     rekey to replace Child|IKE SA #N";
- *   - a Child SA established by an IKE SA that is itself a replacement (reauthentication);
- *   - for the words that cannot tell (IKEv1, IKEv2 before 4.10; the responder of an IKEv1
- *     Quick Mode never learns it replaces anything): the connection already holds an
- *     established SA of that kind whose deletion has not been seen, with a smaller serial.
+ *   - a serial announced as a replacement before it established: IKEv1 "initiating Quick Mode
+ *     ... to replace #N", "initiating [IKEv1] Main|Aggressive Mode [connection] to replace #N",
+ *     IKEv2 reauthentication "initiating IKEv2 connection to replace ... #N" / "(replacing
+ *     established IKE SA #N)" / 3.x "initiating v2 parent SA to replace #N", 3.x/4.4 "rekeyed
+ *     #N STATE_V2_REKEY_..._I1 ...", 4.10+ "initiating rekey to replace Child|IKE SA #N";
+ *   - a Child SA established by an IKE SA that is a reauthentication (the new IKE SA brings
+ *     the tunnel's Child SA again);
+ *   - where the words cannot tell (IKEv1, IKEv2 before 4.10; the responder of an IKEv1 Quick
+ *     Mode is never told it replaces anything): the connection (name and instance) already
+ *     holds an established SA of that kind, with a smaller serial, whose deletion has not
+ *     been seen.
  *
- * Failed: one event per failure, under one reason. pluto reports a failure in several lines
- * (the cause, a notification, "encountered fatal error", "deleting state", a revival). The
- * classifier counts the cause ("carrier" lines) and lets the rest follow silently: a follower
- * counts only when no failure was counted for its serial, nor for its connection since that
- * connection last established or initiated something (the follower then carries the cause the
- * peer gave earlier, if any, else "other").
+ * Failed: one event per failure, under one reason. pluto tells a failure in several lines (the
+ * cause, a notification, "encountered fatal error", a deletion, a revival). The classifier
+ * counts the cause ("carrier" lines; a second carrier on the same serial and SA is the same
+ * failure) and lets the rest follow: a follower counts only when nothing was counted for its
+ * serial, nor for its connection since it last established or initiated something, and then
+ * under the cause the peer gave earlier if any (kept as "pending" on the serial and the
+ * connection), else "other". A negotiation deleted unestablished after the peer gave a cause
+ * fails under that cause.
  *   authentication  IKE SA authentication request rejected [by peer]: AUTHENTICATION_FAILED,
- *                   STATE_PARENT_I2: v2N_AUTHENTICATION_FAILED, responding ... with encrypted
- *                   notification AUTHENTICATION_FAILED, authentication failed: ..., PSK/RSA/Digital
- *                   Signature authentication failed, Signature check ... failed, X509/NSS
- *                   certificate rejections, IKEv1 INVALID_ID_INFORMATION / INVALID_HASH_INFORMATION /
- *                   INVALID_KEY_INFORMATION / AUTHENTICATION_FAILED in Main/Aggressive Mode,
- *                   probable authentication failure (mismatch of preshared secrets?), XAUTH failures
+ *                   3.x STATE_PARENT_I2: v2N_AUTHENTICATION_FAILED, authentication failed: ...,
+ *                   PSK/RSA/Digital Signature authentication failed, Signature check ... failed,
+ *                   probable authentication failure (mismatch of preshared secrets?), XAUTH,
+ *                   PPK, own key missing, IKEv1 INVALID_ID_INFORMATION / INVALID_HASH_ /
+ *                   INVALID_KEY_INFORMATION in Main/Aggressive Mode; X509/NSS certificate and
+ *                   identity rejections are pending (a responder may still switch to another
+ *                   connection that suits); IKEv1 Main Mode I3 going unanswered ("Possible
+ *                   authentication failure": what a pre-shared key that differs looks like)
  *   no proposal     [IKE_]AUTH response contained the error notification NO_PROPOSAL_CHOSEN,
- *                   IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN, CHILD SA failed:
- *                   NO_PROPOSAL_CHOSEN, no local proposal matches remote proposals, no acceptable
- *                   Oakley Transform / Proposal in IPsec SA, responding ... notification NO_PROPOSAL_CHOSEN
- *   TS              ... TS_UNACCEPTABLE (the same families), cannot respond to IPsec SA request
- *                   because no connection is known for ..., Traffic Selector ... does not fit/match,
- *                   IKEv1 INVALID_ID_INFORMATION on an established ISAKMP SA (Quick Mode)
- *   invalid KE      CREATE_CHILD_SA failed with error notification INVALID_KE_PAYLOAD, STATE_PARENT_I1:
- *                   v2N_INVALID_KE_PAYLOAD; "received unauthenticated INVALID_KE_PAYLOAD response
- *                   ...; resending with suggested ..." is not a failure (pluto retries with the
- *                   suggested group in the same negotiation, which usually succeeds): it is
- *                   remembered as the cause should that negotiation then time out or be deleted
- *                   unestablished; the responder's "responding with INVALID_KE_PAYLOAD" is none
+ *                   IKE_AUTH response rejected Child SA with ..., CHILD SA failed: ...,
+ *                   CREATE_CHILD_SA failed with error notification ..., no local proposal
+ *                   matches remote proposals, no acceptable Oakley Transform / Proposal in IPsec
+ *                   SA, transport/tunnel mode mismatches; unauthenticated NO_PROPOSAL_CHOSEN
+ *                   answers (which pluto ignores and retransmits) are pending
+ *   TS              the same families with TS_UNACCEPTABLE, cannot respond to IPsec SA request
+ *                   because no connection is known for ..., Child SA's Traffic Selector ...
+ *                   does not fit/match, IKEv1 INVALID_ID_INFORMATION on an established ISAKMP
+ *                   SA (Quick Mode)
+ *   invalid KE      CREATE_CHILD_SA failed with error notification INVALID_KE_PAYLOAD, 3.x
+ *                   STATE_PARENT_I1: v2N_INVALID_KE_PAYLOAD. "received unauthenticated
+ *                   INVALID_KE_PAYLOAD response ...; resending with suggested ..." is no failure:
+ *                   pluto retries with the group asked for, in the same negotiation, which
+ *                   usually succeeds; it is pending, the cause should that negotiation then
+ *                   time out or be deleted unestablished. A responder answering INVALID_KE_PAYLOAD
+ *                   is none (the initiator retries).
  *   timeout         STATE: N second timeout exceeded after N retransmits ... / max number of
- *                   retransmissions (N) reached STATE ... (the cause the peer gave, if any, wins:
- *                   an IKEv1 peer's ignored NO_PROPOSAL_CHOSEN, an IKEv2 peer's unauthenticated
- *                   one); on an established IKE SA (ESTABLISHED_IKE_SA, STATE_V2_ESTABLISHED_IKE_SA)
- *                   it is the liveness of the peer that failed
- *   liveness        liveness action - ..., IKEv2 liveness: action - ..., DPD action - ..., IKEv1 DPD:
- *                   action - ..., liveness_check - peer ... has not responded ...
+ *                   retransmissions (N) reached ...: in IKE_SA_INIT, IKE_AUTH, IKEv1 phase 1
+ *                   and Quick Mode; the cause the peer gave, if any, wins
+ *   liveness        liveness action - ..., IKEv2 liveness: action - ..., DPD action - ...,
+ *                   IKEv1 DPD[:] action - ..., liveness_check - peer ... has not responded;
+ *                   and an IKEv2 exchange of an established IKE SA going unanswered (5.x
+ *                   ESTABLISHED_IKE_SA: ... timeout, 3.x/4.x STATE_V2_REKEY_CHILD_I1: ...,
+ *                   which 4.x follows with "liveness action")
  *
- * Connection: "added [oriented|unoriented] IKEv2 connection" (4.x+), "added connection description
- * "NAME"" (3.x), "deleting connection ...", "deleting non-instance connection", "deleting
- * template|group instances", "initiating IKEv2 connection ..." / "initiating IKEv1 Main Mode
- * connection" / "initiating v2 parent SA" / "initiating Main Mode" (not a replacement), "terminating
- * SAs using this connection", "initiating delete of connection's ...", "suspending connection",
- * "connection marked for routing" / "... already routed" / "policy ROUTE added ...", "switched
- * [from "A"] to "B"".
+ * Connection: "added [oriented|unoriented] IKEv2 connection" (4.x+), `added connection
+ * description "NAME"` (3.x), "deleting connection ...", "deleting non-instance connection",
+ * "deleting template|group instances", "initiating IKEv2 connection ..." / "initiating IKEv1
+ * Main Mode connection" / "initiating v2 parent SA" / "initiating Main Mode" (not a
+ * replacement), "terminating SAs using this connection", "initiating delete of connection's
+ * ...", "suspending connection", "connection marked for routing" / "... already routed" /
+ * "policy ROUTE added ...", "switched [from "A"] to "B"".
  *
- * None: the wordings in none_prefixes[] below (progress of a negotiation, retransmits, deletions,
- * traffic counters, updown output, IMPAIR test hooks, ...). Anything else about a connection is
- * unrecognised.
+ * None: the wordings in none_prefixes[] below (progress of a negotiation, retransmits,
+ * deletions, traffic counters, updown output, IMPAIR test hooks, ...). Anything else about a
+ * connection is unrecognised.
+ *
+ * Memory (pluto_log_new() allocates it, nothing grows it): PLUTO_LOG_STATE_SLOTS serials,
+ * direct-mapped (serial modulo the size: a serial that many states older is forgotten), each
+ * with the connection it belongs to, flags and a pending cause; PLUTO_LOG_CONN_SLOTS
+ * connections, 4-way set-associative by a hash of name and instance, least recently used
+ * first out, each with its newest established IKE and Child SA and a pending cause. What is
+ * forgotten reads as the words say (an establishment of unclear words as new). pluto's
+ * "Starting Pluto" message empties it in O(1) (an epoch number in every slot).
  */
 #include "autoconfig.h"
 
@@ -109,7 +128,7 @@
 
 /* What the classifier knows of one serial. */
 enum {
-	ST_REPLACES = 1 << 0,	/* announced as replacing an SA: its establishment is a rekey */
+	ST_REPLACES = 1 << 0,	/* announced as a replacement: its establishment is a rekey */
 	ST_EST_IKE = 1 << 1,	/* an IKE SA establishment was counted on this serial */
 	ST_EST_CHILD = 1 << 2,	/* a Child SA establishment was counted on this serial */
 	ST_FAIL_IKE = 1 << 3,	/* an IKE SA failure was counted on this serial */
@@ -120,7 +139,7 @@ enum {
 struct state_slot {
 	uint64_t serial;	/* 0: empty */
 	uint64_t conn;		/* the key of the connection it was seen with (conn_key()) */
-	uint32_t epoch;		/* valid only when the classifier's (pluto_log_reset() bumps it) */
+	uint32_t epoch;		/* valid only when the classifier's (a reset bumps that) */
 	uint8_t flags;		/* ST_* */
 	uint8_t ike;		/* enum pluto_ike_version */
 	uint8_t pending;	/* a cause the peer gave, not yet counted: reason + 1, 0 if none */
@@ -128,7 +147,7 @@ struct state_slot {
 };
 
 enum {
-	CONN_FAILED = 1 << 0,	/* a failure was counted since the last establishment or initiation */
+	CONN_FAILED = 1 << 0,	/* failed since it last established or initiated */
 };
 
 struct conn_slot {
@@ -156,7 +175,7 @@ struct msg {
 	uint64_t serial;
 	const char *body;	/* after the "...: " prefix */
 	size_t len;
-	const char *st;		/* the state name starting the body ("STATE_MAIN_I4"), or NULL */
+	const char *st;		/* the state's name starting the body, or NULL */
 	size_t st_len;
 	const char *rest;	/* the body after the state name */
 	size_t rest_len;
@@ -305,7 +324,7 @@ static int parse_prefix(const char *s, size_t n, struct msg *m)
 	return 0;
 }
 
-/* A state name starting the body: STATE_MAIN_I4: or 5.x's IKE_SA_INIT_I: (capitals, digits, '_'). */
+/* A state's name starting the body: STATE_MAIN_I4:, 5.x's IKE_SA_INIT_I: (capitals, digits, _). */
 static void split_state(struct msg *m)
 {
 	const char *s = m->body, *end = s + m->len, *p = s;
@@ -322,8 +341,9 @@ static void split_state(struct msg *m)
 	if (!underscore || p - s < 5 || end - p < 2 || p[0] != ':' || p[1] != ' ')
 		return;
 	/* 3.x/4.x STATE_*, 5.x's IKEv2 names; not CISCO_SPLIT: and the like */
-	if (!(PFX(s, m->len, "STATE_") || PFX(s, m->len, "IKE_") || PFX(s, m->len, "ESTABLISHED_") ||
-	      PFX(s, m->len, "UNSECURED_") || PFX(s, m->len, "REKEY_") || PFX(s, m->len, "NEW_CHILD_") ||
+	if (!(PFX(s, m->len, "STATE_") || PFX(s, m->len, "IKE_") ||
+	      PFX(s, m->len, "ESTABLISHED_") || PFX(s, m->len, "UNSECURED_") ||
+	      PFX(s, m->len, "REKEY_") || PFX(s, m->len, "NEW_CHILD_") ||
 	      PFX(s, m->len, "LARVAL_") || PFX(s, m->len, "MAIN_") || PFX(s, m->len, "AGGR_") ||
 	      PFX(s, m->len, "QUICK_") || PFX(s, m->len, "XAUTH_") || PFX(s, m->len, "MODE_CFG_") ||
 	      PFX(s, m->len, "INFO_") || PFX(s, m->len, "CHILD_SA_")))
@@ -367,13 +387,13 @@ enum verdict_kind {
 	V_ESTABLISHED,	/* .sa; .how_explicit; .parent */
 	V_FAILED,	/* .sa, .reason; .follower */
 	V_TIMEOUT,	/* .sa; the reason is the pending cause, else .reason */
-	V_PENDING,	/* none, but remember .reason/.sa as the cause if this negotiation fails */
+	V_PENDING,	/* none, but .reason/.sa are the cause if this negotiation fails */
 	V_CONNECTION,	/* .change */
 };
 
 enum est_how {
-	EST_DECIDE,		/* the words cannot tell: announcements, then the connection's SAs */
-	EST_NEW,		/* the words say established (a replacement announced still makes it a rekey) */
+	EST_DECIDE,		/* the words cannot tell: announcements, the connection's SAs */
+	EST_NEW,		/* the words say new (an announcement still makes a rekey) */
 	EST_REKEY,		/* the words say rekeyed */
 };
 
@@ -384,15 +404,15 @@ struct verdict {
 	enum pluto_event_reason reason;
 	enum pluto_event_change change;
 	enum pluto_ike_version ike;	/* what the words say of the IKE version */
-	bool follower;			/* FAILED: a consequence, counted only if nothing was */
-	bool replaces;			/* this serial replaces another (its establishment is a rekey) */
+	bool follower;		/* FAILED: a consequence, counted only if nothing was */
+	bool replaces;		/* this serial replaces another SA */
 	bool deletes;			/* this serial (or .other) is gone */
-	bool reauth;			/* replaces: by a new IKE SA (its first Child SA replaces too) */
+	bool reauth;		/* replaces: a new IKE SA (its Child SA replaces too) */
 	bool only_if_v2;		/* ESTABLISHED: not counted on a serial known as IKEv1 */
-	bool v1_phase;			/* IKEv1 words whose SA is the phase the serial is in */
-	bool v1_id;			/* IKEv1 INVALID_ID_INFORMATION: the identity in phase 1, the
+	bool v1_phase;		/* IKEv1 words whose SA is the phase the serial is in */
+	bool v1_id;		/* IKEv1 INVALID_ID_INFORMATION: the identity in phase 1, the
 					 * traffic selectors in phase 2 */
-	uint64_t other;			/* ESTABLISHED: the IKE SA a Child SA was made by; deletes: the
+	uint64_t other;		/* ESTABLISHED: the IKE SA of a Child SA; deletes: the
 					 * serial deleted when not the message's own */
 };
 
@@ -510,7 +530,7 @@ static const char *const none_prefixes[] = {
 	"IKEv2 mode peer ID is ",
 	"Main mode peer ID is ",
 	"Aggressive mode peer ID is ",
-	"authenticated peer ",		/* 4.10+: the IKEv1 line before "ISAKMP SA established" */
+	"authenticated peer ",		/* 4.10+ IKEv1, before "ISAKMP SA established" */
 	"certificate verified OK",
 	"certificate E=",
 	"certificate CN=",
@@ -527,7 +547,7 @@ static const char *const none_prefixes[] = {
 	"xauth: ",
 	"modecfg: ",
 	"prompt for ",
-	"PAM: authentication of user '",	/* ...SUCCEEDED; an ABORTED is followed by a failure */
+	"PAM: authentication of user '",	/* SUCCEEDED (ABORTED: read_cause()) */
 	"scheduling retry attempt",
 	"starting keying attempt",
 	"release whack",
@@ -609,7 +629,7 @@ static const char *const none_prefixes[] = {
 	"updown ",
 	"running updown",
 	"command \"",
-	"\"",				/* 5.x command "unroute" output: ... (quoted command first) */
+	"\"",				/* 5.x: "unroute" output: ... (a quoted command) */
 	"prepare-client output",
 	"prepare-client-v6 output",
 	"prepare-host output",
@@ -638,7 +658,7 @@ static const char *const none_prefixes[] = {
 	"Subnet ",
 	"CISCO_SPLIT",
 	"IKETCP ",
-	"DPD: ",			/* IKEv1 R_U_THERE bookkeeping; the peer declared dead is below */
+	"DPD: ",			/* IKEv1 R_U_THERE bookkeeping ("DPD action": liveness) */
 	"Configured DPD",
 	"DPD initialization failed",
 	"liveness: ",
@@ -660,7 +680,7 @@ static const char *const none_prefixes[] = {
 	"Child SA initiating pending connection",
 	"Child SA #",			/* ... no longer exists, ignoring delete response */
 	"IKE SA #",			/* ... has outstanding IKE_AUTH request */
-	"ISAKMP_v2_",			/* ... message response with Message ID N has no matching SA */
+	"ISAKMP_v2_",			/* ... message response ... has no matching SA */
 	"state spd requires a block",
 	"unsolicited ",
 	"asking for session resume ticket",
@@ -700,7 +720,8 @@ static enum pluto_ike_version words_ike(const struct msg *m)
 	    PFX(r, rn, "initiating v2") || PFX(r, rn, "negotiated connection") ||
 	    PFX(r, rn, "sent IKE_") || PFX(r, rn, "sent CREATE_CHILD_SA") ||
 	    PFX(r, rn, "processing IKE_") || PFX(r, rn, "processed IKE_") ||
-	    PFX(r, rn, "initiator ") || PFX(r, rn, "responder ") || PFX(r, rn, "established IKE SA"))
+	    PFX(r, rn, "initiator ") || PFX(r, rn, "responder ") ||
+	    PFX(r, rn, "established IKE SA"))
 		return PLUTO_IKEV2;
 	return PLUTO_IKE_UNKNOWN;
 }
@@ -896,8 +917,8 @@ static bool read_connection(const struct msg *m, struct verdict *v)
 	if (PFX(r, rn, "added ") && (f = FIND(r, rn, " connection")) != NULL && f - r <= 40 &&
 	    (f + 11 == r + rn || f[11] == ' ')) {
 		for (const char *p = r + 6; p < f; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || is_digit(*p) ||
-			      *p == ' '))
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      is_digit(*p) || *p == ' '))
 				return false;
 		connection(v, PLUTO_CHANGE_ADDED);
 		return true;
@@ -917,8 +938,10 @@ static bool read_connection(const struct msg *m, struct verdict *v)
 		connection(v, PLUTO_CHANGE_DOWN);
 		return true;
 	}
-	if (PFX(r, rn, "connection marked for routing") || PFX(r, rn, "connection is already routed") ||
-	    PFX(r, rn, "connection will remain routed") || PFX(r, rn, "connection already routed") ||
+	if (PFX(r, rn, "connection marked for routing") ||
+	    PFX(r, rn, "connection is already routed") ||
+	    PFX(r, rn, "connection will remain routed") ||
+	    PFX(r, rn, "connection already routed") ||
 	    PFX(r, rn, "policy ROUTE added to established connection")) {
 		connection(v, PLUTO_CHANGE_ROUTED);
 		return true;
@@ -947,7 +970,8 @@ static bool notify_at(const char *r, size_t rn, const char *p, size_t pl,
 	return true;
 }
 
-#define NOTIFY_AT(r, rn, lit, reason) notify_at((r), (rn), "" lit, sizeof(lit) - 1, (reason), NULL, NULL)
+#define NOTIFY_AT(r, rn, lit, reason) \
+	notify_at((r), (rn), "" lit, sizeof(lit) - 1, (reason), NULL, NULL)
 
 static bool name_is(const char *name, size_t nl, const char *lit, size_t ll)
 {
@@ -1006,11 +1030,12 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	     (NOTIFY_AT(r, rn, "was rejected with ", &reason) ||
 	      NOTIFY_AT(r, rn, "was rejected (", &reason))) ||
 	    (PFX(r, rn, "peer rejected Child SA ") &&
-	     (NOTIFY_AT(r, rn, "Child SA  (", &reason) || NOTIFY_AT(r, rn, "Child SA (", &reason)))) {
+	     (NOTIFY_AT(r, rn, "Child SA  (", &reason) ||
+	      NOTIFY_AT(r, rn, "Child SA (", &reason)))) {
 		failed(v, PLUTO_SA_CHILD, reason);
 		return true;
 	}
-	/* 3.x/4.x: ignored unauthenticated answers to IKE_SA_INIT: the cause if it then times out */
+	/* 3.x/4.x: unauthenticated answers to IKE_SA_INIT, ignored: the cause if it times out */
 	if (m->st && PFX(r, rn, "received unauthenticated ") && HAS(r, rn, " - ignored") &&
 	    NOTIFY_AT(r, rn, "received unauthenticated ", &reason)) {
 		if (reason != PLUTO_REASON_OTHER)
@@ -1030,7 +1055,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 			v->kind = V_NONE;
 		return true;
 	}
-	if (PFX(r, rn, "dropping unexpected ") && NOTIFY_AT(r, rn, "message containing ", &reason)) {
+	if (PFX(r, rn, "dropping unexpected ") &&
+	    NOTIFY_AT(r, rn, "message containing ", &reason)) {
 		if (reason != PLUTO_REASON_OTHER)
 			pending(v, sa_of_child_reason(reason), reason);
 		else
@@ -1039,7 +1065,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	}
 	/* INVALID_KE_PAYLOAD answered by a retry with the group the responder asked for */
 	if ((PFX(r, rn, "Received unauthenticated INVALID_KE_PAYLOAD") ||
-	     PFX(r, rn, "received unauthenticated INVALID_KE_PAYLOAD")) && HAS(r, rn, "resending")) {
+	     PFX(r, rn, "received unauthenticated INVALID_KE_PAYLOAD")) &&
+	    HAS(r, rn, "resending")) {
 		pending(v, PLUTO_SA_IKE, PLUTO_REASON_INVALID_KE);
 		return true;
 	}
@@ -1098,7 +1125,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 		failed(v, PLUTO_SA_CHILD, PLUTO_REASON_TS_UNACCEPTABLE);
 		return true;
 	}
-	if (PFX(r, rn, "Quick Mode request rejected") || PFX(r, rn, "leasing IPv4 address failed") ||
+	if (PFX(r, rn, "Quick Mode request rejected") ||
+	    PFX(r, rn, "leasing IPv4 address failed") ||
 	    PFX(r, rn, "ERROR: netlink response for Add SA") ||
 	    PFX(r, rn, "leasing IPv6 address failed")) {
 		failed(v, PLUTO_SA_CHILD, PLUTO_REASON_OTHER);
@@ -1117,7 +1145,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	    PFX(r, rn, "private key matching") || PFX(r, rn, "Received Cisco XAUTH status: FAIL") ||
 	    PFX(r, rn, "legacy RSA-SHA1 is not allowed") ||
 	    PFX(r, rn, "connection requires PPK, but we didn't find one") ||
-	    PFX(r, rn, "Requested PPK_ID not found") || PFX(r, rn, "no matching (PPK_ID, PPK) found") ||
+	    PFX(r, rn, "Requested PPK_ID not found") ||
+	    PFX(r, rn, "no matching (PPK_ID, PPK) found") ||
 	    PFX(r, rn, "connection has ppk=insist but peer does not support PPK") ||
 	    PFX(r, rn, "authentication method ") ||
 	    (PFX(r, rn, "initial Aggressive Mode packet claiming to be from") &&
@@ -1132,8 +1161,9 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	}
 	/* certificate and identity checks: a responder may still switch to another connection,
 	 * so these are the cause should the negotiation end (fatal error, deletion) */
-	if (PFX(r, rn, "X509: ") || PFX(r, rn, "NSS ERROR: ") || PFX(r, rn, "ERROR: Peer's Certificate") ||
-	    PFX(r, rn, "ERROR: Issuer certificate") || PFX(r, rn, "NSS: ERROR: IPsec certificate") ||
+	if (PFX(r, rn, "X509: ") || PFX(r, rn, "NSS ERROR: ") ||
+	    PFX(r, rn, "ERROR: Peer's Certificate") || PFX(r, rn, "ERROR: Issuer certificate") ||
+	    PFX(r, rn, "NSS: ERROR: IPsec certificate") ||
 	    PFX(r, rn, "certificate revoked") || PFX(r, rn, "FIPS: ") ||
 	    PFX(r, rn, "Peer public key SubjectAltName does not match") ||
 	    PFX(r, rn, "Peer CERT payload SubjectAltName does not match") ||
@@ -1141,7 +1171,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	    PFX(r, rn, "certificate contains no subjectAltName") ||
 	    PFX(r, rn, "peer certificate contains no subjectAltName") ||
 	    PFX(r, rn, "peer certificate subjectAltName") ||
-	    PFX(r, rn, "certificate does not contain") || PFX(r, rn, "No matching subjectAltName") ||
+	    PFX(r, rn, "certificate does not contain") ||
+	    PFX(r, rn, "No matching subjectAltName") ||
 	    PFX(r, rn, "certificate payload rejected") ||
 	    ((PFX(r, rn, "Certificate ") || PFX(r, rn, "certificate ")) &&
 	     HAS(r, rn, "failed") && HAS(r, rn, "verification")) ||
@@ -1154,7 +1185,8 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	/* ---- notifications sent or received (IKEv1 both ways, IKEv2 responses) ---- */
 	if (PFX(r, rn, "responding to ") &&
 	    notify_at(r, rn, " notification ", sizeof(" notification ") - 1, &reason, &name, &nl)) {
-		if (NAME_IS(name, nl, "INVALID_KE_PAYLOAD") || NAME_IS(name, nl, "TEMPORARY_FAILURE") ||
+		if (NAME_IS(name, nl, "INVALID_KE_PAYLOAD") ||
+		    NAME_IS(name, nl, "TEMPORARY_FAILURE") ||
 		    NAME_IS(name, nl, "COOKIE") || NAME_IS(name, nl, "REDIRECT")) {
 			v->kind = V_NONE;	/* the initiator retries */
 		} else {
@@ -1172,7 +1204,7 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	     PFX(r, rn, "sending unencrypted notification ")) &&
 	    notify_at(r, rn, "notification ", sizeof("notification ") - 1, &reason, &name, &nl)) {
 		if (reason == PLUTO_REASON_OTHER && !NAME_IS(name, nl, "PAYLOAD_MALFORMED")) {
-			v->kind = V_NONE;	/* INVALID_FLAGS, INVALID_COOKIE, ...: a stray packet */
+			v->kind = V_NONE;	/* INVALID_FLAGS, ...: stray packets */
 		} else {
 			follower(v, PLUTO_SA_IKE, reason);
 			v->v1_phase = true;
@@ -1232,15 +1264,18 @@ static bool read_deletion(const struct msg *m, struct verdict *v)
 		r += 8, rn -= 8;
 	if (PFX(r, rn, "deleting other state #")) {
 		v->other = SERIAL_AFTER(r, rn, "deleting other state");
-	} else if (PFX(r, rn, "received Delete SA") && (HAS(r, rn, "State #") || HAS(r, rn, "SA #"))) {
-		v->other = HAS(r, rn, "State #") ? SERIAL_AFTER(r, rn, "State") : SERIAL_AFTER(r, rn, "SA");
+	} else if (PFX(r, rn, "received Delete SA") &&
+		   (HAS(r, rn, "State #") || HAS(r, rn, "SA #"))) {
+		v->other = HAS(r, rn, "State #") ? SERIAL_AFTER(r, rn, "State") :
+						   SERIAL_AFTER(r, rn, "SA");
 	} else if (!(PFX(r, rn, "deleting state") || PFX(r, rn, "deleting IKE SA") ||
 		     PFX(r, rn, "deleting ISAKMP SA") || PFX(r, rn, "deleting IPsec SA") ||
 		     PFX(r, rn, "deleting Child SA") || PFX(r, rn, "deleting CHILD SA") ||
 		     PFX(r, rn, "deleting established ") || PFX(r, rn, "deleting larval ") ||
 		     PFX(r, rn, "deleting lingering ") ||
 		     PFX(r, rn, "sent INFORMATIONAL request to delete ") ||
-		     PFX(r, rn, "ESP traffic information") || PFX(r, rn, "AH traffic information") ||
+		     PFX(r, rn, "ESP traffic information") ||
+		     PFX(r, rn, "AH traffic information") ||
 		     PFX(r, rn, "IPCOMP traffic information") ||
 		     PFX(r, rn, " IPCOMP traffic information") || PFX(r, rn, "IKE SA expired") ||
 		     PFX(r, rn, "connection is supposed to remain up") ||
@@ -1327,7 +1362,8 @@ static struct state_slot *state_get(struct pluto_log *l, uint64_t serial, uint64
 
 static struct conn_slot *conn_get(struct pluto_log *l, uint64_t key)
 {
-	struct conn_slot *w = &l->conns[((key >> 32) ^ key) % CONN_SETS * CONN_WAYS], *victim = NULL;
+	struct conn_slot *w = &l->conns[((key >> 32) ^ key) % CONN_SETS * CONN_WAYS];
+	struct conn_slot *victim = NULL;
 
 	for (size_t i = 0; i < CONN_WAYS; i++) {
 		if (w[i].key == key && w[i].epoch == l->epoch) {
@@ -1401,7 +1437,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 	}
 	c = conn_get(l, key);
 	if (v->v1_phase && ((st && (st->flags & ST_EST_IKE)) ||
-			    (c->ike && c->ike != m->serial && !(st && (st->flags & ST_REPLACES))))) {
+			    (c->ike && c->ike != m->serial &&
+			     !(st && (st->flags & ST_REPLACES))))) {
 		/* a notification on an established ISAKMP SA (or while the connection has one)
 		 * is about Quick Mode */
 		v->sa = PLUTO_SA_CHILD;
@@ -1433,7 +1470,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 				c->child = 0;
 			/* a negotiation that ends unestablished after the peer gave a cause */
 			if (gs && gs->pending &&
-			    !(gs->flags & (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD)) &&
+			    !(gs->flags &
+			      (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD)) &&
 			    !(c->flags & CONN_FAILED)) {
 				ev->kind = PLUTO_EVENT_FAILED;
 				ev->sa = (enum pluto_event_sa)gs->pending_sa;
@@ -1458,9 +1496,9 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		bool rekey;
 
 		if (st && (st->flags & bit))
-			break;		/* counted already (3.x/4.4 print two lines for one IKE SA) */
+			break;	/* counted already (3.x/4.4 print two lines for one IKE SA) */
 		if (v->only_if_v2 && st && st->ike == PLUTO_IKEV1)
-			break;		/* IKEv1 RSA's "authenticated using": "ISAKMP SA established" counts */
+			break;	/* IKEv1 RSA's "authenticated using": the next line counts */
 		if (v->how == EST_REKEY)
 			rekey = true;
 		else if (st && (st->flags & ST_REPLACES))
@@ -1492,7 +1530,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		enum pluto_event_reason reason = v->reason;
 
 		if (v->follower) {
-			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD))) || (c->flags & CONN_FAILED))
+			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD))) ||
+			    (c->flags & CONN_FAILED))
 				break;
 		} else if (st && (st->flags & bit)) {
 			break;
@@ -1695,7 +1734,8 @@ size_t pluto_log_strip_prefix(const char *line, size_t len, const char **ret_msg
 		skip = iso_stamp(line, len);
 	line += skip;
 	len -= skip;
-	if (len >= 4 && is_digit(line[0]) && is_digit(line[1]) && is_digit(line[2]) && line[3] == ' ')
+	if (len >= 4 && is_digit(line[0]) && is_digit(line[1]) && is_digit(line[2]) &&
+	    line[3] == ' ')
 		line += 4, len -= 4;
 	*ret_msg = line;
 	return len;

@@ -23,11 +23,11 @@
 
 /* What a message means to the exporter. */
 enum pluto_event_kind {
-	PLUTO_EVENT_NONE,		/* recognised, nothing to count (progress, retransmit, deletion, ...) */
+	PLUTO_EVENT_NONE,		/* recognised, nothing to count (progress, ...) */
 	PLUTO_EVENT_UNRECOGNISED,	/* names a connection, but no rule knows its wording */
 	PLUTO_EVENT_ESTABLISHED,	/* an SA was established: .sa, .how, .ike */
-	PLUTO_EVENT_FAILED,		/* a negotiation failed or an SA was lost: .sa, .reason */
-	PLUTO_EVENT_CONNECTION,		/* the connection set or a connection's state changed: .change */
+	PLUTO_EVENT_FAILED,		/* a negotiation failed, an SA was lost: .sa, .reason */
+	PLUTO_EVENT_CONNECTION,		/* a connection was added, deleted, ...: .change */
 	_PLUTO_EVENT_KIND_MAX,
 };
 
@@ -40,35 +40,36 @@ enum pluto_event_sa {
 
 /* How an SA came to be. */
 enum pluto_event_how {
-	PLUTO_HOW_NEW,			/* a fresh negotiation: the tunnel (or its IKE SA) coming up */
-	PLUTO_HOW_REKEY,		/* the replacement of an existing SA (rekey, reauthentication) */
+	PLUTO_HOW_NEW,			/* a fresh negotiation: the tunnel coming up */
+	PLUTO_HOW_REKEY,		/* an existing SA replaced (rekey, reauthentication) */
 	_PLUTO_HOW_MAX,
 };
 
 /* Why a negotiation failed or an SA was lost; each failure is reported once, under one reason. */
 enum pluto_event_reason {
-	PLUTO_REASON_AUTHENTICATION_FAILED,	/* AUTHENTICATION_FAILED, bad PSK/signature/certificate, IKEv1 ID */
-	PLUTO_REASON_NO_PROPOSAL_CHOSEN,	/* no acceptable proposal (IKE or Child SA), either role */
-	PLUTO_REASON_TS_UNACCEPTABLE,		/* traffic selectors (IKEv1: no connection for the IDs) */
-	PLUTO_REASON_INVALID_KE,		/* INVALID_KE_PAYLOAD that ended a negotiation */
-	PLUTO_REASON_TIMEOUT,			/* no (acceptable) answer after the retransmits */
+	/* AUTHENTICATION_FAILED, a bad PSK, signature or certificate, IKEv1's ID in phase 1 */
+	PLUTO_REASON_AUTHENTICATION_FAILED,
+	PLUTO_REASON_NO_PROPOSAL_CHOSEN,	/* no acceptable proposal (IKE or Child SA) */
+	PLUTO_REASON_TS_UNACCEPTABLE,		/* traffic selectors (IKEv1: phase 2 IDs) */
+	PLUTO_REASON_INVALID_KE,		/* INVALID_KE_PAYLOAD ending a negotiation */
+	PLUTO_REASON_TIMEOUT,			/* no (acceptable) answer to retransmits */
 	PLUTO_REASON_LIVENESS,			/* DPD/liveness declared the peer dead */
 	PLUTO_REASON_OTHER,			/* any other failure pluto reports as fatal */
 	_PLUTO_REASON_MAX,
 };
 
-/* What changed about a connection (PLUTO_EVENT_CONNECTION): a reason to re-read `whack --status`. */
+/* What changed about a connection (PLUTO_EVENT_CONNECTION): reasons to re-read its status. */
 enum pluto_event_change {
-	PLUTO_CHANGE_ADDED,		/* a connection was added (or replaced by a new definition) */
+	PLUTO_CHANGE_ADDED,		/* added (or replaced by a new definition) */
 	PLUTO_CHANGE_DELETED,		/* a connection or instance was deleted */
-	PLUTO_CHANGE_INITIATED,		/* a negotiation of a new IKE SA was started (operator, auto=start, revival) */
-	PLUTO_CHANGE_DOWN,		/* an operator took it down (`ipsec down`, --terminate, suspend) */
+	PLUTO_CHANGE_INITIATED,		/* a new IKE SA started (up, auto=start, revival) */
+	PLUTO_CHANGE_DOWN,		/* an operator took it down (down, suspend) */
 	PLUTO_CHANGE_ROUTED,		/* its policy was routed (`ipsec route`, auto=route) */
-	PLUTO_CHANGE_SWITCHED,		/* a negotiation moved to another connection (an instance) */
+	PLUTO_CHANGE_SWITCHED,		/* a negotiation moved to another connection */
 	_PLUTO_CHANGE_MAX,
 };
 
-/* Which IKE version a message's wording belongs to, when it tells (or the serial's history does). */
+/* The IKE version of a message's words, when they (or its serial's history) tell. */
 enum pluto_ike_version {
 	PLUTO_IKE_UNKNOWN,
 	PLUTO_IKEV1,
@@ -87,9 +88,9 @@ struct pluto_event {
 	enum pluto_event_reason reason;	/* FAILED */
 	enum pluto_event_change change;	/* CONNECTION */
 	enum pluto_ike_version ike;	/* ESTABLISHED, FAILED: when known */
-	const char *conn;		/* the connection name without its quotes ("private#10.0.0.0/8" whole) */
+	const char *conn;		/* the name without quotes ("private#10.0.0.0/8" whole) */
 	size_t conn_len;
-	const char *instance;		/* the instance chain, "[3]" or "[1][2]"; length 0 if none */
+	const char *instance;		/* the chain, "[3]", "[1][2]"; length 0 if none */
 	size_t instance_len;
 	uint64_t serial;		/* the state's #N the message is about, 0 if none */
 };

@@ -5,8 +5,8 @@
  * The fuzz target of the classifier of pluto's log: any bytes, cut into lines at '\n', each
  * line's text after its first TAB if it has one (so that the fixtures' "EXPECTED<TAB>LINE" feed
  * their lines), with its timestamp or whack code taken off when the input's first byte is odd,
- * classified by one classifier, in order, twice (two classifiers, the second reset halfway and fed the
- * second half again). It aborts when:
+ * classified by one classifier, in order, twice (two classifiers, the second reset halfway and fed
+ * the second half again). It aborts when:
  *  - a result is neither 0 nor -EBADMSG, or -EBADMSG wrote the event;
  *  - a pointer returned lies outside its line (each line is copied to a buffer of exactly its
  *    size, so ASan sees a read past it), or an enum is out of range, or a field the kind does
@@ -42,7 +42,8 @@ static uint64_t check(int r, const struct pluto_event *ev, const struct pluto_ev
 	}
 	if (r != 0)
 		abort();
-	if (!ev->conn || ev->conn < line || ev->conn_len > len || ev->conn + ev->conn_len > line + len)
+	if (!ev->conn || ev->conn < line || ev->conn_len > len ||
+	    ev->conn + ev->conn_len > line + len)
 		abort();
 	if (!ev->instance || ev->instance < line || ev->instance_len > len ||
 	    ev->instance + ev->instance_len > line + len)
@@ -73,13 +74,13 @@ static uint64_t check(int r, const struct pluto_event *ev, const struct pluto_ev
 	h = h * 31 + (uint64_t)(ev->conn - line) + ev->conn_len;
 	h = h * 31 + (uint64_t)(ev->instance - line) + ev->instance_len;
 	for (size_t i = 0; i < ev->conn_len; i++)
-		h = h * 131 + (unsigned char)ev->conn[i];	/* read every byte */
+		h = h * 131 + (unsigned char)ev->conn[i]; /* read every byte */
 	return h;
 }
 
 /* Classify the lines of data[from..to) with l; digests go to sums[] (one per line). */
-static size_t run(struct pluto_log *l, const uint8_t *data, size_t size, bool strip,
-		  uint64_t *sums, size_t max)
+static size_t run(struct pluto_log *l, const uint8_t *data, size_t size, bool strip, uint64_t *sums,
+		  size_t max)
 {
 	size_t n = 0, off = 0;
 
@@ -139,8 +140,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n2 > n1 || memcmp(a, b, n2 * sizeof(a[0])) != 0)
 		abort();
 	pluto_log_reset(l2);
-	(void)run(l2, data + (half < size ? half + 1 : size), size - (half < size ? half + 1 : size),
-		  strip, b, MAX_LINES);
+	(void)run(l2, data + (half < size ? half + 1 : size),
+		  size - (half < size ? half + 1 : size), strip, b, MAX_LINES);
 	pluto_log_free(l1);
 	pluto_log_free(l2);
 	return 0;
