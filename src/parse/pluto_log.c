@@ -419,7 +419,7 @@ struct verdict {
 /* A notification's name (v2N_ prefix or not) to a reason; OTHER for the rest. */
 static enum pluto_event_reason notify_reason(const char *s, size_t n)
 {
-	const char *e = s;
+	const char *e;
 
 	if (PFX(s, n, "v2N_"))
 		s += 4, n -= 4;
@@ -430,8 +430,7 @@ static enum pluto_event_reason notify_reason(const char *s, size_t n)
 #define IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, n) == 0)
 	if (IS("AUTHENTICATION_FAILED") || IS("INVALID_ID_INFORMATION") ||
 	    IS("INVALID_HASH_INFORMATION") || IS("INVALID_KEY_INFORMATION") ||
-	    IS("INVALID_SIGNATURE") || IS("INVALID_CERTIFICATE") || IS("CERT_UNAVAILABLE") ||
-	    IS("AUTHENTICATION_FAILED"))
+	    IS("INVALID_SIGNATURE") || IS("INVALID_CERTIFICATE") || IS("CERT_UNAVAILABLE"))
 		return PLUTO_REASON_AUTHENTICATION_FAILED;
 	if (IS("NO_PROPOSAL_CHOSEN") || IS("BAD_PROPOSAL_SYNTAX"))
 		return PLUTO_REASON_NO_PROPOSAL_CHOSEN;
@@ -1002,14 +1001,11 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	enum pluto_event_reason reason;
 
 	/* ---- IKEv2 initiator: the responder's answer ---- */
-	if (notify_at(r, rn, "IKE SA authentication request rejected by peer: ",
-		      sizeof("IKE SA authentication request rejected by peer: ") - 1, &reason, NULL,
-		      NULL) ||
-	    NOTIFY_AT(r, rn, "IKE SA authentication request rejected: ", &reason)) {
-		if (PFX(r, rn, "IKE SA authentication request rejected")) {
-			failed(v, PLUTO_SA_IKE, reason);
-			return true;
-		}
+	if (PFX(r, rn, "IKE SA authentication request rejected") &&
+	    (NOTIFY_AT(r, rn, "rejected by peer: ", &reason) ||
+	     NOTIFY_AT(r, rn, "rejected: ", &reason))) {
+		failed(v, PLUTO_SA_IKE, reason);
+		return true;
 	}
 	if (PFX(r, rn, "IKE SA authentication failed")) {
 		failed(v, PLUTO_SA_IKE, PLUTO_REASON_AUTHENTICATION_FAILED);
@@ -1341,7 +1337,8 @@ static uint64_t conn_key(const struct msg *m)
  * negotiation moved to another connection): it starts afresh. key 0 looks a serial up whatever
  * its connection (the IKE SA a Child SA names, a state deleted by another's message).
  */
-static struct state_slot *state_get(struct pluto_log *l, uint64_t serial, uint64_t key, bool create)
+static struct state_slot *state_get(struct pluto_log *l, uint64_t serial, uint64_t key,
+				     bool create)
 {
 	struct state_slot *s;
 
