@@ -5,20 +5,13 @@
 # credentials, 200 with the right ones), client certificates required and
 # verified against the CA, and a refusal to start, with one clear line, on a
 # file it cannot honour.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/lib.sh"
 need curl openssl python3
 
 cd "$WORK"
 # a CA, a server certificate for 127.0.0.1 and a client certificate
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.crt 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
-openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext \
-	-out server.crt 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=prometheus -keyout client.key -out client.csr 2>/dev/null
-openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out client.crt 2>/dev/null
-hash=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 4)))')
-case $hash in '$2'*) ;; *) echo "SKIP: no bcrypt in this libcrypt"; exit 77 ;; esac
+pki "$WORK"
+hash=$(bcrypt s3cret 4) || skip "no bcrypt in this libcrypt"
 
 cat > web.yml <<YML
 tls_server_config:
@@ -28,17 +21,16 @@ basic_auth_users:
   prometheus: '$hash'
 YML
 start_daemon --web.config.file="$WORK/web.yml" --poll.interval=1s
-code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 url=https://127.0.0.1:$PORT/metrics
 wait_for "TLS listener" curl -s --cacert ca.crt -o /dev/null "$url"
-[ "$(code --cacert ca.crt "$url")" = 401 ] || fail "no credentials should give 401"
-[ "$(code --cacert ca.crt -u prometheus:wrong "$url")" = 401 ] || fail "wrong password should give 401"
-[ "$(code --cacert ca.crt -u nobody:s3cret "$url")" = 401 ] || fail "unknown user should give 401"
-[ "$(code --cacert ca.crt -u prometheus:s3cret "$url")" = 200 ] || fail "right credentials should give 200"
-curl -s --cacert ca.crt -u prometheus:s3cret "$url" | grep -q '^libreswan_up ' || fail "page over TLS"
-[ "$(code "http://127.0.0.1:$PORT/metrics")" = 000 ] || fail "plain HTTP must not be served"
+[ "$(http_code --cacert ca.crt "$url")" = 401 ] || fail "no credentials should give 401"
+[ "$(http_code --cacert ca.crt -u prometheus:wrong "$url")" = 401 ] || fail "wrong password should give 401"
+[ "$(http_code --cacert ca.crt -u nobody:s3cret "$url")" = 401 ] || fail "unknown user should give 401"
+[ "$(http_code --cacert ca.crt -u prometheus:s3cret "$url")" = 200 ] || fail "right credentials should give 200"
+curl -s --cacert ca.crt -u prometheus:s3cret "$url" | metric libreswan_up > /dev/null || fail "page over TLS"
+[ "$(http_code "http://127.0.0.1:$PORT/metrics")" = 000 ] || fail "plain HTTP must not be served"
 ok "TLS + basic auth"
-stop_daemon
+exporter_stop
 
 cat > web.yml <<YML
 tls_server_config:
@@ -51,11 +43,11 @@ YML
 start_daemon --web.config.file="$WORK/web.yml" --poll.interval=1s
 url=https://127.0.0.1:$PORT/metrics
 wait_for "TLS listener" curl -s --cacert ca.crt --cert client.crt --key client.key -o /dev/null "$url"
-[ "$(code --cacert ca.crt --cert client.crt --key client.key "$url")" = 200 ] || fail "client cert: 200"
-c=$(code --cacert ca.crt "$url")
+[ "$(http_code --cacert ca.crt --cert client.crt --key client.key "$url")" = 200 ] || fail "client cert: 200"
+c=$(http_code --cacert ca.crt "$url")
 [ "$c" = 403 ] || [ "$c" = 000 ] || fail "no client cert should be refused, got $c"
 ok "client certificates required and verified"
-stop_daemon
+exporter_stop
 
 for bad in 'tls_server_config: {cert_file: /nonexistent, key_file: /nonexistent}' \
 	'http_server_config: {http2: true}' 'basic_auth_users: {u: plaintext}' 'tls_server_config: [1, 2'; do
