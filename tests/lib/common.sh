@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC3043
 #
 # What every test script does, written once: report (ok, fail, skip), need a tool or root, a
 # scratch directory and clean-up on exit, the exporter started in the background on a port it
-# picks itself, scrapes, one metric read from a page, bounded waits. POSIX sh (the daemon tests
-# run under dash); each folder's lib.sh sources it and adds only what is its own:
+# picks itself, scrapes, one metric read from a page, bounded waits. POSIX sh with `local`, which
+# dash, bash and busybox sh all have (the daemon tests run under dash, the integration harness
+# under bash, in a VM too); each folder's lib.sh sources it and adds only what is its own:
 #
 #   . "$(dirname "$0")/../lib/common.sh"
 #
@@ -128,7 +129,8 @@ lsx__quiet() { "$@" > /dev/null 2>&1; }
 exporter_run() {
 	local log=$1 i=0
 	shift
-	"$@" > "$log" 2>&1 &
+	: > "$log"
+	"$@" >> "$log" 2>&1 &
 	EXPORTER_PID=$!
 	LSX_PIDS="$LSX_PIDS $EXPORTER_PID"
 	LSX_LOGS="$LSX_LOGS $log"
