@@ -39,7 +39,7 @@ fail() {
 	local l
 	echo "FAIL: $*" >&2
 	for l in ${LSX_LOGS:-}; do
-		[ -s "$l" ] && tail -20 "$l" | sed "s|^|  $(basename "$l"): |" >&2
+		[ -s "$l" ] && tail -20 "$l" | sed "s|^|  ${l#"${WORK:-}"/}: |" >&2
 	done
 	exit 1
 }
@@ -153,12 +153,14 @@ exporter_stop() {
 	for p in $LSX_PIDS; do [ "$p" = "$pid" ] || rest="$rest $p"; done
 	LSX_PIDS=$rest
 	if kill "$pid" 2> /dev/null; then
-		poll_until 5 lsx__gone "$pid" || kill -KILL "$pid" 2> /dev/null
+		poll_until 5 gone "$pid" || kill -KILL "$pid" 2> /dev/null
 	fi
 	EXPORTER_STATUS=0
 	wait "$pid" 2> /dev/null || EXPORTER_STATUS=$?
 }
-lsx__gone() { ! kill -0 "$1" 2> /dev/null; }
+
+# gone PID: no process PID runs (any more)
+gone() { ! kill -0 "$1" 2> /dev/null; }
 
 # free_port: a TCP port of 127.0.0.1 nobody listens on right now (the kernel's pick for port 0)
 free_port() {
