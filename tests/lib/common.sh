@@ -64,11 +64,11 @@ LSX_AT_EXIT=
 LSX_PIDS=
 LSX_LOGS=
 
-# work_dir [NAME]: WORK, a new scratch directory under TMPDIR (exported), removed on exit
+# work_dir [NAME]: WORK, a new scratch directory under TMPDIR, removed on exit (not exported:
+# each script, Python ones too, makes its own)
 work_dir() {
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/lsx-${1:-test}.XXXXXX") || fail "mktemp"
 	LSX_OWN_WORK=$WORK
-	export WORK
 }
 
 # at_exit COMMAND: run COMMAND (a string, eval'd) on exit; the last one given runs first
