@@ -353,8 +353,8 @@ lsx__cmp() {
 
 # lsx__metric_is NAME SELECTOR OP VALUE: one scrape, compare (VALUE may be "absent")
 lsx__metric_is() {
-	local f v; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
-	v=$(metric "$2" "$f"); LSX_LAST=${v:-absent}
+	local f v; f=$(lsx_page "$1") || { LSX_DIFF="scrape failed"; return 1; }
+	v=$(metric "$2" "$f"); LSX_DIFF="is ${v:-absent}"
 	if [ "$4" = absent ]; then [ -z "$v" ]; return; fi
 	lsx__cmp "$v" "$3" "$4"
 }
@@ -363,14 +363,7 @@ lsx__metric_is() {
 # exporter NAME serves a sample SELECTOR satisfying OP VALUE; records a failure with the last
 # value seen otherwise. VALUE "absent" (with OP ==) expects no such sample.
 lsx_expect_metric() {
-	local name=$1 sel=$2 op=$3 want=$4 limit=${5:-$LSX_WAIT}
-	LSX_LAST=""
-	if poll_until "$limit" lsx__metric_is "$name" "$sel" "$op" "$want"; then
-		lsx_note "ok: $sel $op $want (is $LSX_LAST)"
-		return 0
-	fi
-	lsx_fail "$sel $op $want: last value ${LSX_LAST:-?} (after ${limit}s)"
-	return 1
+	lsx__agree_within "${5:-$LSX_WAIT}" "$2 $3 $4" lsx__metric_is "$1" "$2" "$3" "$4"
 }
 
 # lsx_expect_metric_now NAME SELECTOR OP VALUE: the same on a single scrape, no waiting
@@ -536,13 +529,18 @@ lsx_ping() {
 # and one libreswan_connection_up series for every loaded connection. Pluto and the exporter
 # sample at different moments, so this waits (bounded) until one scrape and one whack agree.
 lsx_check_against_pluto() {
-	local e=$1 p=$2 limit=${3:-$LSX_WAIT}
+	lsx__agree_within "${3:-$LSX_WAIT}" "exporter $1 against pluto $2's status" lsx__agrees "$1" "$2"
+}
+# lsx__agree_within SECONDS DESCRIPTION CMD...: poll CMD, which says what it compared in
+# LSX_DIFF, until it succeeds (noted as ok) or SECONDS pass (recorded as a failure)
+lsx__agree_within() {
+	local limit=$1 desc=$2; shift 2
 	LSX_DIFF=""
-	if poll_until "$limit" lsx__agrees "$e" "$p"; then
-		lsx_note "ok: exporter $e agrees with pluto $p's status"
+	if poll_until "$limit" "$@"; then
+		lsx_note "ok: $desc ($LSX_DIFF)"
 		return 0
 	fi
-	lsx_fail "exporter $e disagrees with pluto $p: $LSX_DIFF"
+	lsx_fail "$desc: $LSX_DIFF"
 	return 1
 }
 lsx__agrees() {
@@ -587,17 +585,9 @@ lsx__agrees() {
 # SA sums of `whack --trafficstatus`: OP "==" (default; no SA retired since the exporter started)
 # or ">=" (after rekeys the exporter also counts retired SAs). Bounded wait as above.
 lsx_check_traffic() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if poll_until "$limit" lsx__traffic_agrees "$e" "$p" "$op"; then
-		lsx_note "ok: byte counters of $e $op trafficstatus of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "byte counters of $e vs trafficstatus of $p ($op): $LSX_DIFF"
-	return 1
-}
-lsx__traffic_agrees() {
-	lsx__sums_agree "$1" "$2" "$3" lsx_pluto_traffic_sums "trafficstatus empty"
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "byte counters of $1 $op trafficstatus of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_pluto_traffic_sums "trafficstatus empty"
 }
 # lsx__sums_agree EXPORTER PLUTO OP SUMS-FUNCTION EMPTY-MESSAGE: the exporter's per-connection
 # byte counters against the "conn in out" lines that SUMS-FUNCTION prints for PLUTO
@@ -619,55 +609,29 @@ lsx__sums_agree() {
 # lsx_check_traffic_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection byte counters against the
 # kernel's XFRM state byte counts of the connection's SAs (lsx_xfrm_conn_sums); OP as above
 lsx_check_traffic_xfrm() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op"; then
-		lsx_note "ok: byte counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "byte counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
-	return 1
-}
-lsx__xfrm_agrees() {
-	lsx__sums_agree "$1" "$2" "$3" lsx_xfrm_conn_sums "no XFRM state of any Child SA" "${4:-bytes}"
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "byte counters of $1 $op ip -s xfrm state of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_xfrm_conn_sums "no XFRM state of any Child SA" bytes
 }
 
 # lsx_check_packets_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection packet counters of the
 # exporter (libreswan_connection_{in,out}_packets_total) OP the sums of ip -s xfrm state (bounded wait)
 lsx_check_packets_xfrm() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op" packets; then
-		lsx_note "ok: packet counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "packet counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
-	return 1
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "packet counters of $1 $op ip -s xfrm state of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_xfrm_conn_sums "no XFRM state of any Child SA" packets
 }
 
 # lsx_expect_bytes EXPORTER CONN IN OUT [SECONDS]: the connection's byte counters equal IN and OUT
 lsx_expect_bytes() {
-	local e=$1 c=$2 want_in=$3 want_out=$4 limit=${5:-$LSX_WAIT}
-	LSX_LAST=""
-	if poll_until "$limit" lsx__bytes_are "$e" "$c" "$want_in" "$want_out"; then
-		lsx_note "ok: $c in/out bytes == $want_in/$want_out"
-		return 0
-	fi
-	lsx_fail "$c in/out bytes == $want_in/$want_out: last $LSX_LAST (after ${limit}s)"
-	return 1
+	lsx__agree_within "${5:-$LSX_WAIT}" "$2 in/out bytes == $3/$4" lsx__bytes_are "$1" "$2" "$3" "$4"
 }
 lsx__bytes_are() {
-	local f i o; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
+	local f i o; f=$(lsx_page "$1") || { LSX_DIFF="scrape failed"; return 1; }
 	i=$(metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f")
 	o=$(metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")
-	LSX_LAST="${i:-absent}/${o:-absent}"
+	LSX_DIFF="is ${i:-absent}/${o:-absent}"
 	[ "$i" = "$3" ] && [ "$o" = "$4" ]
-}
-
-# lsx_bytes EXPORTER CONN: "in out" byte counters of CONN as served now
-lsx_bytes() {
-	local f; f=$(lsx_page "$1") || return 1
-	echo "$(metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f") $(metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")"
 }
 
 # lsx_child_serials PLUTO CONN: serials of CONN's live Child SAs in `whack --trafficstatus`
