@@ -149,7 +149,7 @@ exporter_run() {
 # 5 s later; returns once it has exited (its log complete), with its exit status in
 # EXPORTER_STATUS
 exporter_stop() {
-	local pid=${1:-$EXPORTER_PID} p rest=
+	local pid=${1:-${EXPORTER_PID:-}} p rest=
 	for p in $LSX_PIDS; do [ "$p" = "$pid" ] || rest="$rest $p"; done
 	LSX_PIDS=$rest
 	if kill "$pid" 2> /dev/null; then
