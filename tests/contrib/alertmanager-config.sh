@@ -7,8 +7,8 @@
 # on-call receiver and every other one to the team receiver (amtool config routes test).
 # Skipped (exit 77) without amtool (Debian: prometheus-alertmanager).
 set -eu
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-command -v amtool > /dev/null 2>&1 || { echo "SKIP: amtool not found (Debian: prometheus-alertmanager)"; exit 77; }
+. "$(dirname "$0")/../lib/common.sh"
+need amtool
 conf=$TOP_SRCDIR/contrib/alertmanager/alertmanager.yml
 rules=$TOP_SRCDIR/contrib/prometheus/libreswan.rules.yml
 amtool check-config "$conf"
@@ -19,9 +19,9 @@ for a in $(awk '/- alert:/ { name = $3 } /severity:/ && name { print name "=" $2
 	want=ipsec-team
 	[ "$severity" = critical ] && want=ipsec-oncall
 	got=$(amtool config routes test --config.file="$conf" alertname="$name" severity="$severity" 2> /dev/null)
-	[ "$got" = "$want" ] || { echo "FAIL: $name ($severity) routed to '$got', want $want"; exit 1; }
-	echo "ok - $name ($severity) -> $got"
+	[ "$got" = "$want" ] || fail "$name ($severity) routed to '$got', want $want"
+	ok "$name ($severity) -> $got"
 	n=$((n + 1))
 done
-[ "$n" -ge 10 ] || { echo "FAIL: only $n alerts found in $rules"; exit 1; }
-echo "ok - $n alerts routed as documented"
+[ "$n" -ge 10 ] || fail "only $n alerts found in $rules"
+ok "$n alerts routed as documented"

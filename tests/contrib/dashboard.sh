@@ -8,24 +8,17 @@
 # on ${datasource}. Also checks the provisioning and scrape-config examples
 # are well-formed YAML when PyYAML is available.
 set -eu
-
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-PYTHON=${PYTHON:-python3}
-
-if ! command -v "$PYTHON" >/dev/null 2>&1; then
-	echo "SKIP: python3 not found; dashboard checks not run"
-	exit 77
-fi
-
-"$PYTHON" "$TOP_SRCDIR/tests/contrib/check_contrib.py" dashboard "$TOP_SRCDIR"
+. "$(dirname "$0")/../lib/common.sh"
+need python3
+python3 "$TOP_SRCDIR/tests/contrib/check_contrib.py" dashboard "$TOP_SRCDIR"
 
 # The examples must at least parse.
-if "$PYTHON" -c 'import yaml' 2>/dev/null; then
+if python3 -c 'import yaml' 2>/dev/null; then
 	for f in contrib/prometheus/prometheus.yml \
 		contrib/grafana/provisioning/datasources/prometheus.yml \
 		contrib/grafana/provisioning/dashboards/libreswan.yml; do
-		"$PYTHON" -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$TOP_SRCDIR/$f"
-		echo "yaml ok: $f"
+		python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$TOP_SRCDIR/$f"
+		ok "yaml: $f"
 	done
 else
 	echo "note: PyYAML not installed, example YAML files not parsed"

@@ -27,32 +27,25 @@ Environment: EXPORTER, TOP_SRCDIR, PROMETHEUS.
 import json
 import os
 import re
-import shutil
-import signal
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import prometheus_e2e as e2e  # noqa: E402  (shared helpers: processes, waits, the Prometheus API)
+import e2e  # noqa: E402  (the exporter on the fixtures, Prometheus, the dashboard's queries)
+from e2e import lsx  # noqa: E402
 
-FLEET = os.path.join(e2e.TOP, "contrib", "prometheus", "fleet")
-LAB = os.path.join(e2e.TOP, "tests", "fixtures")
-log = e2e.log
+FLEET = os.path.join(lsx.TOP_SRCDIR, "contrib", "prometheus", "fleet")
+LAB = os.path.join(lsx.TOP_SRCDIR, "tests", "fixtures")
 
 
 def gateways():
     """(name, --input.* arguments) of the simulated gateways."""
-    fx = e2e.FIXTURES
     return [
-        ("gw1", ["--input.status", os.path.join(fx, "status.txt"),
-                 "--input.trafficstatus", os.path.join(fx, "trafficstatus.txt"),
-                 "--input.globalstatus", os.path.join(fx, "globalstatus.txt"),
-                 "--input.kernel", os.path.join(fx, "kernel.txt")]),
-        ("gw2", ["--input.status", os.path.join(fx, "status-site-b-up.txt"),
-                 "--input.trafficstatus", os.path.join(fx, "trafficstatus-site-b-up.txt"),
-                 "--input.globalstatus", os.path.join(fx, "globalstatus.txt")]),
+        ("gw1", e2e.GATEWAY),
+        ("gw2", ["--input.status", e2e.fixture("status-site-b-up.txt"),
+                 "--input.trafficstatus", e2e.fixture("trafficstatus-site-b-up.txt"),
+                 "--input.globalstatus", e2e.fixture("globalstatus.txt")]),
         ("gw3", ["--input.status", os.path.join(LAB, "status", "4.10-lab-half-open--status.txt"),
                  "--input.globalstatus", os.path.join(LAB, "global", "4.10-lab.txt")]),
     ]
@@ -60,7 +53,7 @@ def gateways():
 
 def replace_once(text, old, new, what):
     if text.count(old) != 1:
-        raise RuntimeError(f"{what}: expected one {old!r}")
+        lsx.fail(f"{what}: expected one {old!r}")
     return text.replace(old, new)
 
 
@@ -88,39 +81,26 @@ def fleet_panels():
         if in_fleet:
             out.append(p)
     if len(out) < 5:
-        raise RuntimeError(f"the dashboard's Fleet overview row has {len(out)} panels")
+        lsx.fail(f"the dashboard's Fleet overview row has {len(out)} panels")
     return out
 
 
-def run(work):
+def run():
     # 1. three gateways' exporters
-    exporters = {}
+    exporters, pages = {}, {}
     for name, inputs in gateways():
-        addr = f"{e2e.HOST}:{e2e.free_port()}"
-        e2e.start(f"exporter-{name}", [e2e.EXPORTER, f"--web.listen-address={addr}", "--poll.interval=1s", *inputs], work)
-        exporters[name] = addr
-    pages = {}
-    for name, addr in exporters.items():
-        e2e.wait_for(f"exporter {name} ready", lambda a=addr: e2e.http_get(f"http://{a}/-/ready")[0] == 200, 15)
-        pages[name] = e2e.http_get(f"http://{addr}/metrics")[1]
+        exporters[name] = e2e.exporter("exporter-" + name, inputs).address
+        pages[name] = lsx.http_get(f"http://{exporters[name]}/metrics")[1]
     down = {exporters[n]: page_down_count(p) for n, p in pages.items()}
-    log(f"tunnels down per gateway, as the pages say: {down}")
+    lsx.note(f"tunnels down per gateway, as the pages say: {down}")
 
     # 2. the central Prometheus, the shipped example
     with open(os.path.join(FLEET, "central.yml"), encoding="utf-8") as f:
         central = f.read()
     central = replace_once(central, "evaluation_interval: 30s", "evaluation_interval: 1s", "central.yml")
     central = replace_once(central, "../libreswan.rules.yml", e2e.RULES, "central.yml")
-    central = replace_once(central, "alertmanager.example.net:9093", f"{e2e.HOST}:{e2e.free_port()}", "central.yml")
-    with open(os.path.join(work, "central.yml"), "w", encoding="utf-8") as f:
-        f.write(central)
-    central_addr = f"{e2e.HOST}:{e2e.free_port()}"
-    e2e.start("central", [e2e.PROMETHEUS, "--config.file=" + os.path.join(work, "central.yml"),
-                          "--storage.tsdb.path=" + os.path.join(work, "central-data"),
-                          f"--web.listen-address={central_addr}", "--web.enable-remote-write-receiver",
-                          "--log.level=warn"], work)
-    prom = e2e.Prom(f"http://{central_addr}")
-    e2e.wait_for("central prometheus ready", lambda: e2e.http_get(prom.base + "/-/ready")[0] == 200, 30)
+    central = replace_once(central, "alertmanager.example.net:9093", "127.0.0.1:%d" % lsx.free_port(), "central.yml")
+    prom = e2e.Prom("central", central, "--web.enable-remote-write-receiver")
 
     # 3. the agent, the shipped example
     with open(os.path.join(FLEET, "agent.yml"), encoding="utf-8") as f:
@@ -129,16 +109,10 @@ def run(work):
     for i, name in enumerate(exporters, 1):
         agent = replace_once(agent, f"vpn-gw{i}.example.net:10500", exporters[name], "agent.yml")
     agent = replace_once(agent, "http://prometheus-central.example.net:9090/api/v1/write",
-                         f"http://{central_addr}/api/v1/write\n    queue_config:\n      batch_send_deadline: 1s",
+                         f"{prom.base}/api/v1/write\n    queue_config:\n      batch_send_deadline: 1s",
                          "agent.yml")
     site = re.search(r"^\s+site: (\S+)$", agent, re.M).group(1)
-    with open(os.path.join(work, "agent.yml"), "w", encoding="utf-8") as f:
-        f.write(agent)
-    agent_addr = f"{e2e.HOST}:{e2e.free_port()}"
-    e2e.start("agent", [e2e.PROMETHEUS, "--enable-feature=agent", "--config.file=" + os.path.join(work, "agent.yml"),
-                        "--storage.agent.path=" + os.path.join(work, "agent-data"),
-                        f"--web.listen-address={agent_addr}", "--log.level=warn"], work)
-    e2e.wait_for("agent ready", lambda: e2e.http_get(f"http://{agent_addr}/-/ready")[0] == 200, 30)
+    agent = e2e.Prom("agent", agent, "--enable-feature=agent", agent=True)
     t0 = time.monotonic()
 
     # 4. per-gateway series in the central Prometheus
@@ -149,14 +123,14 @@ def run(work):
         inst = {labels_of(k)["instance"] for k in got}
         return got if inst == want_instances else None
 
-    got = e2e.wait_for("libreswan_up of the three gateways in the central Prometheus", arrived, 60)
+    got = lsx.wait_until("libreswan_up of the three gateways in the central Prometheus", arrived, 60)
     for k, v in got.items():
         labels = labels_of(k)
         if labels.get("site") != site or v != 1.0:
-            raise RuntimeError(f"libreswan_up {labels} = {v}: want 1 with site={site}")
-    log(f"central: libreswan_up from {sorted(want_instances)} with site={site}, "
-        f"{time.monotonic() - t0:.1f}s after the agent started")
-    e2e.wait_for("up == 1 of the three gateways in the central Prometheus", lambda: {
+            lsx.fail(f"libreswan_up {labels} = {v}: want 1 with site={site}")
+    lsx.note(f"central: libreswan_up from {sorted(want_instances)} with site={site}, "
+             f"{time.monotonic() - t0:.1f}s after the agent started")
+    lsx.wait_until("up == 1 of the three gateways in the central Prometheus", lambda: {
         (labels_of(k)["instance"], v) for k, v in prom.query('up{job="libreswan"}').items()}
         == {(i, 1.0) for i in want_instances}, 30)
     want_conns = {addr: float(len(re.findall(r"^libreswan_connection_info\{", pages[name], re.M)))
@@ -166,10 +140,10 @@ def run(work):
         got = {labels_of(k)["instance"]: v for k, v in prom.query("count by (instance) (libreswan_connection_info)").items()}
         return got if got == want_conns else None
 
-    per_conn = e2e.wait_for(f"connection_info series per gateway as on the pages ({want_conns})", conns, 30)
-    log(f"central: connection series per gateway as on the pages: {per_conn}")
-    status, _ = e2e.http_get(f"http://{agent_addr}/api/v1/query?query=up")
-    log(f"agent query API: HTTP {status} (an agent stores nothing to query)")
+    per_conn = lsx.wait_until(f"connection_info series per gateway as on the pages ({want_conns})", conns, 30)
+    lsx.note(f"central: connection series per gateway as on the pages: {per_conn}")
+    status, _ = lsx.http_get(f"{agent.base}/api/v1/query?query=up")
+    lsx.note(f"agent query API: HTTP {status} (an agent stores nothing to query)")
 
     # 5. recording rules across the instances
     def recorded():
@@ -177,7 +151,7 @@ def run(work):
         vals = {labels_of(k)["instance"]: v for k, v in r.items()}
         return vals if vals == down else None
 
-    e2e.wait_for(f"instance:libreswan_connections_down:sum per gateway == {down}", recorded, 30)
+    lsx.wait_until(f"instance:libreswan_connections_down:sum per gateway == {down}", recorded, 30)
     totals = {
         "job:libreswan_gateways:count": 3.0,
         "job:libreswan_gateways_pluto_down:sum": 0.0,
@@ -185,7 +159,7 @@ def run(work):
         "job:libreswan_connections_down:sum": float(sum(down.values())),
     }
     for expr, want in totals.items():
-        e2e.wait_for(f"{expr} == {want}", lambda e=expr, w=want: prom.value(e) == w, 30)
+        lsx.wait_until(f"{expr} == {want}", lambda e=expr, w=want: prom.value(e) == w, 30)
 
     # 6. the dashboard's fleet row, and every other query
     time.sleep(2)
@@ -194,48 +168,25 @@ def run(work):
             expr = e2e.grafana_expand(t["expr"])
             r = prom.query(expr)
             if not r:
-                raise RuntimeError(f"fleet panel {p['title']!r}: no data for {expr}")
+                lsx.fail(f"fleet panel {p['title']!r}: no data for {expr}")
             if p["title"] == "Gateways" and list(r.values()) != [3.0]:
-                raise RuntimeError(f"panel Gateways: {r}")
+                lsx.fail(f"panel Gateways: {r}")
             if p["title"] == "Tunnels down per gateway":
                 vals = {labels_of(k)["instance"]: v for k, v in r.items()}
                 if vals != down:
-                    raise RuntimeError(f"panel {p['title']!r}: {vals}, the pages say {down}")
+                    lsx.fail(f"panel {p['title']!r}: {vals}, the pages say {down}")
             if p["title"] == "Worst offenders":
                 inst = {labels_of(k)["instance"] for k in r}
                 want_inst = {i for i, v in down.items() if v > 0}
                 if inst != want_inst:
-                    raise RuntimeError(f"panel Worst offenders lists {inst}, want the gateways with tunnels down {want_inst}")
-            log(f"fleet panel {p['title']!r}: {len(r)} result(s): "
-                + ", ".join(f"{'/'.join(labels_of(k)[n] for n in ('instance', 'connection') if n in labels_of(k))}={v:g}"
-                            for k, v in sorted(r.items())))
+                    lsx.fail(f"panel Worst offenders lists {inst}, want the gateways with tunnels down {want_inst}")
+            lsx.note(f"fleet panel {p['title']!r}: {len(r)} result(s): "
+                     + ", ".join(f"{'/'.join(labels_of(k)[n] for n in ('instance', 'connection') if n in labels_of(k))}"
+                                 f"={v:g}" for k, v in sorted(r.items())))
     n = e2e.check_dashboard_queries(prom)
-    log(f"PASS: 3 gateways through the agent into the central Prometheus; recording rules per gateway and "
-        f"for the fleet agree with the pages; {n} dashboard queries with data there")
-    return True
-
-
-def main():
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, e2e.on_signal)
-    work = tempfile.mkdtemp(prefix="libreswan-fleet-e2e.")
-    ok = False
-    try:
-        ok = run(work)
-    except Exception as e:  # noqa: BLE001
-        log(f"FAIL: {e}")
-    finally:
-        e2e.stop_all()
-        if not ok:
-            for _, name in e2e.procs:
-                path = os.path.join(work, name + ".log")
-                if os.path.exists(path):
-                    with open(path, encoding="utf-8", errors="replace") as f:
-                        print(f"--- last lines of {name}.log ---")
-                        print("\n".join(f.read().splitlines()[-30:]))
-        shutil.rmtree(work, ignore_errors=True)
-    return 0 if ok else 1
+    lsx.ok(f"3 gateways through the agent into the central Prometheus; recording rules per gateway and "
+           f"for the fleet agree with the pages; {n} dashboard queries with data there")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lsx.main(run)

@@ -11,42 +11,21 @@
 # page's metric families. A renamed metric fails here, not silently in
 # production.
 set -eu
-
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${TOP_BUILDDIR:=$TOP_SRCDIR}"
-: "${EXPORTER:=$TOP_BUILDDIR/src/libreswan_exporter}"
-PYTHON=${PYTHON:-python3}
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
+need python3
 fx="$TOP_SRCDIR/tests/contrib/fixtures"
+work_dir contrib
 
-if ! command -v "$PYTHON" >/dev/null 2>&1; then
-	echo "SKIP: python3 not found; metric name checks not run"
-	exit 77
-fi
-if [ ! -x "$EXPORTER" ]; then
-	echo "SKIP: exporter not built ($EXPORTER)"
-	exit 77
-fi
+"$EXPORTER" --once --input.status "$fx/status.txt" --input.trafficstatus "$fx/trafficstatus.txt" \
+	--input.globalstatus "$fx/globalstatus.txt" --input.kernel "$fx/kernel.txt" > "$WORK/page.prom" 2> "$WORK/stderr" ||
+	fail "$EXPORTER --once exited $? on the fixtures: $(cat "$WORK/stderr")"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-rc=0
-"$EXPORTER" --once \
-	--input.status "$fx/status.txt" \
-	--input.trafficstatus "$fx/trafficstatus.txt" \
-	--input.globalstatus "$fx/globalstatus.txt" \
-	--input.kernel "$fx/kernel.txt" >"$tmp/page.prom" 2>"$tmp/stderr" || rc=$?
-if [ "$rc" -ne 0 ]; then
-	echo "FAIL: $EXPORTER --once exited $rc on the fixtures"
-	cat "$tmp/stderr"
-	exit 1
-fi
-
-"$PYTHON" "$TOP_SRCDIR/tests/contrib/check_contrib.py" names "$TOP_SRCDIR" "$tmp/page.prom"
+python3 "$TOP_SRCDIR/tests/contrib/check_contrib.py" names "$TOP_SRCDIR" "$WORK/page.prom"
 
 # The fixtures must parse cleanly: a parse error here means the fixtures or
 # the parser drifted from the Libreswan 4.10 format.
-if grep -E '^libreswan_(parse_errors_total\{.*\}|kernel_parse_errors_total) [1-9]' "$tmp/page.prom"; then
-	echo "FAIL: the exporter reports parse errors on the contrib fixtures"
-	exit 1
-fi
+errors=$(LSX_METRIC_SUM=1 metric libreswan_parse_errors_total "$WORK/page.prom" || echo 0)
+kernel_errors=$(metric libreswan_kernel_parse_errors_total "$WORK/page.prom" || echo 0)
+[ "$errors" = 0 ] && [ "$kernel_errors" = 0 ] ||
+	fail "the exporter reports parse errors on the contrib fixtures: $errors, kernel $kernel_errors"

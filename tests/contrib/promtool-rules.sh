@@ -8,16 +8,9 @@
 # (`promtool test rules libreswan.rules.test.yml`).
 # Skipped (exit 77) when promtool is not installed.
 set -eu
-
-: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-PROMTOOL=${PROMTOOL:-promtool}
-
-if ! command -v "$PROMTOOL" >/dev/null 2>&1; then
-	echo "SKIP: promtool not found (Debian/Ubuntu package 'prometheus'); rule tests not run"
-	exit 77
-fi
-
+. "$(dirname "$0")/../lib/common.sh"
+need promtool
 rules_dir="$TOP_SRCDIR/contrib/prometheus"
-"$PROMTOOL" check rules "$rules_dir/libreswan.rules.yml"
+promtool check rules "$rules_dir/libreswan.rules.yml"
 # rule_files in the test file are relative to the test file's directory.
-"$PROMTOOL" test rules "$rules_dir/libreswan.rules.test.yml"
+promtool test rules "$rules_dir/libreswan.rules.test.yml"

@@ -6,9 +6,7 @@
 # poll cycles keep their 1 s interval (within 1 s), the watchdog (WATCHDOG_USEC=2s) is
 # never missed; that the queue bound (503) and the per-address budget (429) refuse
 # the excess, each refusal counted on the page and logged once per episode.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3 openssl
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/abuse.py" bruteforce
-exit $?
+exec python3 "$TOP_SRCDIR/tests/daemon/abuse.py" bruteforce

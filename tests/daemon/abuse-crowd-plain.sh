@@ -4,9 +4,7 @@
 # request's headers (1024 against --web.max-connections 256), reconnecting when closed. Proves that
 # an authorised scraper from another address never fails and always answers within 1 s, that the
 # watchdog is fed, and that the attackers' connections are shed and counted.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3 openssl
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/abuse.py" crowd-plain
-exit $?
+exec python3 "$TOP_SRCDIR/tests/daemon/abuse.py" crowd-plain

@@ -6,9 +6,7 @@
 # alone would shed the scraper's new connections too: proves that a scraper that authenticated
 # before (its address is trusted) never fails and answers within 1 s, that the watchdog is fed,
 # and that the attackers' connections are shed and counted.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3 openssl
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/abuse.py" crowd-wide
-exit $?
+exec python3 "$TOP_SRCDIR/tests/daemon/abuse.py" crowd-wide

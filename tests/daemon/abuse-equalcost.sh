@@ -4,9 +4,7 @@
 # of that for a known user with a wrong password (no user enumeration by timing). Up
 # to three rounds, as make -j may run a busy test alongside; a skipped bcrypt (50
 # times faster) fails every round.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
-need python3 
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/abuse.py" equalcost
-exit $?
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
+need python3
+exec python3 "$TOP_SRCDIR/tests/daemon/abuse.py" equalcost

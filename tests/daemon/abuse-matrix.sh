@@ -6,9 +6,7 @@
 # records on the plain port, plain HTTP and garbage on the TLS port, expired, foreign
 # and missing client certificates; nothing left behind (connections, descriptors) and a
 # clean exit, which under the sanitizer build means no leak and no error.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3 openssl
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/abuse.py" matrix
-exit $?
+exec python3 "$TOP_SRCDIR/tests/daemon/abuse.py" matrix

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: MIT
 """Outside clients that try to stall or lock out the exporter's HTTP server.
 
-Run by tests/daemon/abuse-*.sh (each says what it proves) with EXPORTER,
-TOP_SRCDIR and WORK set; loopback only. Each scenario starts the real daemon
-with the fake `ipsec`, attacks it from other processes (so that the load
-generator's own interpreter lock never shows up in the latencies measured),
-and checks the daemon's answers, its poll cycles, its watchdog pings, its log,
-and a clean exit (status 0, no sanitizer report) at the end.
+Run by tests/daemon/abuse-*.sh (each says what it proves); loopback only. Each
+scenario starts the real daemon with the fake `ipsec`, attacks it from other
+processes (so that the load generator's own interpreter lock never shows up in
+the latencies measured), and checks the daemon's answers, its poll cycles, its
+watchdog pings, its log, and a clean exit (status 0, no sanitizer report) at
+the end.
 
   abuse.py bruteforce     wrong passwords on 128 connections for 10 s
   abuse.py slowloris      300 connections trickling header lines
@@ -19,12 +19,12 @@ and a clean exit (status 0, no sanitizer report) at the end.
   abuse.py crowd-wide     1024 addresses x 1 connection trickling a TLS ClientHello
   abuse.py handshakes     a storm of full TLS handshakes: the loop's longest turn
 """
-import base64
 import collections
 import multiprocessing
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -33,66 +33,15 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 
-EXPORTER = os.environ["EXPORTER"]
-TOP = os.environ["TOP_SRCDIR"]
-WORK = os.environ["WORK"]
-FAKE_IPSEC = os.path.join(TOP, "tests", "daemon", "fake-ipsec")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import lsx  # noqa: E402
+from lsx import Conn, basic, bcrypt, fail, get, metric, note, ok  # noqa: E402
 
-STATUS = """000 Connection list:
-000  
-000 "west-east": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; erouted; eroute owner: #2
-000 "west-east":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;
-000 "west-east":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;
-000  
-000 Total IPsec connections: loaded 1, active 1
-000  
-000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
-000 IPsec SAs: total(1), authenticated(1), anonymous(0)
-000  
-000 #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 2000s; REPLACE in 2800s; newest; idle;
-000 #2: "west-east":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 1000s; REPLACE in 1500s; newest; eroute owner; IKE SA #1; idle;
-"""
-TRAFFIC = ('006 #2: "west-east", type=ESP, add_time=1700000000, inBytes=1234, outBytes=5678, '
-           "id='@east'\n")
-
+FAKE_IPSEC = os.path.join(lsx.TOP_SRCDIR, "tests", "daemon", "fake-ipsec")
+WEST_EAST = os.path.join(lsx.TOP_SRCDIR, "tests", "daemon", "west-east")
 USER, PASSWORD = "prometheus", "s3cret"
-
-
-class Failure(Exception):
-    pass
-
-
-def fail(msg):
-    raise Failure(msg)
-
-
-def ok(msg):
-    print("ok - " + msg, flush=True)
-
-
-def note(msg):
-    print("# " + msg, flush=True)
-
-
-def skip(msg):
-    print("SKIP: " + msg, flush=True)
-    sys.exit(77)
-
-
-def bcrypt(password, cost):
-    """A bcrypt hash from the system's libcrypt (as the operator's htpasswd -B would make)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import crypt
-        h = crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << cost))
-    except (ImportError, ValueError):
-        h = None
-    if not h or not h.startswith("$2"):
-        skip("no bcrypt in this Python's libcrypt")
-    return h
 
 
 def percentile(values, p):
@@ -107,7 +56,7 @@ class Notify:
     """A NOTIFY_SOCKET that records every message with its arrival time."""
 
     def __init__(self):
-        self.path = os.path.join(WORK, "notify-%d.sock" % os.getpid())
+        self.path = os.path.join(lsx.WORK, "notify-%d.sock" % os.getpid())
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.path)
         self.sock.settimeout(0.2)
@@ -130,164 +79,23 @@ class Notify:
         return [t for t, m in self.msgs if m == msg]
 
 
-class Daemon:
-    def __init__(self, name, args, env=None, fake=True, pages=None, listen="127.0.0.1:0"):
-        self.name = name
-        self.dir = os.path.join(WORK, name)
-        os.makedirs(self.dir, exist_ok=True)
-        fake_dir = os.path.join(self.dir, "fake")
-        os.makedirs(fake_dir, exist_ok=True)
-        for cmd, text in (pages or {"status": STATUS, "trafficstatus": TRAFFIC}).items():
-            name = cmd if cmd == "mode" else cmd + ".txt"  # mode: see fake-ipsec
-            with open(os.path.join(fake_dir, name), "w") as f:
-                f.write(text)
-        self.log_path = os.path.join(self.dir, "daemon.log")
-        e = dict(os.environ)
-        e.update(FAKE_DIR=fake_dir)
-        for var in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"):
-            e.pop(var, None)
-        e.update(env or {})
-        argv = [EXPORTER, "--web.listen-address=" + listen]
-        if fake:
-            argv.append("--ipsec.command=" + FAKE_IPSEC)
-        argv += args
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=self.log, env=e)
-        self.pid = self.proc.pid
-        self.port = None
-        for _ in range(200):
-            m = re.search(r"\(port (\d+)\)", self.log_text())
-            if m:
-                self.port = int(m.group(1))
-                break
-            if self.proc.poll() is not None:
-                fail("%s exited at start:\n%s" % (name, self.log_text()))
-            time.sleep(0.05)
-        if not self.port:
-            fail("%s did not report its port" % name)
-
-    def log_text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def rss_kb(self):
-        with open("/proc/%d/status" % self.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
-
-    def fds(self):
-        return len(os.listdir("/proc/%d/fd" % self.pid))
-
-    def stop(self):
-        """SIGTERM; the daemon must exit 0 within 10 s and without a sanitizer report."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            fail("%s did not stop within 10 s of SIGTERM" % self.name)
-        self.log.close()
-        text = self.log_text()
-        if re.search(r"Sanitizer|runtime error:|libmicrohttpd: .*PANIC|Fatal error", text):
-            fail("%s: sanitizer or fatal report:\n%s" % (self.name, text[-4000:]))
-        if rc != 0:
-            fail("%s exited with status %d:\n%s" % (self.name, rc, text[-2000:]))
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+def daemon(name, args, env=None, pages=None, listen="127.0.0.1:0"):
+    """The exporter with the fake `ipsec`, answering from WORK/NAME/fake what pages holds
+    ({command: output}; "mode": see fake-ipsec), by default the west-east tunnel's status and
+    trafficstatus."""
+    fake_dir = os.path.join(lsx.WORK, name, "fake")
+    os.makedirs(fake_dir, exist_ok=True)
+    if pages is None:
+        for cmd in ("status", "trafficstatus"):
+            shutil.copy(os.path.join(WEST_EAST, cmd + ".txt"), fake_dir)
+    for cmd, text in (pages or {}).items():
+        with open(os.path.join(fake_dir, cmd if cmd == "mode" else cmd + ".txt"), "w") as f:
+            f.write(text)
+    return lsx.Exporter(name, ["--ipsec.command=" + FAKE_IPSEC] + args, env=dict(env or {}, FAKE_DIR=fake_dir),
+                        listen=listen)
 
 
 # ---------------------------------------------------------------- HTTP clients
-
-
-def basic(user, password):
-    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-
-
-class Conn:
-    """One HTTP/1.1 connection (keep-alive), optionally from a given source address or over TLS."""
-
-    def __init__(self, port, src=None, tls=None, timeout=10.0, dst="127.0.0.1"):
-        self.sock = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        try:
-            if src:
-                self.sock.bind((src, 0))
-            self.sock.connect((dst, port))
-            if tls:
-                self.sock = tls.wrap_socket(self.sock, server_hostname="127.0.0.1")
-        except BaseException:
-            self.sock.close()
-            raise
-        self.rfile = self.sock.makefile("rb")
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def read_response(self, head=False):
-        """(status, headers, body) of the next response; raises EOFError if the server closed."""
-        line = self.rfile.readline(65536)
-        if not line:
-            raise EOFError("closed")
-        parts = line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-            raise EOFError("not HTTP: %r" % line[:40])
-        status = int(parts[1])
-        headers = {}
-        while True:
-            h = self.rfile.readline(65536)
-            if not h:
-                raise EOFError("closed in headers")
-            if h in (b"\r\n", b"\n"):
-                break
-            k, _, v = h.decode("latin-1").partition(":")
-            headers[k.strip().lower()] = v.strip()
-        body = b""
-        if not head:
-            if "content-length" in headers:
-                body = self.rfile.read(int(headers["content-length"]))
-            elif headers.get("connection", "").lower() == "close":
-                body = self.rfile.read()
-        return status, headers, body
-
-    def request(self, path="/metrics", auth=None, method="GET", extra=""):
-        req = "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % (method, path)
-        if auth:
-            req += "Authorization: %s\r\n" % basic(*auth)
-        req += extra + "\r\n"
-        self.send(req.encode())
-        return self.read_response(head=method == "HEAD")
-
-    def close(self):
-        try:
-            self.rfile.close()
-            self.sock.close()
-        except OSError:
-            pass
-
-
-def get(port, path="/metrics", auth=None, src=None, tls=None, timeout=10.0, method="GET"):
-    """One request on a new connection: (status, headers, body, seconds); status None on failure."""
-    t0 = time.monotonic()
-    c = None
-    try:
-        c = Conn(port, src=src, tls=tls, timeout=timeout)
-        st, hd, body = c.request(path, auth=auth, method=method, extra="Connection: close\r\n")
-    except (OSError, EOFError, ValueError) as e:
-        return None, {"error": repr(e)}, b"", time.monotonic() - t0
-    finally:
-        if c:
-            c.close()
-    return st, hd, body, time.monotonic() - t0
 
 
 def raw(port, data, src=None, timeout=5.0):
@@ -331,25 +139,13 @@ def status_of(resp):
     return int(m.group(1)) if m else None
 
 
-def metric(body, name):
-    for line in body.decode(errors="replace").splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[-1])
-    return None
-
-
 def wait_metric(port, name, pred, auth=None, tls=None, timeout=10.0):
     """Scrape until pred(value of name) holds (the HTTP families are rendered once per poll cycle)."""
-    end = time.monotonic() + timeout
-    v = None
-    while time.monotonic() < end:
+    def holds():
         st, _, body, _ = get(port, auth=auth, tls=tls)
-        if st == 200:
-            v = metric(body, name)
-            if v is not None and pred(v):
-                return v
-        time.sleep(0.1)
-    fail("%s never satisfied the condition (last %r)" % (name, v))
+        v = metric(body, name) if st == 200 else None
+        return [v] if v is not None and pred(v) else None
+    return lsx.wait_until(name, holds, timeout)[0]
 
 
 def web_config(d, users=None, tls=None):
@@ -583,11 +379,11 @@ def bruteforce():
     fast as they are answered for 10 s. Meanwhile authorised scrapes from another address answer in
     under 1 s (p99), poll cycles keep their 1 s interval (within 1 s), the watchdog (WATCHDOG_USEC
     2 s) is never missed, and each kind of refusal is logged once."""
-    d = os.path.join(WORK, "bruteforce")
+    d = os.path.join(lsx.WORK, "bruteforce")
     os.makedirs(d, exist_ok=True)
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)})
     notify = Notify()
-    dmn = Daemon("bruteforce", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
+    dmn = daemon("bruteforce", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
                  env={"NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000"})
     try:
         st, _, _, dt = get(dmn.port, auth=(USER, PASSWORD))
@@ -653,11 +449,11 @@ def slowloris():
     """300 connections from 127.0.0.1 send a request line, then a header line every second. The
     per-address cap (8) refuses all but 8 at once; those 8 are closed at the header deadline (3 s)
     whatever they trickle; an authorised scrape from 127.0.0.2 answers in under 1 s throughout."""
-    d = os.path.join(WORK, "slowloris")
+    d = os.path.join(lsx.WORK, "slowloris")
     os.makedirs(d, exist_ok=True)
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)})
     deadline = 3.0
-    dmn = Daemon("slowloris", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s",
+    dmn = daemon("slowloris", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s",
                                "--web.read-header-timeout=%gs" % deadline])
     try:
         if get(dmn.port, auth=(USER, PASSWORD))[0] != 200:
@@ -719,10 +515,10 @@ def equalcost():
     its own address, interleaved): their median times are within 20% of each other. A busy machine
     (make -j runs tests side by side) can skew one round, so up to three rounds are measured; a
     real difference (a skipped bcrypt is 50 times faster) fails all three."""
-    d = os.path.join(WORK, "equalcost")
+    d = os.path.join(lsx.WORK, "equalcost")
     os.makedirs(d, exist_ok=True)
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10), "grafana": bcrypt("other", 10)})
-    dmn = Daemon("equalcost", ["--web.config.file=" + cfg, "--poll.interval=10s"])
+    dmn = daemon("equalcost", ["--web.config.file=" + cfg, "--poll.interval=10s"])
     try:
         if get(dmn.port, auth=(USER, PASSWORD))[0] != 200:
             fail("first scrape")
@@ -786,7 +582,7 @@ def _conn_storm(port, srcs, per_src, auth, results):
 def matrix():
     """Hostile and malformed input, each with the status it must get, then a clean exit (under the
     sanitizer build: no leak, no error). Plain HTTP first, then TLS with client certificates."""
-    d = os.path.join(WORK, "matrix")
+    d = os.path.join(lsx.WORK, "matrix")
     pki = make_pki(os.path.join(d, "pki"))
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 5)})
     # a page of about 2 MB, so that a client can leave in the middle of it
@@ -797,7 +593,7 @@ def matrix():
                    'unrouted; eroute owner: #0' % (i, i // 250, i % 250, i % 250))
         big.append('000 "c%d":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;' % i)
     big.append("000 Total IPsec connections: loaded %d, active 0" % n)
-    dmn = Daemon("matrix-plain", ["--web.config.file=" + cfg, "--poll.interval=500ms", "--poll.timeout=2s",
+    dmn = daemon("matrix-plain", ["--web.config.file=" + cfg, "--poll.interval=500ms", "--poll.timeout=2s",
                                   "--web.read-header-timeout=2s"],
                  pages={"status": "\n".join(big) + "\n"})
     auth = (USER, PASSWORD)
@@ -888,7 +684,6 @@ def matrix():
             s.close()
 
         # pipelining: three requests in one write, one of them needing a password check
-        dmn2 = None
         c = Conn(dmn.port)
         c.send(("GET /-/healthy HTTP/1.1\r\nHost: x\r\n%s\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n%s\r\n"
                 "GET /nope HTTP/1.1\r\nHost: x\r\n%s\r\n" % (a, a, a)).encode())
@@ -991,7 +786,7 @@ def matrix():
         # the per-address cap with its flag, on a dual-stack listener: IPv6 clients by address,
         # IPv4 clients (seen as ::ffff:a.b.c.d) as their IPv4 address
         if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
-            dmn = Daemon("matrix-ipv6", ["--web.max-connections-per-ip=2", "--poll.interval=500ms",
+            dmn = daemon("matrix-ipv6", ["--web.max-connections-per-ip=2", "--poll.interval=500ms",
                                          "--poll.timeout=2s"], listen=":0")
             for dst in ("::1", "127.0.0.1"):
                 held = [Conn(dmn.port, dst=dst) for _ in range(2)]
@@ -1014,7 +809,7 @@ def matrix():
 
         # stopping with suspended requests (libmicrohttpd refuses to stop with any): a scrape held
         # for the first poll cycle, and one whose password the worker is hashing (cost 14, ~1 s)
-        dmn = Daemon("matrix-stop", ["--web.config.file=" + web_config(d, users={USER: bcrypt(PASSWORD, 14)}),
+        dmn = daemon("matrix-stop", ["--web.config.file=" + web_config(d, users={USER: bcrypt(PASSWORD, 14)}),
                                      "--poll.interval=10s", "--poll.timeout=5s"],
                      pages={"mode": "hang\n"})
         held = [Conn(dmn.port), Conn(dmn.port)]
@@ -1039,7 +834,7 @@ def matrix():
         tcfg = web_config(d, users={USER: bcrypt(PASSWORD, 5)}, tls={
             "cert_file": os.path.join(pki, "server.crt"), "key_file": os.path.join(pki, "server.key"),
             "client_auth_type": "RequireAndVerifyClientCert", "client_ca_file": os.path.join(pki, "ca.crt")})
-        dmn = Daemon("matrix-tls", ["--web.config.file=" + tcfg, "--poll.interval=500ms", "--poll.timeout=2s"])
+        dmn = daemon("matrix-tls", ["--web.config.file=" + tcfg, "--poll.interval=500ms", "--poll.timeout=2s"])
         good = client_tls(pki, "client")
         wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=auth, tls=good)
         for what, ctx, want in (("valid client certificate", good, 200),
@@ -1099,12 +894,12 @@ def soak(total):
     """`total` scrapes over TLS with basic auth (4 clients, keep-alive, a new connection and
     handshake every 100 scrapes): the daemon's RSS after the run is within 1 MB of its RSS after a
     warm-up of a tenth of the run (skipped under sanitizers, whose allocator keeps freed memory)."""
-    d = os.path.join(WORK, "soak")
+    d = os.path.join(lsx.WORK, "soak")
     pki = make_pki(os.path.join(d, "pki"))
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)}, tls={
         "cert_file": os.path.join(pki, "server.crt"), "key_file": os.path.join(pki, "server.key")})
-    dmn = Daemon("soak", ["--web.config.file=" + cfg, "--poll.interval=1s"])
-    sanitized = subprocess.run(["grep", "-q", "__asan_init", EXPORTER]).returncode == 0
+    dmn = daemon("soak", ["--web.config.file=" + cfg, "--poll.interval=1s"])
+    sanitized = subprocess.run(["grep", "-q", "__asan_init", lsx.EXPORTER]).returncode == 0
     try:
         tls_args = (pki,)
         wait_metric(dmn.port, "libreswan_up", lambda v: v == 1, auth=(USER, PASSWORD), tls=client_tls(pki))
@@ -1217,7 +1012,7 @@ def crowd(tls, wide=False):
     20 s: no scrape fails, the slowest answers within 1 s, the watchdog (2 s) is never missed,
     and the attackers' connections are shed and counted."""
     name = ("crowd-wide" if wide else "crowd-tls") if tls else "crowd-plain"
-    d = os.path.join(WORK, name)
+    d = os.path.join(lsx.WORK, name)
     os.makedirs(d, exist_ok=True)
     tls_cfg = None
     tls_args = None
@@ -1227,7 +1022,7 @@ def crowd(tls, wide=False):
         tls_args = (pki,)
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)}, tls=tls_cfg)
     notify = Notify()
-    dmn = Daemon(name, ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
+    dmn = daemon(name, ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
                  env={"NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000"})
     ctx = client_tls(*tls_args) if tls else None
     try:
@@ -1315,15 +1110,15 @@ def handshakes():
     with the event loop timed by bench/loopstall.c (built here with cc, preloaded): the loop's
     longest turn stays within 25 ms of the daemon thread's CPU time (one handshake step per turn,
     about one RSA signature), and authorised scrapes still answer within 1 s."""
-    d = os.path.join(WORK, "handshakes")
+    d = os.path.join(lsx.WORK, "handshakes")
     os.makedirs(d, exist_ok=True)
     shim = os.path.join(d, "loopstall.so")
-    r = subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", shim, os.path.join(TOP, "bench", "loopstall.c"),
+    r = subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", shim, os.path.join(lsx.TOP_SRCDIR, "bench", "loopstall.c"),
                         "-ldl"], capture_output=True, text=True)
     if r.returncode != 0:
-        skip("cannot build bench/loopstall.c: %s" % r.stderr[-200:])
-    if subprocess.run(["grep", "-q", "__asan_init", EXPORTER]).returncode == 0:
-        skip("sanitizer build: the preloaded shim and ASan's interceptors do not mix")
+        lsx.skip("cannot build bench/loopstall.c: %s" % r.stderr[-200:])
+    if subprocess.run(["grep", "-q", "__asan_init", lsx.EXPORTER]).returncode == 0:
+        lsx.skip("sanitizer build: the preloaded shim and ASan's interceptors do not mix")
     pki = os.path.join(d, "pki")
     os.makedirs(pki, exist_ok=True)
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
@@ -1331,7 +1126,7 @@ def handshakes():
     cfg = web_config(d, users={USER: bcrypt(PASSWORD, 10)},
                      tls={"cert_file": os.path.join(pki, "ca.crt"), "key_file": os.path.join(pki, "server.key")})
     out = os.path.join(d, "loopstall.txt")
-    dmn = Daemon("handshakes", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
+    dmn = daemon("handshakes", ["--web.config.file=" + cfg, "--poll.interval=1s", "--poll.timeout=2s"],
                  env={"LD_PRELOAD": shim, "LOOPSTALL_OUT": out})
     ctx = client_tls(pki)
     try:
@@ -1378,33 +1173,13 @@ def handshakes():
         dmn.kill() if not dmn.alive() else dmn.stop()
 
 
-def main():
-    scenarios = {"bruteforce": bruteforce, "slowloris": slowloris, "equalcost": equalcost, "matrix": matrix,
-                 "crowd-tls": lambda: crowd(True), "crowd-plain": lambda: crowd(False),
-                 "crowd-wide": lambda: crowd(True, wide=True),
-                 "handshakes": handshakes}
-    what = sys.argv[1] if len(sys.argv) > 1 else ""
-    try:
-        if what == "soak":
-            soak(int(sys.argv[2]) if len(sys.argv) > 2 else 20000)
-        elif what in scenarios:
-            scenarios[what]()
-        else:
-            print(__doc__)
-            return 2
-    except Failure as e:
-        print("FAIL: %s" % e, flush=True)
-        for name in sorted(os.listdir(WORK)):
-            log = os.path.join(WORK, name, "daemon.log")
-            if os.path.exists(log):
-                with open(log, errors="replace") as f:
-                    tail = f.read().splitlines()[-15:]
-                print("\n".join("  %s: %s" % (name, l) for l in tail))
-        return 1
-    print("PASS")
-    return 0
-
-
 if __name__ == "__main__":
     multiprocessing.set_start_method("fork")
-    sys.exit(main())
+    scenarios = {"bruteforce": bruteforce, "slowloris": slowloris, "equalcost": equalcost, "matrix": matrix,
+                 "soak": lambda n="20000": soak(int(n)),
+                 "crowd-tls": lambda: crowd(True), "crowd-plain": lambda: crowd(False),
+                 "crowd-wide": lambda: crowd(True, wide=True), "handshakes": handshakes}
+    if len(sys.argv) < 2 or sys.argv[1] not in scenarios:
+        print(__doc__)
+        sys.exit(2)
+    lsx.main(scenarios[sys.argv[1]], *sys.argv[2:])

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """A large page served whole, over many connections at once (tests/daemon/bigpage.sh).
 
-Run with EXPORTER, TOP_SRCDIR and WORK set. Starts the daemon on a 20,000-SA
+Starts the daemon on a 20,000-SA
 trafficstatus input (a 5 MB text page, 1 MB gzipped), then:
 
 1. one keep-alive connection fetches the gzip page repeatedly: each response
@@ -28,15 +28,16 @@ import gzip
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-EXPORTER = os.environ["EXPORTER"]
-WORK = os.environ["WORK"]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import lsx  # noqa: E402
+from lsx import fail, ok  # noqa: E402
+
 N_SAS = 20000
 N_CONNS = 24
 PER_CONN = 4
@@ -49,18 +50,6 @@ FORMS = [  # (name, Accept, Accept-Encoding)
 ]
 
 
-class Failure(Exception):
-    pass
-
-
-def fail(msg):
-    raise Failure(msg)
-
-
-def ok(msg):
-    print("ok - " + msg, flush=True)
-
-
 def write_input(path):
     r = random.Random(7)  # random names and counts: a body that does not compress to nothing
     with open(path, "w") as f:
@@ -71,63 +60,14 @@ def write_input(path):
                        r.getrandbits(40), r.getrandbits(40), r.getrandbits(32)))
 
 
-class Conn:
-    """One keep-alive HTTP/1.1 connection, responses read by Content-Length."""
-
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.buf = b""
-
-    def _recv(self):
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                fail("response not complete within %.1f s" % self.limit)
-            self.s.settimeout(left)
-        try:
-            return self.s.recv(1 << 20)
-        except socket.timeout:
-            fail("response not complete within %.1f s" % self.limit)
-
-    def _fill(self):
-        d = self._recv()
-        if not d:
-            fail("connection closed mid-response")
-        self.buf += d
-
-    def get(self, accept=None, encoding=None, limit=None):
-        """One response; limit: seconds it must be complete within."""
-        self.limit = limit
-        self.deadline = time.monotonic() + limit if limit else None
-        req = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
-        if accept:
-            req += "Accept: %s\r\n" % accept
-        if encoding:
-            req += "Accept-Encoding: %s\r\n" % encoding
-        self.s.sendall((req + "\r\n").encode())
-        while b"\r\n\r\n" not in self.buf:
-            self._fill()
-        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        if not lines[0].startswith("HTTP/1.1 200"):
-            fail("status: %s" % lines[0])
-        hdrs = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-        n = int(hdrs["content-length"])
-        parts = [self.buf]
-        have = len(self.buf)
-        while have < n:
-            d = self._recv()
-            if not d:
-                fail("connection closed after %d of %d body bytes" % (have, n))
-            parts.append(d)
-            have += len(d)
-        body = b"".join(parts)
-        self.buf = body[n:]
-        self.s.settimeout(30)
-        return hdrs, body[:n]
-
-    def close(self):
-        self.s.close()
+def fetch(conn, accept=None, encoding=None, limit=None):
+    """The page in one form on a keep-alive connection: (headers, body); limit: seconds within
+    which the whole response must arrive."""
+    extra = ("Accept: %s\r\n" % accept if accept else "") + ("Accept-Encoding: %s\r\n" % encoding if encoding else "")
+    st, hdrs, body = conn.request(extra=extra, limit=limit)
+    if st != 200:
+        fail("status: %s" % st)
+    return hdrs, body
 
 
 def volatile(line):
@@ -154,198 +94,148 @@ def openmetrics(text):
     return b"\n".join(out) + b"\n# EOF\n"
 
 
-def wait_port(proc, log_text):
-    """The port the daemon logs that it listens on, within 10 s."""
-    for _ in range(200):
-        m = re.search(r"\(port (\d+)\)", log_text())
-        if m:
-            return int(m.group(1))
-        if proc.poll() is not None:
-            fail("the daemon exited at start: " + log_text()[-500:])
-        time.sleep(0.05)
-    fail("no port")
-
-
 def main():
-    inp = os.path.join(WORK, "trafficstatus.txt")
+    inp = os.path.join(lsx.WORK, "trafficstatus.txt")
     write_input(inp)
-    once = subprocess.run([EXPORTER, "--once", "--input.trafficstatus", inp], stdout=subprocess.PIPE,
+    once = subprocess.run([lsx.EXPORTER, "--once", "--input.trafficstatus", inp], stdout=subprocess.PIPE,
                           check=True).stdout
     if len(once) < 4000000:
         fail("the page is only %d bytes" % len(once))
 
-    log_path = os.path.join(WORK, "daemon.log")
-    log = open(log_path, "w")
-    proc = subprocess.Popen([EXPORTER, "--web.listen-address=127.0.0.1:0", "--poll.interval=300ms",
-                             "--poll.timeout=2s", "--log.level=debug", "--web.max-connections-per-ip=64",
-                             "--input.trafficstatus", inp], stdout=subprocess.DEVNULL, stderr=log)
+    dmn = lsx.Exporter("cycles", ["--poll.interval=300ms", "--poll.timeout=2s", "--log.level=debug",
+                                  "--web.max-connections-per-ip=64", "--input.trafficstatus", inp])
+    log_text = dmn.log_text
+    # a few cycles nobody scrapes: nothing is compressed
+    lsx.poll_until(10, lambda: log_text().count("poll cycle") >= 3, 0.05)
+    if "page body made" in log_text():
+        fail("a body was made for a cycle nobody scraped")
+    ok("3 poll cycles nobody scraped: no body made")
+    # scrapes while cycles end: the page served is always whole (the next one renders off
+    # the loop meanwhile, into a buffer of its own)
+    want = stable(once)
+    conns = [lsx.Conn(dmn.port, timeout=30) for _ in range(2)]
+    bad = []
+    counts = [0, 0]
+    last = [None, None]
 
-    def log_text():
-        with open(log_path, errors="replace") as f:
-            return f.read()
+    stop = threading.Event()
 
-    try:
-        port = wait_port(proc, log_text)
-        # a few cycles nobody scrapes: nothing is compressed
-        for _ in range(200):
-            if log_text().count("poll cycle") >= 3:
-                break
-            time.sleep(0.05)
-        if "page body made" in log_text():
-            fail("a body was made for a cycle nobody scraped")
-        ok("3 poll cycles nobody scraped: no body made")
-        # scrapes while cycles end: the page served is always whole (the next one renders off
-        # the loop meanwhile, into a buffer of its own)
-        want = stable(once)
-        conns = [Conn(port) for _ in range(2)]
-        bad = []
-        counts = [0, 0]
-        last = [None, None]
-
-        stop = threading.Event()
-
-        def scrape_until_stopped(i):
-            while not stop.is_set():
-                try:
-                    _, body = conns[i].get(limit=5)
-                except Failure as e:
-                    bad.append(str(e))
-                    return
-                counts[i] += 1
-                # cheap checks here, to scrape as often as possible; the lines once at the end
-                if abs(len(body) - len(once)) > len(once) // 100 or not body.endswith(b"\n"):
-                    bad.append("a page of %d bytes (want about %d)" % (len(body), len(once)))
-                last[i] = body
-        threads = [threading.Thread(target=scrape_until_stopped, args=(i,)) for i in range(2)]
-        c0 = len(re.findall(r"poll cycle \d+ done", log_text()))
-        for t in threads:
-            t.start()
-        # until 5 cycles have ended under the scrapes (slower on a loaded machine), 20 s at most
-        end = time.monotonic() + 20
-        while len(re.findall(r"poll cycle \d+ done", log_text())) - c0 < 5 and time.monotonic() < end and not bad:
-            time.sleep(0.1)
-        stop.set()
-        for t in threads:
-            t.join()
-        cycles = len(re.findall(r"poll cycle \d+ done", log_text())) - c0
-        for c in conns:
-            c.close()
-        if bad:
-            fail("%d of %d scrapes during %d poll cycles got a wrong page: %s"
-                 % (len(bad), sum(counts), cycles, bad[0]))
-        for body in last:
-            if body is not None and stable(body) != want:
-                fail("the last page scraped differs from --once's")
-        if cycles < 5:
-            fail("only %d poll cycles ended during the scrapes" % cycles)
-        ok("%d scrapes while %d poll cycles ended: every page whole" % (sum(counts), cycles))
-    except Failure:
-        proc.kill()
-        raise
-
-    proc.send_signal(signal.SIGTERM)
-    if proc.wait(timeout=10) != 0:
-        fail("daemon exit status %d" % proc.returncode)
-    log.close()
-    # from now on one poll cycle: every request gets the same page
-    log = open(log_path, "w")
-    proc = subprocess.Popen([EXPORTER, "--web.listen-address=127.0.0.1:0", "--poll.interval=1h",
-                             "--log.level=debug", "--web.max-connections-per-ip=64",
-                             "--input.trafficstatus", inp], stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        port = wait_port(proc, log_text)
-        # (1) one connection, the gzip page again and again
-        c = Conn(port)
-        worst = 0
-        for i in range(8):
-            t = time.monotonic()
-            _, body = c.get(encoding="gzip", limit=1.0)
-            worst = max(worst, time.monotonic() - t)
-            if stable(gzip.decompress(body)) != stable(once):
-                fail("gzip response %d does not inflate to the page" % i)
-        c.close()
-        ok("one connection, 8 gzip responses of about %d bytes: slowest %.0f ms" % (len(body), worst * 1000))
-
-        # (2) many connections, all forms, the first requests of the three forms still to make
-        # arriving together (the text gzip is made already)
-        results = []
-        errors = []
-        barrier = threading.Barrier(N_CONNS)
-
-        def client(k):
+    def scrape_until_stopped(i):
+        while not stop.is_set():
             try:
-                c = Conn(port)
-                barrier.wait()
-                for i in range(PER_CONN):
-                    name, accept, enc = FORMS[(k + i) % len(FORMS)]
-                    t = time.monotonic()
-                    hdrs, body = c.get(accept, enc)
-                    results.append((name, hdrs, body, time.monotonic() - t))
-                c.close()
-            except Exception as e:  # noqa: BLE001 - reported below
-                errors.append("connection %d: %r" % (k, e))
+                _, body = fetch(conns[i], limit=5)
+            except (lsx.Failure, OSError, EOFError) as e:
+                bad.append(str(e))
+                return
+            counts[i] += 1
+            # cheap checks here, to scrape as often as possible; the lines once at the end
+            if abs(len(body) - len(once)) > len(once) // 100 or not body.endswith(b"\n"):
+                bad.append("a page of %d bytes (want about %d)" % (len(body), len(once)))
+            last[i] = body
+    threads = [threading.Thread(target=scrape_until_stopped, args=(i,)) for i in range(2)]
+    c0 = len(re.findall(r"poll cycle \d+ done", log_text()))
+    for t in threads:
+        t.start()
+    # until 5 cycles have ended under the scrapes (slower on a loaded machine), 20 s at most
+    lsx.poll_until(20, lambda: len(re.findall(r"poll cycle \d+ done", log_text())) - c0 >= 5 or bad)
+    stop.set()
+    for t in threads:
+        t.join()
+    cycles = len(re.findall(r"poll cycle \d+ done", log_text())) - c0
+    for c in conns:
+        c.close()
+    if bad:
+        fail("%d of %d scrapes during %d poll cycles got a wrong page: %s"
+             % (len(bad), sum(counts), cycles, bad[0]))
+    for body in last:
+        if body is not None and stable(body) != want:
+            fail("the last page scraped differs from --once's")
+    if cycles < 5:
+        fail("only %d poll cycles ended during the scrapes" % cycles)
+    ok("%d scrapes while %d poll cycles ended: every page whole" % (sum(counts), cycles))
+    dmn.stop()
+    # from now on one poll cycle: every request gets the same page
+    dmn = lsx.Exporter("one-cycle", ["--poll.interval=1h", "--log.level=debug", "--web.max-connections-per-ip=64",
+                                     "--input.trafficstatus", inp])
+    log_text = dmn.log_text
+    # (1) one connection, the gzip page again and again
+    c = lsx.Conn(dmn.port, timeout=30)
+    worst = 0
+    for i in range(8):
+        t = time.monotonic()
+        _, body = fetch(c, encoding="gzip", limit=1.0)
+        worst = max(worst, time.monotonic() - t)
+        if stable(gzip.decompress(body)) != stable(once):
+            fail("gzip response %d does not inflate to the page" % i)
+    c.close()
+    ok("one connection, 8 gzip responses of about %d bytes: slowest %.0f ms" % (len(body), worst * 1000))
 
-        t0 = time.monotonic()
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(N_CONNS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - t0
-        if errors:
-            fail("; ".join(errors[:5]))
-        if len(results) != N_CONNS * PER_CONN:
-            fail("%d responses, want %d" % (len(results), N_CONNS * PER_CONN))
+    # (2) many connections, all forms, the first requests of the three forms still to make
+    # arriving together (the text gzip is made already)
+    results = []
+    errors = []
+    barrier = threading.Barrier(N_CONNS)
 
-        # (3) every byte
-        bodies = {}
-        for name, hdrs, body, _ in results:
-            if name.endswith("gzip"):
-                if hdrs.get("content-encoding") != "gzip":
-                    fail("%s without Content-Encoding: gzip" % name)
-                body = gzip.decompress(body)
-            elif "content-encoding" in hdrs:
-                fail("%s with Content-Encoding" % name)
-            bodies.setdefault(name.split()[0], set()).add(body)
-        for form, got in bodies.items():
-            if len(got) != 1:
-                fail("%d different %s pages in one cycle" % (len(got), form))
-        text = bodies["text"].pop()
-        om = bodies["OpenMetrics"].pop()
-        if stable(text) != stable(once):
-            fail("the served text page differs from --once on the same input")
-        if om != openmetrics(text):
-            fail("the OpenMetrics page is not the text page's OpenMetrics form")
-        slowest = max(r[3] for r in results)
-        ok("%d connections x %d requests in all four forms, %.1f s, slowest %.2f s: every byte checked "
-           "(text %d bytes, OpenMetrics %d)" % (N_CONNS, PER_CONN, elapsed, slowest, len(text), len(om)))
+    def client(k):
+        try:
+            c = lsx.Conn(dmn.port, timeout=30)
+            barrier.wait()
+            for i in range(PER_CONN):
+                name, accept, enc = FORMS[(k + i) % len(FORMS)]
+                t = time.monotonic()
+                hdrs, body = fetch(c, accept, enc)
+                results.append((name, hdrs, body, time.monotonic() - t))
+            c.close()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append("connection %d: %r" % (k, e))
 
-        # (4) made once each
-        # The OpenMetrics gzip body is made from the plain OpenMetrics one,
-        # which is made on the way: when no plain OpenMetrics request waits
-        # for it as a job of its own, it is never logged separately.
-        made = re.findall(r"page body made: (.*?), \d+ bytes", log_text())
-        if sorted(made) not in (["OpenMetrics", "OpenMetrics gzip", "text gzip"],
-                                ["OpenMetrics gzip", "text gzip"]):
-            fail("bodies made: %s (want each of OpenMetrics, its gzip and the text gzip once)" % made)
-        ok("each body made once for %d requests: %s" % (len(results), ", ".join(sorted(made))))
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        rc = proc.wait(timeout=10)
-        log.close()
-    text = log_text()
-    if re.search(r"Sanitizer|runtime error:", text):
-        fail("sanitizer report:\n" + text[-4000:])
-    if rc != 0:
-        fail("daemon exit status %d" % rc)
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(N_CONNS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    if errors:
+        fail("; ".join(errors[:5]))
+    if len(results) != N_CONNS * PER_CONN:
+        fail("%d responses, want %d" % (len(results), N_CONNS * PER_CONN))
+
+    # (3) every byte
+    bodies = {}
+    for name, hdrs, body, _ in results:
+        if name.endswith("gzip"):
+            if hdrs.get("content-encoding") != "gzip":
+                fail("%s without Content-Encoding: gzip" % name)
+            body = gzip.decompress(body)
+        elif "content-encoding" in hdrs:
+            fail("%s with Content-Encoding" % name)
+        bodies.setdefault(name.split()[0], set()).add(body)
+    for form, got in bodies.items():
+        if len(got) != 1:
+            fail("%d different %s pages in one cycle" % (len(got), form))
+    text = bodies["text"].pop()
+    om = bodies["OpenMetrics"].pop()
+    if stable(text) != stable(once):
+        fail("the served text page differs from --once on the same input")
+    if om != openmetrics(text):
+        fail("the OpenMetrics page is not the text page's OpenMetrics form")
+    slowest = max(r[3] for r in results)
+    ok("%d connections x %d requests in all four forms, %.1f s, slowest %.2f s: every byte checked "
+       "(text %d bytes, OpenMetrics %d)" % (N_CONNS, PER_CONN, elapsed, slowest, len(text), len(om)))
+
+    # (4) made once each
+    # The OpenMetrics gzip body is made from the plain OpenMetrics one,
+    # which is made on the way: when no plain OpenMetrics request waits
+    # for it as a job of its own, it is never logged separately.
+    made = re.findall(r"page body made: (.*?), \d+ bytes", log_text())
+    if sorted(made) not in (["OpenMetrics", "OpenMetrics gzip", "text gzip"],
+                            ["OpenMetrics gzip", "text gzip"]):
+        fail("bodies made: %s (want each of OpenMetrics, its gzip and the text gzip once)" % made)
+    ok("each body made once for %d requests: %s" % (len(results), ", ".join(sorted(made))))
+    dmn.stop()
     ok("clean exit")
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print("FAIL: %s" % e, flush=True)
-        sys.exit(1)
-    print("1 passed, 0 failed")
+    lsx.main(main)

@@ -7,9 +7,7 @@
 # four forms with every byte checked against `--once`, each form made once
 # however many requests wanted it, none for cycles nobody scraped. See
 # bigpage.py.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3
-export WORK
-set +e
-python3 "$TOP_SRCDIR/tests/daemon/bigpage.py"
-exit $?
+exec python3 "$TOP_SRCDIR/tests/daemon/bigpage.py"

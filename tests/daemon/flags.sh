@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Proves SPEC §1's error contract: a bad flag or value gives exactly one line
 # on stderr naming the flag, and exit status 2; --help and --version exit 0.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 bad() {
 	flag=$1

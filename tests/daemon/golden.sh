@@ -5,7 +5,7 @@
 # tests/daemon/golden/NAME.prom, apart from the lines that depend on the
 # clock or the build (durations, timestamps, SA ages, revision). Run with
 # GOLDEN_UPDATE=1 to rewrite the golden files after a deliberate change.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 fixtures=$TOP_SRCDIR/tests/fixtures
 golden=$TOP_SRCDIR/tests/daemon/golden

@@ -8,38 +8,19 @@
 # up 1; the children's environment carries no systemd variables; 64
 # concurrent scrapers cause no whack runs beyond the poll cycles' own; the
 # page passes promtool's lint when promtool is installed.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/lib.sh"
 need curl gzip
-
-cat > "$FAKE_DIR/status.txt" <<'OUT'
-000 Connection list:
-000  
-000 "west-east": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; erouted; eroute owner: #2
-000 "west-east":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;
-000 "west-east":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $1;
-000  
-000 Total IPsec connections: loaded 1, active 1
-000  
-000 State Information: DDoS cookies not required, Accepting new IKE connections
-000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
-000 IPsec SAs: total(1), authenticated(1), anonymous(0)
-000  
-000 #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 2000s; REPLACE in 2800s; newest; lastdpd=-1s(seq in:0 out:0); idle;
-000 #2: "west-east":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 1000s; REPLACE in 1500s; newest; eroute owner; IKE SA #1; idle;
-OUT
-echo '006 #2: "west-east", type=ESP, add_time=1700000000, inBytes=1234, outBytes=5678, maxBytes=2^63B, id='"'"'@east'"'" \
-	> "$FAKE_DIR/trafficstatus.txt"
-printf 'total.ike.ikev2.established=1\ncurrent.states.all=2\n' > "$FAKE_DIR/globalstatus.txt"
+west_east
 
 # a scrape that arrives before the first poll cycle is held until the page exists
 echo slow > "$FAKE_DIR/mode"
 start_daemon --poll.interval=10s --poll.timeout=3s
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/-/ready")" = 503 ] || fail "/-/ready before the first cycle"
+[ "$(http_code "http://127.0.0.1:$PORT/-/ready")" = 503 ] || fail "/-/ready before the first cycle"
 [ "$(curl -s -o "$WORK/first" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/metrics")" = 200 ] ||
 	fail "the first scrape should wait for the first poll cycle"
-grep -q '^libreswan_up 1$' "$WORK/first" || fail "first page"
+[ "$(metric libreswan_up "$WORK/first")" = 1 ] || fail "first page"
 ok "scrape before the first poll cycle: held, then 200"
-stop_daemon
+exporter_stop
 rm -f "$FAKE_DIR/mode"
 
 NOTIFY_SOCKET=/nonexistent WATCHDOG_USEC=1000000 start_daemon --poll.interval=200ms --poll.timeout=1s
@@ -54,7 +35,7 @@ ok "GET /metrics"
 
 curl -fsS -H 'Accept-Encoding: gzip' -D "$WORK/gz.h" -o "$WORK/page.gz" "http://127.0.0.1:$PORT/metrics"
 grep -qi '^Content-Encoding: gzip' "$WORK/gz.h" || fail "no Content-Encoding: gzip"
-gzip -dc < "$WORK/page.gz" | grep -q '^libreswan_up 1$' || fail "gzip body"
+[ "$(gzip -dc < "$WORK/page.gz" | metric libreswan_up)" = 1 ] || fail "gzip body"
 curl -fsS -H 'Accept-Encoding: identity' -D "$WORK/id.h" -o /dev/null "http://127.0.0.1:$PORT/metrics"
 grep -qi '^Content-Encoding' "$WORK/id.h" && fail "identity got an encoding"
 ok "gzip negotiation"
@@ -65,15 +46,14 @@ grep -qi '^Content-Type: application/openmetrics-text; version=1.0.0' "$WORK/om.
 [ "$(tail -1 "$WORK/om.txt")" = "# EOF" ] || fail "openmetrics # EOF"
 ok "OpenMetrics negotiation"
 
-code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
-[ "$(code "http://127.0.0.1:$PORT/")" = 200 ] || fail "/"
+[ "$(http_code "http://127.0.0.1:$PORT/")" = 200 ] || fail "/"
 scrape / | grep -q 'href="/metrics"' || fail "landing page links the metrics path"
-[ "$(code "http://127.0.0.1:$PORT/-/healthy")" = 200 ] || fail "/-/healthy"
-[ "$(code "http://127.0.0.1:$PORT/-/ready")" = 200 ] || fail "/-/ready"
-[ "$(code "http://127.0.0.1:$PORT/nope")" = 404 ] || fail "404"
-[ "$(code -X POST -d x=1 "http://127.0.0.1:$PORT/metrics")" = 405 ] || fail "405"
-[ "$(code -X DELETE "http://127.0.0.1:$PORT/")" = 405 ] || fail "405 on /"
-[ "$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "HEAD"
+[ "$(http_code "http://127.0.0.1:$PORT/-/healthy")" = 200 ] || fail "/-/healthy"
+[ "$(http_code "http://127.0.0.1:$PORT/-/ready")" = 200 ] || fail "/-/ready"
+[ "$(http_code "http://127.0.0.1:$PORT/nope")" = 404 ] || fail "404"
+[ "$(http_code -X POST -d x=1 "http://127.0.0.1:$PORT/metrics")" = 405 ] || fail "405"
+[ "$(http_code -X DELETE "http://127.0.0.1:$PORT/")" = 405 ] || fail "405 on /"
+[ "$(http_code -I "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "HEAD"
 ok "/, /-/healthy, /-/ready, 404, 405, HEAD"
 
 grep -q NOTIFY_SOCKET "$FAKE_DIR/env.status" && fail "NOTIFY_SOCKET leaked to whack"
@@ -101,12 +81,8 @@ done
 # shellcheck disable=SC2086
 wait $scrapers
 # the scrapers' last connections may still hold this address's slots for a moment
-for _ in $(seq 50); do
-	c1=$(value libreswan_poll_cycles_total)
-	[ -n "$c1" ] && break
-	sleep 0.1
-done
-[ -n "$c1" ] || fail "no scrape answered after the 64 scrapers stopped"
+wait_for "a scrape answered after the 64 scrapers stopped" metric_positive libreswan_poll_cycles_total
+c1=$(value libreswan_poll_cycles_total)
 n1=$(wc -l < "$FAKE_DIR/calls")
 runs=$((n1 - n0))
 cycles=$((c1 - c0))
@@ -118,7 +94,7 @@ ok "64 concurrent scrapers: $runs whack runs in $cycles poll cycles"
 # pluto stops: still 200, up 0, not_running counted; then back
 echo down > "$FAKE_DIR/mode"
 wait_for "libreswan_up 0" metric_is libreswan_up 0
-[ "$(code "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "page must stay 200 with pluto down"
+[ "$(http_code "http://127.0.0.1:$PORT/metrics")" = 200 ] || fail "page must stay 200 with pluto down"
 metric_positive 'libreswan_poll_errors_total{command="status",reason="not_running"}' || fail "not_running count"
 grep -q 'pluto is not running' "$WORK/daemon.log" || fail "the log says pluto is not running"
 ok "pluto down: 200, libreswan_up 0, reason not_running"
@@ -137,7 +113,7 @@ t1=$(date +%s%N)
 ok "hung whack: reason timeout, scrapes still answered"
 rm -f "$FAKE_DIR/mode"
 
-stop_daemon
+exporter_stop
 grep -q 'stopped' "$WORK/daemon.log" || fail "clean stop"
 ok "SIGTERM: clean exit"
 echo "1 passed, 0 failed"

@@ -8,13 +8,16 @@
 # missing helper), turns libreswan_kernel_up to 0, is logged once per episode,
 # never stalls scrapes and leaves pluto's side of the page alone; the kernel
 # counters survive the failed cycles; --no-collector.kernel runs no helper.
-. "$TOP_SRCDIR/tests/daemon/lib.sh"
+. "$(dirname "$0")/lib.sh"
 need curl
 FAKE_HELPER=$TOP_SRCDIR/tests/daemon/fake-xfrm-helper
 fx=$TOP_SRCDIR/tests/contrib/fixtures
 cp "$fx/status.txt" "$FAKE_DIR/status.txt"
 cp "$fx/trafficstatus.txt" "$FAKE_DIR/trafficstatus.txt"
 cp "$fx/kernel.txt" "$FAKE_DIR/kernel.txt"
+
+# read_errors_above REASON N: more than N kernel read errors of REASON on a scrape made now
+read_errors_above() { [ "$(value "libreswan_kernel_read_errors_total{reason=\"$1\"}")" -gt "$2" ]; }
 
 start_daemon --poll.interval=300ms --poll.timeout=1s --poll.max-output=1MiB \
 	--collector.kernel.helper="$FAKE_HELPER"
@@ -29,8 +32,7 @@ for case in denied:permission hang:timeout fail:exit_status cut:exit_status huge
 	before=$(value "libreswan_kernel_read_errors_total{reason=\"$reason\"}")
 	echo "$mode" > "$FAKE_DIR/kernel-mode"
 	wait_for "$mode counted as $reason" metric_positive "libreswan_kernel_read_errors_total{reason=\"$reason\"}"
-	wait_for "$mode: more than one failure" sh -c "[ \"\$(curl -fsS http://127.0.0.1:$PORT/metrics |
-		awk '/^libreswan_kernel_read_errors_total\\{reason=\"$reason\"\\}/ {print \$2}')\" -gt $((before + 1)) ]"
+	wait_for "$mode: more than one failure" read_errors_above "$reason" $((before + 1))
 	metric_is libreswan_kernel_up 0 || fail "$mode: kernel_up not 0"
 	metric_is libreswan_up 1 || fail "$mode: pluto's side affected"
 	metric_is 'libreswan_connection_out_packets_total{connection="site-a"}' 61200 || fail "$mode: packets not kept"
@@ -46,13 +48,13 @@ n=$(grep -c 'kernel collector: not permitted' "$WORK/daemon.log")
 n=$(grep -c 'kernel collector: reading the kernel' "$WORK/daemon.log")
 [ "$n" = 5 ] || fail "recoveries logged $n times, not 5"
 ok "each episode logged once ($(grep -c 'kernel collector:' "$WORK/daemon.log") lines), no parse errors from failed runs"
-stop_daemon
+exporter_stop
 
 start_daemon --poll.interval=300ms --poll.timeout=1s --collector.kernel.helper="$WORK/no-such-helper"
 wait_for "missing helper counted" metric_positive 'libreswan_kernel_read_errors_total{reason="spawn_failed"}'
 metric_is libreswan_kernel_up 0 || fail "missing helper: kernel_up"
 metric_is libreswan_kernel_collector_enabled 1 || fail "missing helper: collector_enabled"
-stop_daemon
+exporter_stop
 ok "a missing helper: spawn_failed, kernel_up 0"
 
 rm -f "$FAKE_DIR/kernel-calls"
@@ -63,5 +65,5 @@ sleep 0.5
 metric_is libreswan_kernel_collector_enabled 0 || fail "collector_enabled with --no-collector.kernel"
 metric_is libreswan_kernel_up 0 || fail "kernel_up with --no-collector.kernel"
 [ -z "$(value 'libreswan_kernel_read_errors_total{reason="permission"}')" ] || fail "read errors shown while off"
-stop_daemon
+exporter_stop
 ok "--no-collector.kernel: no helper run, collector_enabled 0"

@@ -70,10 +70,10 @@ sleep 0.5
 cp second.crt tls.crt
 cp second.key tls.key
 config "$h2"
-kill -HUP "$DAEMON_PID"
+kill -HUP "$EXPORTER_PID"
 wait_for "the reload" grep -q 'SIGHUP: web configuration reloaded' "$WORK/daemon.log"
 wait "$AT" "$KA"
-kill -0 "$DAEMON_PID" || fail "the daemon exited on SIGHUP"
+kill -0 "$EXPORTER_PID" || fail "the daemon exited on SIGHUP"
 [ "$(subject two)" = "CN=second" ] || fail "a new handshake after SIGHUP: $(subject two)"
 ok "SIGHUP: new handshakes get the new certificate (CN=second)"
 grep -q '^after 200' keepalive.out || fail "the kept-alive connection: $(cat keepalive.out)"
@@ -92,30 +92,30 @@ ok "libreswan_http_rejected_total carried on across the reload (was $before, now
 
 # a broken file: logged, the configuration in use kept
 printf 'tls_server_config:\n  cert_file: missing.crt\n  key_file: tls.key\n' > web.yml
-kill -HUP "$DAEMON_PID"
+kill -HUP "$EXPORTER_PID"
 wait_for "the refusal" grep -q 'the new web configuration was refused, the one in use is kept' "$WORK/daemon.log"
 grep -q 'missing.crt' "$WORK/daemon.log" || fail "the reason is not logged"
-kill -0 "$DAEMON_PID" || fail "the daemon exited on a broken configuration"
+kill -0 "$EXPORTER_PID" || fail "the daemon exited on a broken configuration"
 [ "$(subject two)" = "CN=second" ] || fail "the configuration in use after a broken reload: $(subject two)"
 [ "$(code -u prometheus:two "$url")" = 200 ] || fail "the password in use after a broken reload"
 ok "a broken file: logged ($(grep -o 'cannot read [^:]*' "$WORK/daemon.log" | tail -1)), the configuration in use kept"
 printf 'garbage: [\n' > web.yml
-kill -HUP "$DAEMON_PID"
+kill -HUP "$EXPORTER_PID"
 sleep 0.5
-kill -0 "$DAEMON_PID" || fail "the daemon exited on a YAML error"
+kill -0 "$EXPORTER_PID" || fail "the daemon exited on a YAML error"
 [ "$(code -u prometheus:two "$url")" = 200 ] || fail "after a YAML error"
 ok "a YAML error on reload: logged, still serving"
-stop_daemon
+exporter_stop
 grep -q 'stopped' "$WORK/daemon.log" || fail "no clean stop"
 
 # without --web.config.file: nothing to reload, and nothing else happens
 start_daemon --poll.interval=1s
 wait_for "the page" scrape /-/healthy
-kill -HUP "$DAEMON_PID"
+kill -HUP "$EXPORTER_PID"
 sleep 0.3
-kill -0 "$DAEMON_PID" || fail "SIGHUP without a web configuration ended the daemon"
+kill -0 "$EXPORTER_PID" || fail "SIGHUP without a web configuration ended the daemon"
 scrape /-/healthy > /dev/null || fail "not serving after SIGHUP"
 grep -q 'nothing to reload' "$WORK/daemon.log" || fail "SIGHUP without a web configuration: not logged"
-stop_daemon
+exporter_stop
 ok "SIGHUP without --web.config.file: logged, still serving"
 echo "1 passed, 0 failed"

@@ -55,5 +55,5 @@ if not order or order[0]["severity"] not in ("OK", "INFO") or "NOT" in order[0][
 sys.exit(1 if bad else 0)
 E
 ok "testssl.sh: no finding about protocols, cipher order, CBC, vulnerabilities or headers"
-stop_daemon
+exporter_stop
 echo "1 passed, 0 failed"

@@ -78,7 +78,7 @@ expect_tls "default: the server's cipher order (client prefers ChaCha20)" "TLS1.
 	"NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM"
 expect_tls "default: curves X25519, P-256, P-384 (client offers P-521 only)" refused \
 	"NORMAL:-GROUP-ALL:+GROUP-SECP521R1"
-stop_daemon
+exporter_stop
 
 # 2. cipher_suites, prefer_server_cipher_suites, curve_preferences, min/max_version
 cat > web.yml <<YML
@@ -98,12 +98,12 @@ expect_tls "prefer_server_cipher_suites (default true): the server's order" "TLS
 	"$pr12:-CIPHER-ALL:+AES-128-CBC:+AES-256-GCM:-MAC-ALL:+SHA1:+AEAD"
 expect_tls "curve_preferences [CurveP384]: X25519 only is refused" refused \
 	"NORMAL:-VERS-ALL:+VERS-TLS1.2:-GROUP-ALL:+GROUP-X25519"
-stop_daemon
+exporter_stop
 printf '  prefer_server_cipher_suites: false\n' >> web.yml
 serve web.yml
 expect_tls "prefer_server_cipher_suites false: the client's order" "TLS1.2 AES-128-CBC *" \
 	"$pr12:-CIPHER-ALL:+AES-128-CBC:+AES-256-GCM:-MAC-ALL:+SHA1:+AEAD"
-stop_daemon
+exporter_stop
 cat > web.yml <<YML
 tls_server_config:
   cert_file: $WORK/server.crt
@@ -115,7 +115,7 @@ serve web.yml
 expect_tls "min_version TLS13: a TLS 1.2 client is refused" refused "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 expect_tls "min_version TLS13: TLS 1.3, the server's curve order" "TLS1.3 * SECP256R1" \
 	"NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1"
-stop_daemon
+exporter_stop
 
 # 3. the five client_auth_type values: no certificate, a valid one, one from an unknown CA
 for mode in NoClientCert RequestClientCert RequireAnyClientCert VerifyClientCertIfGiven RequireAndVerifyClientCert; do
@@ -135,7 +135,7 @@ for mode in NoClientCert RequestClientCert RequireAnyClientCert VerifyClientCert
 	esac
 	[ "$got" = "$want" ] || fail "client_auth_type $mode: none, valid, unknown CA -> $got, want $want"
 	ok "client_auth_type $mode: no certificate, a valid one, an unknown CA's -> $got"
-	stop_daemon
+	exporter_stop
 done
 value_of() { curl -s --cacert ca.crt --cert client.crt --key client.key "$(url)" |
 	awk -v p="$1" 'index($0, p " ") == 1 { print $NF; exit }'; }
@@ -160,8 +160,8 @@ basic_auth_users:
   prometheus: '$hash'
 basic_auth_excluded_paths: [/-/healthy]
 YML
-( cd / && start_daemon --web.config.file="$WORK/conf/web.yml" --poll.interval=1s && echo "$DAEMON_PID $PORT" > "$WORK/pp" )
-read -r DAEMON_PID PORT < pp
+( cd / && start_daemon --web.config.file="$WORK/conf/web.yml" --poll.interval=1s && echo "$EXPORTER_PID $PORT" > "$WORK/pp" )
+read -r EXPORTER_PID PORT < pp
 sc="--cacert ca.crt --cert sanclient.crt --key sanclient.key"
 wait_for "TLS listener" curl -s $sc -o /dev/null "$(url /-/healthy)"
 ok "relative cert_file, key_file, client_ca_file: from the file's folder (started in /)"
@@ -184,7 +184,7 @@ ok "http_server_config.headers on 200, 404 and 401 responses"
 [ "$(code --http2 $sc -u prometheus:s3cret "$(url)")" = 200 ] || fail "an HTTP/2 client"
 grep -q 'http2 is accepted' "$WORK/daemon.log" || fail "no log line for http2"
 ok "http_server_config.http2: accepted with one log line; an HTTP/2 client is served over HTTP/1.1"
-stop_daemon
+exporter_stop
 
 # inline cert and key (the PEM in the file itself)
 {
@@ -197,7 +197,7 @@ start_daemon --web.config.file="$WORK/inline.yml" --poll.interval=1s
 wait_for "TLS listener (inline)" curl -s --cacert ca.crt -o /dev/null "$(url /-/healthy)"
 [ "$(code --cacert ca.crt "$(url)")" = 200 ] || fail "inline cert and key"
 ok "inline cert and key: served over TLS with that certificate"
-stop_daemon
+exporter_stop
 
 # 5. the exporter-toolkit's documented examples load unchanged (their users' passwords are not
 # known: 401 with anything, the excluded paths without credentials)
@@ -213,7 +213,7 @@ for f in toolkit-web-config.yml toolkit-every-key.yml; do
 		[ "$(code $c "$(url /-/ready)")" = 200 ] || fail "$f: /-/ready is excluded from basic auth" ;;
 	esac
 	ok "$f (the exporter-toolkit's documentation) loads unchanged and serves TLS with basic auth"
-	stop_daemon
+	exporter_stop
 done
 
 # 6. files it cannot honour: one line naming the problem, exit 1

@@ -50,7 +50,7 @@ export LSX_KERNEL_HELPER
 lsx_setup
 say() { printf '%s\n' "$*"; }
 
-say "Starting the lab (namespaces lsx-$LSX_ID-west and lsx-$LSX_ID-east, work dir $LSX_WORK)..."
+say "Starting the lab (namespaces lsx-$LSX_ID-west and lsx-$LSX_ID-east, work dir $WORK)..."
 lsx_pair "$tunnels"
 lsx_conn_host host
 for i in $(seq 1 "$tunnels"); do lsx_conn_net "net-$i" "$i"; done
@@ -59,7 +59,7 @@ lsx_conn_silent silent 1
 lsx_pluto_start west
 lsx_pluto_start east
 for c in host $(seq -f 'net-%g' 1 "$tunnels") silent; do lsx_initiate west "$c" --asynchronous; done
-lsx_poll_until 30 eval '[ "$(lsx_pluto_count west ike_authenticated)" -ge 1 ]'
+poll_until 30 eval '[ "$(lsx_pluto_count west ike_authenticated)" -ge 1 ]'
 sleep 2
 
 # light background traffic through every tunnel address pair (and the host pair)

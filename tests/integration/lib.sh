@@ -4,27 +4,32 @@
 # Integration harness: real Libreswan pluto daemons in network namespaces, the real exporter
 # against them, and checks that compare the exporter's page with what pluto and the kernel say.
 #
-# Source this file from bash (tests/integration/run.sh does it for every scenario). Everything
-# a run creates is named after a unique run id (namespaces "lsx-<id>-<name>", a private work
-# directory) and removed by lsx_cleanup, which lsx_setup installs as an EXIT/INT/TERM trap.
+# Source this file from bash (tests/integration/run.sh does it for every scenario); it sources
+# tests/lib/common.sh (fail, skip, poll_until, metric, exporter_run, the exit trap), next to it in
+# the tree and in the VM's payload. Everything a run creates is named after a unique run id
+# (namespaces "lsx-<id>-<name>", the scratch directory WORK) and removed on exit, Ctrl-C included.
 #
 # Vocabulary (see README.md for the full reference):
 #   topology:  lsx_ns, lsx_link, lsx_addr, lsx_in, lsx_pair, lsx_tunnels
 #   pluto:     lsx_pluto_new, lsx_conf, lsx_conf_both, lsx_secret, lsx_pluto_start, lsx_pluto_stop,
 #              lsx_pluto_restart, lsx_pluto_freeze, lsx_pluto_thaw, lsx_whack, lsx_initiate
-#   exporter:  lsx_exporter_start, lsx_exporter_stop, lsx_exporter_alive, lsx_scrape, lsx_metric
+#   exporter:  lsx_exporter_start, lsx_exporter_alive, lsx_scrape, lsx_page, metric (common.sh)
 #   traffic:   lsx_ping, lsx_bg
 #   pluto's and the kernel's view: lsx_pluto_status_counts, lsx_pluto_count, lsx_pluto_connections,
 #              lsx_pluto_sa_counts, lsx_pluto_traffic_sums, lsx_pluto_spis, lsx_xfrm_conn_sums,
 #              lsx_xfrm_conn_errors, lsx_kernel_helper
 #   checks:    lsx_expect, lsx_expect_metric, lsx_expect_metric_now, lsx_expect_bytes,
 #              lsx_wait_until, lsx_wait_child_sas, lsx_check_against_pluto, lsx_check_traffic,
-#              lsx_check_traffic_xfrm, lsx_check_packets_xfrm, lsx_check_monotonic, lsx_fail, lsx_skip
+#              lsx_check_traffic_xfrm, lsx_check_packets_xfrm, lsx_check_monotonic, lsx_fail
+#   common.sh: fail (a broken precondition: the scenario stops), skip, poll_until, metric
 #
 # Addresses used by the helpers come only from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24,
 # and only inside the namespaces the harness creates.
 
 LSX_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${TOP_SRCDIR:=$(cd "$LSX_LIBDIR/../.." && pwd)}"
+# shellcheck source=../lib/common.sh
+. "$LSX_LIBDIR/../lib/common.sh"
 LSX_PLUTO=${LSX_PLUTO:-/usr/libexec/ipsec/pluto}
 LSX_WHACK=${LSX_WHACK:-/usr/libexec/ipsec/whack}
 LSX_ADDCONN=${LSX_ADDCONN:-/usr/libexec/ipsec/addconn}
@@ -33,6 +38,7 @@ LSX_PSK=${LSX_PSK:-lsx-integration-secret-0123456789abcdef}
 LSX_POLL_INTERVAL=${LSX_POLL_INTERVAL:-1s}
 LSX_POLL_TIMEOUT=${LSX_POLL_TIMEOUT:-2s}
 LSX_WAIT=${LSX_WAIT:-30}           # default bound of every wait, seconds
+LSX_POLL_STEP=0.2                  # between two tries of a wait (common.sh's poll_until)
 LSX_PING=${LSX_PING:-$(command -v ping || echo busybox ping)}
 # LSX_CONN_OPTIONS: "key=value" words added to every conn written by lsx_conn_* (e.g. cheaper
 # algorithms for slow emulated machines: "ike=aes128-sha2_256;dh19 esp=aes_gcm128 pfs=no")
@@ -44,35 +50,29 @@ LSX_FAILS=0
 
 lsx_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 lsx_note() { lsx_log "  $*"; }
-# A failed expectation: recorded, the scenario continues and fails at the end.
+# A failed expectation: recorded, the scenario continues and fails at the end. (A broken
+# precondition stops the scenario: common.sh's fail.)
 lsx_fail() { LSX_FAILS=$((LSX_FAILS + 1)); lsx_log "  FAILED: $*"; }
-# A broken precondition: the scenario stops here and fails.
-lsx_die() { lsx_log "  FATAL: $*"; exit 1; }
-# The scenario cannot run here (missing tool, kernel feature): reported as SKIP.
-lsx_skip() { lsx_log "  SKIP: $*"; echo "$*" > "${LSX_WORK:-/tmp}/.skip-reason" 2>/dev/null; exit 77; }
 
 # --- run lifetime ---------------------------------------------------------------------------
 
-# lsx_setup: private work directory, unique id, cleanup trap. Called once per scenario.
+# lsx_setup: the scratch directory WORK, a unique id, the clean-up of what the scenario starts.
+# Called once per scenario.
 lsx_setup() {
 	LSX_ID=${LSX_ID:-$(printf '%04x%04x' $$ $((RANDOM)))}
 	LSX_ID=${LSX_ID:0:8}
-	LSX_WORK=$(mktemp -d "${TMPDIR:-/tmp}/lsx-$LSX_ID.XXXXXX")
+	work_dir "$LSX_ID"
 	# traversable (not readable) so that an unprivileged exporter reaches the sockets' mode bits
-	chmod 0711 "$LSX_WORK"
+	chmod 0711 "$WORK"
 	LSX_NAMESPACES=()
 	LSX_PLUTOS=()
-	LSX_EXPORTERS=()
 	LSX_BG_PIDS=()
-	trap 'lsx_cleanup' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	at_exit lsx_cleanup
 }
 
+# lsx_cleanup: background commands, plutos and namespaces (common.sh stops the exporters first)
 lsx_cleanup() {
-	local rc=$? n p
-	trap - EXIT INT TERM
-	for n in "${LSX_EXPORTERS[@]}"; do lsx_exporter_stop "$n" 2>/dev/null; done
+	local n p
 	for p in "${LSX_BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for n in "${LSX_PLUTOS[@]}"; do
 		p=$(lsx_pluto_pid "$n" 2>/dev/null) || continue
@@ -81,41 +81,23 @@ lsx_cleanup() {
 	done
 	for n in "${LSX_PLUTOS[@]}"; do
 		p=$(lsx_pluto_pid "$n" 2>/dev/null) || continue
-		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$p" 2>/dev/null
+		poll_until 2 gone "$p" || kill -KILL "$p" 2>/dev/null
 	done
 	for n in "${LSX_NAMESPACES[@]}"; do
 		# processes still inside (ping loops started by scenarios) go with the namespace
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null
 	done
-	if [ -n "${LSX_KEEP_DIR:-}" ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -d "${LSX_WORK:-}" ]; then
-		mkdir -p "$LSX_KEEP_DIR" && cp -a "$LSX_WORK/." "$LSX_KEEP_DIR/" 2>/dev/null
-	fi
-	[ -n "${LSX_WORK:-}" ] && rm -rf "$LSX_WORK"
-	exit "$rc"
 }
 
 # lsx_bg CMD...: run CMD in the background for the rest of the scenario (killed by cleanup).
 lsx_bg() { "$@" & LSX_BG_PIDS+=($!); }
 
-# lsx_wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s until it succeeds; on timeout
-# record a failure naming DESCRIPTION and return 1.
+# lsx_wait_until SECONDS DESCRIPTION CMD...: poll CMD until it succeeds; on timeout record a
+# failure naming DESCRIPTION and return 1.
 lsx_wait_until() {
 	local limit=$1 desc=$2; shift 2
-	local end=$((SECONDS + limit))
-	while :; do
-		"$@" && return 0
-		[ "$SECONDS" -ge "$end" ] && { lsx_fail "timed out after ${limit}s waiting for: $desc"; return 1; }
-		sleep 0.2
-	done
-}
-
-# lsx_poll_until SECONDS CMD...: same without recording a failure (for optional waits).
-lsx_poll_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.2; done
+	poll_until "$limit" "$@" || { lsx_fail "timed out after ${limit}s waiting for: $desc"; return 1; }
 }
 
 # --- topology -------------------------------------------------------------------------------
@@ -128,7 +110,7 @@ lsx_ns() {
 	local n ns
 	for n in "$@"; do
 		ns=$(lsx_nsname "$n")
-		ip netns add "$ns" || lsx_die "ip netns add $ns failed"
+		ip netns add "$ns" || fail "ip netns add $ns failed"
 		LSX_NAMESPACES+=("$ns")
 		ip -n "$ns" link set lo up
 	done
@@ -143,7 +125,7 @@ lsx_link() {
 	local a=$1 aa=$2 b=$3 ba=$4 da db
 	da="to-$b"; db="to-$a"; da=${da:0:15}; db=${db:0:15}
 	ip link add "$da" netns "$(lsx_nsname "$a")" type veth peer name "$db" netns "$(lsx_nsname "$b")" ||
-		lsx_die "veth $a<->$b failed"
+		fail "veth $a<->$b failed"
 	ip -n "$(lsx_nsname "$a")" addr add "$aa" dev "$da"
 	ip -n "$(lsx_nsname "$b")" addr add "$ba" dev "$db"
 	ip -n "$(lsx_nsname "$a")" link set "$da" up
@@ -155,11 +137,11 @@ lsx_addr() { ip -n "$(lsx_nsname "$1")" addr add "$2" dev "${3:-lo}"; }
 
 # --- pluto instances ------------------------------------------------------------------------
 
-lsx_pdir() { echo "$LSX_WORK/pluto-$1"; }
+lsx_pdir() { echo "$WORK/pluto-$1"; }
 # lsx__lsw NAME TOOL: the Libreswan program TOOL (PLUTO, WHACK, ADDCONN or IPSEC) of pluto NAME:
 # LSX_<TOOL>_<NAME> when set (pairs of different releases, e.g. LSX_PLUTO_west), else LSX_<TOOL>
 lsx__lsw() { local v="LSX_$2_${1//[^A-Za-z0-9_]/_}" d="LSX_$2"; printf '%s' "${!v:-${!d}}"; }
-lsx_ctl() { echo "$LSX_WORK/pluto-$1/run/pluto.ctl"; }
+lsx_ctl() { echo "$WORK/pluto-$1/run/pluto.ctl"; }
 lsx_pluto_pid() { local f; f="$(lsx_pdir "$1")/run/pluto.pid"; [ -s "$f" ] && cat "$f"; }
 
 # lsx_pluto_new NAME NS [SETUP_LINE...]: a pluto instance NAME living in namespace NS, with its own
@@ -177,7 +159,7 @@ lsx_pluto_new() {
 	} > "$d/ipsec.conf"
 	: > "$d/ipsec.secrets"; chmod 600 "$d/ipsec.secrets"
 	"$(lsx__lsw "$name" IPSEC)" initnss --nssdir "$d/nss" > "$d/initnss.log" 2>&1 ||
-		lsx_die "ipsec initnss for $name failed: $(cat "$d/initnss.log")"
+		fail "ipsec initnss for $name failed: $(cat "$d/initnss.log")"
 	LSX_PLUTOS+=("$name")
 }
 
@@ -201,13 +183,13 @@ lsx_pluto_start() {
 	rm -f "$d/run/pluto.ctl" "$d/run/pluto.pid"
 	lsx_in "$ns" "$(lsx__lsw "$name" PLUTO)" --config "$d/ipsec.conf" --rundir "$d/run" --nssdir "$d/nss" \
 		--secretsfile "$d/ipsec.secrets" --ipsecdir "$d/ipsec.d" --logfile "$d/pluto.log" \
-		>> "$d/pluto.stdout" 2>&1 || lsx_die "pluto $name did not start: $(tail -5 "$d/pluto.stdout" "$d/pluto.log" 2>/dev/null)"
-	lsx_poll_until 15 test -S "$d/run/pluto.ctl" -a -s "$d/run/pluto.pid" ||
-		lsx_die "pluto $name: no control socket after 15 s: $(tail -5 "$d/pluto.log" 2>/dev/null)"
+		>> "$d/pluto.stdout" 2>&1 || fail "pluto $name did not start: $(tail -5 "$d/pluto.stdout" "$d/pluto.log" 2>/dev/null)"
+	poll_until 15 test -S "$d/run/pluto.ctl" -a -s "$d/run/pluto.pid" ||
+		fail "pluto $name: no control socket after 15 s: $(tail -5 "$d/pluto.log" 2>/dev/null)"
 	[ "${2:-}" = --no-load ] && return 0
 	lsx_in "$ns" "$(lsx__lsw "$name" ADDCONN)" --config "$d/ipsec.conf" --ctlsocket "$d/run/pluto.ctl" --autoall \
-		>> "$d/addconn.log" 2>&1 || lsx_die "addconn for $name failed: $(tail -5 "$d/addconn.log")"
-	lsx_whack "$name" --listen > /dev/null 2>&1 || lsx_die "whack --listen for $name failed"
+		>> "$d/addconn.log" 2>&1 || fail "addconn for $name failed: $(tail -5 "$d/addconn.log")"
+	lsx_whack "$name" --listen > /dev/null 2>&1 || fail "whack --listen for $name failed"
 	lsx_note "pluto $name started in namespace $(lsx_nsname "$ns"), connections loaded"
 }
 
@@ -216,9 +198,8 @@ lsx_pluto_stop() {
 	local name=$1 pid; pid=$(lsx_pluto_pid "$name") || return 0
 	if [ "${2:-}" = --kill ]; then kill -KILL "$pid" 2>/dev/null
 	else lsx_whack "$name" --shutdown > /dev/null 2>&1 || kill "$pid" 2>/dev/null; fi
-	lsx_poll_until 15 lsx__gone "$pid" || { kill -KILL "$pid" 2>/dev/null; sleep 0.2; }
+	poll_until 15 gone "$pid" || { kill -KILL "$pid" 2>/dev/null; sleep 0.2; }
 }
-lsx__gone() { ! kill -0 "$1" 2>/dev/null; }
 
 lsx_pluto_restart() { lsx_pluto_stop "$1"; lsx_pluto_start "$@"; }
 lsx_pluto_freeze() { kill -STOP "$(lsx_pluto_pid "$1")"; }
@@ -263,7 +244,7 @@ lsx_tunnels() {
 	lsx_pluto_start west
 	lsx_pluto_start east
 	for i in $(seq 1 "$n"); do lsx_initiate west "net-$i" --asynchronous; done
-	lsx_wait_child_sas west "$n" || lsx_die "no Child SAs (no ESP in this kernel?)"
+	lsx_wait_child_sas west "$n" || fail "no Child SAs (no ESP in this kernel?)"
 }
 
 # lsx_conn_host NAME [OPTION...]: a host-to-host PSK conn (west <-> east) on both plutos
@@ -300,7 +281,7 @@ lsx__conn() {
 
 # --- exporter -------------------------------------------------------------------------------
 
-lsx_edir() { echo "$LSX_WORK/exporter-$1"; }
+lsx_edir() { echo "$WORK/exporter-$1"; }
 lsx_port() { cat "$(lsx_edir "$1")/port"; }
 # lsx__curl NAME CURL-ARGS...: curl run where exporter NAME listens (its network namespace)
 lsx__curl() {
@@ -310,58 +291,37 @@ lsx__curl() {
 lsx_url() { echo "http://127.0.0.1:$(lsx_port "$1")${2:-/metrics}"; }
 lsx_exporter_pid() { cat "$(lsx_edir "$1")/pid"; }
 
-# lsx_exporter_start NAME PLUTO [FLAG...]: the exporter (EXPORTER, default "libreswan_exporter" in
-# PATH) in the root namespace, polling pluto PLUTO through --ipsec.ctlsocket, on a free port of
-# 127.0.0.1 (LSX_EXPORTER_ADDRESS and LSX_EXPORTER_PORT choose another). LSX_EXPORTER_WRAP (array) prefixes the command (e.g. setpriv ... to drop
-# privilege). Waits until /-/ready answers 200 (bounded).
+# lsx_exporter_start NAME PLUTO [FLAG...]: the exporter (EXPORTER) polling pluto PLUTO through
+# --ipsec.ctlsocket, in PLUTO's network namespace (LSX_EXPORTER_NETNS: another one, "-" this
+# one), on a port of 127.0.0.1 it picks (LSX_EXPORTER_ADDRESS and LSX_EXPORTER_PORT choose
+# others), its log in $(lsx_edir NAME)/log. LSX_EXPORTER_WRAP (array) prefixes the command (e.g.
+# setpriv ... to drop privilege). Waits until /-/ready answers 200 (bounded).
 lsx_exporter_start() {
 	local name=$1 pluto=$2; shift 2
-	local d port try pid bin=${EXPORTER:-libreswan_exporter} ns wrap=() kernel=()
+	local d ns wrap=() kernel=()
 	d=$(lsx_edir "$name"); mkdir -p "$d"; chmod 0755 "$d"
-	command -v "$bin" > /dev/null 2>&1 || lsx_die "exporter binary not found: $bin (set EXPORTER)"
+	[ -x "$EXPORTER" ] || fail "exporter binary not found: $EXPORTER (set EXPORTER)"
 	# the exporter runs on the gateway, next to its pluto: in pluto's namespace, whose kernel
 	# state (XFRM) the kernel collector reads; LSX_EXPORTER_NETNS=- keeps it in this one
 	ns=${LSX_EXPORTER_NETNS-$(cat "$(lsx_pdir "$pluto")/ns" 2>/dev/null || echo -)}
 	echo "$ns" > "$d/netns"
 	[ "$ns" != - ] && wrap=(ip netns exec "$(lsx_nsname "$ns")")
 	[ -n "${LSX_KERNEL_HELPER:-}" ] && kernel=(--collector.kernel.helper="$LSX_KERNEL_HELPER")
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-		[ -n "${LSX_EXPORTER_PORT:-}" ] && { [ "$try" = 1 ] || break; port=$LSX_EXPORTER_PORT; }
-		"${wrap[@]}" "${LSX_EXPORTER_WRAP[@]}" "$bin" --web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:$port" \
-			--ipsec.command="$(lsx__lsw "$pluto" IPSEC)" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
-			--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" "${kernel[@]}" \
-			--log.level="${LSX_EXPORTER_LOG_LEVEL:-debug}" "$@" > "$d/stdout" 2> "$d/log" &
-		pid=$!
-		echo "$pid" > "$d/pid"; echo "$port" > "$d/port"
-		if lsx_poll_until 10 lsx__listening "$name" "$pid" "$port"; then
-			LSX_EXPORTERS+=("$name")
-			if lsx_poll_until "$LSX_WAIT" lsx__ready "$name"; then
-				lsx_note "exporter $name ready on $(lsx_url "$name") (pluto $pluto, namespace $ns)"
-			else
-				lsx_fail "exporter $name: /-/ready not 200 after ${LSX_WAIT}s"
-			fi
-			return 0
-		fi
-		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-	done
-	lsx_die "exporter $name did not start: $(tail -5 "$d/log")"
-}
-lsx__listening() {
-	kill -0 "$2" 2>/dev/null || return 2
-	lsx__curl "$1" -s -o /dev/null --max-time 1 "http://127.0.0.1:$3/-/healthy"
+	exporter_run "$d/log" "${wrap[@]}" "${LSX_EXPORTER_WRAP[@]}" "$EXPORTER" \
+		--web.listen-address="${LSX_EXPORTER_ADDRESS:-127.0.0.1}:${LSX_EXPORTER_PORT:-0}" \
+		--ipsec.command="$(lsx__lsw "$pluto" IPSEC)" --ipsec.ctlsocket="$(lsx_ctl "$pluto")" \
+		--poll.interval="$LSX_POLL_INTERVAL" --poll.timeout="$LSX_POLL_TIMEOUT" "${kernel[@]}" \
+		--log.level="${LSX_EXPORTER_LOG_LEVEL:-debug}" "$@"
+	echo "$EXPORTER_PID" > "$d/pid"; echo "$PORT" > "$d/port"
+	if poll_until "$LSX_WAIT" lsx__ready "$name"; then
+		lsx_note "exporter $name ready on $(lsx_url "$name") (pluto $pluto, namespace $ns)"
+	else
+		lsx_fail "exporter $name: /-/ready not 200 after ${LSX_WAIT}s"
+	fi
 }
 lsx__ready() { [ "$(lsx__curl "$1" -s -o /dev/null -w '%{http_code}' --max-time 2 "$(lsx_url "$1" /-/ready)")" = 200 ]; }
 
 lsx_exporter_alive() { kill -0 "$(lsx_exporter_pid "$1")" 2>/dev/null; }
-
-lsx_exporter_stop() {
-	local pid; pid=$(lsx_exporter_pid "$1" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null || return 0
-	lsx_poll_until 5 lsx__gone "$pid" || kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
 
 # lsx_scrape NAME [FILE]: fetch the metrics page (to FILE, default stdout); fails on non-200
 lsx_scrape() {
@@ -369,64 +329,9 @@ lsx_scrape() {
 	lsx__curl "$1" -sf --max-time "${LSX_SCRAPE_TIMEOUT:-5}" -o "$out" "$(lsx_url "$1")"
 }
 
-# lsx_metric SELECTOR [FILE]: value of the first sample matching SELECTOR in a metrics page read
-# from FILE (default stdin). SELECTOR is a metric name with optional label matchers in any order:
-#   libreswan_up
-#   libreswan_ike_sas{state="half_open"}
-#   libreswan_poll_errors_total{command="status",reason="timeout"}
-# Prints nothing (status 1) when no sample matches. With LSX_METRIC_SUM=1 prints the sum of all
-# matching samples instead (e.g. every series of a family).
-lsx_metric() {
-	local sel=$1 file=${2:-/dev/stdin} name labels
-	name=${sel%%\{*}
-	labels=""; [ "$name" != "$sel" ] && { labels=${sel#*\{}; labels=${labels%\}}; }
-	awk -v name="$name" -v labels="$labels" -v sum="${LSX_METRIC_SUM:-0}" '
-	BEGIN {
-		n = 0
-		# split matchers on commas outside quotes
-		s = labels; cur = ""; q = 0
-		for (i = 1; i <= length(s); i++) {
-			c = substr(s, i, 1)
-			if (c == "\\" && q) { cur = cur c substr(s, i + 1, 1); i++; continue }
-			if (c == "\"") q = !q
-			if (c == "," && !q) { if (cur != "") m[++n] = cur; cur = ""; continue }
-			cur = cur c
-		}
-		if (cur != "") m[++n] = cur
-		found = 0; total = 0
-	}
-	/^#/ { next }
-	{
-		line = $0
-		sp = index(line, " ")
-		if (sp == 0) next
-		br = index(line, "{")
-		if (br > 0 && br < sp) {
-			mname = substr(line, 1, br - 1)
-			close_br = 0
-			# last "}" before the value
-			rest = line; pos = 0
-			while ((k = index(rest, "}")) > 0) { pos += k; rest = substr(rest, k + 1) }
-			lbl = "," substr(line, br + 1, pos - br - 1) ","
-			val = substr(line, pos + 2)
-		} else {
-			mname = substr(line, 1, sp - 1); lbl = ",,"; val = substr(line, sp + 1)
-		}
-		if (mname != name) next
-		for (j = 1; j <= n; j++) if (index(lbl, "," m[j] ",") == 0) next
-		split(val, v, " ")
-		if (!sum) { print v[1]; found = 1; exit 0 }
-		total += v[1]; found = 1
-	}
-	END {
-		if (sum && found) printf "%.17g\n", total
-		exit !found
-	}' "$file"
-}
-
 # lsx_page NAME: scrape into the exporter's last-page file and print its path
 lsx_page() {
-	local f="$LSX_WORK/exporter-$1/page"
+	local f="$WORK/exporter-$1/page"
 	lsx_scrape "$1" "$f" && echo "$f"
 }
 
@@ -448,8 +353,8 @@ lsx__cmp() {
 
 # lsx__metric_is NAME SELECTOR OP VALUE: one scrape, compare (VALUE may be "absent")
 lsx__metric_is() {
-	local f v; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
-	v=$(lsx_metric "$2" "$f"); LSX_LAST=${v:-absent}
+	local f v; f=$(lsx_page "$1") || { LSX_DIFF="scrape failed"; return 1; }
+	v=$(metric "$2" "$f"); LSX_DIFF="is ${v:-absent}"
 	if [ "$4" = absent ]; then [ -z "$v" ]; return; fi
 	lsx__cmp "$v" "$3" "$4"
 }
@@ -458,14 +363,7 @@ lsx__metric_is() {
 # exporter NAME serves a sample SELECTOR satisfying OP VALUE; records a failure with the last
 # value seen otherwise. VALUE "absent" (with OP ==) expects no such sample.
 lsx_expect_metric() {
-	local name=$1 sel=$2 op=$3 want=$4 limit=${5:-$LSX_WAIT}
-	LSX_LAST=""
-	if lsx_poll_until "$limit" lsx__metric_is "$name" "$sel" "$op" "$want"; then
-		lsx_note "ok: $sel $op $want (is $LSX_LAST)"
-		return 0
-	fi
-	lsx_fail "$sel $op $want: last value ${LSX_LAST:-?} (after ${limit}s)"
-	return 1
+	lsx__agree_within "${5:-$LSX_WAIT}" "$2 $3 $4" lsx__metric_is "$1" "$2" "$3" "$4"
 }
 
 # lsx_expect_metric_now NAME SELECTOR OP VALUE: the same on a single scrape, no waiting
@@ -607,7 +505,7 @@ lsx_xfrm_conn_errors() {
 # lsx_kernel_helper PLUTO: the kernel helper's output for PLUTO's namespace (what the exporter reads)
 lsx_kernel_helper() {
 	local ns; ns=$(cat "$(lsx_pdir "$1")/ns")
-	[ -n "${LSX_KERNEL_HELPER:-}" ] || lsx_die "no kernel helper (LSX_KERNEL_HELPER)"
+	[ -n "${LSX_KERNEL_HELPER:-}" ] || fail "no kernel helper (LSX_KERNEL_HELPER)"
 	lsx_in "$ns" "$LSX_KERNEL_HELPER"
 }
 
@@ -631,13 +529,18 @@ lsx_ping() {
 # and one libreswan_connection_up series for every loaded connection. Pluto and the exporter
 # sample at different moments, so this waits (bounded) until one scrape and one whack agree.
 lsx_check_against_pluto() {
-	local e=$1 p=$2 limit=${3:-$LSX_WAIT}
+	lsx__agree_within "${3:-$LSX_WAIT}" "exporter $1 against pluto $2's status" lsx__agrees "$1" "$2"
+}
+# lsx__agree_within SECONDS DESCRIPTION CMD...: poll CMD, which says what it compared in
+# LSX_DIFF, until it succeeds (noted as ok) or SECONDS pass (recorded as a failure)
+lsx__agree_within() {
+	local limit=$1 desc=$2; shift 2
 	LSX_DIFF=""
-	if lsx_poll_until "$limit" lsx__agrees "$e" "$p"; then
-		lsx_note "ok: exporter $e agrees with pluto $p's status"
+	if poll_until "$limit" "$@"; then
+		lsx_note "ok: $desc ($LSX_DIFF)"
 		return 0
 	fi
-	lsx_fail "exporter $e disagrees with pluto $p: $LSX_DIFF"
+	lsx_fail "$desc: $LSX_DIFF"
 	return 1
 }
 lsx__agrees() {
@@ -656,24 +559,24 @@ lsx__agrees() {
 		ipsec_anonymous) sel='libreswan_ipsec_sas{state="anonymous"}' ;;
 		*) continue ;;
 		esac
-		got=$(lsx_metric "$sel" "$f")
+		got=$(metric "$sel" "$f")
 		[ "$got" = "$want" ] || diff="$diff $sel=${got:-absent} (pluto $want);"
 	done <<< "$counts"
 	for c in $(lsx_pluto_connections "$p"); do
-		lsx_metric "libreswan_connection_up{connection=\"$c\"}" "$f" > /dev/null ||
+		metric "libreswan_connection_up{connection=\"$c\"}" "$f" > /dev/null ||
 			diff="$diff no libreswan_connection_up{connection=\"$c\"};"
 	done
 	local ike child
 	while read -r c ike child; do
 		[ -n "$c" ] || continue
-		got=$(lsx_metric "libreswan_connection_ike_sas_established{connection=\"$c\"}" "$f")
+		got=$(metric "libreswan_connection_ike_sas_established{connection=\"$c\"}" "$f")
 		[ "${got:-0}" = "$ike" ] || diff="$diff ike_sas_established{$c}=${got:-absent} (pluto $ike);"
-		got=$(lsx_metric "libreswan_connection_child_sas_established{connection=\"$c\"}" "$f")
+		got=$(metric "libreswan_connection_child_sas_established{connection=\"$c\"}" "$f")
 		[ "${got:-0}" = "$child" ] || diff="$diff child_sas_established{$c}=${got:-absent} (pluto $child);"
-		got=$(lsx_metric "libreswan_connection_up{connection=\"$c\"}" "$f")
+		got=$(metric "libreswan_connection_up{connection=\"$c\"}" "$f")
 		[ "${got:-0}" = "$([ "$child" -gt 0 ] && echo 1 || echo 0)" ] || diff="$diff connection_up{$c}=${got:-absent} (pluto has $child Child SAs);"
 	done <<< "$(lsx_pluto_sa_counts "$p")"
-	got=$(lsx_metric libreswan_up "$f"); [ "$got" = 1 ] || diff="$diff libreswan_up=${got:-absent};"
+	got=$(metric libreswan_up "$f"); [ "$got" = 1 ] || diff="$diff libreswan_up=${got:-absent};"
 	LSX_DIFF=${diff:-none}
 	[ -z "$diff" ]
 }
@@ -682,17 +585,9 @@ lsx__agrees() {
 # SA sums of `whack --trafficstatus`: OP "==" (default; no SA retired since the exporter started)
 # or ">=" (after rekeys the exporter also counts retired SAs). Bounded wait as above.
 lsx_check_traffic() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if lsx_poll_until "$limit" lsx__traffic_agrees "$e" "$p" "$op"; then
-		lsx_note "ok: byte counters of $e $op trafficstatus of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "byte counters of $e vs trafficstatus of $p ($op): $LSX_DIFF"
-	return 1
-}
-lsx__traffic_agrees() {
-	lsx__sums_agree "$1" "$2" "$3" lsx_pluto_traffic_sums "trafficstatus empty"
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "byte counters of $1 $op trafficstatus of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_pluto_traffic_sums "trafficstatus empty"
 }
 # lsx__sums_agree EXPORTER PLUTO OP SUMS-FUNCTION EMPTY-MESSAGE: the exporter's per-connection
 # byte counters against the "conn in out" lines that SUMS-FUNCTION prints for PLUTO
@@ -702,8 +597,8 @@ lsx__sums_agree() {
 	f=$(lsx_page "$e") || { LSX_DIFF="scrape failed"; return 1; }
 	[ -n "$sums" ] || { LSX_DIFF=$empty; return 1; }
 	while read -r c i o; do
-		gi=$(lsx_metric "libreswan_connection_in_${unit}_total{connection=\"$c\"}" "$f")
-		go=$(lsx_metric "libreswan_connection_out_${unit}_total{connection=\"$c\"}" "$f")
+		gi=$(metric "libreswan_connection_in_${unit}_total{connection=\"$c\"}" "$f")
+		go=$(metric "libreswan_connection_out_${unit}_total{connection=\"$c\"}" "$f")
 		seen="$seen $c in=${gi:-absent}/$i out=${go:-absent}/$o;"
 		lsx__cmp "$gi" "$op" "$i" && lsx__cmp "$go" "$op" "$o" || bad=1
 	done <<< "$sums"
@@ -714,55 +609,29 @@ lsx__sums_agree() {
 # lsx_check_traffic_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection byte counters against the
 # kernel's XFRM state byte counts of the connection's SAs (lsx_xfrm_conn_sums); OP as above
 lsx_check_traffic_xfrm() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if lsx_poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op"; then
-		lsx_note "ok: byte counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "byte counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
-	return 1
-}
-lsx__xfrm_agrees() {
-	lsx__sums_agree "$1" "$2" "$3" lsx_xfrm_conn_sums "no XFRM state of any Child SA" "${4:-bytes}"
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "byte counters of $1 $op ip -s xfrm state of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_xfrm_conn_sums "no XFRM state of any Child SA" bytes
 }
 
 # lsx_check_packets_xfrm EXPORTER PLUTO [OP] [SECONDS]: per-connection packet counters of the
 # exporter (libreswan_connection_{in,out}_packets_total) OP the sums of ip -s xfrm state (bounded wait)
 lsx_check_packets_xfrm() {
-	local e=$1 p=$2 op=${3:-==} limit=${4:-$LSX_WAIT}
-	LSX_DIFF=""
-	if lsx_poll_until "$limit" lsx__xfrm_agrees "$e" "$p" "$op" packets; then
-		lsx_note "ok: packet counters of $e $op ip -s xfrm state of $p ($LSX_DIFF)"
-		return 0
-	fi
-	lsx_fail "packet counters of $e vs ip -s xfrm state of $p ($op): $LSX_DIFF"
-	return 1
+	local op=${3:-==}
+	lsx__agree_within "${4:-$LSX_WAIT}" "packet counters of $1 $op ip -s xfrm state of $2" \
+		lsx__sums_agree "$1" "$2" "$op" lsx_xfrm_conn_sums "no XFRM state of any Child SA" packets
 }
 
 # lsx_expect_bytes EXPORTER CONN IN OUT [SECONDS]: the connection's byte counters equal IN and OUT
 lsx_expect_bytes() {
-	local e=$1 c=$2 want_in=$3 want_out=$4 limit=${5:-$LSX_WAIT}
-	LSX_LAST=""
-	if lsx_poll_until "$limit" lsx__bytes_are "$e" "$c" "$want_in" "$want_out"; then
-		lsx_note "ok: $c in/out bytes == $want_in/$want_out"
-		return 0
-	fi
-	lsx_fail "$c in/out bytes == $want_in/$want_out: last $LSX_LAST (after ${limit}s)"
-	return 1
+	lsx__agree_within "${5:-$LSX_WAIT}" "$2 in/out bytes == $3/$4" lsx__bytes_are "$1" "$2" "$3" "$4"
 }
 lsx__bytes_are() {
-	local f i o; f=$(lsx_page "$1") || { LSX_LAST="(scrape failed)"; return 1; }
-	i=$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f")
-	o=$(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")
-	LSX_LAST="${i:-absent}/${o:-absent}"
+	local f i o; f=$(lsx_page "$1") || { LSX_DIFF="scrape failed"; return 1; }
+	i=$(metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f")
+	o=$(metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")
+	LSX_DIFF="is ${i:-absent}/${o:-absent}"
 	[ "$i" = "$3" ] && [ "$o" = "$4" ]
-}
-
-# lsx_bytes EXPORTER CONN: "in out" byte counters of CONN as served now
-lsx_bytes() {
-	local f; f=$(lsx_page "$1") || return 1
-	echo "$(lsx_metric "libreswan_connection_in_bytes_total{connection=\"$2\"}" "$f") $(lsx_metric "libreswan_connection_out_bytes_total{connection=\"$2\"}" "$f")"
 }
 
 # lsx_child_serials PLUTO CONN: serials of CONN's live Child SAs in `whack --trafficstatus`

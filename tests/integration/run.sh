@@ -21,6 +21,7 @@
 # LSX_* knob of lib.sh.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/common.sh"
 LSX_SCENARIOS=${LSX_SCENARIOS:-$HERE/scenarios/host}
 verbose=0; list=0
 while [ $# -gt 0 ]; do
@@ -51,28 +52,20 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
-skip_all() { echo "SKIP: integration scenarios: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip_all "not root (namespaces and pluto need root)"
-command -v ip > /dev/null && ip netns list > /dev/null 2>&1 || skip_all "no usable 'ip netns'"
-[ -x "${LSX_PLUTO:-/usr/libexec/ipsec/pluto}" ] || skip_all "Libreswan not installed (no ${LSX_PLUTO:-/usr/libexec/ipsec/pluto})"
-command -v "${LSX_IPSEC:-ipsec}" > /dev/null || skip_all "no ipsec command"
-command -v curl > /dev/null || skip_all "no curl"
-if [ -z "${EXPORTER:-}" ]; then
-	for c in "${TOP_BUILDDIR:+$TOP_BUILDDIR/src/libreswan_exporter}" "$HERE/../../src/libreswan_exporter"; do
-		[ -n "$c" ] && [ -x "$c" ] && { EXPORTER=$(readlink -f "$c"); break; }
-	done
-fi
-[ -n "${EXPORTER:-}" ] && [ -x "$EXPORTER" ] || skip_all "exporter binary not built (set EXPORTER)"
-export EXPORTER
+need_root "namespaces and pluto"
+need ip curl "${LSX_IPSEC:-ipsec}"
+ip netns list > /dev/null 2>&1 || skip "no usable 'ip netns'"
+[ -x "${LSX_PLUTO:-/usr/libexec/ipsec/pluto}" ] || skip "Libreswan not installed (no ${LSX_PLUTO:-/usr/libexec/ipsec/pluto})"
+need_exporter
 # the kernel collector's helper is built next to the exporter
 if [ -z "${LSX_KERNEL_HELPER:-}" ] && [ -x "$(dirname "$EXPORTER")/xfrm-helper" ]; then
 	LSX_KERNEL_HELPER=$(dirname "$EXPORTER")/xfrm-helper
 fi
 export LSX_KERNEL_HELPER
 
-pass=0; fail=0; skip=0; failed=()
-logdir=$(mktemp -d "${TMPDIR:-/tmp}/lsx-logs.XXXXXX")
-trap 'rm -rf "$logdir"' EXIT
+pass=0; failures=0; skipped=0; failed=()
+work_dir logs
+logdir=$WORK
 for f in "${files[@]}"; do
 	n=$(name_of "$f"); log=$logdir/$n.log
 	keep=""; [ -n "${LSX_RESULTS:-}" ] && keep="$LSX_RESULTS/$n"
@@ -80,7 +73,7 @@ for f in "${files[@]}"; do
 	LSX_KEEP_DIR=$keep timeout -k 15 "${LSX_SCENARIO_TIMEOUT:-180}" bash -c '
 		. "$1/lib.sh" || exit 1
 		lsx_setup
-		lsx_log "scenario $2 (work dir $LSX_WORK, namespaces lsx-$LSX_ID-*)"
+		lsx_log "scenario $2 (work dir $WORK, namespaces lsx-$LSX_ID-*)"
 		. "$3"
 		[ "$LSX_FAILS" -eq 0 ] || { lsx_log "$LSX_FAILS expectation(s) failed"; exit 1; }
 		exit 0' lsx-scenario "$HERE" "$n" "$f" > "$log" 2>&1
@@ -88,12 +81,12 @@ for f in "${files[@]}"; do
 	t=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 	case $rc in
 	0) pass=$((pass + 1)); echo "PASS: $n (${t}s)" ;;
-	77) skip=$((skip + 1)); echo "SKIP: $n ($(sed -n 's/.*  SKIP: //p' "$log" | tail -1))" ;;
-	124|137) fail=$((fail + 1)); failed+=("$n"); echo "FAIL: $n (${t}s, timed out after ${LSX_SCENARIO_TIMEOUT:-180}s)" ;;
-	*) fail=$((fail + 1)); failed+=("$n"); echo "FAIL: $n (${t}s)" ;;
+	77) skipped=$((skipped + 1)); echo "SKIP: $n ($(sed -n 's/^SKIP: //p' "$log" | tail -1))" ;;
+	124|137) failures=$((failures + 1)); failed+=("$n"); echo "FAIL: $n (${t}s, timed out after ${LSX_SCENARIO_TIMEOUT:-180}s)" ;;
+	*) failures=$((failures + 1)); failed+=("$n"); echo "FAIL: $n (${t}s)" ;;
 	esac
 	if [ "$verbose" = 1 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then sed 's/^/    | /' "$log"; fi
 	[ -n "$keep" ] && [ -d "$keep" ] && cp "$log" "$keep/scenario.log"
 done
-echo "integration: $pass passed, $fail failed, $skip skipped${failed[*]:+ (failed: ${failed[*]})}"
-[ "$fail" -eq 0 ]
+echo "integration: $pass passed, $failures failed, $skipped skipped${failed[*]:+ (failed: ${failed[*]})}"
+[ "$failures" -eq 0 ]

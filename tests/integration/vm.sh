@@ -21,34 +21,29 @@
 # LSX_VM_KEEP=1 keeps the build directory.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/common.sh"
 verbose=""
 [ "${1:-}" = -v ] && { verbose=-v; shift; }
-skip() { echo "SKIP: VM scenarios: $*"; exit 77; }
 
-[ "$(id -u)" = 0 ] || skip "not root (the kernel image is readable by root only)"
-command -v qemu-system-x86_64 > /dev/null || skip "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
+need_root "the kernel image is readable by root only"
+need qemu-system-x86_64 cpio depmod
 kernel=${LSX_VM_KERNEL:-$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1)}
 [ -n "$kernel" ] && [ -r "$kernel" ] || skip "no /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)"
 kver=${kernel#*/vmlinuz-}
 [ -d "/lib/modules/$kver/kernel" ] || skip "no modules for $kver in /lib/modules"
 busybox=$(command -v busybox) || skip "no busybox (apt-get install busybox-static)"
-command -v cpio > /dev/null || skip "no cpio"
-command -v depmod > /dev/null || skip "no depmod (kmod)"
 [ -x /usr/libexec/ipsec/pluto ] || skip "Libreswan not installed"
-if [ -z "${EXPORTER:-}" ]; then
-	for c in "${TOP_BUILDDIR:+$TOP_BUILDDIR/src/libreswan_exporter}" "$HERE/../../src/libreswan_exporter"; do
-		[ -n "$c" ] && [ -x "$c" ] && { EXPORTER=$(readlink -f "$c"); break; }
-	done
-fi
-[ -n "${EXPORTER:-}" ] && [ -x "$EXPORTER" ] || skip "exporter binary not built (set EXPORTER)"
+need_exporter
 
 # scenario files travel into the guest under /payload/scenarios
-W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-vm.XXXXXX"); R=$W/root
-cleanup() { [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; [ "${LSX_VM_KEEP:-0}" = 1 ] && echo "kept $W" || rm -rf "$W"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,usr/bin,usr/sbin,usr/libexec,payload/scenarios,payload/bin} "$R/lib/modules/$kver"
+if [ "${LSX_VM_KEEP:-0}" = 1 ]; then W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-vm.XXXXXX"); echo "vm.sh: keeping $W"
+else work_dir vm; W=$WORK; fi
+R=$W/root
+qpid=
+stop_vm() { if [ -n "$qpid" ]; then kill "$qpid" 2>/dev/null; fi; }
+at_exit stop_vm
+mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,usr/bin,usr/sbin,usr/libexec,payload/scenarios,payload/bin} \
+	"$R/payload/integration" "$R/payload/lib" "$R/lib/modules/$kver"
 args=()
 if [ $# -eq 0 ]; then
 	cp "$HERE"/scenarios/vm/*.sh "$R/payload/scenarios/"
@@ -59,10 +54,12 @@ else
 		cp "$f" "$R/payload/scenarios/"; args+=("$(basename "$f" .sh)")
 	done
 fi
-cp "$HERE/lib.sh" "$HERE/run.sh" "$R/payload/"
+# the harness, laid out as in the tree: lib.sh finds ../lib/common.sh
+cp "$HERE/lib.sh" "$HERE/run.sh" "$R/payload/integration/"
+cp "$HERE/../lib/common.sh" "$R/payload/lib/"
 # LSX_VM_EXTRA: a directory that travels as /payload/extra; its run.sh, when it has one, runs
 # instead of run.sh (same environment and arguments; tests/matrix uses it for other releases)
-runner=/payload/run.sh
+runner=/payload/integration/run.sh
 if [ -n "${LSX_VM_EXTRA:-}" ]; then
 	cp -a "$LSX_VM_EXTRA" "$R/payload/extra"
 	[ -f "$R/payload/extra/run.sh" ] && runner=/payload/extra/run.sh

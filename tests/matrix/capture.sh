@@ -9,7 +9,7 @@
 #                Child SAs carry pings of known size (4 x 1000 bytes on net-1, 3 x 300 on host)
 # as DIR/<state>-<side>--<command>.txt for status, trafficstatus and globalstatus, where DIR is
 # LSX_CAPTURE_DIR/<label> (MX_LABEL, e.g. 5.2+4.10) plus "-esp" on a kernel with ESP.
-[ -n "${LSX_CAPTURE_DIR:-}" ] || lsx_skip "LSX_CAPTURE_DIR not set"
+[ -n "${LSX_CAPTURE_DIR:-}" ] || skip "LSX_CAPTURE_DIR not set"
 lsx_pair 2
 lsx_conn_host host
 lsx_conn_net net-1 1
@@ -37,11 +37,11 @@ mkdir -p "$out"
 capture loaded
 
 for c in host net-1 silent-1; do lsx_initiate west "$c" --asynchronous; done
-lsx_poll_until 30 eval '[ "$(lsx_pluto_count west ike_half_open)" -ge 1 ] &&
+poll_until 30 eval '[ "$(lsx_pluto_count west ike_half_open)" -ge 1 ] &&
 	[ "$(lsx_pluto_count west ike_authenticated)" -ge 1 ]' ||
 	lsx_note "west: $(lsx_pluto_status_counts west | tr '\n' ' ')"
 if [ "$esp" = yes ]; then
-	lsx_wait_child_sas west 2 || lsx_die "no Child SAs"
+	lsx_wait_child_sas west 2 || fail "no Child SAs"
 	lsx_ping west 198.51.100.1 203.0.113.1 1000 4
 	lsx_ping west 192.0.2.1 192.0.2.2 300 3
 else

@@ -21,7 +21,7 @@ export TMPDIR=$scratch LSX_CAPTURE_DIR=/tmp/lsx-capture
 while read -r config scenarios; do
 	[ -n "$config" ] || continue
 	# shellcheck disable=SC2086
-	mx_run "$config" /payload/run.sh "${LSX_SCENARIOS:-/payload/scenarios}" "" $scenarios
+	mx_run "$config" /payload/integration/run.sh "${LSX_SCENARIOS:-/payload/scenarios}" "" $scenarios
 done < "$HERE/plan"
 # captures (capture.sh) leave the guest on the console
 if [ -n "$(ls -A "$LSX_CAPTURE_DIR" 2> /dev/null)" ]; then

@@ -38,9 +38,7 @@
 # about 100-150 MB each instead of 400, which keeps them cheap to copy into the VM's initramfs.
 # KEEP_APT_LISTS=1 keeps the package lists (for roots that install more packages later).
 set -euo pipefail
-
-die() { echo "release-root: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
+. "$(dirname "$0")/../lib/common.sh"
 
 mirror() {
 	local m
@@ -81,21 +79,21 @@ version_of() {
 build() {
 	local rel=$1 dir=$2; shift 2
 	local pkgs key cache t m start
-	[ "$(id -u)" = 0 ] || skip "building a $rel root needs root"
+	need_root "building a $rel root"
 	pkgs=$(printf '%s\n' libreswan iproute2 "$@" | sort -u | tr '\n' ' ')
 	key=$(printf '%s %s' "$rel" "$pkgs" | sha256sum | cut -c1-12)
 	cache=$(cache_dir)/$rel-$key.tar
 	start=$SECONDS
 	if [ ! -f "$cache" ]; then
-		command -v debootstrap > /dev/null || skip "no debootstrap (apt-get install debootstrap)"
+		need debootstrap
 		m=$(mirror)
 		curl -sfI --max-time 20 "$m/dists/$rel/Release" > /dev/null ||
 			skip "Debian mirror $m does not answer for $rel: cannot build the $rel root"
 		t=$(mktemp -d "${TMPDIR:-/tmp}/release-root.XXXXXX")
-		# shellcheck disable=SC2064
-		trap "unmounts '$t'; rm -rf '$t' '$t.log'" EXIT
+		unfinished=$t
+		at_exit 'if [ -n "$unfinished" ]; then unmounts "$unfinished"; rm -rf "$unfinished" "$unfinished.log"; fi'
 		debootstrap --variant=minbase "$rel" "$t" "$m" > "$t.log" 2>&1 ||
-			{ tail -15 "$t.log" >&2; die "debootstrap $rel failed"; }
+			{ tail -15 "$t.log" >&2; fail "debootstrap $rel failed"; }
 		rm -f "$t/etc/apt/sources.list"
 		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 			"$m" "$rel" > "$t/etc/apt/sources.list.d/debian.sources"
@@ -106,7 +104,7 @@ build() {
 		# shellcheck disable=SC2086
 		chroot "$t" sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -qq &&
 			apt-get install -y -qq --no-install-recommends $pkgs" >> "$t.log" 2>&1 ||
-			{ tail -15 "$t.log" >&2; die "installing $pkgs into the $rel root failed"; }
+			{ tail -15 "$t.log" >&2; fail "installing $pkgs into the $rel root failed"; }
 		unmounts "$t"
 		rm -f "$t/usr/sbin/policy-rc.d"
 		chroot "$t" dpkg-query -W -f '${Package} ${Version}\n' > "$t/.release-root-manifest"
@@ -116,7 +114,7 @@ build() {
 		[ "${KEEP_APT_LISTS:-0}" = 1 ] || rm -rf "$t"/var/lib/apt/lists/*
 		mkdir -p "$(dirname "$cache")"
 		tar -C "$t" -cf "$cache.part" . && mv "$cache.part" "$cache"
-		rm -rf "$t" "$t.log"; trap - EXIT
+		rm -rf "$t" "$t.log"; unfinished=
 		how="built in $((SECONDS - start)) s"
 	else
 		how="from cache $cache"
@@ -132,8 +130,8 @@ front_end() {
 	dir=$(readlink -m "$1")
 	lib=$dir/lib/x86_64-linux-gnu:$dir/usr/lib/x86_64-linux-gnu
 	# the loader's symbolic links are absolute inside the root: resolve them there
-	ld=$dir$(chroot "$dir" readlink -f /lib64/ld-linux-x86-64.so.2) || die "$dir: no dynamic loader"
-	[ -f "$ld" ] || die "$dir: no dynamic loader"
+	ld=$dir$(chroot "$dir" readlink -f /lib64/ld-linux-x86-64.so.2) || fail "$dir: no dynamic loader"
+	[ -f "$ld" ] || fail "$dir: no dynamic loader"
 	cat > "$2" <<EOF
 #!/bin/sh
 # \`ipsec\` of the root $dir: whack through the root's own loader and libraries
@@ -162,7 +160,7 @@ wrap() {
 cmd=${1:-}
 shift || true
 case $cmd in
-build) [ $# -ge 2 ] || die "usage: build RELEASE DIR [PACKAGE...]"; build "$@" ;;
+build) [ $# -ge 2 ] || fail "usage: build RELEASE DIR [PACKAGE...]"; build "$@" ;;
 version) version_of "$1" ;;
 front-end) front_end "$1" "$2" ;;
 wrap) wrap "$1" "$2" ;;

@@ -30,6 +30,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 INTEG=$(cd "$HERE/../integration" && pwd)
+. "$HERE/../lib/common.sh"
 . "$HERE/lib.sh"
 if [ -n "${TOP_BUILDDIR:-}" ]; then MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/matrix/roots}
 else MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}; fi
@@ -52,13 +53,11 @@ fi
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(host vm)
 
-skip_all() { echo "SKIP: Libreswan matrix: $*"; exit 77; }
-
 # --- host part, inside a private mount namespace (re-executed by the main part) -------------
 if [ "${1:-}" = --host-inside ]; then
-	scratch=$(mktemp -d "${TMPDIR:-/tmp}/lsx-matrix.XXXXXX")
+	work_dir matrix
+	scratch=$WORK
 	chmod 0755 "$scratch"
-	trap 'rm -rf "$scratch"' EXIT
 	for r in $(printf '%s\n' $LSX_MATRIX_HOST | tr '+' '\n' | grep -vx native | sort -u); do
 		mx_prepare_root "$MX_ROOTS/$r" "$scratch" || { echo "FAIL: cannot prepare the $r root"; exit 1; }
 	done
@@ -90,17 +89,10 @@ pluto-restart=$why"
 fi
 
 # --- main part ------------------------------------------------------------------------------
-[ "$(id -u)" = 0 ] || skip_all "not root (debootstrap, chroot, namespaces)"
-command -v unshare > /dev/null || skip_all "no unshare (util-linux)"
-command -v ip > /dev/null && ip netns list > /dev/null 2>&1 || skip_all "no usable 'ip netns'"
-command -v curl > /dev/null || skip_all "no curl"
-if [ -z "${EXPORTER:-}" ]; then
-	for c in "${TOP_BUILDDIR:+$TOP_BUILDDIR/src/libreswan_exporter}" "$HERE/../../src/libreswan_exporter"; do
-		[ -x "$c" ] && { EXPORTER=$(readlink -f "$c"); break; }
-	done
-fi
-[ -n "${EXPORTER:-}" ] && [ -x "$EXPORTER" ] || skip_all "exporter binary not built (set EXPORTER)"
-export EXPORTER
+need_root "debootstrap, chroot, namespaces"
+need unshare ip curl
+ip netns list > /dev/null 2>&1 || skip "no usable 'ip netns'"
+need_exporter
 
 want_host=0 want_vm=0
 for p in "${parts[@]}"; do
@@ -114,8 +106,8 @@ releases=$(printf '%s\n' $releases | tr '+' '\n' | grep -vx native | sort -u)
 # 1. The release roots, built in parallel (network and dpkg bound), each once per run.
 t0=$SECONDS
 mkdir -p "$MX_ROOTS"
-logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
+work_dir matrix
+logs=$WORK
 for r in $releases; do
 	extra=MX_PACKAGES_$r
 	# shellcheck disable=SC2086
@@ -133,10 +125,10 @@ for r in $releases; do
 	fi
 done
 echo "release roots: $((SECONDS - t0)) s"
-[ -z "$unavailable" ] || skip_all "no root for$unavailable (see above)"
+[ -z "$unavailable" ] || skip "Libreswan matrix: no root for$unavailable (see above)"
 
-pass=0 fail=0 skipped=0
-count() { pass=$((pass + $1)); fail=$((fail + $2)); skipped=$((skipped + $3)); }
+pass=0 failures=0 skipped=0
+count() { pass=$((pass + $1)); failures=$((failures + $2)); skipped=$((skipped + $3)); }
 
 # 2. Host scenarios: in a private mount namespace, so the roots' mounts end with it.
 if [ "$want_host" = 1 ]; then
@@ -150,8 +142,7 @@ fi
 # 3. VM scenarios: the roots travel in the guest's initramfs; guest.sh runs the plan there.
 if [ "$want_vm" = 1 ]; then
 	t0=$SECONDS
-	x=$(mktemp -d "${TMPDIR:-/tmp}/lsx-matrix-vm.XXXXXX")
-	trap 'rm -rf "$logs" "$x"' EXIT
+	x=$logs/vm-payload
 	mkdir -p "$x/roots"
 	cp "$HERE/lib.sh" "$HERE/release-root.sh" "$HERE/capture.sh" "$x/"
 	cp "$HERE/guest.sh" "$x/run.sh"
@@ -169,7 +160,7 @@ if [ "$want_vm" = 1 ]; then
 			tar -C "$LSX_CAPTURE_DIR" -xzf - && echo "VM captures extracted into $LSX_CAPTURE_DIR"
 	fi
 	if [ "$rc" = 77 ] && ! grep -q '^matrix-counts ' "$logs/vm"; then
-		echo "SKIP: VM part ($(sed -n 's/^SKIP: VM scenarios: //p' "$logs/vm" | head -1))"
+		echo "SKIP: VM part ($(sed -n 's/^SKIP: //p' "$logs/vm" | head -1))"
 		skipped=$((skipped + 1))
 	else
 		# shellcheck disable=SC2046
@@ -178,7 +169,7 @@ if [ "$want_vm" = 1 ]; then
 	echo "VM part: $((SECONDS - t0)) s"
 fi
 
-echo "Libreswan matrix: $pass passed, $fail failed, $skipped skipped"
-[ "$fail" -eq 0 ] || exit 1
+echo "Libreswan matrix: $pass passed, $failures failed, $skipped skipped"
+[ "$failures" -eq 0 ] || exit 1
 [ "$pass" -gt 0 ] || exit 77
 exit 0

@@ -4,25 +4,25 @@
 # from a tarball (make distcheck, packages) the one `make dist` recorded in .tarball-revision,
 # in a git checkout a commit of that repository. The version label is the package version.
 set -eu
-: "${TOP_SRCDIR:?}" "${EXPORTER:?}"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 line=$("$EXPORTER" --once --input.globalstatus /dev/null | grep '^libreswan_exporter_build_info{')
 echo "$line"
 rev=$(printf '%s\n' "$line" | sed -n 's/.*revision="\([^"]*\)".*/\1/p')
 version=$(printf '%s\n' "$line" | sed -n 's/.*version="\([^"]*\)".*/\1/p')
 want_version=$(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' "$TOP_SRCDIR/configure.ac")
-[ "$version" = "$want_version" ] || { echo "FAIL: version \"$version\", configure.ac says $want_version"; exit 1; }
-case $rev in '' | unknown) echo "FAIL: revision \"$rev\""; exit 1 ;; esac
+[ "$version" = "$want_version" ] || fail "version \"$version\", configure.ac says $want_version"
+case $rev in '' | unknown) fail "revision \"$rev\"" ;; esac
 if [ -s "$TOP_SRCDIR/.tarball-revision" ]; then
 	want=$(cat "$TOP_SRCDIR/.tarball-revision")
-	[ "$rev" = "$want" ] || { echo "FAIL: revision $rev, the tarball recorded $want"; exit 1; }
-	echo "ok - tarball build: revision $rev as recorded by make dist"
+	[ "$rev" = "$want" ] || fail "revision $rev, the tarball recorded $want"
+	ok "tarball build: revision $rev as recorded by make dist"
 elif git -C "$TOP_SRCDIR" rev-parse --git-dir > /dev/null 2>&1; then
 	# git describe: TAG, TAG-N-gHASH or HASH, each maybe with -dirty
 	commit=${rev%-dirty}; commit=${commit##*-g}
 	git -C "$TOP_SRCDIR" cat-file -e "$commit^{commit}" 2>/dev/null ||
-		{ echo "FAIL: revision $rev is no commit of $TOP_SRCDIR"; exit 1; }
-	echo "ok - git checkout: revision $rev is a commit of this repository"
+		fail "revision $rev is no commit of $TOP_SRCDIR"
+	ok "git checkout: revision $rev is a commit of this repository"
 else
-	echo "SKIP: neither a tarball made by make dist nor a git checkout: nothing to compare $rev with"
-	exit 77
+	skip "neither a tarball made by make dist nor a git checkout: nothing to compare $rev with"
 fi

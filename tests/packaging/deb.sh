@@ -22,22 +22,19 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
 . "$TOP/tests/matrix/lib.sh"
 PKG=prometheus-libreswan-exporter
 tarball=$(readlink -f "${1:?usage: deb.sh TARBALL}")
 
-skip() { echo "SKIP: Debian package: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-ok() { echo "ok - $*"; }
 step() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 T0=$SECONDS
 
-[ "$(id -u)" = 0 ] || skip "not root"
-for t in dpkg-buildpackage dpkg-checkbuilddeps lintian unshare nsenter curl; do
-	command -v "$t" > /dev/null || skip "no $t (apt-get install dpkg-dev debhelper lintian util-linux curl)"
-done
+need_root
+need dpkg-buildpackage dpkg-checkbuilddeps lintian unshare nsenter curl
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-deb.XXXXXX")
+if [ "${KEEP:-0}" = 1 ]; then W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-deb.XXXXXX"); echo "deb.sh: keeping $W"
+else work_dir deb; W=$WORK; fi
 ROOT=$W/root
 S="" UPID="" PRE_CG=""
 # boot_systemd: systemd as PID 1 of new pid, mount, net, uts, ipc and cgroup namespaces, its
@@ -62,26 +59,27 @@ EOF
 		"$W/inner.sh" > "$W/console" 2>&1 &
 	UPID=$!
 	S=""
-	for _ in $(seq 100); do
-		S=$(awk '{ print $1 }' "/proc/$UPID/task/$UPID/children" 2> /dev/null)
-		[ -n "$S" ] && break
-		sleep 0.1
-	done
-	[ -n "$S" ] || { cat "$W/console"; fail "systemd did not start"; }
-	local state=""
-	for _ in $(seq 150); do
-		state=$(in_ns systemctl is-system-running 2> /dev/null)
-		case $state in running | degraded) break ;; esac
-		sleep 0.2
-	done
+	poll_until 10 systemd_pid || { cat "$W/console"; fail "systemd did not start"; }
+	state=""
+	poll_until 30 started
 	echo "  systemd $(in_ns systemctl --version | head -1 | awk '{ print $2 }') booted in the root: $state$(
 		[ "$state" = degraded ] && printf ' (failed: %s)' "$(in_ns systemctl --failed --plain --no-legend | awk '{ print $1 }' | tr '\n' ' ')")"
+}
+# systemd_pid: S, the pid of the namespaces' systemd (the child of unshare)
+systemd_pid() {
+	S=$(awk '{ print $1 }' "/proc/$UPID/task/$UPID/children" 2> /dev/null)
+	[ -n "$S" ]
+}
+# started: systemd has finished starting up (state in $state)
+started() {
+	state=$(in_ns systemctl is-system-running 2> /dev/null)
+	case $state in running | degraded) ;; *) return 1 ;; esac
 }
 in_ns() { timeout 60 nsenter -t "$S" -a -r -w "$@"; }
 stop_systemd() {
 	[ -n "$S" ] || return 0
 	in_ns systemctl poweroff > /dev/null 2>&1
-	for _ in $(seq 100); do kill -0 "$S" 2> /dev/null || break; sleep 0.1; done
+	poll_until 10 gone "$S"
 	kill -9 "$S" 2> /dev/null
 	[ -n "$UPID" ] && wait "$UPID" 2> /dev/null
 	S="" UPID=""
@@ -99,14 +97,9 @@ snapshot() {
 		sort > "$1"
 }
 page() { in_ns curl -s -m 2 "http://127.0.0.1:10500/metrics"; }
-wait_page_up() {
-	local p
-	for _ in $(seq 100); do
-		p=$(page 2> /dev/null) && grep -q '^libreswan_up 1$' <<< "$p" && { printf '%s\n' "$p" > "$W/page"; return 0; }
-		sleep 0.2
-	done
-	return 1
-}
+# wait_page_up: the service's page (in $W/page) shows libreswan_up 1, within 20 s
+wait_page_up() { poll_until 20 page_is_up; }
+page_is_up() { page > "$W/page" 2> /dev/null && [ "$(metric libreswan_up "$W/page")" = 1 ]; }
 # service_facts: the service's main process (SVC_PID) runs unprivileged with CapEff 0
 service_facts() {
 	local pid
@@ -121,10 +114,8 @@ service_facts() {
 cleanup() {
 	stop_systemd
 	bash "$TOP/tests/matrix/release-root.sh" unmounts "$ROOT" 2> /dev/null
-	if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+at_exit cleanup
 
 # --- 1. build ---------------------------------------------------------------------------------
 tar -C "$W" -xf "$tarball"
@@ -269,8 +260,8 @@ boot_systemd
 wait_page_up || { in_ns systemctl status --no-pager "$PKG.service" ipsec.service; fail "no libreswan_up 1 from the installed service"; }
 service_facts; pid1=$SVC_PID
 sed 's/^/  daemon: /' "$W/status"
-grep -q '^libreswan_connection_info{connection="site-a",' "$W/page" || fail "no series for the loaded connection site-a"
-grep -q '^libreswan_connection_expected_up{connection="site-b"} 1$' "$W/page" || fail "site-b (auto=start) not expected up"
+metric 'libreswan_connection_info{connection="site-a"}' "$W/page" > /dev/null || fail "no series for the loaded connection site-a"
+[ "$(metric 'libreswan_connection_expected_up{connection="site-b"}' "$W/page")" = 1 ] || fail "site-b (auto=start) not expected up"
 in_ns cat "/proc/$pid1/cmdline" | tr '\0' ' ' | grep -q -- '--poll.interval=1s' || fail "ARGS from /etc/default/$PKG not used"
 [ "$(in_ns systemctl show -p Id --value libreswan_exporter.service)" = "$PKG.service" ] || fail "libreswan_exporter.service is not an alias"
 in_ns systemctl show -p StatusText -p ActiveState -p UnitFileState "$PKG.service" | sed 's/^/  unit: /'

@@ -10,12 +10,11 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/common.sh"
 tarball=$(readlink -f "${1:?usage: rpm.sh TARBALL}")
-command -v rpmbuild > /dev/null || { echo "SKIP: no rpmbuild (apt-get install rpm)"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-rpm.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+need rpmbuild
+work_dir rpm
+W=$WORK
 mkdir -p "$W"/{SOURCES,SPECS,BUILD,RPMS,SRPMS}
 cp "$tarball" "$W/SOURCES/"
 cp "$TOP/libreswan_exporter.spec" "$W/SPECS/"
@@ -36,7 +35,7 @@ for f in /usr/sbin/libreswan_exporter /usr/lib/systemd/system/libreswan_exporter
 	'/usr/share/man/man8/libreswan_exporter\.8(\.gz)?' '/usr/share/licenses/libreswan_exporter(-[0-9.]+)?/LICENSE'; do
 	grep -qxE "$f" <<< "$files" || fail "$f is not in the package"
 done
-echo "ok - files: binary, units, /etc/default/libreswan_exporter, man page, licence"
+ok "files: binary, units, /etc/default/libreswan_exporter, man page, licence"
 rpm -qp --configfiles "$rpm" 2>/dev/null | grep -qx /etc/default/libreswan_exporter || fail "environment file is no config file"
 scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
 for s in 'postinstall' 'preuninstall' 'postuninstall'; do
@@ -44,7 +43,7 @@ for s in 'postinstall' 'preuninstall' 'postuninstall'; do
 done
 grep -q 'preset libreswan_exporter.service libreswan_exporter.socket' <<< "$scripts" || fail "no preset in %post"
 grep -q 'try-restart libreswan_exporter.service' <<< "$scripts" || fail "no restart in %postun"
-echo "ok - scriptlets: preset on install, disable on removal, restart on upgrade"
+ok "scriptlets: preset on install, disable on removal, restart on upgrade"
 
 mkdir "$W/x"
 (cd "$W/x" && rpm2cpio "$rpm" | cpio -idm --quiet)
@@ -52,5 +51,5 @@ want=$(tar -xOJf "$tarball" --wildcards '*/.tarball-revision')
 got=$("$W/x/usr/sbin/libreswan_exporter" --once --input.globalstatus /dev/null |
 	sed -n 's/^libreswan_exporter_build_info{.*revision="\([^"]*\)".*/\1/p')
 [ "$got" = "$want" ] || fail "packaged binary reports revision '$got', the tarball recorded '$want'"
-echo "ok - packaged binary: build_info revision $got (the tarball's)"
+ok "packaged binary: build_info revision $got (the tarball's)"
 echo PASS

@@ -18,10 +18,11 @@
 #    reason="permission") and pluto's side of the page still works;
 #  - run as root by hand, the daemon also ends with empty effective and
 #    ambient sets, and its children get only their own capability.
-. "$(dirname "$0")/lib.sh"
-
-[ "$(id -u)" = 0 ] || skip "needs root (network namespace, pluto, setpriv)"
-need ip setpriv unshare mount curl ipsec python3
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
+need_root "network namespace, pluto, setpriv"
+need ip setpriv unshare mount curl ipsec
+work_dir systemd
 PLUTO=/usr/libexec/ipsec/pluto
 ADDCONN=/usr/libexec/ipsec/addconn
 WHACK=/usr/libexec/ipsec/whack
@@ -30,13 +31,12 @@ IPSEC=$(command -v ipsec)
 
 NS=lsx-priv-$$
 XUID=61234	# unused, like the uids DynamicUser= allocates
-PLUTO_PID= DAEMON_PID=
-cleanup() {
-	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-	[ -n "$PLUTO_PID" ] && kill "$PLUTO_PID" 2>/dev/null && wait "$PLUTO_PID" 2>/dev/null
+PLUTO_PID=
+stop_pluto() {
+	if [ -n "$PLUTO_PID" ]; then kill "$PLUTO_PID" 2>/dev/null && wait "$PLUTO_PID" 2>/dev/null; fi
 	ip netns del "$NS" 2>/dev/null
-	DAEMON_PID= PLUTO_PID=
 }
+at_exit stop_pluto
 
 ip netns add "$NS" || skip "cannot create a network namespace"
 ip -n "$NS" link set lo up
@@ -52,12 +52,7 @@ ipsec initnss --nssdir "$D/nss" >/dev/null 2>&1 || skip "ipsec initnss failed"
 ip netns exec "$NS" "$PLUTO" --nofork --config "$D/ipsec.conf" --rundir "$D/run" --nssdir "$D/nss" \
 	--secretsfile "$D/ipsec.secrets" --ipsecdir "$D/ipsec.d" --logfile "$D/pluto.log" &
 PLUTO_PID=$!
-i=0
-until [ -S "$D/run/pluto.ctl" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { cat "$D/pluto.log"; fail "pluto did not create its control socket"; }
-	sleep 0.1
-done
+poll_until 10 test -S "$D/run/pluto.ctl" || { cat "$D/pluto.log"; fail "pluto did not create its control socket"; }
 ip netns exec "$NS" "$ADDCONN" --config "$D/ipsec.conf" --ctlsocket "$D/run/pluto.ctl" --autoall >/dev/null 2>&1
 ip netns exec "$NS" "$WHACK" --ctlsocket "$D/run/pluto.ctl" --listen >/dev/null 2>&1
 echo "pluto: $(ls -l "$D/run/pluto.ctl")"
@@ -108,20 +103,19 @@ AS_NOBODY="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups
 AS_NOBIT="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_ONLY --no-new-privs"
 AS_NO_NET_ADMIN="ip netns exec $NS setpriv --reuid=$XUID --regid=$XUID --clear-groups $CAPS_NO_NET_ADMIN --no-new-privs"
 
+# page_polled: the daemon's page (in $WORK/page) shows a completed poll cycle
+page_polled() {
+	ip netns exec "$NS" curl -fsS "http://127.0.0.1:$PORT/metrics" > "$WORK/page" 2>/dev/null &&
+		metric libreswan_last_poll_timestamp_seconds "$WORK/page" > /dev/null
+}
+
 # Start the daemon in the background ($1 = label, $2 = how to run it), wait for a
 # page with a completed poll cycle, check its capabilities.
 check_daemon() {
 	label=$1 wrapper=$2
-	port=$(free_port) || fail "no free port"
-	$wrapper "$EXPORTER" $CTL --web.listen-address=127.0.0.1:$port 2>"$WORK/stderr" &
-	DAEMON_PID=$!
-	i=0
-	until ip netns exec "$NS" curl -fsS "http://127.0.0.1:$port/metrics" > "$WORK/page" 2>/dev/null &&
-		grep -q '^libreswan_last_poll_timestamp_seconds' "$WORK/page"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { cat "$WORK/stderr"; fail "$label: no page with a completed poll"; }
-		sleep 0.1
-	done
+	exporter_run "$WORK/stderr" $wrapper "$EXPORTER" $CTL --web.listen-address=127.0.0.1:0
+	DAEMON_PID=$EXPORTER_PID
+	poll_until 10 page_polled || { cat "$WORK/stderr"; fail "$label: no page with a completed poll"; }
 	comm=$(cat /proc/$DAEMON_PID/comm)
 	[ "$comm" = libreswan_expor ] || fail "$label: pid $DAEMON_PID is $comm, not the daemon"
 	grep -E '^(Uid|Cap(Eff|Prm|Inh|Amb|Bnd)):' /proc/$DAEMON_PID/status | sed "s/^/$label: /"
@@ -131,10 +125,10 @@ check_daemon() {
 		fail "$label: the daemon holds ambient capabilities"
 	grep -q '^CapPrm:[[:space:]]*0000000000001002$' /proc/$DAEMON_PID/status ||
 		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE and CAP_NET_ADMIN permitted"
-	grep -q '^libreswan_up 1$' "$WORK/page" || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
-	grep -q '^libreswan_connections_loaded 1$' "$WORK/page" || fail "$label: pluto's connection not seen"
-	grep -q '^libreswan_kernel_up 1$' "$WORK/page" || { cat "$WORK/stderr"; fail "$label: libreswan_kernel_up is not 1"; }
-	grep -q "^libreswan_kernel_policies{direction=\"out\"} " "$WORK/page" || fail "$label: the namespace's SPD not read"
+	[ "$(metric libreswan_up "$WORK/page")" = 1 ] || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
+	[ "$(metric libreswan_connections_loaded "$WORK/page")" = 1 ] || fail "$label: pluto's connection not seen"
+	[ "$(metric libreswan_kernel_up "$WORK/page")" = 1 ] || { cat "$WORK/stderr"; fail "$label: libreswan_kernel_up is not 1"; }
+	metric 'libreswan_kernel_policies{direction="out"}' "$WORK/page" > /dev/null || fail "$label: the namespace's SPD not read"
 	echo "$label: whack $(cat "$CAPS/whack.eff"), helper $(cat "$CAPS/helper.eff")"
 	grep -q '^CapEff:[[:space:]]*0000000000000002$' "$CAPS/whack.eff" ||
 		fail "$label: whack does not run with exactly CAP_DAC_OVERRIDE"
@@ -142,9 +136,8 @@ check_daemon() {
 		fail "$label: the kernel helper does not run with exactly CAP_NET_ADMIN"
 	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
 	echo "$label: libreswan_up 1, libreswan_kernel_up 1, daemon CapEff and CapAmb 0000000000000000"
-	kill "$DAEMON_PID"
-	wait "$DAEMON_PID" || fail "$label: exit status $? after SIGTERM"
-	DAEMON_PID=
+	exporter_stop
+	[ "$EXPORTER_STATUS" = 0 ] || fail "$label: exit status $EXPORTER_STATUS after SIGTERM"
 }
 
 check_daemon service "$AS_SERVICE"
@@ -156,7 +149,7 @@ check_daemon root "$AS_ROOT"
 control() {
 	label=$1 wrapper=$2
 	$wrapper "$EXPORTER" $CTL --once > "$WORK/page" 2>"$WORK/stderr" && fail "$label: whack reached pluto"
-	grep -q '^libreswan_up 0$' "$WORK/page" || fail "$label: libreswan_up is not 0"
+	[ "$(metric libreswan_up "$WORK/page")" = 0 ] || fail "$label: libreswan_up is not 0"
 	grep '^libreswan_poll_errors_total{command="status"' "$WORK/page" | grep -v ' 0$' | sed "s/^/$label: /"
 	echo "$label: libreswan_up 0"
 }
@@ -166,9 +159,9 @@ control "control without the securebit" "$AS_NOBIT"
 # Without CAP_NET_ADMIN: the kernel read is refused and said so, pluto's side still works.
 label="control without CAP_NET_ADMIN"
 $AS_NO_NET_ADMIN "$EXPORTER" $CTL --once > "$WORK/page" 2>"$WORK/stderr" || fail "$label: whack failed"
-grep -q '^libreswan_up 1$' "$WORK/page" || fail "$label: libreswan_up is not 1"
-grep -q '^libreswan_kernel_up 0$' "$WORK/page" || fail "$label: libreswan_kernel_up is not 0"
-grep -q '^libreswan_kernel_read_errors_total{reason="permission"} 1$' "$WORK/page" ||
+[ "$(metric libreswan_up "$WORK/page")" = 1 ] || fail "$label: libreswan_up is not 1"
+[ "$(metric libreswan_kernel_up "$WORK/page")" = 0 ] || fail "$label: libreswan_kernel_up is not 0"
+[ "$(metric 'libreswan_kernel_read_errors_total{reason="permission"}' "$WORK/page")" = 1 ] ||
 	{ grep kernel "$WORK/page"; fail "$label: not counted as permission"; }
 grep -q 'not permitted to read XFRM' "$WORK/stderr" || fail "$label: the reason is not logged"
 echo "$label: libreswan_up 1, libreswan_kernel_up 0, reason=permission"

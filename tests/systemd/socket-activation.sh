@@ -4,32 +4,30 @@
 # it inherits (LISTEN_FDS/LISTEN_PID) and binds nothing itself; the whack
 # children do not inherit that descriptor. Two ways in: LISTEN_FDS set by this
 # script, and systemd-socket-activate when it is installed.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need python3 curl
+work_dir systemd
+FAKE_IPSEC=$TOP_SRCDIR/tests/systemd/fake-ipsec
 
+# the daemon of the case running now, started with its socket
 PID=
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+stop_daemon() {
+	if [ -n "$PID" ]; then exporter_stop "$PID"; fi
 	PID=
 }
+at_exit stop_daemon
 
-scrape() {
-	# The first poll cycle runs right after start; retry until the page shows it.
-	i=0
-	while [ $i -lt 50 ]; do
-		if curl -fsS "http://127.0.0.1:$1/metrics" > "$WORK/page" 2>/dev/null &&
-			grep -q '^libreswan_up 1$' "$WORK/page"; then
-			return 0
-		fi
-		i=$((i + 1))
-		sleep 0.1
-	done
-	return 1
+# page_up PORT: the page on PORT shows a poll cycle (libreswan_up 1)
+page_up() {
+	curl -fsS "http://127.0.0.1:$1/metrics" > "$WORK/page" 2>/dev/null &&
+		[ "$(metric libreswan_up "$WORK/page")" = 1 ]
 }
 
 run_checks() {
 	label=$1 port=$2
-	scrape "$port" || { cat "$WORK/stderr"; fail "$label: no libreswan_up 1 over the inherited socket"; }
+	# The first poll cycle runs right after start; retry until the page shows it.
+	poll_until 5 page_up "$port" || { cat "$WORK/stderr"; fail "$label: no libreswan_up 1 over the inherited socket"; }
 	echo "$label: scrape over the inherited socket on port $port works"
 	# --web.listen-address was given too: it must not have been bound.
 	if curl -fsS "http://127.0.0.1:$UNUSED/metrics" >/dev/null 2>&1; then
@@ -44,13 +42,13 @@ run_checks() {
 			fail "$label: a whack child inherited a socket"
 		fi
 	done
-	cleanup
+	stop_daemon
 	rm -f "$WORK"/child.*
 }
 
 UNUSED=$(free_port) || fail "no free port"
 export FAKE_IPSEC_LOG="$WORK/child"
-ARGS="--web.systemd-socket --web.listen-address=127.0.0.1:$UNUSED --ipsec.command=$SYSTEMD_TESTS/fake-ipsec"
+ARGS="--web.systemd-socket --web.listen-address=127.0.0.1:$UNUSED --ipsec.command=$FAKE_IPSEC"
 
 # 1. LISTEN_FDS set by hand: python binds, moves the socket to fd 3, and execs
 # the daemon with LISTEN_PID = its own pid (exec keeps the pid).
@@ -83,7 +81,7 @@ fi
 
 # 3. --web.systemd-socket without a passed socket is an error, not a silent bind.
 if "$EXPORTER" --web.systemd-socket --web.listen-address=127.0.0.1:$UNUSED \
-	--ipsec.command="$SYSTEMD_TESTS/fake-ipsec" 2>"$WORK/stderr"; then
+	--ipsec.command="$FAKE_IPSEC" 2>"$WORK/stderr"; then
 	fail "--web.systemd-socket without LISTEN_FDS did not fail"
 fi
 grep -q 'systemd-socket' "$WORK/stderr" || fail "no error naming --web.systemd-socket"

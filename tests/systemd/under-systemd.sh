@@ -13,10 +13,12 @@
 # (ExecReload=: a new certificate, same process, listener and counters).
 # systemd creates cgroups in the host's hierarchy; those that did not exist
 # before are removed again at the end.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
 [ "${LSX_TEST_REAL_SYSTEMD:-1}" = 1 ] || skip "LSX_TEST_REAL_SYSTEMD=0: not booting systemd in namespaces"
-[ "$(id -u)" = 0 ] || skip "needs root"
+need_exporter
+need_root
 need unshare nsenter curl ipsec timeout openssl python3
+work_dir systemd
 SYSTEMD=/lib/systemd/systemd
 [ -x "$SYSTEMD" ] || skip "no $SYSTEMD"
 [ -x /usr/libexec/ipsec/pluto ] || skip "libreswan not installed"
@@ -78,10 +80,10 @@ chmod 755 "$WORK/inner.sh"
 # cgroups that exist now are left alone at the end.
 PRE=$(ls -d /sys/fs/cgroup/*/init.scope /sys/fs/cgroup/*/system.slice 2>/dev/null)
 UPID= S=
-cleanup() {
+stop_systemd() {
 	if [ -n "$S" ]; then
 		kill -9 "$S" 2>/dev/null	# PID 1 of the namespace: the kernel kills the rest
-		for _ in $(seq 50); do kill -0 "$S" 2>/dev/null || break; sleep 0.1; done
+		poll_until 5 eval '! kill -0 "$S" 2>/dev/null'
 	fi
 	[ -n "$UPID" ] && wait "$UPID" 2>/dev/null
 	for d in /sys/fs/cgroup/*/init.scope /sys/fs/cgroup/*/system.slice; do
@@ -90,31 +92,31 @@ cleanup() {
 		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
 	done
 }
+at_exit stop_systemd
 in_ns() { timeout 20 nsenter -t "$S" -a "$@"; }
 
 unshare --pid --fork --mount --uts --ipc --net --cgroup --propagation private --mount-proc \
 	"$WORK/inner.sh" > "$WORK/console" 2>&1 &
 UPID=$!
-for _ in $(seq 50); do
+# systemd_pid: S, the pid of the namespaces' systemd (the child of unshare)
+systemd_pid() {
 	S=$(cat /proc/$UPID/task/$UPID/children 2>/dev/null | awk '{print $1}')
-	[ -n "$S" ] && break
-	sleep 0.1
-done
-[ -n "$S" ] || { cat "$WORK/console"; fail "systemd did not start"; }
-for _ in $(seq 100); do
+	[ -n "$S" ]
+}
+poll_until 5 systemd_pid || { cat "$WORK/console"; fail "systemd did not start"; }
+# started: systemd has finished starting up (state in $state)
+started() {
 	state=$(in_ns systemctl is-system-running 2>/dev/null)
-	case "$state" in running | degraded) break ;; esac
-	sleep 0.2
-done
+	case "$state" in running | degraded) ;; *) return 1 ;; esac
+}
+poll_until 20 started
 echo "systemd (pid $S on the host): $state"
 
-page_up() {
-	for _ in $(seq 50); do
-		in_ns curl -s -m 2 http://127.0.0.1:10500/metrics > "$WORK/page" 2>/dev/null &&
-			grep -q '^libreswan_up 1$' "$WORK/page" && return 0
-		sleep 0.2
-	done
-	return 1
+# page_up: the service's page (in $WORK/page) shows libreswan_up 1, within 10 s
+page_up() { poll_until 10 page_is_up; }
+page_is_up() {
+	in_ns curl -s -m 2 http://127.0.0.1:10500/metrics > "$WORK/page" 2>/dev/null &&
+		[ "$(metric libreswan_up "$WORK/page")" = 1 ]
 }
 page_up || { in_ns systemctl status --no-pager libreswan_exporter.service; in_ns cat /run/lsx/exporter.log; fail "no libreswan_up 1 under systemd"; }
 P=$(in_ns systemctl show -p MainPID --value libreswan_exporter.service)
@@ -126,8 +128,8 @@ grep -q '^Seccomp:[[:space:]]*2$' "$WORK/status" || fail "no seccomp filter"
 in_ns systemctl show -p StatusText -p WatchdogUSec -p NRestarts libreswan_exporter.service | sed 's/^/unit: /'
 in_ns systemctl show -p StatusText --value libreswan_exporter.service | grep -q 'connections' ||
 	fail "no STATUS= from the poll cycle"
-grep -q '^libreswan_kernel_up 1$' "$WORK/page" || { grep kernel "$WORK/page"; in_ns cat /run/lsx/exporter.log; fail "no libreswan_kernel_up 1 under systemd"; }
-awk '$1 == "libreswan_kernel_policies{direction=\"out\"}" && $2 >= 1 { f = 1 } END { exit !f }' "$WORK/page" ||
+[ "$(metric libreswan_kernel_up "$WORK/page")" = 1 ] || { grep kernel "$WORK/page"; in_ns cat /run/lsx/exporter.log; fail "no libreswan_kernel_up 1 under systemd"; }
+[ "$(metric 'libreswan_kernel_policies{direction="out"}' "$WORK/page")" -ge 1 ] 2>/dev/null ||
 	{ grep '^libreswan_kernel' "$WORK/page"; in_ns ip xfrm policy; fail "the namespace's policies not seen"; }
 echo "service: libreswan_up 1, libreswan_kernel_up 1, CapEff 0"
 
@@ -156,20 +158,8 @@ echo "socket activation: libreswan_up 1 on the socket passed by systemd"
 # (handshakes, certificate verification) and the password worker thread (clone3, bcrypt)
 # must work under SystemCallFilter=, MemoryDenyWriteExecute= and the rest.
 TLS=$WORK/tls
-mkdir -p "$TLS"
-(
-	cd "$TLS" &&
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=lsx-test-ca -keyout ca.key -out ca.crt &&
-	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' > san.ext &&
-	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -set_serial 2 -days 2 -extfile san.ext \
-		-out server.crt &&
-	openssl req -newkey rsa:2048 -nodes -subj /CN=prometheus -keyout client.key -out client.csr &&
-	openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -set_serial 3 -days 2 -out client.crt &&
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=prometheus -keyout self.key -out self.crt
-) > "$TLS/openssl.log" 2>&1 || { cat "$TLS/openssl.log"; fail "openssl"; }
-hash=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 10)))')
-case $hash in '$2'*) ;; *) fail "no bcrypt hash from python3's crypt" ;; esac
+pki "$TLS"
+hash=$(bcrypt s3cret 10) || fail "no bcrypt hash from python3's crypt"
 cat > "$TLS/web.yml" <<Y
 tls_server_config:
   cert_file: /run/lsx/tls/server.crt
@@ -187,12 +177,12 @@ in_ns sh -c "systemctl stop libreswan_exporter.socket libreswan_exporter.service
 		> /etc/systemd/system/libreswan_exporter.service.d/zz-tls.conf &&
 	systemctl daemon-reload && systemctl start libreswan_exporter.service" || fail "restart with TLS"
 tls_code() { in_ns curl -s -m 5 -o "$WORK/tls-page" -w '%{http_code}' --cacert "$TLS/ca.crt" "$@" https://127.0.0.1:10500/metrics; }
-for _ in $(seq 50); do
+# tls_page_up: with the client certificate and the password, the page shows libreswan_up 1
+tls_page_up() {
 	[ "$(tls_code --cert "$TLS/client.crt" --key "$TLS/client.key" -u prometheus:s3cret)" = 200 ] &&
-		grep -q '^libreswan_up 1$' "$WORK/tls-page" && break
-	sleep 0.2
-done
-grep -q '^libreswan_up 1$' "$WORK/tls-page" ||
+		[ "$(metric libreswan_up "$WORK/tls-page")" = 1 ]
+}
+poll_until 10 tls_page_up ||
 	{ in_ns systemctl status --no-pager libreswan_exporter.service; in_ns cat /run/lsx/exporter.log; fail "no page over TLS under systemd"; }
 in_ns grep -q 'web configuration: TLS, basic auth' /run/lsx/exporter.log || fail "the TLS configuration was not used"
 c=$(tls_code --cert "$TLS/client.crt" --key "$TLS/client.key" -u prometheus:wrong)

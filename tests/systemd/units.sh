@@ -4,8 +4,10 @@
 # `systemd-analyze security --offline=true` rates the service 2.0 or lower.
 # The service is generated from the .in file with @sbindir@ pointing at the
 # built daemon, since verify checks that ExecStart= is executable.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/common.sh"
+need_exporter
 need systemd-analyze
+work_dir systemd
 MAX_EXPOSURE=2.0
 
 U=$WORK/units

@@ -8,7 +8,7 @@ lsx_conn_net net-1 1
 lsx_conn_net net-2 2
 lsx_pluto_start west
 lsx_pluto_start east
-command -v setpriv > /dev/null || lsx_skip "no setpriv"
+command -v setpriv > /dev/null || skip "no setpriv"
 LSX_EXPORTER_WRAP=(setpriv --bounding-set=-net_admin)
 lsx_exporter_start d west
 LSX_EXPORTER_WRAP=()
@@ -30,9 +30,9 @@ rest() {
 same=""
 for i in 1 2 3 4 5; do
 	a=$(lsx_page d) && b=$(lsx_page off) || break
-	if diff <(rest "$a") <(rest "$b") > "$LSX_WORK/page.diff"; then same=1; break; fi
+	if diff <(rest "$a") <(rest "$b") > "$WORK/page.diff"; then same=1; break; fi
 	sleep 1
 done
 lsx_expect "the page without CAP_NET_ADMIN equals the page without the collector, kernel families aside ($(wc -l < "$a") lines)" test -n "$same"
-[ -n "$same" ] || head -20 "$LSX_WORK/page.diff" >&2
+[ -n "$same" ] || head -20 "$WORK/page.diff" >&2
 lsx_check_against_pluto d west

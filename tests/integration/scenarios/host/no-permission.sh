@@ -2,13 +2,13 @@
 # Runs as nobody: libreswan_up 0, failures counted as reason="permission", not as not_running.
 user=nobody; group=nogroup
 getent group "$group" > /dev/null || group=$(id -gn nobody 2>/dev/null || echo 65534)
-command -v setpriv > /dev/null || lsx_skip "no setpriv"
+command -v setpriv > /dev/null || skip "no setpriv"
 LSX_EXPORTER_WRAP=(setpriv --reuid="$user" --regid="$group" --clear-groups)
 # the binary must be reachable by nobody: use a world-readable copy when it is not
 if ! "${LSX_EXPORTER_WRAP[@]}" test -x "$EXPORTER"; then
-	mkdir -p "$LSX_WORK/bin"; chmod 0755 "$LSX_WORK/bin"
-	cp "$EXPORTER" "$LSX_WORK/bin/"; chmod 0755 "$LSX_WORK/bin/$(basename "$EXPORTER")"
-	EXPORTER=$LSX_WORK/bin/$(basename "$EXPORTER")
+	mkdir -p "$WORK/bin"; chmod 0755 "$WORK/bin"
+	cp "$EXPORTER" "$WORK/bin/"; chmod 0755 "$WORK/bin/$(basename "$EXPORTER")"
+	EXPORTER=$WORK/bin/$(basename "$EXPORTER")
 fi
 lsx_pair 0
 lsx_conn_host host

@@ -7,7 +7,7 @@ lsx_pluto_start west
 lsx_pluto_start east
 lsx_exporter_start e west
 lsx_expect_metric e libreswan_up == 1
-before=$LSX_WORK/page-before; cp "$(lsx_page e)" "$before"
+before=$WORK/page-before; cp "$(lsx_page e)" "$before"
 
 lsx_pluto_freeze west
 lsx_note "pluto west frozen (SIGSTOP); poll timeout $LSX_POLL_TIMEOUT"

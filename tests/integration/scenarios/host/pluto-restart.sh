@@ -8,7 +8,7 @@ lsx_pluto_start east
 lsx_exporter_start e west
 lsx_initiate west host
 lsx_expect_metric e 'libreswan_connection_ike_sas_established{connection="host"}' == 1
-before=$LSX_WORK/page-before; cp "$(lsx_page e)" "$before"
+before=$WORK/page-before; cp "$(lsx_page e)" "$before"
 
 lsx_note "pluto west: whack --shutdown"
 lsx_pluto_stop west
@@ -24,11 +24,11 @@ lsx_initiate west host
 lsx_expect_metric e libreswan_up == 1 15
 lsx_expect_metric e 'libreswan_connection_ike_sas_established{connection="host"}' == 1
 lsx_check_against_pluto e west
-middle=$LSX_WORK/page-middle; cp "$(lsx_page e)" "$middle"
+middle=$WORK/page-middle; cp "$(lsx_page e)" "$middle"
 lsx_check_monotonic "$before" "$middle"
 
 lsx_note "pluto west: SIGKILL (stale control socket left behind)"
-errs=$(lsx_metric 'libreswan_poll_errors_total{command="status",reason="not_running"}' "$middle")
+errs=$(metric 'libreswan_poll_errors_total{command="status",reason="not_running"}' "$middle")
 lsx_pluto_stop west --kill
 lsx_expect_metric e libreswan_up == 0 10
 lsx_expect_metric e 'libreswan_poll_errors_total{command="status",reason="not_running"}' '>' "$errs" 10

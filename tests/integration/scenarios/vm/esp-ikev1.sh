@@ -6,7 +6,7 @@ lsx_conn_net v1 1 ikev2=no
 lsx_pluto_start west
 lsx_pluto_start east
 lsx_initiate west v1
-lsx_wait_child_sas west 1 || lsx_die "no IPsec SA"
+lsx_wait_child_sas west 1 || fail "no IPsec SA"
 lsx_exporter_start w west
 
 lsx_ping west 198.51.100.1 203.0.113.1 600 4

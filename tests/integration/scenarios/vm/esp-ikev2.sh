@@ -12,8 +12,8 @@ lsx_check_traffic w west ==
 lsx_check_traffic_xfrm w west ==
 f=$(lsx_page w)
 for c in net-1 net-2; do
-	lsx_expect "$c: up 1, one Child SA, IKEv2" eval "[ \"\$(lsx_metric 'libreswan_connection_up{connection=\"$c\"}' $f)\" = 1 ] &&
-		[ \"\$(lsx_metric 'libreswan_connection_child_sas_established{connection=\"$c\"}' $f)\" = 1 ] &&
-		[ \"\$(lsx_metric 'libreswan_connection_info{connection=\"$c\",ike_version=\"2\"}' $f)\" = 1 ]"
+	lsx_expect "$c: up 1, one Child SA, IKEv2" eval "[ \"\$(metric 'libreswan_connection_up{connection=\"$c\"}' $f)\" = 1 ] &&
+		[ \"\$(metric 'libreswan_connection_child_sas_established{connection=\"$c\"}' $f)\" = 1 ] &&
+		[ \"\$(metric 'libreswan_connection_info{connection=\"$c\",ike_version=\"2\"}' $f)\" = 1 ]"
 done
 lsx_check_against_pluto w west

@@ -20,10 +20,10 @@ inbound_spi() {
 	}'
 }
 spi1=$(inbound_spi net-1); spi2=$(inbound_spi net-2)
-[ -n "$spi1" ] && [ -n "$spi2" ] || lsx_die "no inbound SPIs in whack --status"
+[ -n "$spi1" ] && [ -n "$spi2" ] || fail "no inbound SPIs in whack --status"
 lsx_note "inbound SPIs: net-1 0x$spi1, net-2 0x$spi2"
 
-lsx_in west ip xfrm state delete src 192.0.2.2 dst 192.0.2.1 proto esp spi "0x$spi1" || lsx_die "ip xfrm state delete failed"
+lsx_in west ip xfrm state delete src 192.0.2.2 dst 192.0.2.1 proto esp spi "0x$spi1" || fail "ip xfrm state delete failed"
 lsx_expect_metric w 'libreswan_connection_kernel_sas_missing{connection="net-1"}' == 1
 lsx_expect_metric_now w 'libreswan_connection_kernel_sas{connection="net-1"}' == 1
 lsx_expect_metric_now w 'libreswan_connection_kernel_sas_missing{connection="net-2"}' == 0
@@ -36,16 +36,16 @@ reqid=$(printf '%s\n' "$spec" | sed -n 's/.* reqid \([0-9]*\).*/\1/p')
 alg=$(printf '%s\n' "$spec" | awk '$1 == "aead" { print $2; exit }')
 icv=$(printf '%s\n' "$spec" | awk '$1 == "aead" { print $4; exit }')
 klen=$(printf '%s\n' "$spec" | awk '$1 == "aead" { print length($3) - 2; exit }')
-[ -n "$reqid" ] && [ -n "$alg" ] && [ -n "$klen" ] || lsx_die "cannot read net-2's inbound SA"
+[ -n "$reqid" ] && [ -n "$alg" ] && [ -n "$klen" ] || fail "cannot read net-2's inbound SA"
 wrong=0x$(head -c $((klen / 2)) /dev/zero | od -An -tx1 | tr -d ' \n' | tr 0 5)
 lsx_in west ip xfrm state delete src 192.0.2.2 dst 192.0.2.1 proto esp spi "0x$spi2"
 lsx_in west ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi "0x$spi2" reqid "$reqid" mode tunnel \
-	replay-window 32 flag af-unspec aead "$alg" "$wrong" "$icv" || lsx_die "ip xfrm state add failed"
+	replay-window 32 flag af-unspec aead "$alg" "$wrong" "$icv" || fail "ip xfrm state add failed"
 lsx_in west $LSX_PING -q -c 4 -i 0.2 -W 1 -s 200 -I 198.51.100.2 203.0.113.2 > /dev/null 2>&1
 lsx_expect_metric w 'libreswan_connection_kernel_errors_total{connection="net-2",reason="integrity"}' '>=' 4
 lsx_expect "integrity errors equal ip -s xfrm state" eval '
 	want=$(lsx_xfrm_conn_errors west | awk "\$1 == \"net-2\" { print \$4 }");
-	got=$(lsx_metric "libreswan_connection_kernel_errors_total{connection=\"net-2\",reason=\"integrity\"}" "$(lsx_page w)");
+	got=$(metric "libreswan_connection_kernel_errors_total{connection=\"net-2\",reason=\"integrity\"}" "$(lsx_page w)");
 	lsx_note "integrity: exporter $got, kernel ${want:-?}"; [ -n "$want" ] && [ "$got" = "$want" ]'
 lsx_expect_metric_now w 'libreswan_connection_kernel_errors_total{connection="net-1",reason="integrity"}' == 0
 lsx_expect_metric_now w 'libreswan_connection_in_packets_total{connection="net-2"}' '>=' 2

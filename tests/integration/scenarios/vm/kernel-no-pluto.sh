@@ -7,7 +7,7 @@ lsx_addr solo 192.0.2.1/24
 k=0x0102030405060708090a0b0c0d0e0f1011121314
 for spi in 0x1001 0x1002; do
 	lsx_in solo ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi $spi reqid 7 mode tunnel \
-		aead 'rfc4106(gcm(aes))' $k 128 || lsx_die "ip xfrm state add failed"
+		aead 'rfc4106(gcm(aes))' $k 128 || fail "ip xfrm state add failed"
 done
 lsx_in solo ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x2001 reqid 7 mode tunnel \
 	aead 'rfc4106(gcm(aes))' $k 128
@@ -22,5 +22,5 @@ lsx_expect_metric_now e 'libreswan_kernel_policies{direction="out"}' == 1
 lsx_expect_metric_now e 'libreswan_kernel_policies{direction="in"}' == 1
 lsx_expect_metric_now e 'libreswan_kernel_policies{direction="fwd"}' == 1
 lsx_expect_metric_now e libreswan_kernel_sas_larval == 0
-lsx_expect "no unclaimed count without pluto" eval '! lsx_metric libreswan_kernel_sas_unclaimed "$(lsx_page e)" > /dev/null'
+lsx_expect "no unclaimed count without pluto" eval '! metric libreswan_kernel_sas_unclaimed "$(lsx_page e)" > /dev/null'
 lsx_expect "no per-connection kernel series" eval '! grep -q "^libreswan_connection_kernel" "$(lsx_page e)"'

@@ -7,7 +7,7 @@ lsx_conn_net net-1 1
 lsx_pluto_start west
 lsx_pluto_start east
 lsx_initiate west net-1
-lsx_wait_child_sas west 1 || lsx_die "no Child SA"
+lsx_wait_child_sas west 1 || fail "no Child SA"
 lsx_exporter_start w west
 
 lsx_ping west 198.51.100.1 203.0.113.1 1000 3
@@ -15,7 +15,7 @@ lsx_expect_bytes w net-1 3084 3084
 lsx_expect_metric w 'libreswan_connection_in_packets_total{connection="net-1"}' == 3
 lsx_check_packets_xfrm w west ==
 sleep "${LSX_POLL_INTERVAL%s}"
-before=$LSX_WORK/page-before; cp "$(lsx_page w)" "$before"
+before=$WORK/page-before; cp "$(lsx_page w)" "$before"
 old=$(lsx_child_serials west net-1)
 lsx_note "Child SA(s) before rekey: #$old"
 # Libreswan 5 renamed --rekey-ipsec to --rekey-child (an unknown option is not an error status)

@@ -16,7 +16,7 @@ done
 lsx_pluto_start west
 lsx_pluto_start east
 for i in 1 2 3; do lsx_initiate west "dial-$i" --asynchronous; done
-lsx_wait_child_sas east 3 || lsx_die "not 3 instances up"
+lsx_wait_child_sas east 3 || fail "not 3 instances up"
 lsx_exporter_start e east
 
 for i in 1 2 3; do lsx_ping west "192.0.2.1$i" 203.0.113.1 "${sizes[i]}" 2; done
@@ -25,9 +25,9 @@ lsx_expect_bytes e rw "$total" "$total"
 lsx_check_traffic e east ==
 lsx_check_traffic_xfrm e east ==
 f=$(lsx_page e)
-lsx_expect "rw is a template" eval "[ \"\$(lsx_metric 'libreswan_connection_info{connection=\"rw\",kind=\"template\"}' $f)\" = 1 ]"
-lsx_expect "rw: up, 3 Child SAs" eval "[ \"\$(lsx_metric 'libreswan_connection_up{connection=\"rw\"}' $f)\" = 1 ] &&
-	[ \"\$(lsx_metric 'libreswan_connection_child_sas_established{connection=\"rw\"}' $f)\" = 3 ]"
+lsx_expect "rw is a template" eval "[ \"\$(metric 'libreswan_connection_info{connection=\"rw\",kind=\"template\"}' $f)\" = 1 ]"
+lsx_expect "rw: up, 3 Child SAs" eval "[ \"\$(metric 'libreswan_connection_up{connection=\"rw\"}' $f)\" = 1 ] &&
+	[ \"\$(metric 'libreswan_connection_child_sas_established{connection=\"rw\"}' $f)\" = 3 ]"
 lsx_expect "no per-instance series (no [N] in connection labels)" eval "! grep -q 'connection=\"rw\\[' $f"
 lsx_expect "one libreswan_connection_up series in all" eval "[ \"\$(grep -c '^libreswan_connection_up{' $f)\" = 1 ]"
 lsx_check_against_pluto e east
