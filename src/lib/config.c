@@ -39,6 +39,11 @@ enum {
 	OPT_NO_COLLECTOR_KERNEL,
 	OPT_KERNEL_HELPER,
 	OPT_INPUT_KERNEL,
+	OPT_COLLECTOR_EVENTS,
+	OPT_NO_COLLECTOR_EVENTS,
+	OPT_EVENTS_HELPER,
+	OPT_EVENTS_LOG_FILE,
+	OPT_INPUT_EVENTS,
 	OPT_WEB_HEADER_TIMEOUT,
 	OPT_VERSION,
 	OPT_HELP,
@@ -72,6 +77,11 @@ static const struct option options[] = {
 	{ "no-collector.kernel", no_argument, NULL, OPT_NO_COLLECTOR_KERNEL },
 	{ "collector.kernel.helper", required_argument, NULL, OPT_KERNEL_HELPER },
 	{ "input.kernel", required_argument, NULL, OPT_INPUT_KERNEL },
+	{ "collector.events", no_argument, NULL, OPT_COLLECTOR_EVENTS },
+	{ "no-collector.events", no_argument, NULL, OPT_NO_COLLECTOR_EVENTS },
+	{ "collector.events.helper", required_argument, NULL, OPT_EVENTS_HELPER },
+	{ "events.log-file", required_argument, NULL, OPT_EVENTS_LOG_FILE },
+	{ "input.events", required_argument, NULL, OPT_INPUT_EVENTS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{}
@@ -110,7 +120,11 @@ static const char usage[] =
 	"  --metrics.max-sas=N           cap on per-SA series (default 1000)\n"
 	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle (default on)\n"
 	"  --collector.kernel.helper=PATH  the helper that reads it (default " KERNEL_HELPER_PATH ")\n"
+	"  --[no-]collector.events       follow pluto's log: why tunnels fail, how often they come up (default on)\n"
+	"  --events.log-file=PATH        follow this file (pluto's logfile=) instead of the systemd journal\n"
+	"  --collector.events.helper=PATH  the helper that reads the log (default " EVENTS_HELPER_PATH ")\n"
 	"  --input.kernel=FILE           read the kernel helper's output from FILE\n"
+	"  --input.events=FILE           count the events of a saved pluto log (every cycle)\n"
 	"  --version                     print the version and exit\n"
 	"  --help                        print this help and exit\n";
 
@@ -130,6 +144,8 @@ void config_init(struct exporter_config *c)
 		.web_timeout_usec = 30 * UINT64_C(1000000),
 		.collector_kernel = true,
 		.kernel_helper = KERNEL_HELPER_PATH,
+		.collector_events = true,
+		.events_helper = EVENTS_HELPER_PATH,
 		.web_read_header_timeout_usec = 10 * UINT64_C(1000000),
 	};
 }
@@ -144,12 +160,15 @@ const char *config_input(const struct exporter_config *c, const char *command)
 		return c->input_globalstatus;
 	if (streq(command, "kernel"))
 		return c->input_kernel;
+	if (streq(command, "events"))
+		return c->input_events;
 	return NULL;
 }
 
 bool config_uses_inputs(const struct exporter_config *c)
 {
-	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel;
+	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel ||
+	       c->input_events;
 }
 
 bool config_reads_kernel(const struct exporter_config *c)
@@ -325,6 +344,23 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		case OPT_NO_COLLECTOR_KERNEL:
 			c->collector_kernel = false;
 			break;
+		case OPT_COLLECTOR_EVENTS:
+			c->collector_events = true;
+			break;
+		case OPT_NO_COLLECTOR_EVENTS:
+			c->collector_events = false;
+			break;
+		case OPT_EVENTS_HELPER:
+			c->events_helper = optarg;
+			break;
+		case OPT_INPUT_EVENTS:
+			c->input_events = optarg;
+			break;
+		case OPT_EVENTS_LOG_FILE:
+			if (!optarg[0])
+				return bad(flag, optarg, "expected a file name");
+			c->events_log_file = optarg;
+			break;
 		case OPT_KERNEL_HELPER:
 			if (!optarg[0])
 				return bad(flag, optarg, "must not be empty");
@@ -357,9 +393,9 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		c->listen[c->n_listen++] = ":10500";
 	if (!c->once) {
 		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
-					 c->input_kernel };
+					 c->input_kernel, c->input_events };
 		static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
-						     "input.kernel" };
+						     "input.kernel", "input.events" };
 
 		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
 			if (inputs[i] && streq(inputs[i], "-"))

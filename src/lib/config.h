@@ -20,6 +20,9 @@
 #ifndef KERNEL_HELPER_PATH
 #define KERNEL_HELPER_PATH "/usr/libexec/libreswan_exporter/xfrm-helper"
 #endif
+#ifndef EVENTS_HELPER_PATH
+#define EVENTS_HELPER_PATH "/usr/libexec/libreswan_exporter/plutolog-helper"
+#endif
 
 struct exporter_config {
 	const char *listen[CONFIG_MAX_LISTEN];	/* "--web.listen-address", may repeat */
@@ -47,6 +50,11 @@ struct exporter_config {
 	bool collector_kernel;
 	const char *kernel_helper;
 	const char *input_kernel;
+	/* the events collector */
+	bool collector_events;
+	const char *events_helper;
+	const char *events_log_file;	/* NULL: the journal */
+	const char *input_events;	/* --input.events: a saved log, its every line counted each cycle */
 	/* HTTP limits */
 	uint64_t web_max_connections;
 	uint64_t web_max_connections_per_ip;
