@@ -38,8 +38,8 @@ static const struct source_command commands[] = {
 	{ .name = "events", .run = SOURCE_RUN_NONE },
 };
 
-#define N_SA 2
-#define N_HOW 2
+#define N_SA _PLUTO_SA_MAX
+#define N_HOW _PLUTO_HOW_MAX
 #define N_REASON _PLUTO_REASON_MAX
 
 /* Counts of one connection, or of one name between two cycles. */
@@ -85,8 +85,6 @@ struct events {
 	struct strbuf labels;		/* scratch: a connection's label set and two more */
 };
 
-static const char *const sa_names[N_SA] = { [PLUTO_SA_IKE] = "ike", [PLUTO_SA_CHILD] = "child" };
-static const char *const how_names[N_HOW] = { [PLUTO_HOW_NEW] = "new", [PLUTO_HOW_REKEY] = "rekey" };
 
 static struct counts **conn_counts(const struct events *ev, const struct model_conn *c)
 {
@@ -145,7 +143,7 @@ static void take_message(struct events *ev, uint64_t usec, const char *text, siz
 
 	ev->now.messages++;
 	/* a logfile's line begins with its time stamp; the journal's message does not */
-	pluto_log_strip_prefix(&text, &len);
+	len = pluto_log_strip_prefix(text, len, &text);
 	if (pluto_log_classify(ev->classifier, text, len, &e) < 0)
 		return;	/* about no connection */
 	switch (e.kind) {
@@ -158,6 +156,8 @@ static void take_message(struct events *ev, uint64_t usec, const char *text, siz
 	case PLUTO_EVENT_ESTABLISHED:
 	case PLUTO_EVENT_FAILED:
 		break;
+	case _PLUTO_EVENT_KIND_MAX:
+		return;
 	}
 	p = pending_of(ev, &e);
 	if (!p) {
@@ -367,6 +367,8 @@ static void render_collector(const struct events *ev, struct metrics_writer *w)
 		       "Events not counted: about a connection pluto no longer has, or beyond the names kept between "
 		       "two poll cycles.");
 	metrics_sample_u64(w, NULL, 0, f->dropped + ev->unknown);
+	if (ev->cfg->input_events)
+		return;	/* read from a file: no helper */
 	metrics_family(w, "libreswan_events_helper_starts_total", METRIC_TYPE_COUNTER,
 		       "Starts of the log helper (more than 1: it ended and was started again).");
 	metrics_sample_u64(w, NULL, 0, f->starts + 1);
@@ -408,7 +410,7 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 		}
 		for (size_t s = 0; s < N_SA; s++)
 			for (size_t h = 0; h < N_HOW; h++)
-				sample2(ev, w, conns[i], "sa", sa_names[s], "how", how_names[h], k->established[s][h]);
+				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s), "how", pluto_event_how_to_string(h), k->established[s][h]);
 	}
 	begun = false;
 	for (size_t i = 0; i < n; i++) {
@@ -424,7 +426,7 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 		}
 		for (size_t s = 0; s < N_SA; s++)
 			for (size_t r = 0; r < N_REASON; r++)
-				sample2(ev, w, conns[i], "sa", sa_names[s], "reason", pluto_event_reason_to_string(r),
+				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s), "reason", pluto_event_reason_to_string(r),
 					k->failures[s][r]);
 	}
 	begun = false;
