@@ -91,6 +91,7 @@ static inline void test_cycle_run(struct test_cycle *tc, const char *const *name
 		st->cmd[i].parse_errors += parse_errors;
 		tc->usable[i] = st->cmd[i].success;
 	}
+	source_set_collect(tc->sources);
 	st->up = tc->usable[test_cycle_command(tc, "status")];
 	st->cycles++;
 	tc->cycle = (struct cycle){ .model = tc->model, .cfg = &tc->cfg, .stats = st, .now = now, .cache = cache };
