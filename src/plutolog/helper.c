@@ -35,6 +35,8 @@
 
 /* How long the file follower sleeps when nothing tells it that the file changed. */
 #define FILE_POLL_MS 1000
+/* How long a rotated file is still read: its writer may add a last line before it reopens. */
+#define ROTATED_GRACE_SEC 5
 
 static uint64_t now_usec(void)
 {
@@ -127,6 +129,8 @@ static int follow_journal(void)
 struct file_follower {
 	const char *path;
 	int fd;
+	int old_fd;		/* the file before the last rotation, read for a while longer */
+	time_t old_until;
 	dev_t dev;
 	ino_t ino;
 	off_t offset;
@@ -135,13 +139,13 @@ struct file_follower {
 	bool overlong;		/* the line being read went past the buffer: the rest of it is dropped */
 };
 
-/* The lines of what the file holds now, from where the follower stopped. */
-static int read_available(struct file_follower *f)
+/* The lines of what fd holds now, from where the follower stopped. */
+static int read_available(struct file_follower *f, int fd)
 {
 	char buf[65536];
 
 	for (;;) {
-		ssize_t n = read(f->fd, buf, sizeof(buf));
+		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -149,7 +153,8 @@ static int read_available(struct file_follower *f)
 			return -errno;
 		if (n == 0)
 			return 0;
-		f->offset += n;
+		if (fd == f->fd)
+			f->offset += n;
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
 				emit(now_usec(), f->line, f->line_len);
@@ -184,7 +189,7 @@ static int open_file(struct file_follower *f, bool from_start)
 
 static int follow_file(const char *path)
 {
-	struct file_follower f = { .path = path, .fd = -1 };
+	struct file_follower f = { .path = path, .fd = -1, .old_fd = -1 };
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	bool opened_once = false, said_waiting = false;
@@ -216,8 +221,15 @@ static int follow_file(const char *path)
 				said_waiting = false;
 			}
 		}
+		if (f.old_fd >= 0) {
+			(void)read_available(&f, f.old_fd);
+			if (time(NULL) >= f.old_until) {
+				(void)close(f.old_fd);
+				f.old_fd = -1;
+			}
+		}
 		if (f.fd >= 0) {
-			r = read_available(&f);
+			r = read_available(&f, f.fd);
 			if (r < 0)
 				return fail(r, path);
 			if (fstat(f.fd, &st) == 0 && st.st_size < f.offset) {
@@ -226,9 +238,11 @@ static int follow_file(const char *path)
 				continue;
 			}
 			if (stat(path, &st) < 0 || st.st_dev != f.dev || st.st_ino != f.ino) {
-				/* rotated or removed: what the old file still had is read, then the new one */
-				(void)read_available(&f);
-				(void)close(f.fd);
+				/* rotated or removed: the new file from its start, the old one for a while longer */
+				if (f.old_fd >= 0)
+					(void)close(f.old_fd);
+				f.old_fd = f.fd;
+				f.old_until = time(NULL) + ROTATED_GRACE_SEC;
 				f.fd = -1;
 				continue;
 			}

@@ -30,7 +30,8 @@ def fixture(name):
 # the gateway of the fixtures: site-a up (its inbound SA missing from the kernel), site-b
 # expected up but down, and connections not expected up
 GATEWAY = ["--input.status", fixture("status.txt"), "--input.trafficstatus", fixture("trafficstatus.txt"),
-           "--input.globalstatus", fixture("globalstatus.txt"), "--input.kernel", fixture("kernel.txt")]
+           "--input.globalstatus", fixture("globalstatus.txt"), "--input.kernel", fixture("kernel.txt"),
+           "--input.events", fixture("pluto.log")]
 
 
 def exporter(name, inputs):

@@ -18,7 +18,8 @@ fx="$TOP_SRCDIR/tests/contrib/fixtures"
 work_dir contrib
 
 "$EXPORTER" --once --input.status "$fx/status.txt" --input.trafficstatus "$fx/trafficstatus.txt" \
-	--input.globalstatus "$fx/globalstatus.txt" --input.kernel "$fx/kernel.txt" > "$WORK/page.prom" 2> "$WORK/stderr" ||
+	--input.globalstatus "$fx/globalstatus.txt" --input.kernel "$fx/kernel.txt" --input.events "$fx/pluto.log" \
+	> "$WORK/page.prom" 2> "$WORK/stderr" ||
 	fail "$EXPORTER --once exited $? on the fixtures: $(cat "$WORK/stderr")"
 
 python3 "$TOP_SRCDIR/tests/contrib/check_contrib.py" names "$TOP_SRCDIR" "$WORK/page.prom"

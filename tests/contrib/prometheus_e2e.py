@@ -13,7 +13,8 @@ through the HTTP API:
 
   - libreswan_up is 1, and per-connection series are there
     (site-a up; site-b expected up but down);
-  - LibreswanTunnelDown goes pending, then firing, for site-b only
+  - LibreswanTunnelDown goes pending, then firing, for site-b only, naming the reason pluto's
+    log gave (authentication_failed);
     (not for the responder-only, on-demand or template connections);
   - LibreswanKernelSAsMissing fires for site-a only, whose inbound SA the
     kernel does not hold (pluto lists it), and the kernel collector's own
@@ -38,9 +39,10 @@ from e2e import lsx  # noqa: E402
 TOTAL_BUDGET = 90.0  # seconds, for the whole test after start-up
 
 
-def wait_alert(prom, name, conn, severity, t_ready, silent=None):
+def wait_alert(prom, name, conn, severity, t_ready, silent=None, labels_want=None):
     """Wait until alert `name` fires for connection `conn` and for nothing else (nor `silent`
-    at all); check its severity, instance and annotations. Returns {state: seconds after t_ready}."""
+    at all); check its severity, instance, annotations and labels_want. Returns {state: seconds
+    after t_ready}."""
     seen = {}
 
     def poll():
@@ -61,6 +63,9 @@ def wait_alert(prom, name, conn, severity, t_ready, silent=None):
                     lsx.fail(f"{name}: annotations incomplete: {ann}")
                 if labels.get("severity") != severity or not labels.get("instance"):
                     lsx.fail(f"{name}: labels incomplete: {labels}")
+                for k, v in (labels_want or {}).items():
+                    if labels.get(k) != v:
+                        lsx.fail(f"{name}: label {k} is {labels.get(k)!r}, want {v!r}: {labels}")
         return "firing" in seen
 
     lsx.wait_until(f"{name} firing", poll, 60)
@@ -98,8 +103,10 @@ def run():
     lsx.wait_until("site-a byte counters", lambda: (prom.value(
         'libreswan_connection_in_bytes_total{connection="site-a"}') or 0) > 0, 10)
 
-    # 4. The tunnel-down alert for site-b: pending, then firing; nothing else.
-    seen = wait_alert(prom, "LibreswanTunnelDown", "site-b", "critical", t_ready)
+    # 4. The tunnel-down alert for site-b: pending, then firing; nothing else. pluto's log
+    #    (--input.events) says its peer refuses its authentication: the alert names it.
+    seen = wait_alert(prom, "LibreswanTunnelDown", "site-b", "critical", t_ready,
+                      labels_want={"reason": "authentication_failed"})
     if "pending" not in seen:
         # Sampled too slowly to see it; the rule state history is the proof.
         lsx.note("the pending phase was not observed between two API calls")

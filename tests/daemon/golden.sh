@@ -12,15 +12,16 @@ golden=$TOP_SRCDIR/tests/daemon/golden
 failed=0
 passed=0
 
-volatile='^libreswan_(poll_duration_seconds|last_poll_timestamp_seconds|exporter_build_info|connection_child_sa_age_seconds|sa_age_seconds|kernel_read_duration_seconds)[{ ]'
+volatile='^libreswan_(poll_duration_seconds|last_poll_timestamp_seconds|exporter_build_info|connection_child_sa_age_seconds|sa_age_seconds|kernel_read_duration_seconds|connection_last_failure_timestamp_seconds)[{ ]'
 
-while read -r name st tr gl kn; do
+while read -r name st tr gl kn ev; do
 	case $name in '#'* | '') continue ;; esac
 	set --
 	[ "$st" != - ] && set -- "$@" --input.status "$fixtures/status/$st"
 	[ "$tr" != - ] && set -- "$@" --input.trafficstatus "$fixtures/traffic/$tr"
 	[ "$gl" != - ] && set -- "$@" --input.globalstatus "$fixtures/global/$gl"
 	[ "${kn:--}" != - ] && set -- "$@" --input.kernel "$fixtures/kernel/$kn"
+	[ "${ev:--}" != - ] && set -- "$@" --input.events "$fixtures/events/$ev"
 	"$EXPORTER" --once "$@" > "$WORK/$name.raw" 2> "$WORK/$name.err" || {
 		echo "not ok - $name: exit status $? ($(cat "$WORK/$name.err"))"
 		failed=$((failed + 1))
