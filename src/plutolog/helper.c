@@ -137,6 +137,10 @@ struct file_follower {
 	char line[PLUTOLOG_MESSAGE_MAX + 1];
 	size_t line_len;
 	bool overlong;		/* the line being read went past the buffer: the rest of it is dropped */
+	/* the last whole line read, with its '\n', which must still end at offset: otherwise the file
+	 * was truncated and written again (copytruncate), even where it grew back past offset */
+	char last[PLUTOLOG_MESSAGE_MAX + 1];
+	size_t last_len;
 };
 
 /* The lines of what fd holds now, from where the follower stopped. */
@@ -158,6 +162,11 @@ static int read_available(struct file_follower *f, int fd)
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
 				emit(now_usec(), f->line, f->line_len);
+				if (fd == f->fd && !f->overlong) {
+					memcpy(f->last, f->line, f->line_len);
+					f->last[f->line_len] = '\n';
+					f->last_len = f->line_len + 1;
+				}
 				f->line_len = 0;
 				f->overlong = false;
 			} else if (f->line_len < PLUTOLOG_MESSAGE_MAX) {
@@ -167,6 +176,20 @@ static int read_available(struct file_follower *f, int fd)
 			}
 		}
 	}
+}
+
+/* The file was truncated (and perhaps written again): the last line read is no longer where it was. */
+static bool truncated(const struct file_follower *f)
+{
+	char buf[PLUTOLOG_MESSAGE_MAX + 1];
+	struct stat st;
+
+	if (fstat(f->fd, &st) == 0 && st.st_size < f->offset)
+		return true;
+	if (f->last_len == 0 || f->line_len > 0 || (off_t)f->last_len > f->offset)
+		return false;	/* nothing to compare with, or in the middle of a line */
+	return pread(f->fd, buf, f->last_len, f->offset - (off_t)f->last_len) != (ssize_t)f->last_len ||
+	       memcmp(buf, f->last, f->last_len) != 0;
 }
 
 /* Open the file: at its end the first time (from_start false), from its start after a rotation. */
@@ -182,6 +205,7 @@ static int open_file(struct file_follower *f, bool from_start)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->offset = from_start ? 0 : st.st_size;
+	f->last_len = 0;
 	(void)lseek(f->fd, f->offset, SEEK_SET);
 	printf("following file %s\n", f->path);
 	return 0;
@@ -232,9 +256,10 @@ static int follow_file(const char *path)
 			r = read_available(&f, f.fd);
 			if (r < 0)
 				return fail(r, path);
-			if (fstat(f.fd, &st) == 0 && st.st_size < f.offset) {
+			if (truncated(&f)) {
 				/* truncated in place (copytruncate): from its start again */
 				f.offset = lseek(f.fd, 0, SEEK_SET);
+				f.last_len = 0;
 				continue;
 			}
 			if (stat(path, &st) < 0 || st.st_dev != f.dev || st.st_ino != f.ino) {
