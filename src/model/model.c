@@ -58,6 +58,7 @@ struct model_sa {
 struct conn_area {
 	size_t offset;		/* from the start of the connection */
 	size_t cycle_size;	/* zeroed at the start of every cycle */
+	model_area_free_fn free_fn;
 };
 
 struct model {
@@ -94,20 +95,23 @@ struct model *model_new(const struct model_options *opt)
 	return m;
 }
 
-size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size)
+size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size, model_area_free_fn free_fn)
 {
 	size_t offset = m->conn_size;
 
 	assert(m->n_areas < MODEL_MAX_AREAS && m->conns.n_items == 0 && cycle_size <= size);
-	m->areas[m->n_areas++] = (struct conn_area){ .offset = offset, .cycle_size = cycle_size };
+	m->areas[m->n_areas++] = (struct conn_area){ .offset = offset, .cycle_size = cycle_size, .free_fn = free_fn };
 	m->conn_size += ALIGN8(size);
 	return offset;
 }
 
-static struct model_conn *conn_free(struct model_conn *c)
+static struct model_conn *conn_free(const struct model *m, struct model_conn *c)
 {
 	if (!c)
 		return NULL;
+	for (size_t i = 0; i < m->n_areas; i++)
+		if (m->areas[i].free_fn)
+			m->areas[i].free_fn(model_conn_area(c, m->areas[i].offset));
 	free(c->local);
 	free(c->remote);
 	free(c);
@@ -136,7 +140,7 @@ struct model *model_free(struct model *m)
 	if (!m)
 		return NULL;
 	while (hashmap_next(&m->conns, &i, NULL, &v))
-		conn_free(v);
+		conn_free(m, v);
 	i = 0;
 	while (hashmap_next(&m->sas, &i, NULL, &v))
 		sa_free(v);
@@ -685,7 +689,7 @@ static bool conn_dead(const char *key, void *value, void *userdata)
 
 	if (c->loaded || c->traffic_sas > 0)
 		return false;
-	conn_free(c);
+	conn_free(userdata, c);
 	return true;	/* the caller marks the sorted list stale */
 }
 
@@ -706,7 +710,7 @@ static void expire_entries(struct model *m)
 	m->last_lookup = NULL;	/* it may go now */
 	/* one that pluto listed, or that has SAs, stays: none goes when every one was touched */
 	if (m->status_ok && m->conns_touched < m->conns.n_items &&
-	    hashmap_remove_if(&m->conns, conn_dead, NULL) > 0)
+	    hashmap_remove_if(&m->conns, conn_dead, m) > 0)
 		conn_index_removed(&m->index);
 	(void)hashmap_remove_if(&m->users, user_idle, NULL);
 }

@@ -102,12 +102,15 @@ struct model *model_new(const struct model_options *opt);
 /* Free; NULL is a no-op; returns NULL. */
 struct model *model_free(struct model *m);
 
+/* Frees what a source's area holds when its connection goes (not the area itself). */
+typedef void (*model_area_free_fn)(void *area);
+
 /*
  * A source's own area of size bytes in every connection, zeroed when the connection is made; the
- * first cycle_size bytes of it again at the start of every cycle. Before the first cycle only.
- * Returns the area's handle for model_conn_area().
+ * first cycle_size bytes of it again at the start of every cycle; free_fn (or NULL) when the
+ * connection goes. Before the first cycle only. Returns the area's handle for model_conn_area().
  */
-size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size);
+size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size, model_area_free_fn free_fn);
 
 /* The connection's area of a source. */
 static inline void *model_conn_area(const struct model_conn *c, size_t area)

@@ -600,7 +600,8 @@ static void *kernel_new(const struct source_env *env)
 
 	kn->cfg = env->cfg;
 	kn->first_command = env->first_command;
-	kn->area = model_add_conn_area(env->model, sizeof(struct kernel_conn), offsetof(struct kernel_conn, tracked));
+	kn->area = model_add_conn_area(env->model, sizeof(struct kernel_conn), offsetof(struct kernel_conn, tracked),
+				       NULL);
 	kn->snap = kernel_snapshot_new();
 	return kn;
 }
