@@ -14,7 +14,7 @@
  * commands are numbered. Each is the struct source_ops named source_<name> in
  * src/sources/<name>.c: a new source is a file of its own and its name on this line.
  */
-#define SOURCES(X) X(exporter) X(pluto) X(global) X(kernel) X(detail)
+#define SOURCES(X) X(exporter) X(pluto) X(global) X(kernel) X(detail) X(certs)
 
 #define DECLARE_SOURCE(name) extern const struct source_ops source_##name;
 #define LIST_SOURCE(name) &source_##name,
