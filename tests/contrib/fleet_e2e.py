@@ -49,7 +49,8 @@ def gateways():
         ("gw1", ["--input.status", os.path.join(fx, "status.txt"),
                  "--input.trafficstatus", os.path.join(fx, "trafficstatus.txt"),
                  "--input.globalstatus", os.path.join(fx, "globalstatus.txt"),
-                 "--input.kernel", os.path.join(fx, "kernel.txt")]),
+                 "--input.kernel", os.path.join(fx, "kernel.txt")]
+         + e2e.certificate_inputs(os.path.join(fx, "listcerts.txt"))),
         ("gw2", ["--input.status", os.path.join(fx, "status-site-b-up.txt"),
                  "--input.trafficstatus", os.path.join(fx, "trafficstatus-site-b-up.txt"),
                  "--input.globalstatus", os.path.join(fx, "globalstatus.txt")]),

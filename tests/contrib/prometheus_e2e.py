@@ -8,7 +8,8 @@ Libreswan 4.10 fixtures through --input.* (the kernel helper's view of the
 same gateway included) and polling every second, and a Prometheus server
 (random port, temporary storage, 1 s scrape and evaluation intervals)
 loading contrib/prometheus/libreswan.rules.yml with the `for:` of
-LibreswanTunnelDown and LibreswanKernelSAsMissing shortened to 2 s. Then,
+LibreswanTunnelDown, LibreswanKernelSAsMissing and the certificate expiry
+alerts shortened to 2 s. Then,
 through the HTTP API:
 
   - libreswan_up is 1, and per-connection series are there
@@ -18,6 +19,9 @@ through the HTTP API:
   - LibreswanKernelSAsMissing fires for site-a only, whose inbound SA the
     kernel does not hold (pluto lists it), and the kernel collector's own
     alert stays silent;
+  - site-b's certificate (a copy of the listing where it expires 2 days from
+    now) is on the page to the second, and LibreswanCertificateExpiring and
+    ...Critical fire for site-b only; the CA alerts stay silent;
   - every rule evaluates without error against real exporter output;
   - every query of the Grafana dashboard (variables expanded as "All")
     parses and returns data, and its template variables have values.
@@ -229,6 +233,31 @@ def check_dashboard_queries(prom):
     return count
 
 
+def certificate_inputs(listcerts):
+    """The --input.* flags of the certificate listings and pools (listcerts: that listing)."""
+    return ["--input.listcerts", listcerts,
+            "--input.listcacerts", os.path.join(FIXTURES, "listcacerts.txt"),
+            "--input.listcrls", os.path.join(FIXTURES, "listcrls.txt"),
+            "--input.addresspoolstatus", os.path.join(FIXTURES, "addresspoolstatus.txt")]
+
+
+def listing_expiring_in(work, seconds):
+    """A copy of the fixtures' listcerts.txt in work whose gw1-site-b (site-b's certificate)
+    expires `seconds` from now, printed as whack prints it (UTC); (its path, that notAfter)."""
+    not_after = int(time.time()) + seconds
+    with open(os.path.join(FIXTURES, "listcerts.txt"), encoding="utf-8") as f:
+        text = f.read()
+    block = re.compile(r'(End certificate "NSS Certificate DB:gw1-site-b".*?not after: )[^\n]+', re.S)
+    text, n = block.subn(lambda m: m.group(1) + time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(not_after)),
+                         text, count=1)
+    if n != 1:
+        raise RuntimeError("no gw1-site-b certificate in listcerts.txt")
+    path = os.path.join(work, "listcerts.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path, not_after
+
+
 def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
@@ -253,22 +282,34 @@ def main():
 
 
 def run(work):
-    # 1. The exporter, in daemon mode, re-reading the fixtures every second.
+    # 1. The exporter, in daemon mode, re-reading the fixtures every second; site-b's
+    #    certificate expires in 2 days (a copy of the listing with that date).
+    listcerts, site_b_not_after = listing_expiring_in(work, 2 * 86400)
     exp_port = free_port()
     exporter = f"{HOST}:{exp_port}"
     start("exporter", [EXPORTER, f"--web.listen-address={exporter}", "--poll.interval=1s",
                        "--input.status", os.path.join(FIXTURES, "status.txt"),
                        "--input.trafficstatus", os.path.join(FIXTURES, "trafficstatus.txt"),
                        "--input.globalstatus", os.path.join(FIXTURES, "globalstatus.txt"),
-                       "--input.kernel", os.path.join(FIXTURES, "kernel.txt")], work)
+                       "--input.kernel", os.path.join(FIXTURES, "kernel.txt")]
+          + certificate_inputs(listcerts), work)
     wait_for("exporter ready", lambda: http_get(f"http://{exporter}/-/ready")[0] == 200, 15)
     status, page = http_get(f"http://{exporter}/metrics")
     if status != 200 or not re.search(r"^libreswan_up 1$", page, re.M):
         raise RuntimeError(f"exporter page has no `libreswan_up 1` (HTTP {status})")
 
-    # 2. Prometheus with the shipped rules, TunnelDown's for: cut to 2s.
+    got = re.search(r'^libreswan_connection_certificate_not_after_timestamp_seconds\{connection="site-b"\} (\S+)$',
+                    page, re.M)
+    if not got or int(got.group(1)) != site_b_not_after:
+        raise RuntimeError(f"site-b's certificate notAfter on the page: {got and got.group(1)}, "
+                           f"want {site_b_not_after}")
+
+    # 2. Prometheus with the shipped rules, the for: of the alerts awaited here cut to 2s.
     with open(RULES, encoding="utf-8") as f:
-        rules = shorten_for(shorten_for(f.read(), "LibreswanTunnelDown", "2s"), "LibreswanKernelSAsMissing", "2s")
+        rules = f.read()
+    for alert in ("LibreswanTunnelDown", "LibreswanKernelSAsMissing", "LibreswanCertificateExpiring",
+                  "LibreswanCertificateExpiringCritical"):
+        rules = shorten_for(rules, alert, "2s")
     with open(os.path.join(work, "libreswan.rules.yml"), "w", encoding="utf-8") as f:
         f.write(rules)
     with open(os.path.join(work, "prometheus.yml"), "w", encoding="utf-8") as f:
@@ -323,6 +364,13 @@ scrape_configs:
     #     the kernel collector's own alert stays silent.
     wait_for("libreswan_kernel_up == 1", lambda: prom.value('libreswan_kernel_up{job="libreswan"}') == 1.0, 30)
     wait_alert(prom, "LibreswanKernelSAsMissing", "site-a", "critical", t_ready, silent="LibreswanKernelCollectorDown")
+
+    # 4c. Site-b's certificate expires in 2 days: both expiry alerts fire for site-b and for
+    #     no other connection (theirs run for years); its CA's alert stays silent.
+    wait_alert(prom, "LibreswanCertificateExpiringCritical", "site-b", "critical", t_ready,
+               silent="LibreswanCACertificateExpiringCritical")
+    wait_alert(prom, "LibreswanCertificateExpiring", "site-b", "warning", t_ready,
+               silent="LibreswanCACertificateExpiring")
 
     # 5. Every rule evaluated cleanly on real exporter output.
     def rules_healthy():
