@@ -45,10 +45,12 @@ enum {
 #define CA_CHAIN_MAX 8
 
 static const struct source_command commands[] = {
-	[CMD_LISTCERTS] = { .name = "listcerts", .run = SOURCE_RUN_WHACK, .whack_args = { "--utc", "--listcerts" } },
+	[CMD_LISTCERTS] = { .name = "listcerts", .run = SOURCE_RUN_WHACK,
+			    .whack_args = { "--utc", "--listcerts" } },
 	[CMD_LISTCACERTS] = { .name = "listcacerts", .run = SOURCE_RUN_WHACK,
 			      .whack_args = { "--utc", "--listcacerts" } },
-	[CMD_LISTCRLS] = { .name = "listcrls", .run = SOURCE_RUN_WHACK, .whack_args = { "--utc", "--listcrls" } },
+	[CMD_LISTCRLS] = { .name = "listcrls", .run = SOURCE_RUN_WHACK,
+			   .whack_args = { "--utc", "--listcrls" } },
 	[CMD_POOLS] = { .name = "addresspoolstatus", .run = SOURCE_RUN_WHACK,
 			.whack_args = { "--addresspoolstatus" } },
 };
@@ -59,9 +61,9 @@ struct certs_conn {
 	bool seen;		/* the status listed it with a certificate this cycle */
 	/* kept */
 	bool has_cert;		/* its certificate is listed: not_after is valid */
-	bool has_ca;		/* a CA certificate of its chain is listed: ca_not_after is valid */
+	bool has_ca;		/* a CA certificate above it is listed: ca_not_after is valid */
 	char *nickname;		/* its mycert=, without NSS's token prefix; NULL: none */
-	uint64_t resolved;	/* the generation of the listings not_after was looked up in; 0: never */
+	uint64_t resolved;	/* the generation of the listings it was looked up in; 0: never */
 	int64_t not_after;
 	int64_t ca_not_after;	/* the earliest notAfter of the CA certificates of its chain */
 };
@@ -89,8 +91,8 @@ struct certs {
 	bool ever_named;		/* a connection had a certificate once */
 	/* what the good listings say, made again when one of them changes */
 	uint64_t gen;			/* their generation, from 1 */
-	struct hashmap by_name;		/* nickname -> const struct cert_entry * (the best of that name) */
-	struct hashmap ca_by_subject;	/* subject -> const struct cert_entry * (the best CA of it) */
+	struct hashmap by_name;		/* nickname -> its best struct cert_entry */
+	struct hashmap ca_by_subject;	/* subject -> its best CA's struct cert_entry */
 	struct cert_sample *samples;	/* the certificates, one per label set */
 	size_t n_samples;
 	const struct cert_crl **crls;	/* one per issuer */
@@ -119,7 +121,7 @@ static bool better_named(const struct cert_entry *a, const struct cert_entry *b)
 	return a->not_after > b->not_after;
 }
 
-/* Of two certificates of one label set (or two CAs of one subject): the later notAfter (a renewal). */
+/* Of two certificates of one label set (or two CAs of one subject): the later (a renewal). */
 static bool later(const struct cert_entry *a, const struct cert_entry *b)
 {
 	if (a->has_not_after != b->has_not_after)
@@ -129,7 +131,8 @@ static bool later(const struct cert_entry *a, const struct cert_entry *b)
 
 /* The same certificate may be listed by several commands (or twice, as NSS keeps a renewal
  * next to the certificate it renews): one series per label set, the latest. */
-static void add_sample(struct certs *s, struct hashmap *seen, struct strbuf *key, const struct cert_entry *e)
+static void add_sample(struct certs *s, struct hashmap *seen, struct strbuf *key,
+		       const struct cert_entry *e)
 {
 	const char *name = e->name ? e->name : "";
 	const char *kind = e->kind == CERT_KIND_CA ? "ca" : "end";
@@ -153,6 +156,23 @@ static void add_sample(struct certs *s, struct hashmap *seen, struct strbuf *key
 			    LABEL("issuer", issuer) },
 	};
 	(void)hashmap_put(seen, key->buf, (void *)(uintptr_t)++s->n_samples);
+}
+
+/* One CRL per issuer: the newer (a later thisUpdate). */
+static void add_crl(struct certs *s, struct hashmap *seen, const struct cert_crl *c)
+{
+	const char *issuer = c->issuer ? c->issuer : "";
+	uintptr_t pos = (uintptr_t)hashmap_get(seen, issuer);
+	const struct cert_crl *old;
+
+	if (!pos) {
+		s->crls[s->n_crls] = c;
+		(void)hashmap_put(seen, issuer, (void *)(uintptr_t)++s->n_crls);
+		return;
+	}
+	old = s->crls[pos - 1];
+	if (c->has_this_update && (!old->has_this_update || c->this_update > old->this_update))
+		s->crls[pos - 1] = c;
 }
 
 /* The indexes and series of the good listings, made again after one of them changed. */
@@ -195,20 +215,8 @@ static void index_listings(struct certs *s)
 					(void)hashmap_put(&s->ca_by_subject, e->subject, (void *)e);
 			}
 		}
-		for (size_t i = 0; i < list->n_crls; i++) {
-			const struct cert_crl *c = &list->crls[i];
-			const char *issuer = c->issuer ? c->issuer : "";
-			void *pos = hashmap_get(&crl_seen, issuer);
-
-			if (!pos) {
-				s->crls[s->n_crls] = c;
-				(void)hashmap_put(&crl_seen, issuer, (void *)(uintptr_t)++s->n_crls);
-			} else if (c->has_this_update &&
-				   (!s->crls[(uintptr_t)pos - 1]->has_this_update ||
-				    c->this_update > s->crls[(uintptr_t)pos - 1]->this_update)) {
-				s->crls[(uintptr_t)pos - 1] = c;	/* the newer CRL of that issuer */
-			}
-		}
+		for (size_t i = 0; i < list->n_crls; i++)
+			add_crl(s, &crl_seen, &list->crls[i]);
 	}
 	hashmap_clear(&seen);
 	hashmap_clear(&crl_seen);
@@ -231,9 +239,12 @@ static void resolve(const struct certs *s, struct certs_conn *cc)
 	subject = e->subject;
 	issuer = e->issuer;
 	/* up the chain to a self-signed root, as far as the CA certificates are listed */
-	for (size_t depth = 0; depth < CA_CHAIN_MAX && issuer && !(subject && streq(subject, issuer)); depth++) {
-		const struct cert_entry *ca = hashmap_get(&s->ca_by_subject, issuer);
+	for (size_t depth = 0; depth < CA_CHAIN_MAX && issuer; depth++) {
+		const struct cert_entry *ca;
 
+		if (subject && streq(subject, issuer))
+			break;	/* self-signed */
+		ca = hashmap_get(&s->ca_by_subject, issuer);
 		if (!ca)
 			break;
 		if (ca->has_not_after && (!cc->has_ca || ca->not_after < cc->ca_not_after)) {
@@ -253,17 +264,15 @@ static void forget(struct certs_conn *cc)
 	cc->resolved = 0;
 }
 
-/* This cycle's status: every connection's certificate (the first listed of it and its instances). */
+/* This cycle's status: each connection's certificate (the first of it and its instances). */
 static void take_status(struct certs *s, struct model *m, const struct status_summary *st)
 {
 	bool any = false;
-	size_t n;
-	struct model_conn *const *conns;
 
 	for (size_t i = 0; i < st->n_conns && !any; i++)
 		any = st->conns[i].cert && st->conns[i].cert[0];
 	if (!any && !s->ever_named)
-		return;	/* no certificates here (a PSK gateway): nothing to walk */
+		return;	/* no certificates here (a PSK gateway): nothing to do */
 	for (size_t i = 0; i < st->n_conns; i++) {
 		const struct status_conn *sc = &st->conns[i];
 		const char *name = sc->cert ? cert_nickname_unqualified(sc->cert) : NULL;
@@ -285,19 +294,13 @@ static void take_status(struct certs *s, struct model *m, const struct status_su
 			cc->nickname = xstrdup(name);
 		}
 	}
-	/* listed without a certificate now: its old one is forgotten */
-	conns = model_sorted_conns(m, &n);
-	for (size_t i = 0; i < n; i++) {
-		struct certs_conn *cc = cconn(s, conns[i]);
-
-		render_conn_prefetch(conns, i, n);
-		if (model_conn_listed(m, conns[i]) && !cc->seen && cc->nickname)
-			forget(cc);
-	}
 }
 
-/* Look up the certificates of the connections whose nickname or listings changed. */
-static void resolve_all(const struct certs *s, const struct model *m)
+/*
+ * Every connection: one that this cycle's status lists without a certificate forgets its old
+ * one (status_read); one whose nickname or the listings changed looks its certificate up.
+ */
+static void refresh_conns(const struct certs *s, const struct model *m, bool status_read)
 {
 	size_t n;
 	struct model_conn *const *conns = model_sorted_conns(m, &n);
@@ -306,6 +309,8 @@ static void resolve_all(const struct certs *s, const struct model *m)
 		struct certs_conn *cc = cconn(s, conns[i]);
 
 		render_conn_prefetch(conns, i, n);
+		if (status_read && model_conn_listed(m, conns[i]) && !cc->seen && cc->nickname)
+			forget(cc);
 		if (cc->nickname && cc->resolved != s->gen)
 			resolve(s, cc);
 	}
@@ -337,15 +342,18 @@ static uint64_t v_ca_not_after(const struct model_conn *c, const void *ctx)
 	return unix_u64(cconn(ctx, c)->ca_not_after);
 }
 
-static void render_connections(const struct certs *s, struct metrics_writer *w, const struct cycle *cy)
+static void render_connections(const struct certs *s, struct metrics_writer *w,
+			       const struct cycle *cy)
 {
 	const struct conn_family families[] = {
 		{ "libreswan_connection_certificate_not_after_timestamp_seconds", METRIC_TYPE_GAUGE,
-		  "notAfter (Unix time) of the certificate the connection authenticates with (its mycert=).",
+		  "notAfter (Unix time) of the certificate the connection authenticates with "
+		  "(its mycert=).",
 		  v_not_after, has_cert, s, true },
-		{ "libreswan_connection_ca_certificate_not_after_timestamp_seconds", METRIC_TYPE_GAUGE,
-		  "The earliest notAfter (Unix time) of the CA certificates that issued the connection's "
-		  "certificate, up to its root, as far as pluto lists them.",
+		{ "libreswan_connection_ca_certificate_not_after_timestamp_seconds",
+		  METRIC_TYPE_GAUGE,
+		  "The earliest notAfter (Unix time) of the CA certificates that issued the "
+		  "connection's certificate, up to its root, as far as pluto lists them.",
 		  v_ca_not_after, has_ca, s, true },
 	};
 
@@ -355,32 +363,37 @@ static void render_connections(const struct certs *s, struct metrics_writer *w, 
 		render_conn_family(w, cy->cache, cy->model, &families[i]);
 }
 
-static void render_certificates(const struct certs *s, struct metrics_writer *w)
+/* A family of one sample per certificate that has the date (not_after or not_before). */
+static void render_cert_dates(const struct certs *s, struct metrics_writer *w, bool after)
 {
+	const char *name = after ? "libreswan_certificate_not_after_timestamp_seconds"
+				 : "libreswan_certificate_not_before_timestamp_seconds";
+	const char *help = after ? "notAfter (Unix time) of a certificate in pluto's NSS database "
+				   "(kind: end or ca)."
+				 : "notBefore (Unix time) of a certificate in pluto's NSS database "
+				   "(kind: end or ca).";
 	bool begun = false;
 
 	for (size_t i = 0; i < s->n_samples; i++) {
-		if (!s->samples[i].e->has_not_after)
+		const struct cert_entry *e = s->samples[i].e;
+
+		if (!(after ? e->has_not_after : e->has_not_before))
 			continue;
 		if (!begun) {
-			metrics_family(w, "libreswan_certificate_not_after_timestamp_seconds", METRIC_TYPE_GAUGE,
-				       "notAfter (Unix time) of a certificate in pluto's NSS database (kind: end or ca).");
+			metrics_family(w, name, METRIC_TYPE_GAUGE, help);
 			begun = true;
 		}
-		metrics_sample_i64(w, s->samples[i].labels, 4, s->samples[i].e->not_after);
-	}
-	begun = false;
-	for (size_t i = 0; i < s->n_samples; i++) {
-		if (!s->samples[i].e->has_not_before)
-			continue;
-		if (!begun) {
-			metrics_family(w, "libreswan_certificate_not_before_timestamp_seconds", METRIC_TYPE_GAUGE,
-				       "notBefore (Unix time) of a certificate in pluto's NSS database (kind: end or ca).");
-			begun = true;
-		}
-		metrics_sample_i64(w, s->samples[i].labels, 4, s->samples[i].e->not_before);
+		metrics_sample_i64(w, s->samples[i].labels, 4,
+				   after ? e->not_after : e->not_before);
 	}
 }
+
+enum crl_family {
+	CRL_THIS_UPDATE,
+	CRL_NEXT_UPDATE,
+	CRL_REVOKED,
+	_CRL_FAMILY_MAX,
+};
 
 static void render_crls(const struct certs *s, struct metrics_writer *w)
 {
@@ -388,31 +401,39 @@ static void render_crls(const struct certs *s, struct metrics_writer *w)
 		const char *name;
 		const char *help;
 	} families[] = {
-		{ "libreswan_crl_this_update_timestamp_seconds",
-		  "thisUpdate (Unix time) of the CRL pluto holds for the issuer: when it was issued." },
-		{ "libreswan_crl_next_update_timestamp_seconds",
-		  "nextUpdate (Unix time) of the CRL pluto holds for the issuer: it is stale after this." },
-		{ "libreswan_crl_revoked_certificates", "Certificates the issuer's CRL revokes." },
+		[CRL_THIS_UPDATE] = { "libreswan_crl_this_update_timestamp_seconds",
+				      "thisUpdate (Unix time) of the CRL pluto holds for the "
+				      "issuer: when it was issued." },
+		[CRL_NEXT_UPDATE] = { "libreswan_crl_next_update_timestamp_seconds",
+				      "nextUpdate (Unix time) of the CRL pluto holds for the "
+				      "issuer: it is stale after this." },
+		[CRL_REVOKED] = { "libreswan_crl_revoked_certificates",
+				  "Certificates the issuer's CRL revokes." },
 	};
 
-	for (size_t f = 0; f < ELEMENTSOF(families); f++) {
+	for (size_t f = 0; f < _CRL_FAMILY_MAX; f++) {
 		bool begun = false;
 
 		for (size_t i = 0; i < s->n_crls; i++) {
 			const struct cert_crl *c = s->crls[i];
 			struct metric_label l = LABEL("issuer", c->issuer ? c->issuer : "");
-			bool has = f == 0 ? c->has_this_update : f == 1 ? c->has_next_update : c->has_revoked;
+			bool has = f == CRL_THIS_UPDATE	  ? c->has_this_update
+				   : f == CRL_NEXT_UPDATE ? c->has_next_update
+							  : c->has_revoked;
 
 			if (!has)
 				continue;
 			if (!begun) {
-				metrics_family(w, families[f].name, METRIC_TYPE_GAUGE, families[f].help);
+				metrics_family(w, families[f].name, METRIC_TYPE_GAUGE,
+					       families[f].help);
 				begun = true;
 			}
-			if (f == 2)
+			if (f == CRL_REVOKED)
 				metrics_sample_u64(w, &l, 1, c->revoked);
+			else if (f == CRL_THIS_UPDATE)
+				metrics_sample_i64(w, &l, 1, c->this_update);
 			else
-				metrics_sample_i64(w, &l, 1, f == 0 ? c->this_update : c->next_update);
+				metrics_sample_i64(w, &l, 1, c->next_update);
 		}
 	}
 }
@@ -445,28 +466,32 @@ static void render_pools(const struct certs *s, struct metrics_writer *w)
 	if (!s->have[CMD_POOLS] || l->n_pools == 0)
 		return;
 	metrics_family(w, "libreswan_address_pool_addresses", METRIC_TYPE_GAUGE,
-		       "Addresses in the address pool (rightaddresspool=), by its range as pluto prints it.");
+		       "Addresses in the address pool (rightaddresspool=), by its range as pluto "
+		       "prints it.");
 	for (size_t i = 0; i < l->n_pools; i++) {
+		struct metric_label pool = LABEL("pool", l->pools[i].range);
+
 		if (hashmap_get(&seen, l->pools[i].range))
 			continue;	/* a range listed twice would be a duplicate series */
 		(void)hashmap_put(&seen, l->pools[i].range, (void *)(uintptr_t)(i + 1));
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("pool", l->pools[i].range) }, 1,
-				   l->pools[i].addresses);
+		metrics_sample_u64(w, &pool, 1, l->pools[i].addresses);
 	}
 	metrics_family(w, "libreswan_address_pool_leases", METRIC_TYPE_GAUGE,
-		       "Addresses of the pool by state: in_use (leased to a connection), reusable (free, kept "
-		       "for the peer that had it), free (any other); they add up to the pool's addresses.");
+		       "Addresses of the pool by state: in_use (leased to a connection), "
+		       "reusable (free, kept for the peer that had it), free (any other); they add "
+		       "up to the pool's addresses.");
 	for (size_t i = 0; i < l->n_pools; i++) {
 		uint64_t v[3];
 
 		if ((uintptr_t)hashmap_get(&seen, l->pools[i].range) != i + 1)
 			continue;
 		pool_states(l, &l->pools[i], v);
-		for (size_t k = 0; k < ELEMENTSOF(states); k++)
-			metrics_sample_u64(w,
-					   (struct metric_label[]){ LABEL("pool", l->pools[i].range),
-								    LABEL("state", states[k]) },
-					   2, v[k]);
+		for (size_t k = 0; k < ELEMENTSOF(states); k++) {
+			struct metric_label labels[] = { LABEL("pool", l->pools[i].range),
+							 LABEL("state", states[k]) };
+
+			metrics_sample_u64(w, labels, 2, v[k]);
+		}
 	}
 	hashmap_clear(&seen);
 }
@@ -476,8 +501,8 @@ static void *certs_new(const struct source_env *env)
 	struct certs *s = xcalloc(1, sizeof(*s));
 
 	s->cfg = env->cfg;
-	s->area = model_add_conn_area(env->model, sizeof(struct certs_conn), offsetof(struct certs_conn, has_cert),
-				      certs_conn_free);
+	s->area = model_add_conn_area(env->model, sizeof(struct certs_conn),
+				      offsetof(struct certs_conn, has_cert), certs_conn_free);
 	for (size_t l = 0; l < N_CERT_LISTS; l++) {
 		s->cur[l] = cert_list_new();
 		s->good[l] = cert_list_new();
@@ -517,7 +542,7 @@ static bool due(const struct certs *s, size_t i, uint64_t now)
 	if (!cfg->collector_certificates)
 		return false;
 	if (i == CMD_POOLS && (s->family == STATUS_FAMILY_3 || (!s->status_seen && !cfg->once)))
-		return false;	/* 3.x has no pools; before the first status, the release is not known */
+		return false;	/* 3.x has none; before a status, the release is unknown */
 	/* half a poll interval early rather than one cycle late */
 	return now + cfg->poll_interval_usec / 2 >= s->next_due[i];
 }
@@ -574,7 +599,10 @@ static void certs_update(void *self, struct cycle *cy, const bool *usable)
 			continue;
 		s->running[i] = false;
 		/* pluto did not answer at all: again at the next cycle; else after the interval */
-		s->next_due[i] = usable[i] || cy->stats->up ? s->cycle_start + s->cfg->certificates_interval_usec : 0;
+		if (usable[i] || cy->stats->up)
+			s->next_due[i] = s->cycle_start + s->cfg->certificates_interval_usec;
+		else
+			s->next_due[i] = 0;
 		if (!usable[i])
 			continue;	/* the last good read stays */
 		s->have[i] = true;
@@ -596,15 +624,17 @@ static void certs_update(void *self, struct cycle *cy, const bool *usable)
 	if (cy->status)
 		take_status(s, cy->model, cy->status);
 	if (s->ever_named && (changed || cy->status))
-		resolve_all(s, cy->model);
+		refresh_conns(s, cy->model, cy->status != NULL);
 }
 
-static void certs_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void certs_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			 enum page_section section)
 {
 	struct certs *s = self;
 
 	if (section == PAGE_SECTION_OVERVIEW) {
-		render_certificates(s, w);
+		render_cert_dates(s, w, true);
+		render_cert_dates(s, w, false);
 		render_crls(s, w);
 		render_pools(s, w);
 	} else if (section == PAGE_SECTION_CONNECTIONS_TIMES) {
