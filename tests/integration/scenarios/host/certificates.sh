@@ -2,7 +2,8 @@
 # A CA and two end certificates made with openssl with known dates (west: used by the road-warrior
 # template "rw", which has a pool of 10 addresses; spare: used by no connection), a CRL revoking a
 # third; "psk" authenticates without a certificate. pluto runs in a zone 5:30 east of UTC, and so
-# does one of two exporters (the other in UTC): both pages carry openssl's dates to the second.
+# does one of two exporters (the other in UTC): both pages carry openssl's dates to the second, and
+# so does a --once run.
 for t in openssl certutil pk12util crlutil; do
 	command -v "$t" > /dev/null || lsx_skip "no $t (openssl, libnss3-tools)"
 done
@@ -79,6 +80,14 @@ for e in utc ist; do
 		lsx_expect_metric_now "$e" "libreswan_parse_errors_total{command=\"$c\"}" == 0
 	done
 done
+# --once runs the listings and the pools in its one cycle
+once=$LSX_WORK/once.prom
+"$EXPORTER" --once --no-collector.kernel --ipsec.command="$(lsx__lsw west IPSEC)" --ipsec.ctlsocket="$(lsx_ctl west)" \
+	> "$once" 2> "$LSX_WORK/once.err" || lsx_fail "--once exited $?: $(cat "$LSX_WORK/once.err")"
+lsx_expect "--once: west's notAfter" [ "$(lsx_metric "$NA{nickname=\"west\",kind=\"end\"}" "$once")" = "${want[west_after]}" ]
+lsx_expect "--once: rw's certificate" \
+	[ "$(lsx_metric 'libreswan_connection_certificate_not_after_timestamp_seconds{connection="rw"}' "$once")" = "${want[west_after]}" ]
+lsx_expect "--once: the pool" [ "$(lsx_metric 'libreswan_address_pool_addresses{pool="192.0.2.100-192.0.2.109"}' "$once")" = 10 ]
 # the same dates as whack prints them (with --utc), read by GNU date
 w=$(lsx_whack west --utc --listcerts | sed -n '/"NSS Certificate DB:west"\|"west"/,/not after/s/.*not after: //p' | head -1)
 lsx_expect "whack's notAfter of west ($w) is openssl's" [ "$(date -u -d "$w" +%s)" = "${want[west_after]}" ]
