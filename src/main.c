@@ -3,9 +3,11 @@
 #include "autoconfig.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "lib/config.h"
 #include "http/http.h"
@@ -47,6 +49,80 @@ static void on_cycle(void *userdata, const struct poller *p)
 		http_page_ready(http);
 }
 
+/* Read --web.config.file and log what it sets. 0 or -errno (logged). */
+static int load_web_config(struct web_config **ret)
+{
+	_cleanup_free_ char *err = NULL;
+	struct web_config *web;
+	int r;
+
+	r = web_config_load(cfg.web_config_file, &web, &err);
+	if (r < 0) {
+		log_error("--web.config.file: %s", err);
+		return r;
+	}
+	log_info("web configuration: %s%s%s", web_config_tls(web) ? "TLS" : "plain HTTP",
+		 web->n_users ? ", basic auth" : "",
+		 web->client_auth != WEB_CLIENT_AUTH_NONE ? ", client certificates" : "");
+	if (web->http2_given)
+		log_info("web configuration: http_server_config.http2 is accepted and changes nothing: this server "
+			 "speaks HTTP/1.1");
+	*ret = web;
+	return 0;
+}
+
+/*
+ * SIGHUP: the web configuration and the files it names are read again and
+ * applied to new connections and requests; the listening sockets, the
+ * connections and every counter stay. A file that does not load is logged and
+ * the configuration in use is kept.
+ */
+static void reload(void *userdata)
+{
+	_cleanup_free_ char *err = NULL;
+	struct web_config *web = NULL;
+	int r;
+
+	if (!cfg.web_config_file) {
+		log_info("SIGHUP: no --web.config.file, nothing to reload");
+		return;
+	}
+	if (!http) {
+		log_info("SIGHUP: the HTTP server is not serving yet, nothing to reload");
+		return;
+	}
+	r = load_web_config(&web);
+	if (r >= 0) {
+		r = http_reload(http, web, &err);
+		if (r < 0)
+			log_error("--web.config.file: %s", err);
+	}
+	if (r < 0)
+		log_warn("SIGHUP: the new web configuration was refused, the one in use is kept, ignoring");
+	else
+		log_info("SIGHUP: web configuration reloaded");
+	web_config_free(web);
+}
+
+/*
+ * A TLS connection takes three descriptors (the client's socket and a
+ * socketpair to the HTTP server), so --web.max-connections of them need more
+ * than the usual soft limit of 1024: raise it to what they need, within the
+ * hard limit. Descriptors are never handed to select(), and children get only
+ * 0-2.
+ */
+static void raise_fd_limit(void)
+{
+	uint64_t want = 4 * cfg.web_max_connections + 1024;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("Failed to raise the descriptor limit to %" PRIu64 ": %m, ignoring", want);
+}
+
 /* --once: why stdout could not take the page (an errno), or 0. */
 static int once_write_error;
 
@@ -81,11 +157,12 @@ static void on_once(void *userdata, const struct poller *p)
 
 static int run(void)
 {
+	static const struct loop_reload on_hup = { reload, NULL };
 	struct web_config *web = NULL;
 	sd_event *e = NULL;
 	int r, listen_fd = -1;
 
-	r = loop_new(&e);
+	r = loop_new(&e, cfg.once ? NULL : &on_hup);
 	if (r < 0)
 		return log_error_errno(r, "Failed to set up the event loop: %m");
 
@@ -107,15 +184,9 @@ static int run(void)
 	}
 
 	if (cfg.web_config_file) {
-		_cleanup_free_ char *err = NULL;
-
-		r = web_config_load(cfg.web_config_file, &web, &err);
-		if (r < 0) {
-			log_error("--web.config.file: %s", err);
+		r = load_web_config(&web);
+		if (r < 0)
 			goto out;
-		}
-		log_info("web configuration: %s%s", web->cert_pem ? "TLS" : "plain HTTP",
-			 web->n_users ? ", basic auth" : "");
 	}
 	if (cfg.systemd_socket) {
 		r = sd_get_listen_fd(&listen_fd);
@@ -124,6 +195,7 @@ static int run(void)
 			goto out;
 		}
 	}
+	raise_fd_limit();
 	r = privilege_drop();
 	if (r < 0)
 		goto out;

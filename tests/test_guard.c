@@ -5,7 +5,8 @@
  * (IPv4-mapped IPv6 counts as IPv4, IPv6 password budgets per /64), the
  * connection cap exactly at its value and back to zero, and the password
  * budget: a burst, then one check per interval, the wait it reports, checks
- * given back, and a bounded table whose full buckets are forgotten.
+ * given back, and a bounded table whose full buckets are forgotten; trusted
+ * addresses for a while after an authenticated request, in a bounded table.
  */
 #include "autoconfig.h"
 
@@ -133,6 +134,40 @@ static void test_bounded(void **state)
 	guard_done(&g);
 }
 
+/* Trust: from an authenticated request for trust_usec, per /64 for IPv6, in a bounded table. */
+static void test_trust(void **state)
+{
+	struct guard_options o = opts;
+	struct guard g;
+	char key[GUARD_KEY_MAX];
+
+	o.trust_usec = 10 * SEC;
+	o.max_trusted = 2;
+	guard_init(&g, &o);
+	assert_false(guard_trusted(&g, "192.0.2.1", 1 * SEC));
+	guard_trust(&g, "192.0.2.1", 1 * SEC);
+	assert_true(guard_trusted(&g, "192.0.2.1", 1 * SEC));
+	assert_true(guard_trusted(&g, "192.0.2.1", 11 * SEC - 1));
+	assert_false(guard_trusted(&g, "192.0.2.1", 11 * SEC));
+	assert_false(guard_trusted(&g, "192.0.2.2", 1 * SEC));
+	/* renewed by each authenticated request */
+	guard_trust(&g, "192.0.2.1", 5 * SEC);
+	assert_true(guard_trusted(&g, "192.0.2.1", 14 * SEC));
+	/* IPv6: the caller passes the /64 */
+	guard_bucket_key("2001:db8:1:2::7", key);
+	guard_trust(&g, key, 5 * SEC);
+	guard_bucket_key("2001:db8:1:2:ffff::1", key);
+	assert_true(guard_trusted(&g, key, 6 * SEC));
+	/* full: a third is not added while the two are live; once they expired, they make room */
+	guard_trust(&g, "192.0.2.3", 6 * SEC);
+	assert_false(guard_trusted(&g, "192.0.2.3", 6 * SEC));
+	assert_int_equal(guard_trusted_count(&g), 2);
+	guard_trust(&g, "192.0.2.3", 30 * SEC);
+	assert_true(guard_trusted(&g, "192.0.2.3", 30 * SEC));
+	assert_int_equal(guard_trusted_count(&g), 1);
+	guard_done(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_conn_cap),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_trust),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,7 +28,7 @@ void guard_init(struct guard *g, const struct guard_options *o)
 {
 	assert(o->max_conns_per_addr >= 1 && o->auth_burst >= 1 && o->auth_interval_usec > 0);
 	assert(o->auth_burst - 1 <= UINT64_MAX / o->auth_interval_usec);
-	*g = (struct guard){ .opt = *o, .conns = HASHMAP_INIT, .buckets = HASHMAP_INIT };
+	*g = (struct guard){ .opt = *o, .conns = HASHMAP_INIT, .buckets = HASHMAP_INIT, .trusted = HASHMAP_INIT };
 }
 
 static void free_buckets(struct hashmap *m)
@@ -45,6 +45,7 @@ void guard_done(struct guard *g)
 {
 	hashmap_clear(&g->conns);
 	free_buckets(&g->buckets);
+	free_buckets(&g->trusted);
 }
 
 int guard_addr_key(const struct sockaddr *sa, char ret_key[static GUARD_KEY_MAX])
@@ -168,4 +169,34 @@ void guard_auth_refund(struct guard *g, const char *bucket_key, uint64_t now)
 size_t guard_buckets(const struct guard *g)
 {
 	return g->buckets.n_items;
+}
+
+void guard_trust(struct guard *g, const char *bucket_key, uint64_t now)
+{
+	struct guard_bucket *b = hashmap_get(&g->trusted, bucket_key);
+
+	if (!b) {
+		if (g->trusted.n_items >= g->opt.max_trusted &&
+		    (g->last_trust_sweep_usec == 0 || now - g->last_trust_sweep_usec >= GUARD_SWEEP_USEC)) {
+			g->last_trust_sweep_usec = now;
+			(void)hashmap_remove_if(&g->trusted, bucket_full, &now);
+		}
+		if (g->trusted.n_items >= g->opt.max_trusted)
+			return;
+		b = xcalloc(1, sizeof(*b));
+		(void)hashmap_put(&g->trusted, bucket_key, b);
+	}
+	b->tat = now + g->opt.trust_usec;
+}
+
+bool guard_trusted(const struct guard *g, const char *bucket_key, uint64_t now)
+{
+	const struct guard_bucket *b = hashmap_get(&g->trusted, bucket_key);
+
+	return b && b->tat > now;
+}
+
+size_t guard_trusted_count(const struct guard *g)
+{
+	return g->trusted.n_items;
 }

@@ -11,18 +11,23 @@
 
 /*
  * Per-client-address bookkeeping of the HTTP server: how many connections
- * each address holds (for --web.max-connections-per-ip), and how many
- * password checks each address may still start (a token bucket, so that one
- * client cannot keep the password worker busy with wrong passwords).
+ * each address holds (for --web.max-connections-per-ip), how many password
+ * checks each address may still start (a token bucket, so that one client
+ * cannot keep the password worker busy with wrong passwords), and which
+ * addresses completed an authenticated request lately (trusted: their new
+ * connections keep priority at the connection limit, so that a crowd from
+ * countless addresses cannot take the place of the scraper it is aimed at).
  *
  * Pure: no I/O, no logging, the caller passes the clock. Memory is bounded:
- * a connection count lives only while the address holds a connection, and a
- * bucket only while it is not full again (at most max_buckets of them).
+ * a connection count lives only while the address holds a connection, a
+ * bucket only while it is not full again (at most max_buckets of them), and a
+ * trusted address trust_usec after its last authenticated request (at most
+ * max_trusted of them; with the table full of live entries, no more are added).
  *
  * Addresses are keyed by their text form; an IPv4-mapped IPv6 address (a
  * dual-stack listener's view of an IPv4 client) counts as the IPv4 address.
- * Password buckets of IPv6 clients are per /64, the block one host or site
- * usually holds, so that walking through one's own /64 buys nothing.
+ * Password buckets and trust of IPv6 clients are per /64, the block one host
+ * or site usually holds, so that walking through one's own /64 buys nothing.
  */
 
 struct sockaddr;
@@ -35,6 +40,8 @@ struct guard_options {
 	uint64_t auth_burst;		/* password checks an address may start at once (>= 1) */
 	uint64_t auth_interval_usec;	/* one more check per this much time (> 0) */
 	size_t max_buckets;		/* addresses whose password budget is tracked at most */
+	uint64_t trust_usec;		/* an address stays trusted this long after an authenticated request */
+	size_t max_trusted;		/* trusted addresses remembered at most */
 };
 
 struct guard {
@@ -42,6 +49,8 @@ struct guard {
 	struct hashmap conns;		/* address -> count, as (void *)(uintptr_t) */
 	struct hashmap buckets;		/* bucket key -> struct guard_bucket * */
 	uint64_t last_sweep_usec;
+	struct hashmap trusted;		/* bucket key -> struct guard_bucket * (tat: trusted until) */
+	uint64_t last_trust_sweep_usec;
 };
 
 /* An empty guard (never fails; free with guard_done()). */
@@ -78,3 +87,12 @@ void guard_auth_refund(struct guard *g, const char *bucket_key, uint64_t now_use
 
 /* Buckets tracked now (for tests). */
 size_t guard_buckets(const struct guard *g);
+
+/* The address (bucket key: IPv6 per /64) completed an authenticated request at now. */
+void guard_trust(struct guard *g, const char *bucket_key, uint64_t now_usec);
+
+/* True if the address completed an authenticated request within trust_usec before now. */
+bool guard_trusted(const struct guard *g, const char *bucket_key, uint64_t now_usec);
+
+/* Trusted addresses remembered now (for tests and the page). */
+size_t guard_trusted_count(const struct guard *g);

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,34 +15,15 @@
 #include "http/auth.h"
 #include "http/guard.h"
 #include "http/http.h"
+#include "http/http_private.h"
 #include "lib/log.h"
 #include "lib/metrics.h"
 #include "http/page.h"
 #include "http/page_maker.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
+#include "http/tls.h"
 #include "http/webconfig.h"
-
-#define HTTP_MEMORY_LIMIT (64 * 1024)	/* per connection: request headers only */
-#define HTTP_BACKLOG 1024	/* absorbs a burst of connections refused after accept() */
-/*
- * Password checks: one worker (bcrypt is CPU-bound and the loop needs the other
- * core), at most 16 checks queued or running (about 0.9 s of work at cost 10:
- * a check that waits behind a full queue still answers well within a scrape
- * timeout), and per client address 10 checks at once, then one a second;
- * checks that match are given back, so only failures cost.
- */
-#define HTTP_AUTH_WORKERS 1
-#define HTTP_AUTH_QUEUE 16
-#define HTTP_AUTH_BURST 10
-#define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
-#define HTTP_AUTH_MAX_BUCKETS 4096
-/* An abuse episode ends after this long without a refusal of its kind. */
-#define HTTP_EPISODE_QUIET_USEC (60 * UINT64_C(1000000))
-#define HTTP_DEADLINE_ACCURACY_USEC (50 * UINT64_C(1000))
-
-static const char content_type_text[] = "text/plain; version=0.0.4; charset=utf-8";
-static const char content_type_openmetrics[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 static const char *const reject_names[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_CONNECTION_LIMIT] = "connection_limit",
@@ -53,6 +33,8 @@ static const char *const reject_names[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_RATE_LIMITED] = "rate_limited",
 	[HTTP_REJECT_AUTH_BUSY] = "auth_busy",
 	[HTTP_REJECT_CLIENT_CERT] = "client_cert",
+	[HTTP_REJECT_SHED] = "shed",
+	[HTTP_REJECT_TLS_HANDSHAKE] = "tls_handshake",
 };
 
 static const char *const reject_text[_HTTP_REJECT_MAX] = {
@@ -63,70 +45,11 @@ static const char *const reject_text[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_UNAUTHORIZED] = "request refused (401): missing or wrong credentials",
 	[HTTP_REJECT_RATE_LIMITED] = "request refused (429): too many password attempts from one address",
 	[HTTP_REJECT_AUTH_BUSY] = "request refused (503): the password checks queue is full",
-	[HTTP_REJECT_CLIENT_CERT] = "request refused (403): no valid client certificate",
-};
-
-enum auth_state {
-	AUTH_STATE_NONE,	/* this request's password was not checked yet */
-	AUTH_STATE_PENDING,	/* the worker has it; the request is suspended */
-	AUTH_STATE_MATCH,
-	AUTH_STATE_MISMATCH,
-};
-
-struct listener {
-	struct http_server *server;
-	struct MHD_Daemon *daemon;
-	sd_event_source *io;
-	sd_event_source *timer;
-	uint16_t port;
-};
-
-/* One client connection, from libmicrohttpd's STARTED notification to CLOSED. */
-struct http_conn {
-	struct http_server *server;
-	struct listener *listener;
-	struct MHD_Connection *mhd;
-	int fd;
-	char key[GUARD_KEY_MAX];	/* client address */
-	char bucket[GUARD_KEY_MAX];	/* its password budget */
-	uint64_t deadline;		/* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
-	struct http_conn *wait_prev, *wait_next;	/* in the deadline list, by deadline */
-	struct http_conn *prev, *next;			/* in the list of all connections */
-	enum auth_state auth;
-	bool known_user;		/* the pending check is for a configured user */
-	bool suspended;
-	bool waiting_page;		/* held until the first poll cycle's page exists */
-	bool waiting_body;		/* held until the body it wants is made (page_maker.h) */
-	enum metrics_format want_format;	/* that body */
-	bool want_gzip;
-	struct page *page;		/* its page, while waiting for the body (a reference) */
-	bool cert_verified;
-};
-
-/* Refusals of one kind: logged when the first comes, summed up when they stop. */
-struct episode {
-	bool active;
-	uint64_t count;
-	uint64_t last_usec;
-};
-
-struct http_server {
-	sd_event *event;
-	struct http_options opt;
-	char *landing;
-	struct guard guard;
-	struct auth_pool *auth;
-	struct page_maker *maker;
-	struct http_conn *conns;
-	uint64_t n_conns;
-	struct http_conn *wait_head, *wait_tail;
-	sd_event_source *deadline_timer;
-	sd_event_source *episode_timer;
-	uint64_t rejected[_HTTP_REJECT_MAX];
-	struct episode episodes[_HTTP_REJECT_MAX];
-	bool stopping;
-	struct listener *listeners;	/* one per listening socket */
-	size_t n_listeners;
+	[HTTP_REJECT_CLIENT_CERT] = "TLS handshake refused: no valid client certificate (client_auth_type, "
+				    "client_allowed_sans)",
+	[HTTP_REJECT_SHED] = "connection closed to admit another at --web.max-connections: it had sent no "
+			     "complete request, and its address held the most connections",
+	[HTTP_REJECT_TLS_HANDSHAKE] = "TLS handshake failed (not TLS, or no common version, suite or curve)",
 };
 
 const char *http_reject_to_string(enum http_reject r)
@@ -141,56 +64,6 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	log_debug("libmicrohttpd: %s", msg);
-}
-
-static enum MHD_Result queue_static(struct MHD_Connection *c, unsigned status, const char *type, const char *body)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ret;
-
-	if (!r)
-		return MHD_NO;
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* The q-value of a media range or coding in an Accept-style header; -1 if absent. */
-static double header_q(const char *header, const char *token)
-{
-	const char *p = header;
-	size_t tlen = strlen(token);
-	double best = -1;
-
-	while (p && *p) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		const char *item = p;
-		size_t ilen;
-
-		while (*item == ' ' || *item == '\t')
-			item++;
-		ilen = strcspn(item, ";, \t");
-		if (ilen == tlen && strncasecmp(item, token, tlen) == 0) {
-			const char *q = item;
-			double v = 1.0;
-
-			while ((q = strchr(q, ';')) && q < p + len) {
-				q++;
-				while (*q == ' ')
-					q++;
-				if (q[0] == 'q' && q[1] == '=')
-					v = strtod(q + 2, NULL);
-			}
-			if (v > best)
-				best = v;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return best;
 }
 
 /* The first refusal of a kind is logged; then only counted until none came for a while. */
@@ -218,7 +91,7 @@ static int on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void reject(struct http_server *h, enum http_reject r, const char *addr)
+void http_reject(struct http_server *h, enum http_reject r, const char *addr)
 {
 	struct episode *e = &h->episodes[r];
 	uint64_t now = now_monotonic_usec();
@@ -238,675 +111,119 @@ static void reject(struct http_server *h, enum http_reject r, const char *addr)
 	}
 }
 
-static void arm_timer(struct listener *l)
+void http_arm_timer(struct http_server *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (MHD_get_timeout(l->daemon, &ms) != MHD_YES) {
-		(void)sd_event_source_set_enabled(l->timer, SD_EVENT_OFF);
+	if (!h->mhd_timer)
+		return;
+	if (MHD_get_timeout(h->daemon, &ms) != MHD_YES) {
+		(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_OFF);
 		return;
 	}
-	(void)sd_event_source_set_time_relative(l->timer, (uint64_t)ms * 1000);
-	(void)sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT);
+	(void)sd_event_source_set_time_relative(h->mhd_timer, (uint64_t)ms * 1000);
+	(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_ONESHOT);
 }
 
-static void run_listener(struct listener *l)
+/* With an external loop, resumed and added connections are processed by the next MHD_run(). */
+void http_run_mhd(struct http_server *h)
 {
-	(void)MHD_run(l->daemon);
-	arm_timer(l);
+	(void)MHD_run(h->daemon);
+	http_arm_timer(h);
 }
 
-/* With an external loop, resumed connections are processed by the next MHD_run(). */
-static void run_listeners(struct http_server *h)
+static int on_mhd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	for (size_t i = 0; i < h->n_listeners; i++)
-		run_listener(&h->listeners[i]);
-}
-
-/*
- * The header deadline. A connection waits for a request's headers (and its
- * body, if one is sent) from its start (which covers the TLS handshake) and
- * again from the end of each response; libmicrohttpd's own timeout only
- * measures idle time, which a client trickling a byte now and then never
- * reaches. All deadlines are the
- * same distance from when they were set, so appending keeps the list sorted
- * and one timer, armed at the head, serves all.
- */
-static void arm_deadline(struct http_server *h)
-{
-	if (!h->deadline_timer)
-		return;
-	if (!h->wait_head) {
-		(void)sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
-		return;
-	}
-	(void)sd_event_source_set_time(h->deadline_timer, h->wait_head->deadline);
-	(void)sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_ONESHOT);
-}
-
-static void wait_remove(struct http_server *h, struct http_conn *c)
-{
-	if (!c->deadline)
-		return;
-	if (c->wait_prev)
-		c->wait_prev->wait_next = c->wait_next;
-	else
-		h->wait_head = c->wait_next;
-	if (c->wait_next)
-		c->wait_next->wait_prev = c->wait_prev;
-	else
-		h->wait_tail = c->wait_prev;
-	c->wait_prev = c->wait_next = NULL;
-	c->deadline = 0;
-}
-
-static void wait_add(struct http_server *h, struct http_conn *c)
-{
-	wait_remove(h, c);
-	c->deadline = now_monotonic_usec() + h->opt.header_timeout_usec;
-	c->wait_prev = h->wait_tail;
-	if (h->wait_tail)
-		h->wait_tail->wait_next = c;
-	else
-		h->wait_head = c;
-	h->wait_tail = c;
-	if (h->wait_head == c)
-		arm_deadline(h);
-}
-
-static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct http_server *h = userdata;
-	uint64_t now = now_monotonic_usec();
-
-	while (h->wait_head && h->wait_head->deadline <= now) {
-		struct http_conn *c = h->wait_head;
-
-		wait_remove(h, c);
-		/* libmicrohttpd has no call to close a connection: end the socket under it,
-		 * and its next run sees the connection gone and cleans it up. */
-		if (c->fd >= 0)
-			(void)shutdown(c->fd, SHUT_RDWR);
-		reject(h, HTTP_REJECT_HEADER_TIMEOUT, c->key);
-	}
-	arm_deadline(h);
-	return 0;
-}
-
-static void free_page_cb(void *cls)
-{
-	page_unref(cls);
-}
-
-static void suspend_conn(struct http_conn *c)
-{
-	c->suspended = true;
-	MHD_suspend_connection(c->mhd);
-}
-
-static void resume_conn(struct http_conn *c)
-{
-	c->suspended = false;
-	MHD_resume_connection(c->mhd);
-}
-
-/* A body was made (or could not be): the requests that waited for it are answered. */
-static void on_body_made(void *userdata, struct page *p, enum metrics_format format, bool gzip)
-{
-	struct http_server *h = userdata;
-	bool any = false;
-
-	for (struct http_conn *c = h->conns; c; c = c->next)
-		if (c->waiting_body && c->page == p && c->want_format == format && c->want_gzip == gzip) {
-			c->waiting_body = false;
-			resume_conn(c);
-			any = true;
-		}
-	if (any)
-		run_listeners(h);
-}
-
-static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
-{
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	enum metrics_format fmt = METRICS_FORMAT_TEXT;
-	const struct page_body *body;
-	struct MHD_Response *r;
-	struct page *p;
-	bool gz = false;
-	enum MHD_Result ret;
-
-	if (h->stopping)
-		return MHD_NO;	/* resumed only to be closed */
-	/* a request resumed once its body was made serves the page it waited for, not a newer one */
-	p = hc->page ? hc->page : h->opt.page_fn(h->opt.userdata);
-	hc->page = NULL;
-	if (!p) {
-		/*
-		 * The first poll cycle is still running (it is bounded by --poll.timeout):
-		 * hold the scrape instead of failing it, so the scrape that socket
-		 * activation started gets the page. http_page_ready() resumes it.
-		 */
-		hc->waiting_page = true;
-		suspend_conn(hc);
-		return MHD_YES;
-	}
-	if (accept) {
-		double om = header_q(accept, "application/openmetrics-text");
-		double text = header_q(accept, "text/plain");
-
-		if (om > 0 && om >= text)
-			fmt = METRICS_FORMAT_OPENMETRICS;
-	}
-	if (enc && header_q(enc, "gzip") > 0)
-		gz = true;
-	body = page_get_body(p, fmt, gz);
-	if (!body) {
-		/*
-		 * Made on first request, in slices on the loop: this request waits,
-		 * and so does any other that wants the same body meanwhile.
-		 */
-		int q = page_maker_want(h->maker, p, fmt, gz);
-
-		if (q == 0) {
-			hc->page = p;
-			hc->waiting_body = true;
-			hc->want_format = fmt;
-			hc->want_gzip = gz;
-			suspend_conn(hc);
-			return MHD_YES;
-		}
-		if (q < 0) {
-			log_debug("Failed to queue a page body, making it at once: %s", strerror(-q));
-			while (page_make(p, fmt, gz, SIZE_MAX) == 0)
-				;
-		}
-		body = page_get_body(p, fmt, gz);
-	}
-	if (!body && gz) {
-		gz = false;	/* compression failed: serve it plain */
-		body = page_get_body(p, fmt, false);
-	}
-	if (!body) {
-		page_unref(p);
-		return MHD_NO;
-	}
-	/* The response holds a page reference: a swap during a slow download is harmless. */
-	/* libmicrohttpd only reads a buffer response, its parameter is not const for other reasons */
-	r = MHD_create_response_from_buffer_with_free_callback_cls(body->len, (void *)(uintptr_t)body->data,
-								   free_page_cb, p);
-	if (!r) {
-		page_unref(p);
-		return MHD_NO;
-	}
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				      fmt == METRICS_FORMAT_OPENMETRICS ? content_type_openmetrics : content_type_text);
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Accept");
-	if (gz)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* 429 and 503 to password guessers: say when to come back, and close the connection. */
-static enum MHD_Result queue_refusal(struct MHD_Connection *c, unsigned status, uint64_t retry_s, const char *body)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
-	char retry[24];
-	enum MHD_Result ret;
-
-	if (!r)
-		return MHD_NO;
-	(void)snprintf(retry, sizeof(retry), "%" PRIu64, retry_s);
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result unauthorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	reject(h, HTTP_REJECT_UNAUTHORIZED, hc->key);
-	r = MHD_create_response_from_buffer(strlen("Unauthorized\n"), (void *)"Unauthorized\n",
-					    MHD_RESPMEM_PERSISTENT);
-	if (!r)
-		return MHD_NO;
-	ret = MHD_queue_basic_auth_fail_response(c, "libreswan_exporter", r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* A check finished (on the loop): the suspended request goes on with its result. */
-static void on_auth_done(void *userdata, void *token, bool match)
-{
-	struct http_server *h = userdata;
-	struct http_conn *c = token;
-
-	c->auth = match && c->known_user ? AUTH_STATE_MATCH : AUTH_STATE_MISMATCH;
-	if (c->auth == AUTH_STATE_MATCH)
-		guard_auth_refund(&h->guard, c->bucket, now_monotonic_usec());
-	resume_conn(c);
-	run_listener(c->listener);
-}
-
-/*
- * Hand the password to the worker and suspend the request. An unknown user's
- * password is hashed too, against the costliest configured hash, so that the
- * answer takes as long as for a wrong password.
- */
-static enum MHD_Result start_check(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c,
-				   const struct web_user *u, const char *password)
-{
-	uint64_t now = now_monotonic_usec(), retry_usec;
-	int r;
-
-	if (guard_auth_take(&h->guard, hc->bucket, now, &retry_usec) < 0) {
-		reject(h, HTTP_REJECT_RATE_LIMITED, hc->key);
-		return queue_refusal(c, MHD_HTTP_TOO_MANY_REQUESTS, (retry_usec + 999999) / 1000000,
-				     "Too many failed password attempts from this address.\n");
-	}
-	r = auth_pool_submit(h->auth, password, u ? u->hash : h->opt.web->dummy_hash, hc);
-	if (r < 0) {
-		guard_auth_refund(&h->guard, hc->bucket, now);
-		reject(h, HTTP_REJECT_AUTH_BUSY, hc->key);
-		return queue_refusal(c, MHD_HTTP_SERVICE_UNAVAILABLE, 1, "Too many password checks in progress.\n");
-	}
-	hc->auth = AUTH_STATE_PENDING;
-	hc->known_user = u != NULL;
-	suspend_conn(hc);
-	return MHD_YES;
-}
-
-/* Basic auth; true: go on; false: *ret says what was queued (or that the request is suspended). */
-static bool check_password(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c,
-			   enum MHD_Result *ret)
-{
-	char *pass = NULL;
-	char *user = MHD_basic_auth_get_username_password(c, &pass);
-	struct web_user *u = user ? web_config_find_user(h->opt.web, user) : NULL;
-	bool ok = false;
-
-	switch (hc->auth) {
-	case AUTH_STATE_MATCH:
-		/* the worker matched this request's password: later scrapes compare, no bcrypt */
-		if (u && pass)
-			web_user_remember(u, pass);
-		ok = true;
-		break;
-	case AUTH_STATE_MISMATCH:
-		*ret = unauthorized(h, hc, c);
-		break;
-	case AUTH_STATE_PENDING:
-		*ret = MHD_NO;	/* resumed without a result: only when the server stops */
-		break;
-	case AUTH_STATE_NONE:
-		if (!user || !pass)
-			*ret = unauthorized(h, hc, c);
-		else if (u && web_user_cached(u, pass))
-			ok = true;
-		else
-			*ret = start_check(h, hc, c, u, pass);
-		break;
-	}
-	if (pass) {
-		explicit_bzero(pass, strlen(pass));
-		MHD_free(pass);
-	}
-	if (user)
-		MHD_free(user);
-	return ok;
-}
-
-/* TLS client certificate and basic auth checks of --web.config.file; false means *ret answered. */
-static bool authorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c, enum MHD_Result *ret)
-{
-	struct web_config *web = h->opt.web;
-
-	if (web->require_client_cert && !hc->cert_verified) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		unsigned status = 1;
-		unsigned n = 0;
-
-		if (ci && ci->tls_session) {
-			gnutls_session_t s = (gnutls_session_t)ci->tls_session;
-
-			if (gnutls_certificate_get_peers(s, &n) && n > 0 &&
-			    gnutls_certificate_verify_peers2(s, &status) != GNUTLS_E_SUCCESS)
-				status = 1;
-		}
-		if (n == 0 || status != 0) {
-			reject(h, HTTP_REJECT_CLIENT_CERT, hc->key);
-			*ret = queue_static(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
-					    "A valid client certificate is required.\n");
-			return false;
-		}
-		/* the peer's certificate is fixed for the connection: verify it once */
-		hc->cert_verified = true;
-	}
-	if (web->n_users > 0)
-		return check_password(h, hc, c, ret);
-	return true;
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
-{
-	struct http_server *h = cls;
-	struct http_conn *hc = *con_cls;
-	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
-	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
-		     streq(url, "/-/ready");
-
-	/*
-	 * The first call carries the headers. Answer from the last call on, as
-	 * libmicrohttpd closes the connection when a response is queued from the
-	 * first, and keep-alive matters (scrapers and benchmarks reuse connections).
-	 */
-	if (!hc) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-		hc = ci ? ci->socket_context : NULL;
-		if (!hc)
-			return MHD_NO;
-		*con_cls = hc;
-		hc->auth = AUTH_STATE_NONE;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		*upload_size = 0;	/* a body is never used: discard it */
-		return MHD_YES;
-	}
-	/* The request is in, body and all: the deadline is met (a body trickled forever would
-	 * otherwise hold the connection, each byte resetting libmicrohttpd's idle timeout). */
-	wait_remove(h, hc);
-	if (h->opt.web) {
-		enum MHD_Result r = MHD_NO;
-
-		if (!authorized(h, hc, c, &r))
-			return r;
-	}
-	if (!known)
-		return queue_static(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
-	if (!get)
-		return queue_static(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-				    "Method not allowed.\n");
-	if (streq(url, h->opt.telemetry_path))
-		return serve_metrics(h, hc, c);
-	if (streq(url, "/-/healthy"))
-		return queue_static(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "OK\n");
-	if (streq(url, "/-/ready")) {
-		if (h->opt.ready_fn(h->opt.userdata))
-			return queue_static(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "Ready\n");
-		return queue_static(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "Not ready\n");
-	}
-	return queue_static(c, MHD_HTTP_OK, "text/html; charset=utf-8", h->landing);
-}
-
-/* A request is over: on a kept-alive connection the next one's headers are due in turn. */
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	struct http_server *h = cls;
-	struct http_conn *hc = *con_cls;
-
-	if (!hc)
-		return;
-	*con_cls = NULL;
-	hc->auth = AUTH_STATE_NONE;
-	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && !h->stopping)
-		wait_add(h, hc);
-}
-
-static void client_key(const struct sockaddr *sa, char key[static GUARD_KEY_MAX])
-{
-	if (!sa || guard_addr_key(sa, key) < 0)
-		(void)snprintf(key, GUARD_KEY_MAX, "local");
-}
-
-/* Before libmicrohttpd takes a connection: the total and per-address caps, counted here. */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
-{
-	struct listener *l = cls;
-	struct http_server *h = l->server;
-	char key[GUARD_KEY_MAX];
-
-	client_key(sa, key);
-	if (h->n_conns >= h->opt.max_connections) {
-		reject(h, HTTP_REJECT_CONNECTION_LIMIT, key);
-		return MHD_NO;
-	}
-	if (!guard_conn_allowed(&h->guard, key)) {
-		reject(h, HTTP_REJECT_PER_IP_LIMIT, key);
-		return MHD_NO;
-	}
-	return MHD_YES;
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode toe)
-{
-	struct listener *l = cls;
-	struct http_server *h = l->server;
-	struct http_conn *hc;
-
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-		hc = xcalloc(1, sizeof(*hc));
-		hc->server = h;
-		hc->listener = l;
-		hc->mhd = c;
-		hc->fd = fi ? fi->connect_fd : -1;
-		client_key(ai ? ai->client_addr : NULL, hc->key);
-		guard_bucket_key(hc->key, hc->bucket);
-		guard_conn_opened(&h->guard, hc->key);
-		h->n_conns++;
-		hc->next = h->conns;
-		if (h->conns)
-			h->conns->prev = hc;
-		h->conns = hc;
-		if (!h->stopping)
-			wait_add(h, hc);
-		*socket_context = hc;
-		return;
-	}
-	hc = *socket_context;
-	if (!hc)
-		return;
-	*socket_context = NULL;
-	wait_remove(h, hc);
-	hc->page = page_unref(hc->page);
-	if (hc->prev)
-		hc->prev->next = hc->next;
-	else
-		h->conns = hc->next;
-	if (hc->next)
-		hc->next->prev = hc->prev;
-	guard_conn_closed(&h->guard, hc->key);
-	h->n_conns--;
-	free(hc);
-}
-
-static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	run_listener(userdata);
+	http_run_mhd(userdata);
 	return 0;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	run_listener(userdata);
+	http_run_mhd(userdata);
 	return 0;
 }
 
-int http_listen_socket(const char *addr, int *ret_fd)
+/*
+ * The HTTP server proper: one libmicrohttpd daemon without a listening socket
+ * of its own, fed the connections http_admit() lets in (decrypted ones through a
+ * socketpair, see tls.h). It never sees TLS, so a new certificate needs no
+ * new daemon.
+ */
+static int start_mhd(struct http_server *h)
 {
-	_cleanup_free_ char *host = NULL;
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	char port_str[8];
-	uint16_t port;
-	int fd = -1, r, one = 1, zero = 0;
-
-	r = parse_host_port(addr, &host, &port);
-	if (r < 0)
-		return r;
-	(void)snprintf(port_str, sizeof(port_str), "%u", port);
-	if (!host || !host[0]) {
-		/* All addresses: IPv6 dual-stack when the host has IPv6, else IPv4. */
-		struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_port = htons(port),
-					    .sin6_addr = IN6ADDR_ANY_INIT };
-		struct sockaddr_in sa4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd >= 0) {
-			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-			if (bind(fd, (struct sockaddr *)&sa6, sizeof(sa6)) == 0)
-				goto bound;
-			(void)close(fd);
-		}
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0)
-			return -errno;
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&sa4, sizeof(sa4)) < 0) {
-			r = -errno;
-			(void)close(fd);
-			return r;
-		}
-		goto bound;
-	}
-	r = getaddrinfo(host, port_str, &hints, &res);
-	if (r != 0)
-		return -EADDRNOTAVAIL;
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		r = -errno;
-		freeaddrinfo(res);
-		return r;
-	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (res->ai_family == AF_INET6)
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0) {
-		r = -errno;
-		freeaddrinfo(res);
-		(void)close(fd);
-		return r;
-	}
-	freeaddrinfo(res);
-bound:
-	if (listen(fd, HTTP_BACKLOG) < 0) {
-		r = -errno;
-		(void)close(fd);
-		return r;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
-static uint16_t socket_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return 0;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	return 0;
-}
-
-static int start_listener(struct http_server *h, int fd)
-{
-	struct listener *l = &h->listeners[h->n_listeners];
 	const union MHD_DaemonInfo *info;
 	unsigned timeout_s = (unsigned)((h->opt.timeout_usec + 999999) / 1000000);
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_NO_LISTEN_SOCKET;
+	/* http_admit() enforces the caps (per address, and in total with shedding) before libmicrohttpd
+	 * sees a connection; its own sit above them, as a backstop only */
+	intptr_t limit = (intptr_t)(h->opt.max_connections + HTTP_MHD_SLACK);
+	struct MHD_OptionItem opts[] = {
+		/* the logger first, so that libmicrohttpd's own complaints reach it too */
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, limit, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_on_connection, h },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_on_completed, h },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	int r;
 
-	l->server = h;
-	l->port = socket_port(fd);
-	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	{
-		struct web_config *web = h->opt.web;
-		struct MHD_OptionItem opts[16];
-		unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
-				 MHD_ALLOW_SUSPEND_RESUME;
-		size_t n = 0;
-
-		/* The logger first, so that libmicrohttpd's own complaints reach it too. */
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
-		/*
-		 * The caps are enforced by on_accept(), across all listeners and with
-		 * IPv4-mapped addresses counted as IPv4, so that each refusal is
-		 * counted; libmicrohttpd checks its own (per listener) before asking
-		 * on_accept(), so they sit one above ours, as a backstop only.
-		 */
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)h->opt.max_connections + 1,
-						     NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-						     (intptr_t)h->opt.max_connections_per_ip + 1, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, l };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_BACKLOG, NULL };
-		if (web && web->cert_pem) {
-			flags |= MHD_USE_TLS;
-			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, web->key_pem };
-			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, web->cert_pem };
-			opts[n++] = (struct MHD_OptionItem){
-				MHD_OPTION_HTTPS_PRIORITIES, 0,
-				(void *)(web->tls13_only ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
-							 : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2")
-			};
-			if (web->client_ca_pem)
-				opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, web->client_ca_pem };
-		}
-		opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-		l->daemon = MHD_start_daemon(flags, 0, on_accept, l, on_request, h, MHD_OPTION_ARRAY, opts,
-					     MHD_OPTION_END);
-	}
-	if (!l->daemon) {
-		(void)close(fd);
+	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!h->daemon)
 		return log_error_errno(EINVAL, "Failed to start the HTTP server");
-	}
-	info = MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-	if (!info) {
-		MHD_stop_daemon(l->daemon);
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info)
 		return log_error_errno(EINVAL, "libmicrohttpd has no epoll descriptor");
-	}
-	r = sd_event_add_io(h->event, &l->io, info->epoll_fd, EPOLLIN, on_io, l);
+	r = sd_event_add_io(h->event, &h->mhd_io, info->epoll_fd, EPOLLIN, on_mhd, h);
 	if (r < 0)
-		goto fail;
+		return log_error_errno(r, "Failed to watch the HTTP server: %m");
 	/*
 	 * Accuracy 1 us, not sd-event's default of 250 ms: libmicrohttpd asks for a
 	 * timeout of 0 whenever it has more to do at once (a pipelined request
-	 * already read, a header that needs the buffer grown, a resumed request),
-	 * and each of those would otherwise wait up to a quarter of a second.
+	 * already read, a header that needs the buffer grown, a resumed or added
+	 * connection), and each of those would otherwise wait up to a quarter of a second.
 	 */
-	r = sd_event_add_time_relative(h->event, &l->timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, l);
+	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, h);
 	if (r < 0)
-		goto fail;
-	arm_timer(l);
-	h->n_listeners++;
+		return log_error_errno(r, "Failed to watch the HTTP server: %m");
+	http_arm_timer(h);
 	return 0;
-fail:
-	l->io = sd_event_source_disable_unref(l->io);
-	MHD_stop_daemon(l->daemon);
-	l->daemon = NULL;
-	return log_error_errno(r, "Failed to watch the HTTP server: %m");
+}
+
+/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr. */
+static int use_web_config(struct http_server *h, struct web_config *web, char **reterr)
+{
+	struct tls_ctx *t = NULL;
+	int r;
+
+	if (web_config_tls(web)) {
+		r = tls_ctx_new(web, &t, reterr);
+		if (r < 0)
+			return r;
+	}
+	if (web && web->n_users > 0 && !h->auth) {
+		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, http_on_auth_done, h, &h->auth);
+		if (r < 0) {
+			tls_ctx_unref(t);
+			*reterr = xstrdup("cannot start the password worker");
+			return r;
+		}
+	}
+	tls_ctx_unref(h->tls);
+	h->tls = t;
+	web_config_free(h->web);
+	h->web = web ? web_config_ref(web) : NULL;
+	h->web_gen++;
+	return 0;
+}
+
+int http_reload(struct http_server *h, struct web_config *web, char **reterr)
+{
+	return use_web_config(h, web, reterr);
 }
 
 static char *landing_page(const char *path)
@@ -937,14 +254,17 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		.auth_burst = HTTP_AUTH_BURST,
 		.auth_interval_usec = HTTP_AUTH_INTERVAL_USEC,
 		.max_buckets = HTTP_AUTH_MAX_BUCKETS,
+		.trust_usec = HTTP_TRUST_USEC,
+		.max_trusted = HTTP_MAX_TRUSTED,
 	};
+	_cleanup_free_ char *err = NULL;
 	int r;
 
 	h->event = sd_event_ref(e);
 	h->opt = *o;
 	h->landing = landing_page(o->telemetry_path);
 	guard_init(&h->guard, &go);
-	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC, on_deadline,
+	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC, http_on_deadline,
 			      h);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
@@ -957,21 +277,22 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 		log_error_errno(r, "Failed to set up the HTTP timers: %m");
 		goto fail;
 	}
-	r = page_maker_new(e, on_body_made, h, &h->maker);
+	r = page_maker_new(e, http_on_body_made, h, &h->maker);
 	if (r < 0) {
 		log_error_errno(r, "Failed to set up the page maker: %m");
 		goto fail;
 	}
-	if (o->web && o->web->n_users > 0) {
-		r = auth_pool_new(e, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, on_auth_done, h, &h->auth);
-		if (r < 0) {
-			log_error_errno(r, "Failed to start the password worker: %m");
-			goto fail;
-		}
+	r = use_web_config(h, o->web, &err);
+	if (r < 0) {
+		log_error("--web.config.file: %s", err);
+		goto fail;
 	}
+	r = start_mhd(h);
+	if (r < 0)
+		goto fail;
 	h->listeners = xcalloc(o->listen_fd >= 0 ? 1 : o->n_listen, sizeof(*h->listeners));
 	if (o->listen_fd >= 0) {
-		r = start_listener(h, o->listen_fd);
+		r = http_start_listener(h, o->listen_fd);
 		if (r < 0)
 			goto fail;
 	} else {
@@ -983,7 +304,7 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 				log_error_errno(r, "Failed to listen on %s: %m", o->listen[i]);
 				goto fail;
 			}
-			r = start_listener(h, fd);
+			r = http_start_listener(h, fd);
 			if (r < 0)
 				goto fail;
 		}
@@ -1003,21 +324,35 @@ struct http_server *http_free(struct http_server *h)
 	/* No result comes back once the workers are gone; running checks finish first. */
 	h->auth = auth_pool_free(h->auth);
 	h->maker = page_maker_free(h->maker);
+	for (size_t i = 0; i < h->n_listeners; i++) {
+		h->listeners[i].io = sd_event_source_disable_unref(h->listeners[i].io);
+		(void)close(h->listeners[i].fd);
+	}
+	free(h->listeners);
+	h->listeners = NULL;
+	h->n_listeners = 0;
+	h->accept_paused = false;
 	/* libmicrohttpd refuses to stop with suspended connections: let them go (and close). */
 	for (struct http_conn *c = h->conns; c; c = c->next)
 		if (c->suspended)
-			resume_conn(c);
+			http_resume_conn(c);
 	h->deadline_timer = sd_event_source_disable_unref(h->deadline_timer);
 	h->episode_timer = sd_event_source_disable_unref(h->episode_timer);
-	for (size_t i = 0; i < h->n_listeners; i++) {
-		struct listener *l = &h->listeners[i];
+	h->mhd_io = sd_event_source_disable_unref(h->mhd_io);
+	h->mhd_timer = sd_event_source_disable_unref(h->mhd_timer);
+	/* every libmicrohttpd half is closed (CLOSED releases the plain connections) */
+	if (h->daemon)
+		MHD_stop_daemon(h->daemon);
+	/* what is left: TLS sessions (in their handshake, or whose other half just closed) */
+	while (h->conns) {
+		struct http_conn *c = h->conns;
 
-		l->io = sd_event_source_disable_unref(l->io);
-		l->timer = sd_event_source_disable_unref(l->timer);
-		if (l->daemon)
-			MHD_stop_daemon(l->daemon);
+		c->tls = tls_conn_free(c->tls);
+		c->mhd = NULL;
+		http_conn_release(h, c);
 	}
-	free(h->listeners);
+	h->tls = tls_ctx_unref(h->tls);
+	h->web = web_config_free(h->web);
 	guard_done(&h->guard);
 	free(h->landing);
 	sd_event_unref(h->event);
@@ -1032,11 +367,11 @@ void http_page_ready(struct http_server *h)
 	for (struct http_conn *c = h->conns; c; c = c->next)
 		if (c->waiting_page) {
 			c->waiting_page = false;
-			resume_conn(c);
+			http_resume_conn(c);
 			any = true;
 		}
 	if (any)
-		run_listeners(h);
+		http_run_mhd(h);
 }
 
 void http_render_stats(const struct http_server *h, struct strbuf *sb)
@@ -1053,7 +388,7 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	}
 	metrics_family(&w, "libreswan_http_connections", METRIC_TYPE_GAUGE,
 		       "Open HTTP connections (at the end of the last poll cycle).");
-	metrics_sample_u64(&w, NULL, 0, h->n_conns);
+	metrics_sample_u64(&w, NULL, 0, h->n_conns - h->n_doomed);
 	if (h->auth) {
 		metrics_family(&w, "libreswan_http_password_checks_total", METRIC_TYPE_COUNTER,
 			       "Passwords hashed by the password worker, off the event loop (cache misses).");

@@ -17,13 +17,22 @@
  * the page maker (page_maker.h) has made it in slices on the loop; requests
  * that want the same body meanwhile wait for the same making.
  *
- * No client can stall the loop or lock others out: connections are capped in
- * total and per client address (counted here, across all listeners), a
- * request's headers must arrive in full within a deadline however slowly a
- * client trickles them, and passwords are checked by a worker thread
- * (auth.h) while the request is suspended, behind a bounded queue and a
- * per-address budget of failed attempts. Each refusal is counted by reason
- * and logged once per episode.
+ * The listening sockets are ours: connections are accepted on the loop (a
+ * bounded number per turn), admitted, then served by one libmicrohttpd daemon
+ * that has no listener of its own; TLS ends before it (tls.h), so a reload
+ * (http_reload()) needs no new daemon and no new listener.
+ *
+ * No client can stall the loop or lock others out: connections are capped per
+ * client address and in total (counted here, across all listeners); at the
+ * total cap a newcomer is admitted by shedding a connection that proved least
+ * (no authorised request completed, waiting for a request's headers, from the
+ * address holding the most connections, the oldest), so a crowd sheds its own
+ * and a scraper keeps its place; a request's headers must arrive in full within
+ * a deadline however slowly a client trickles them; TLS handshakes advance one
+ * step per turn; and passwords are checked by a worker thread (auth.h) while
+ * the request is suspended, behind a bounded queue and a per-address budget of
+ * failed attempts. Each refusal and shed is counted by reason and logged once
+ * per episode.
  */
 
 struct page;
@@ -39,7 +48,9 @@ enum http_reject {
 	HTTP_REJECT_UNAUTHORIZED,	/* 401: missing or wrong credentials, unknown user */
 	HTTP_REJECT_RATE_LIMITED,	/* 429: the address used up its password attempts */
 	HTTP_REJECT_AUTH_BUSY,		/* 503: the password checks queue is full */
-	HTTP_REJECT_CLIENT_CERT,	/* 403: no valid client certificate */
+	HTTP_REJECT_CLIENT_CERT,	/* TLS: no valid (or allowed) client certificate */
+	HTTP_REJECT_SHED,		/* closed, request-less, to admit another at --web.max-connections */
+	HTTP_REJECT_TLS_HANDSHAKE,	/* TLS: the handshake failed */
 	_HTTP_REJECT_MAX,
 };
 
@@ -66,6 +77,15 @@ struct http_options {
 
 /* Bind, start libmicrohttpd and hook it into e. 0 or -errno (logged). */
 int http_start(sd_event *e, const struct http_options *o, struct http_server **ret);
+
+/*
+ * Serve new connections and requests with web (NULL: plain HTTP, no auth):
+ * its TLS certificate and settings apply to connections accepted from now on
+ * (established ones keep theirs), its users and headers to every request from
+ * now on. The listening sockets, the connections and the counters stay. 0, or
+ * -errno with a one-line reason in *reterr (caller frees); then nothing changed.
+ */
+int http_reload(struct http_server *h, struct web_config *web, char **reterr);
 
 /* Stop serving; NULL is a no-op; returns NULL. */
 struct http_server *http_free(struct http_server *h);

@@ -37,10 +37,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (err || !c)
 		abort();
-	if (!c->cert_file != !c->key_file || (c->require_client_cert && !c->client_ca_file))
+	/* TLS has a certificate and a key, each either a file or inline (parsing reads no file) */
+	if (!(c->cert_file || c->cert_pem) != !(c->key_file || c->key_pem) || (c->cert_file && c->cert_pem) ||
+	    (c->key_file && c->key_pem) || (c->client_ca_file && c->client_ca_pem))
 		abort();
-	if (c->cert_pem || c->key_pem || c->client_ca_pem)
-		abort();	/* parsing reads no file */
+	/* certificates that are verified have a CA to verify them against; versions in order */
+	if ((c->client_auth == WEB_CLIENT_AUTH_VERIFY_IF_GIVEN || c->require_client_cert) &&
+	    !c->client_ca_file && !c->client_ca_pem)
+		abort();
+	if (c->min_version < 10 || c->min_version > c->max_version || c->max_version > 13)
+		abort();
+	if (c->cert_file || c->cert_pem) {
+		char *prio = web_config_tls_priority(c);
+
+		if (!strstr(prio, "+VERS-TLS1."))
+			abort();
+		free(prio);
+	}
 	if (!c->n_users != !c->dummy_hash)
 		abort();
 	for (size_t i = 0; i < c->n_users; i++) {

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # run-fuzzers.sh SECONDS [TARGET...]: build the libFuzzer targets with clang, ASan and UBSan in a
-# temporary build tree and run each (default: the six parsers and the web configuration
-# loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
+# temporary build tree and run each (default: the parsers, the classifier of pluto's log and
+# the web configuration loader) for SECONDS, seeded with the fixtures. Exits non-zero if a target crashes, leaks
 # or trips a sanitizer; the reproducer is
 # kept and its path printed. Set KEEP=1 to keep the build tree, JOBS for make -j.
 set -eu
@@ -11,7 +11,7 @@ set -eu
 secs=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
 shift
 all="fuzz_parse_status fuzz_parse_traffic fuzz_parse_global fuzz_parse_kernel fuzz_parse_certs"
-all="$all fuzz_parse_pools fuzz_webconfig"
+all="$all fuzz_parse_pools fuzz_pluto_log fuzz_webconfig"
 targets=${*:-$all}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsx-fuzz.XXXXXX")
@@ -61,6 +61,7 @@ fuzz_one() { # TARGET
 	*certs) seeds=certs ;;
 	*pools) seeds=pools ;;
 	*webconfig) seeds=webconfig ;;
+	*pluto_log) seeds=pluto-log ;;
 	*) seeds=global ;;
 	esac
 	corpus="$work/corpus-$t"

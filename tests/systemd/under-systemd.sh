@@ -9,7 +9,8 @@
 # (libreswan_kernel_up 1, its policies), the daemon's CapEff is 0, STATUS= reaches systemctl,
 # stop is clean, socket activation works, the online security score, and TLS
 # with client certificates and basic auth (GnuTLS and the password worker
-# thread under the seccomp filter and MemoryDenyWriteExecute=).
+# thread under the seccomp filter and MemoryDenyWriteExecute=), and systemctl reload
+# (ExecReload=: a new certificate, same process, listener and counters).
 # systemd creates cgroups in the host's hierarchy; those that did not exist
 # before are removed again at the end.
 . "$(dirname "$0")/lib.sh"
@@ -211,6 +212,45 @@ grep -q '^Seccomp:[[:space:]]*2$' "$WORK/tls-status" || fail "no seccomp filter 
 grep -qE '^Threads:[[:space:]]*[23]$' "$WORK/tls-status" || fail "no password worker thread: $(cat "$WORK/tls-status")"
 in_ns systemctl show -p MemoryDenyWriteExecute -p SystemCallFilter libreswan_exporter.service |
 	grep -q '^MemoryDenyWriteExecute=yes$' || fail "MemoryDenyWriteExecute= not in effect"
+
+# systemctl reload (ExecReload=, SIGHUP): a new certificate for new handshakes, the same process,
+# listening socket and counters; a broken file is refused with the configuration in use kept.
+(
+	cd "$TLS" &&
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1/O=reloaded" -keyout new.key -out new.csr &&
+	openssl x509 -req -in new.csr -CA ca.crt -CAkey ca.key -set_serial 9 -days 2 -extfile san.ext -out new.crt
+) >> "$TLS/openssl.log" 2>&1 || { cat "$TLS/openssl.log"; fail "openssl (reload)"; }
+subject() { in_ns curl -sv -m 5 -o /dev/null --cacert "$TLS/ca.crt" --cert "$TLS/client.crt" --key "$TLS/client.key" \
+	-u prometheus:s3cret https://127.0.0.1:10500/metrics 2>&1 | sed -n 's/.*subject: //p'; }
+unauth() { tls_code --cert "$TLS/client.crt" --key "$TLS/client.key" -u prometheus:s3cret > /dev/null
+	awk '/rejected_total.reason="unauthorized"/ { print $NF }' "$WORK/tls-page"; }
+listen_inode() { in_ns cat /proc/net/tcp /proc/net/tcp6 | awk '$2 ~ /:2904$/ && $4 == "0A" { print $10 }'; }
+# the 401 above is on the page from the next poll cycle on (2 s)
+for _ in $(seq 30); do before_unauth=$(unauth); [ "${before_unauth:-0}" -ge 1 ] && break; sleep 0.2; done
+[ "${before_unauth:-0}" -ge 1 ] || fail "the 401 is not counted on the page"
+before_subject=$(subject) before_inode=$(listen_inode)
+case $before_subject in *reloaded*) fail "the new certificate before the reload" ;; esac
+in_ns sh -c "cp '$TLS/new.crt' /run/lsx/tls/server.crt && cp '$TLS/new.key' /run/lsx/tls/server.key &&
+	chmod 0644 /run/lsx/tls/server.crt /run/lsx/tls/server.key" || fail "new certificate"
+in_ns systemctl reload libreswan_exporter.service || fail "systemctl reload"
+for _ in $(seq 50); do in_ns grep -q 'SIGHUP: web configuration reloaded' /run/lsx/exporter.log && break; sleep 0.1; done
+in_ns grep -q 'SIGHUP: web configuration reloaded' /run/lsx/exporter.log ||
+	{ in_ns cat /run/lsx/exporter.log; fail "no reload after systemctl reload"; }
+after_subject=$(subject) after_inode=$(listen_inode)
+case $after_subject in *reloaded*) ;; *) fail "new handshakes after the reload: $after_subject" ;; esac
+[ "$(in_ns systemctl show -p MainPID --value libreswan_exporter.service)" = "$P" ] || fail "a new process after reload"
+[ "$(in_ns systemctl show -p NRestarts --value libreswan_exporter.service)" = 0 ] || fail "restarted on reload"
+[ -n "$before_inode" ] && [ "$before_inode" = "$after_inode" ] || fail "the listening socket: $before_inode -> $after_inode"
+after_unauth=$(unauth)
+[ "${after_unauth:-0}" -ge "${before_unauth:-1}" ] || fail "counters reset by the reload: $before_unauth -> $after_unauth"
+in_ns sh -c "sed -i 's,server.crt,missing.crt,' /run/lsx/tls/web.yml && systemctl reload libreswan_exporter.service" ||
+	fail "systemctl reload (broken file)"
+for _ in $(seq 50); do in_ns grep -q 'the one in use is kept' /run/lsx/exporter.log && break; sleep 0.1; done
+in_ns grep -q 'the one in use is kept' /run/lsx/exporter.log || { in_ns cat /run/lsx/exporter.log; fail "a broken file on reload"; }
+case $(subject) in *reloaded*) ;; *) fail "the configuration in use after a broken reload" ;; esac
+[ "$(in_ns systemctl is-active libreswan_exporter.service)" = active ] || fail "not active after a broken reload"
+echo "systemctl reload: new certificate ($after_subject) for new handshakes, same pid $P and listening socket"
+echo "  (inode $after_inode), rejected_total{unauthorized} $before_unauth -> $after_unauth; a broken file refused, kept"
 in_ns systemctl stop libreswan_exporter.service
 result=$(in_ns systemctl show -p Result --value libreswan_exporter.service)
 [ "$result" = success ] || fail "stop result with TLS: $result"
