@@ -24,7 +24,7 @@ BUILD_DEPS=(build-essential autoconf automake autoconf-archive pkg-config
 	libmicrohttpd-dev libsystemd-dev zlib1g-dev libyaml-dev libcrypt-dev libgnutls28-dev libmnl-dev libcmocka-dev
 	git xz-utils)
 TEST_DEPS=(curl ca-certificates openssl python3 prometheus libreswan iproute2 iputils-ping procps psmisc
-	util-linux kmod systemd clang libclang-rt-14-dev
+	util-linux kmod systemd clang libclang-rt-14-dev libnss3-tools
 	qemu-system-x86 linux-image-cloud-amd64 busybox-static cpio
 	prometheus-alertmanager debootstrap debhelper lintian rpm rpmlint gnutls-bin testssl.sh)
 

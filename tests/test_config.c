@@ -91,6 +91,38 @@ static void test_bad_values(void **state)
 	assert_true(parse(&c, "--web.read-header-timeout=0", NULL, NULL) < 0);
 }
 
+/* The certificates collector: on, every 5 minutes; its flags and --input.* files. */
+static void test_certificates(void **state)
+{
+	struct exporter_config c;
+
+	assert_int_equal(parse(&c, NULL, NULL, NULL), 1);
+	assert_true(c.collector_certificates);
+	assert_int_equal(c.certificates_interval_usec, 300000000);
+	assert_int_equal(parse(&c, "--no-collector.certificates", "--certificates.interval", "90s"), 1);
+	assert_false(c.collector_certificates);
+	assert_int_equal(c.certificates_interval_usec, 90000000);
+	assert_int_equal(parse(&c, "--no-collector.certificates", "--collector.certificates", NULL), 1);
+	assert_true(c.collector_certificates);
+	assert_false(config_uses_inputs(&c));
+	assert_int_equal(parse(&c, "--input.listcerts=a", "--input.listcacerts=b", "--input.listcrls=c"), 1);
+	assert_true(config_uses_inputs(&c));
+	assert_string_equal(config_input(&c, "listcerts"), "a");
+	assert_string_equal(config_input(&c, "listcacerts"), "b");
+	assert_string_equal(config_input(&c, "listcrls"), "c");
+	assert_null(config_input(&c, "addresspoolstatus"));
+	assert_int_equal(parse(&c, "--input.addresspoolstatus", "p", NULL), 1);
+	assert_true(config_uses_inputs(&c));
+	assert_string_equal(config_input(&c, "addresspoolstatus"), "p");
+	assert_int_equal(parse(&c, "--once", "--input.listcerts=-", NULL), 1);
+
+	assert_true(parse(&c, "--certificates.interval=often", NULL, NULL) < 0);
+	assert_true(parse(&c, "--certificates.interval=0", NULL, NULL) < 0);
+	assert_true(parse(&c, "--certificates.interval", NULL, NULL) < 0);
+	assert_true(parse(&c, "--collector.certificates=no", NULL, NULL) < 0);
+	assert_true(parse(&c, "--input.addresspoolstatus=-", NULL, NULL) < 0);	/* stdin needs --once */
+}
+
 static void test_help_version(void **state)
 {
 	struct exporter_config c;
@@ -114,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),	cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_bad_values),	cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_certificates),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

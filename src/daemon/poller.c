@@ -504,7 +504,7 @@ static void start_cycle(struct poller *p)
 				p->stats.cmd[i].attempted = p->running_now[i] = true;
 				p->running++;
 			}
-		} else if (p->stats.commands[i]->run != SOURCE_RUN_NONE && source_set_enabled(p->work.sources, i)) {
+		} else if (source_set_enabled(p->work.sources, i)) {
 			start_command(p, j);
 		}
 	}

@@ -45,6 +45,13 @@ enum {
 	OPT_EVENTS_LOG_FILE,
 	OPT_INPUT_EVENTS,
 	OPT_WEB_HEADER_TIMEOUT,
+	OPT_COLLECTOR_CERTS,
+	OPT_NO_COLLECTOR_CERTS,
+	OPT_CERTS_INTERVAL,
+	OPT_INPUT_LISTCERTS,
+	OPT_INPUT_LISTCACERTS,
+	OPT_INPUT_LISTCRLS,
+	OPT_INPUT_POOLS,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -68,6 +75,13 @@ static const struct option options[] = {
 	{ "input.status", required_argument, NULL, OPT_INPUT_STATUS },
 	{ "input.trafficstatus", required_argument, NULL, OPT_INPUT_TRAFFIC },
 	{ "input.globalstatus", required_argument, NULL, OPT_INPUT_GLOBAL },
+	{ "input.listcerts", required_argument, NULL, OPT_INPUT_LISTCERTS },
+	{ "input.listcacerts", required_argument, NULL, OPT_INPUT_LISTCACERTS },
+	{ "input.listcrls", required_argument, NULL, OPT_INPUT_LISTCRLS },
+	{ "input.addresspoolstatus", required_argument, NULL, OPT_INPUT_POOLS },
+	{ "collector.certificates", no_argument, NULL, OPT_COLLECTOR_CERTS },
+	{ "no-collector.certificates", no_argument, NULL, OPT_NO_COLLECTOR_CERTS },
+	{ "certificates.interval", required_argument, NULL, OPT_CERTS_INTERVAL },
 	{ "metrics.instances", no_argument, NULL, OPT_INSTANCES },
 	{ "metrics.users", no_argument, NULL, OPT_USERS },
 	{ "metrics.max-users", required_argument, NULL, OPT_MAX_USERS },
@@ -118,6 +132,12 @@ static const char usage[] =
 	"  --metrics.max-users=N         cap on user series (default 1000)\n"
 	"  --metrics.sas                 per-SA series\n"
 	"  --metrics.max-sas=N           cap on per-SA series (default 1000)\n"
+	"  --[no-]collector.certificates read certificates, CRLs and address pools (default on)\n"
+	"  --certificates.interval=DURATION\n"
+	"                                time between those reads (default 5m)\n"
+	"  --input.listcerts=FILE, --input.listcacerts=FILE, --input.listcrls=FILE,\n"
+	"  --input.addresspoolstatus=FILE\n"
+	"                                read that whack command's output from FILE\n"
 	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle (default on)\n"
 	"  --collector.kernel.helper=PATH  the helper that reads it (default " KERNEL_HELPER_PATH ")\n"
 	"  --[no-]collector.events       follow pluto's log: why tunnels fail, how often they come up (default on)\n"
@@ -139,6 +159,8 @@ void config_init(struct exporter_config *c)
 		.log_level = LOG_LEVEL_INFO,
 		.max_users = 1000,
 		.max_sas = 1000,
+		.collector_certificates = true,
+		.certificates_interval_usec = 300 * UINT64_C(1000000),
 		.web_max_connections = 256,
 		.web_max_connections_per_ip = 8,
 		.web_timeout_usec = 30 * UINT64_C(1000000),
@@ -152,6 +174,14 @@ void config_init(struct exporter_config *c)
 
 const char *config_input(const struct exporter_config *c, const char *command)
 {
+	if (streq(command, "listcerts"))
+		return c->input_listcerts;
+	if (streq(command, "listcacerts"))
+		return c->input_listcacerts;
+	if (streq(command, "listcrls"))
+		return c->input_listcrls;
+	if (streq(command, "addresspoolstatus"))
+		return c->input_addresspoolstatus;
 	if (streq(command, "status"))
 		return c->input_status;
 	if (streq(command, "trafficstatus"))
@@ -168,7 +198,8 @@ const char *config_input(const struct exporter_config *c, const char *command)
 bool config_uses_inputs(const struct exporter_config *c)
 {
 	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel ||
-	       c->input_events;
+	       c->input_events || c->input_listcerts || c->input_listcacerts || c->input_listcrls ||
+	       c->input_addresspoolstatus;
 }
 
 bool config_reads_kernel(const struct exporter_config *c)
@@ -338,6 +369,29 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			if (r < 0)
 				return r;
 			break;
+		case OPT_COLLECTOR_CERTS:
+			c->collector_certificates = true;
+			break;
+		case OPT_NO_COLLECTOR_CERTS:
+			c->collector_certificates = false;
+			break;
+		case OPT_CERTS_INTERVAL:
+			r = parse_duration_flag(flag, optarg, &c->certificates_interval_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_INPUT_LISTCERTS:
+			c->input_listcerts = optarg;
+			break;
+		case OPT_INPUT_LISTCACERTS:
+			c->input_listcacerts = optarg;
+			break;
+		case OPT_INPUT_LISTCRLS:
+			c->input_listcrls = optarg;
+			break;
+		case OPT_INPUT_POOLS:
+			c->input_addresspoolstatus = optarg;
+			break;
 		case OPT_COLLECTOR_KERNEL:
 			c->collector_kernel = true;
 			break;
@@ -393,9 +447,11 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		c->listen[c->n_listen++] = ":10500";
 	if (!c->once) {
 		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
-					 c->input_kernel, c->input_events };
+					 c->input_kernel, c->input_events, c->input_listcerts, c->input_listcacerts,
+					 c->input_listcrls, c->input_addresspoolstatus };
 		static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
-						     "input.kernel", "input.events" };
+						     "input.kernel", "input.events", "input.listcerts", "input.listcacerts",
+						     "input.listcrls", "input.addresspoolstatus" };
 
 		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
 			if (inputs[i] && streq(inputs[i], "-"))

@@ -46,6 +46,13 @@ struct exporter_config {
 	uint64_t max_users;
 	bool per_sa;
 	uint64_t max_sas;
+	/* the certificates collector: certificates, CRLs and address pools */
+	bool collector_certificates;
+	uint64_t certificates_interval_usec;
+	const char *input_listcerts;
+	const char *input_listcacerts;
+	const char *input_listcrls;
+	const char *input_addresspoolstatus;
 	/* the kernel collector */
 	bool collector_kernel;
 	const char *kernel_helper;
@@ -75,7 +82,10 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv);
 /* True when any --input.* flag is given (no command is then run). */
 bool config_uses_inputs(const struct exporter_config *c);
 
-/* The --input.NAME file of a command ("status", "trafficstatus", "globalstatus", "kernel"), or NULL. */
+/*
+ * The --input.NAME file of a command ("status", "trafficstatus", "globalstatus", "kernel", "listcerts",
+ * "listcacerts", "listcrls", "addresspoolstatus"), or NULL.
+ */
 const char *config_input(const struct exporter_config *c, const char *command);
 
 /* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is given. */

@@ -14,7 +14,7 @@
  * commands are numbered. Each is the struct source_ops named source_<name> in
  * src/sources/<name>.c: a new source is a file of its own and its name on this line.
  */
-#define SOURCES(X) X(exporter) X(pluto) X(global) X(kernel) X(detail) X(events)
+#define SOURCES(X) X(exporter) X(pluto) X(global) X(kernel) X(detail) X(events) X(certs)
 
 #define DECLARE_SOURCE(name) extern const struct source_ops source_##name;
 #define LIST_SOURCE(name) &source_##name,
@@ -80,6 +80,8 @@ bool source_set_enabled(struct source_set *set, size_t i)
 {
 	const struct source_ops *ops = registry[set->cmd_source[i]];
 
+	if (ops->commands[set->cmd_index[i]].run == SOURCE_RUN_NONE)
+		return false;	/* only ever read from its --input file */
 	return !ops->enabled || ops->enabled(set->self[set->cmd_source[i]], set->cmd_index[i]);
 }
 

@@ -25,7 +25,8 @@ struct source_set *source_set_free(struct source_set *set);
 /* On the loop: a cycle begins (every parser empties again). */
 void source_set_begin(struct source_set *set);
 
-/* On the loop, for command i of the set: whether it runs this cycle, its helper program, its parser. */
+/* On the loop, for command i of the set: whether it runs this cycle (never: SOURCE_RUN_NONE), its
+ * helper program, its parser. */
 bool source_set_enabled(struct source_set *set, size_t i);
 const char *source_set_helper_path(struct source_set *set, size_t i);
 struct parser *source_set_parser(struct source_set *set, size_t i);

@@ -34,6 +34,32 @@ GATEWAY = ["--input.status", fixture("status.txt"), "--input.trafficstatus", fix
            "--input.events", fixture("pluto.log")]
 
 
+def certificate_inputs(listcerts=None):
+    """The --input.* flags of the gateway's certificate listings and pool (listcerts: another
+    --listcerts output, e.g. listing_expiring_in()'s)."""
+    return ["--input.listcerts", listcerts or fixture("listcerts.txt"),
+            "--input.listcacerts", fixture("listcacerts.txt"),
+            "--input.listcrls", fixture("listcrls.txt"),
+            "--input.addresspoolstatus", fixture("addresspoolstatus.txt")]
+
+
+def listing_expiring_in(seconds):
+    """A copy of the fixtures' listcerts.txt in WORK whose gw1-site-b (site-b's certificate)
+    expires `seconds` from now, printed as whack prints it (UTC); (its path, that notAfter)."""
+    not_after = int(time.time()) + seconds
+    with open(fixture("listcerts.txt"), encoding="utf-8") as f:
+        text = f.read()
+    block = re.compile(r'(End certificate "NSS Certificate DB:gw1-site-b".*?not after: )[^\n]+', re.S)
+    text, n = block.subn(lambda m: m.group(1) + time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(not_after)),
+                         text, count=1)
+    if n != 1:
+        lsx.fail("no gw1-site-b certificate in listcerts.txt")
+    path = os.path.join(lsx.WORK, "listcerts.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path, not_after
+
+
 def exporter(name, inputs):
     """An exporter in daemon mode re-reading the --input.* files of `inputs` every second, once
     it answers /-/ready."""

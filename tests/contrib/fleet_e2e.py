@@ -42,7 +42,7 @@ LAB = os.path.join(lsx.TOP_SRCDIR, "tests", "fixtures")
 def gateways():
     """(name, --input.* arguments) of the simulated gateways."""
     return [
-        ("gw1", e2e.GATEWAY),
+        ("gw1", e2e.GATEWAY + e2e.certificate_inputs()),
         ("gw2", ["--input.status", e2e.fixture("status-site-b-up.txt"),
                  "--input.trafficstatus", e2e.fixture("trafficstatus-site-b-up.txt"),
                  "--input.globalstatus", e2e.fixture("globalstatus.txt")]),

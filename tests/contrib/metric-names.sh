@@ -6,8 +6,8 @@
 # dashboard query is served by the exporter: runs the daemon once on the
 # Libreswan 4.10 fixtures in tests/contrib/fixtures (status, trafficstatus,
 # globalstatus of a gateway with up, down, on-demand, responder-only,
-# no-rekey and road-warrior connections, and the kernel helper's view of the
-# same gateway) and looks each name up among the
+# no-rekey and road-warrior connections, the kernel helper's view of the
+# same gateway, its certificates, CRL and address pool) and looks each name up among the
 # page's metric families. A renamed metric fails here, not silently in
 # production.
 set -eu
@@ -19,6 +19,8 @@ work_dir contrib
 
 "$EXPORTER" --once --input.status "$fx/status.txt" --input.trafficstatus "$fx/trafficstatus.txt" \
 	--input.globalstatus "$fx/globalstatus.txt" --input.kernel "$fx/kernel.txt" --input.events "$fx/pluto.log" \
+	--input.listcerts "$fx/listcerts.txt" --input.listcacerts "$fx/listcacerts.txt" --input.listcrls "$fx/listcrls.txt" \
+	--input.addresspoolstatus "$fx/addresspoolstatus.txt" \
 	> "$WORK/page.prom" 2> "$WORK/stderr" ||
 	fail "$EXPORTER --once exited $? on the fixtures: $(cat "$WORK/stderr")"
 

@@ -15,6 +15,8 @@ through the HTTP API:
     (site-a up; site-b expected up but down);
   - LibreswanTunnelDown goes pending, then firing, for site-b only, naming the reason pluto's
     log gave (authentication_failed);
+  - site-b's certificate expires in two days: the page has its notAfter to the second, and the
+    two expiry alerts fire for site-b alone (its CA's stay silent);
     (not for the responder-only, on-demand or template connections);
   - LibreswanKernelSAsMissing fires for site-a only, whose inbound SA the
     kernel does not hold (pluto lists it), and the kernel collector's own
@@ -73,13 +75,20 @@ def wait_alert(prom, name, conn, severity, t_ready, silent=None, labels_want=Non
 
 
 def run():
-    # 1. The exporter, in daemon mode, re-reading the fixtures every second.
-    exporter = e2e.exporter("exporter", e2e.GATEWAY)
-    if lsx.metric(lsx.http_get(exporter.url())[1], "libreswan_up") != 1:
+    # 1. The exporter, in daemon mode, re-reading the fixtures every second; site-b's
+    #    certificate expires in 2 days (a copy of the listing with that date).
+    listcerts, site_b_not_after = e2e.listing_expiring_in(2 * 86400)
+    exporter = e2e.exporter("exporter", e2e.GATEWAY + e2e.certificate_inputs(listcerts))
+    page = lsx.http_get(exporter.url())[1]
+    if lsx.metric(page, "libreswan_up") != 1:
         lsx.fail("exporter page has no `libreswan_up 1`")
+    got = lsx.metric(page, 'libreswan_connection_certificate_not_after_timestamp_seconds{connection="site-b"}')
+    if got != site_b_not_after:
+        lsx.fail(f"site-b's certificate notAfter on the page: {got}, want {site_b_not_after}")
 
-    # 2. Prometheus with the shipped rules, the for: of TunnelDown and KernelSAsMissing cut to 2s.
-    e2e.rules("LibreswanTunnelDown", "LibreswanKernelSAsMissing")
+    # 2. Prometheus with the shipped rules, the for: of the alerts awaited here cut to 2s.
+    e2e.rules("LibreswanTunnelDown", "LibreswanKernelSAsMissing", "LibreswanCertificateExpiring",
+              "LibreswanCertificateExpiringCritical")
     prom = e2e.Prom("prometheus", e2e.config(exporter.address))
     t_ready = time.monotonic()
 
@@ -116,6 +125,13 @@ def run():
     #     the kernel collector's own alert stays silent.
     lsx.wait_until("libreswan_kernel_up == 1", lambda: prom.value('libreswan_kernel_up{job="libreswan"}') == 1.0, 30)
     wait_alert(prom, "LibreswanKernelSAsMissing", "site-a", "critical", t_ready, silent="LibreswanKernelCollectorDown")
+
+    # 4c. Site-b's certificate expires in 2 days: both expiry alerts fire for site-b and for
+    #     no other connection (theirs run for years); its CA's alert stays silent.
+    wait_alert(prom, "LibreswanCertificateExpiringCritical", "site-b", "critical", t_ready,
+               silent="LibreswanCACertificateExpiringCritical")
+    wait_alert(prom, "LibreswanCertificateExpiring", "site-b", "warning", t_ready,
+               silent="LibreswanCACertificateExpiring")
 
     # 5. Every rule evaluated cleanly on real exporter output.
     def rules_healthy():

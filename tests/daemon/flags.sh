@@ -39,6 +39,10 @@ bad --web.max-connections-per-ip --web.max-connections-per-ip
 bad --web.max-connections --web.max-connections=0
 bad --web.read-header-timeout --web.read-header-timeout=soon
 bad --web.read-header-timeout --web.read-header-timeout=0s
+bad --certificates.interval --certificates.interval=5
+bad --certificates.interval --certificates.interval=0s
+bad --no-collector.certificates --no-collector.certificates=1
+bad --input.listcrls --input.listcrls -
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"

@@ -14,7 +14,7 @@ passed=0
 
 volatile='^libreswan_(poll_duration_seconds|last_poll_timestamp_seconds|exporter_build_info|connection_child_sa_age_seconds|sa_age_seconds|kernel_read_duration_seconds|connection_last_failure_timestamp_seconds)[{ ]'
 
-while read -r name st tr gl kn ev; do
+while read -r name st tr gl kn ev lc lca crl pool; do
 	case $name in '#'* | '') continue ;; esac
 	set --
 	[ "$st" != - ] && set -- "$@" --input.status "$fixtures/status/$st"
@@ -22,6 +22,10 @@ while read -r name st tr gl kn ev; do
 	[ "$gl" != - ] && set -- "$@" --input.globalstatus "$fixtures/global/$gl"
 	[ "${kn:--}" != - ] && set -- "$@" --input.kernel "$fixtures/kernel/$kn"
 	[ "${ev:--}" != - ] && set -- "$@" --input.events "$fixtures/events/$ev"
+	[ "${lc:--}" != - ] && set -- "$@" --input.listcerts "$fixtures/certs/$lc"
+	[ "${lca:--}" != - ] && set -- "$@" --input.listcacerts "$fixtures/certs/$lca"
+	[ "${crl:--}" != - ] && set -- "$@" --input.listcrls "$fixtures/certs/$crl"
+	[ "${pool:--}" != - ] && set -- "$@" --input.addresspoolstatus "$fixtures/pools/$pool"
 	"$EXPORTER" --once "$@" > "$WORK/$name.raw" 2> "$WORK/$name.err" || {
 		echo "not ok - $name: exit status $? ($(cat "$WORK/$name.err"))"
 		failed=$((failed + 1))
