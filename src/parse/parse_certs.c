@@ -229,7 +229,7 @@ const struct cert_entry *cert_list_find_subject(const struct cert_list *l, const
 
 static char *dup_span(struct cert_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Last occurrence of needle in [s, end); NULL if none. */
@@ -320,7 +320,7 @@ static int parse_key_line(struct cert_entry *c, struct cert_list *l, const char 
 	}
 	if (p < end && !streq(p, has_key))
 		return -EBADMSG;
-	c->key_type = arena_strndup(l->arena, type, strlen(type));
+	c->key_type = arena_strndup(l->parser.arena, type, strlen(type));
 	c->key_bits = (uint32_t)bits;
 	c->has_private_key = p < end;
 	return 0;
@@ -594,7 +594,6 @@ struct cert_list *cert_list_new(void)
 {
 	struct cert_list *l = xcalloc(1, sizeof(*l));
 
-	l->arena = arena_new();
 	parser_init(&l->parser, parse_line);
 	return l;
 }
@@ -606,7 +605,7 @@ struct cert_list *cert_list_free(struct cert_list *l)
 	free(l->certs);
 	free(l->crls);
 	free(l->fetches);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
@@ -617,19 +616,17 @@ void cert_list_reset(struct cert_list *l)
 		.certs = l->certs, .alloc_certs = l->alloc_certs,
 		.crls = l->crls, .alloc_crls = l->alloc_crls,
 		.fetches = l->fetches, .alloc_fetches = l->alloc_fetches,
-		.arena = l->arena,
+		.parser = l->parser,
 	};
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct cert_list *cert_parse(const char *text, size_t len)
 {
 	struct cert_list *l = cert_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

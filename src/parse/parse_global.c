@@ -68,7 +68,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 		goto bad;
 
 	xgrow((void **)&l->entries, &l->alloc_entries, l->n_entries + 1, sizeof(*l->entries));
-	l->entries[l->n_entries].key = arena_strndup(l->arena, p, (size_t)(eq - p));
+	l->entries[l->n_entries].key = arena_strndup(l->parser.arena, p, (size_t)(eq - p));
 	l->entries[l->n_entries].value = v;
 	l->n_entries++;
 	return 0;
@@ -81,7 +81,6 @@ struct global_list *global_list_new(void)
 {
 	struct global_list *l = xcalloc(1, sizeof(*l));
 
-	l->arena = arena_new();
 	parser_init(&l->parser, parse_line);
 	return l;
 }
@@ -91,26 +90,24 @@ struct global_list *global_list_free(struct global_list *l)
 	if (!l)
 		return NULL;
 	free(l->entries);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
 
 void global_list_reset(struct global_list *l)
 {
-	struct global_list keep = { .entries = l->entries, .alloc_entries = l->alloc_entries, .arena = l->arena };
+	struct global_list keep = { .entries = l->entries, .alloc_entries = l->alloc_entries, .parser = l->parser };
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct global_list *global_parse(const char *text, size_t len)
 {
 	struct global_list *l = global_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }
 

@@ -258,7 +258,7 @@ static int parse_stat(struct kernel_snapshot *k, const char *p, const char *end)
 		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
 			return -EBADMSG;
 	xgrow((void **)&k->stats, &k->alloc_stats, k->n_stats + 1, sizeof(*k->stats));
-	k->stats[k->n_stats].name = arena_strndup(k->arena, name, (size_t)(sp - name));
+	k->stats[k->n_stats].name = arena_strndup(k->parser.arena, name, (size_t)(sp - name));
 	k->stats[k->n_stats++].value = v;
 	return 0;
 }
@@ -318,7 +318,6 @@ struct kernel_snapshot *kernel_snapshot_new(void)
 {
 	struct kernel_snapshot *k = xcalloc(1, sizeof(*k));
 
-	k->arena = arena_new();
 	parser_init(&k->parser, parse_line);
 	return k;
 }
@@ -330,7 +329,7 @@ struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k)
 	free(k->sas);
 	free(k->policies);
 	free(k->stats);
-	k->arena = arena_free(k->arena);
+	parser_release(&k->parser);
 	free(k);
 	return NULL;
 }
@@ -341,20 +340,18 @@ void kernel_snapshot_reset(struct kernel_snapshot *k)
 		.sas = k->sas, .alloc_sas = k->alloc_sas,
 		.policies = k->policies, .alloc_policies = k->alloc_policies,
 		.stats = k->stats, .alloc_stats = k->alloc_stats,
-		.arena = k->arena,
+		.parser = k->parser,
 	};
 
-	arena_reset(k->arena);
+	parser_reset(&keep.parser);
 	*k = keep;
-	parser_init(&k->parser, parse_line);
 }
 
 struct kernel_snapshot *kernel_parse(const char *text, size_t len)
 {
 	struct kernel_snapshot *k = kernel_snapshot_new();
 
-	parser_feed(&k->parser, text, len);
-	parser_finish(&k->parser);
+	parser_parse(&k->parser, text, len);
 	return k;
 }
 

@@ -80,7 +80,6 @@ struct kernel_snapshot {
 	/* private parser state */
 	uint64_t sa_lines;
 	uint64_t policy_lines;
-	struct arena *arena;			/* the stat names */
 	struct parser parser;			/* takes the output: parser_feed(), parser_finish() */
 };
 

@@ -36,7 +36,7 @@
 
 static char *dup_span(struct pool_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Decimal digits at *p followed by the text after: the value, *p moved past both. */
@@ -203,7 +203,6 @@ struct pool_list *pool_list_new(void)
 {
 	struct pool_list *l = xcalloc(1, sizeof(*l));
 
-	l->arena = arena_new();
 	parser_init(&l->parser, parse_line);
 	return l;
 }
@@ -214,7 +213,7 @@ struct pool_list *pool_list_free(struct pool_list *l)
 		return NULL;
 	free(l->pools);
 	free(l->leases);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
@@ -224,19 +223,17 @@ void pool_list_reset(struct pool_list *l)
 	struct pool_list keep = {
 		.pools = l->pools, .alloc_pools = l->alloc_pools,
 		.leases = l->leases, .alloc_leases = l->alloc_leases,
-		.arena = l->arena,
+		.parser = l->parser,
 	};
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct pool_list *pool_parse(const char *text, size_t len)
 {
 	struct pool_list *l = pool_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

@@ -356,7 +356,6 @@ struct status_summary *status_summary_new(void)
 {
 	struct status_summary *s = xcalloc(1, sizeof(*s));
 
-	s->arena = arena_new();
 	parser_init(&s->parser, parse_line);
 	return s;
 }
@@ -369,7 +368,7 @@ struct status_summary *status_summary_free(struct status_summary *s)
 	free(s->conns);
 	free(s->states);
 	free(s->saids);
-	s->arena = arena_free(s->arena);
+	parser_release(&s->parser);
 	free(s->version);
 	free(s);
 	return NULL;
@@ -381,20 +380,18 @@ void status_summary_reset(struct status_summary *s)
 		.conns = s->conns, .alloc_conns = s->alloc_conns,
 		.states = s->states, .alloc_states = s->alloc_states,
 		.saids = s->saids, .alloc_saids = s->alloc_saids,
-		.arena = s->arena,
+		.parser = s->parser,
 	};
 
 	free(s->version);
-	arena_reset(s->arena);
+	parser_reset(&keep.parser);
 	*s = keep;
-	parser_init(&s->parser, parse_line);
 }
 
 struct status_summary *status_parse(const char *text, size_t len)
 {
 	struct status_summary *s = status_summary_new();
 
-	parser_feed(&s->parser, text, len);
-	parser_finish(&s->parser);
+	parser_parse(&s->parser, text, len);
 	return s;
 }

@@ -130,7 +130,6 @@ struct status_summary {
 	uint64_t parse_errors;		/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
-	struct arena *arena;		/* holds every string of conns[] and states[] */
 	size_t cur_name_len;		/* the last connection's name and instance lengths */
 	size_t cur_chain_len;
 	int section;			/* enum status_section */

@@ -41,7 +41,7 @@
 /* Every string of the list lives in its arena: freed together. */
 static char *dup_span(struct traffic_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Decimal digits in [b, e) exactly; -EINVAL or -ERANGE otherwise. */
@@ -281,7 +281,6 @@ struct traffic_list *traffic_list_new(void)
 {
 	struct traffic_list *l = xcalloc(1, sizeof(*l));
 
-	l->arena = arena_new();
 	parser_init(&l->parser, parse_line);
 	return l;
 }
@@ -291,25 +290,23 @@ struct traffic_list *traffic_list_free(struct traffic_list *l)
 	if (!l)
 		return NULL;
 	free(l->sas);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
 
 void traffic_list_reset(struct traffic_list *l)
 {
-	struct traffic_list keep = { .sas = l->sas, .alloc_sas = l->alloc_sas, .arena = l->arena };
+	struct traffic_list keep = { .sas = l->sas, .alloc_sas = l->alloc_sas, .parser = l->parser };
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct traffic_list *traffic_parse(const char *text, size_t len)
 {
 	struct traffic_list *l = traffic_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

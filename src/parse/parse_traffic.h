@@ -45,7 +45,6 @@ struct traffic_list {
 	uint64_t parse_errors;	/* lines not recognised (counted, skipped) */
 	bool prefixed;		/* saw a 3.x/4.x "NNN " prefix: inBytes is 32-bit */
 	bool unknown_name;	/* "021 no such connection" / "no connection or alias named" */
-	struct arena *arena;	/* holds every string of sas[] */
 	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lib/util.h"
 #include "parse/parser.h"
 
 /* line_cb of the reader: the parser's own line function, whose result a stream has no use for. */
@@ -17,7 +18,25 @@ static void on_line(void *userdata, char *line, size_t len, unsigned flags)
 void parser_init(struct parser *p, parser_line_fn line)
 {
 	p->line = line;
+	p->arena = arena_new();
 	line_reader_init(&p->lr);
+}
+
+void parser_reset(struct parser *p)
+{
+	arena_reset(p->arena);
+	line_reader_init(&p->lr);
+}
+
+void parser_release(struct parser *p)
+{
+	p->arena = arena_free(p->arena);
+}
+
+void parser_parse(struct parser *p, const char *text, size_t len)
+{
+	parser_feed(p, text, len);
+	parser_finish(p);
 }
 
 void parser_feed(struct parser *p, const char *data, size_t len)

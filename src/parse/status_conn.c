@@ -150,8 +150,8 @@ static int parse_topology(struct status_summary *s, const struct whack_conn_ref 
 	xgrow((void **)&s->conns, &s->alloc_conns, s->n_conns + 1, sizeof(*s->conns));
 	c = &s->conns[s->n_conns++];
 	*c = (struct status_conn){
-		.name = arena_strndup(s->arena, r->name, r->name_len),
-		.instance = arena_strndup(s->arena, r->chain, r->chain_len),
+		.name = arena_strndup(s->parser.arena, r->name, r->name_len),
+		.instance = arena_strndup(s->parser.arena, r->chain, r->chain_len),
 	};
 	s->cur_name_len = r->name_len;
 	s->cur_chain_len = r->chain_len;

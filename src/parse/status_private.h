@@ -56,7 +56,7 @@ int status_parse_hash_line(struct status_summary *s, const char *p, bool truncat
 /* A copy of [b, e) in the summary's arena. */
 static inline char *status_dup(struct status_summary *s, const char *b, const char *e)
 {
-	return arena_strndup(s->arena, b, (size_t)(e - b));
+	return arena_strndup(s->parser.arena, b, (size_t)(e - b));
 }
 
 static inline bool status_is_upper(char c)

@@ -375,8 +375,8 @@ int status_parse_hash_line(struct status_summary *s, const char *p, bool truncat
 	if (ret < 0)
 		return ret;
 
-	st.conn = arena_strndup(s->arena, r.name, r.name_len);
-	st.instance = arena_strndup(s->arena, r.chain, r.chain_len);
+	st.conn = arena_strndup(s->parser.arena, r.name, r.name_len);
+	st.instance = arena_strndup(s->parser.arena, r.chain, r.chain_len);
 	classify_state(&st, name, name_len, story_b, (size_t)(story_e - story_b), &s->evidence);
 
 	xgrow((void **)&s->states, &s->alloc_states, s->n_states + 1, sizeof(*s->states));
