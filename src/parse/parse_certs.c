@@ -592,10 +592,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct cert_list *cert_list_new(void)
 {
-	struct cert_list *l = xcalloc(1, sizeof(*l));
-
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct cert_list), offsetof(struct cert_list, parser), parse_line);
 }
 
 struct cert_list *cert_list_free(struct cert_list *l)

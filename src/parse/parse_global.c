@@ -79,10 +79,7 @@ bad:
 
 struct global_list *global_list_new(void)
 {
-	struct global_list *l = xcalloc(1, sizeof(*l));
-
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct global_list), offsetof(struct global_list, parser), parse_line);
 }
 
 struct global_list *global_list_free(struct global_list *l)

@@ -316,10 +316,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct kernel_snapshot *kernel_snapshot_new(void)
 {
-	struct kernel_snapshot *k = xcalloc(1, sizeof(*k));
-
-	parser_init(&k->parser, parse_line);
-	return k;
+	return parser_result_new(sizeof(struct kernel_snapshot), offsetof(struct kernel_snapshot, parser), parse_line);
 }
 
 struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k)

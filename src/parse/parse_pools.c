@@ -201,10 +201,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct pool_list *pool_list_new(void)
 {
-	struct pool_list *l = xcalloc(1, sizeof(*l));
-
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct pool_list), offsetof(struct pool_list, parser), parse_line);
 }
 
 struct pool_list *pool_list_free(struct pool_list *l)

@@ -354,10 +354,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct status_summary *status_summary_new(void)
 {
-	struct status_summary *s = xcalloc(1, sizeof(*s));
-
-	parser_init(&s->parser, parse_line);
-	return s;
+	return parser_result_new(sizeof(struct status_summary), offsetof(struct status_summary, parser), parse_line);
 }
 
 struct status_summary *status_summary_free(struct status_summary *s)

@@ -279,10 +279,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct traffic_list *traffic_list_new(void)
 {
-	struct traffic_list *l = xcalloc(1, sizeof(*l));
-
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct traffic_list), offsetof(struct traffic_list, parser), parse_line);
 }
 
 struct traffic_list *traffic_list_free(struct traffic_list *l)

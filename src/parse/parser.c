@@ -22,6 +22,14 @@ void parser_init(struct parser *p, parser_line_fn line)
 	line_reader_init(&p->lr);
 }
 
+void *parser_result_new(size_t size, size_t offset, parser_line_fn line)
+{
+	char *r = xcalloc(1, size);
+
+	parser_init((struct parser *)(void *)(r + offset), line);
+	return r;
+}
+
 void parser_reset(struct parser *p)
 {
 	arena_reset(p->arena);

@@ -32,6 +32,12 @@ struct parser {
 /* Set up a parser whose lines go to line, with an empty arena. */
 void parser_init(struct parser *p, parser_line_fn line);
 
+/*
+ * A parser's result: size bytes, zeroed, whose struct parser at offset is set up for line
+ * (aborts on OOM). A parser's X_new() is this and nothing else.
+ */
+void *parser_result_new(size_t size, size_t offset, parser_line_fn line);
+
 /* Empty it for the next output: the reader, and the arena (its blocks kept for reuse). */
 void parser_reset(struct parser *p);
 
