@@ -545,22 +545,13 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct cert_list *l = parser_container(base, struct cert_list, parser);
 	struct whack_line wl;
 	const char *t, *end;
-	int r = -EBADMSG;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->open = false;
-		l->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
+	if (r < 0)
+		l->open = false;	/* the entry a NUL cut short goes no further */
+	if (r <= 0)
+		return r;
+	r = -EBADMSG;
 	t = wl.text;
 	end = t + wl.len;
 	if (startswith(t, "List of ") && !wl.truncated) {

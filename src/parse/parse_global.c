@@ -43,17 +43,10 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct whack_line wl;
 	const char *p, *end, *eq;
 	uint64_t v;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, NULL);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		goto bad;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
+	if (r <= 0)
+		return r;
 	if (wl.truncated)
 		goto bad;	/* no valid key=value line is that long, or cut by pluto */
 	p = wl.text;

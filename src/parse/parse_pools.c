@@ -176,23 +176,15 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 {
 	struct pool_list *l = parser_container(base, struct pool_list, parser);
 	struct whack_line wl;
-	int r;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->parse_errors++;
+	if (r < 0) {
+		/* the entries a NUL cut short go no further */
 		l->pool_open = false;
 		l->lease_open = false;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
 	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
+	if (r <= 0)
+		return r;
 	r = parse_text(l, wl.text, wl.text + wl.len, wl.truncated);
 	if (r < 0)
 		l->parse_errors++;

@@ -320,18 +320,9 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct whack_line wl;
 	int r;
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		/* pluto never prints NUL; the text after it cannot be trusted */
-		s->lines++;
-		s->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	s->lines++;
+	r = whack_line_take(line, len, flags, &wl, &s->lines, &s->parse_errors, NULL);
+	if (r <= 0)
+		return r;
 	if (wl.code == WHACK_CODE_UNKNOWN_NAME) {
 		s->unknown_name = true;
 		s->evidence |= EV_PREFIX;

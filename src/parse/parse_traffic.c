@@ -251,20 +251,10 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 {
 	struct traffic_list *l = parser_container(base, struct traffic_list, parser);
 	struct whack_line wl;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
+	if (r <= 0)
+		return r;
 	if (wl.code == WHACK_CODE_UNKNOWN_NAME || startswith(wl.text, "no connection or alias named ") ||
 	    startswith(wl.text, "no such connection or aliased connection named ")) {
 		l->unknown_name = true;

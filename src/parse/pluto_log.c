@@ -555,6 +555,26 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 	return 0;
 }
 
+/* The first strlen(shape) bytes of s (which has them) as shape says: 'd' a digit, the rest itself. */
+static bool shaped(const char *s, const char *shape)
+{
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* The end of a time stamp whose seconds end at s[i]: an optional fraction, then ": "; 0 if not. */
+static size_t stamp_end(const char *s, size_t n, size_t i)
+{
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	return i + 1 < n && s[i] == ':' && s[i + 1] == ' ' ? i + 2 : 0;
+}
+
 /* "Dec  7 05:32:24[.123456]: " (pluto's logfile=, syslog's month-day-time). */
 static size_t syslog_stamp(const char *s, size_t n)
 {
@@ -578,41 +598,19 @@ static size_t syslog_stamp(const char *s, size_t n)
 	if (i >= n || s[i] != ' ')
 		return 0;
 	i++;
-	/* HH:MM:SS */
-	if (i + 8 > n || !is_digit(s[i]) || !is_digit(s[i + 1]) || s[i + 2] != ':' ||
-	    !is_digit(s[i + 3]) || !is_digit(s[i + 4]) || s[i + 5] != ':' || !is_digit(s[i + 6]) ||
-	    !is_digit(s[i + 7]))
+	if (i + 8 > n || !shaped(s + i, "dd:dd:dd"))
 		return 0;
-	i += 8;
-	if (i < n && s[i] == '.') {
-		i++;
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	if (i + 1 < n && s[i] == ':' && s[i + 1] == ' ')
-		return i + 2;
-	return 0;
+	return stamp_end(s, n, i + 8);
 }
 
 /* "2026-12-07 05:32:24[.123]: " */
 static size_t iso_stamp(const char *s, size_t n)
 {
 	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	size_t i;
 
-	if (n < sizeof(shape) - 1 + 2)
+	if (n < sizeof(shape) - 1 + 2 || !shaped(s, shape))
 		return 0;
-	for (i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
-			return 0;
-	if (i < n && s[i] == '.') {
-		i++;
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	if (i + 1 < n && s[i] == ':' && s[i + 1] == ' ')
-		return i + 2;
-	return 0;
+	return stamp_end(s, n, sizeof(shape) - 1);
 }
 
 size_t pluto_log_strip_prefix(const char *line, size_t len, const char **ret_msg)

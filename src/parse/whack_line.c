@@ -43,6 +43,25 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 	return *q == '\0' ? WHACK_LINE_BLANK : WHACK_LINE_TEXT;
 }
 
+int whack_line_take(char *buf, size_t len, unsigned line_flags, struct whack_line *ret,
+		    uint64_t *lines, uint64_t *parse_errors, bool *prefixed)
+{
+	switch (whack_line_prepare(buf, len, line_flags, ret)) {
+	case WHACK_LINE_BLANK:
+		return 0;
+	case WHACK_LINE_NUL:
+		(*lines)++;
+		(*parse_errors)++;
+		return -EBADMSG;
+	case WHACK_LINE_TEXT:
+		break;
+	}
+	(*lines)++;
+	if (prefixed && ret->code >= 0)
+		*prefixed = true;
+	return 1;
+}
+
 int whack_conn_ref(const char *s, struct whack_conn_ref *ret)
 {
 	const char *q = s + 1;
