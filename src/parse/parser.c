@@ -69,6 +69,8 @@ int parser_parse_line(struct parser *p, const char *line, size_t len)
 
 	if (truncated)
 		len = LINE_MAX_LEN;
+	else if (len > 0 && line[len - 1] == '\r')
+		len--;	/* as the reader delivers a CRLF line */
 	memcpy(buf, line, len);
 	buf[len] = '\0';
 	return p->line(p, buf, len, line_flags(buf, len, truncated));

@@ -56,7 +56,10 @@ void parser_finish(struct parser *p);
 /* A whole output at once: fed, then finished. */
 void parser_parse(struct parser *p, const char *text, size_t len);
 
-/* Parse one whole line given apart from a stream (copied first: line is not modified). */
+/*
+ * Parse one whole line given apart from a stream, as the reader would deliver it (a trailing
+ * '\r' dropped, cut at LINE_MAX_LEN); line is copied first, not modified.
+ */
 int parser_parse_line(struct parser *p, const char *line, size_t len);
 
 /* The result struct of type T whose member named member is the parser p. */
