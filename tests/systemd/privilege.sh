@@ -73,9 +73,17 @@ cat > "$CAPS/helper" <<FRONT
 grep '^CapEff:' /proc/self/status > $CAPS/helper.eff
 exec $HELPER "\$@"
 FRONT
-chmod 755 "$CAPS/ipsec" "$CAPS/helper"
-CTL="--ipsec.command=$CAPS/ipsec --ipsec.ctlsocket=$D/run/pluto.ctl --collector.kernel.helper=$CAPS/helper"
-# As the unit: unprivileged uid, CAP_DAC_OVERRIDE and CAP_NET_ADMIN inheritable + ambient
+LOG_HELPER=${EVENTS_HELPER:-$TOP_BUILDDIR/src/plutolog-helper}
+[ -x "$LOG_HELPER" ] || fail "no log helper at $LOG_HELPER"
+cat > "$CAPS/loghelper" <<FRONT
+#!/bin/sh
+grep '^CapEff:' /proc/self/status > $CAPS/loghelper.eff
+exec $LOG_HELPER "\$@"
+FRONT
+chmod 755 "$CAPS/ipsec" "$CAPS/helper" "$CAPS/loghelper"
+CTL="--ipsec.command=$CAPS/ipsec --ipsec.ctlsocket=$D/run/pluto.ctl --collector.kernel.helper=$CAPS/helper
+	--collector.events.helper=$CAPS/loghelper"
+# As the unit: unprivileged uid, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_NET_ADMIN inheritable + ambient
 # only, bounding set reduced to them, no_new_privs; the run directory read-only. Word
 # lists, not functions, so that `$AS_SERVICE daemon &` execs all the way down and
 # $! is the daemon's pid.
@@ -87,8 +95,9 @@ shift
 exec "$@"
 RO
 chmod 755 "$WORK/ro-run"
-CAPS_ONLY="--inh-caps=-all,+dac_override,+net_admin --ambient-caps=-all,+dac_override,+net_admin
-	--bounding-set=-all,+dac_override,+net_admin"
+CAPS_ONLY="--inh-caps=-all,+dac_override,+dac_read_search,+net_admin
+	--ambient-caps=-all,+dac_override,+dac_read_search,+net_admin
+	--bounding-set=-all,+dac_override,+dac_read_search,+net_admin"
 CAPS_SERVICE="$CAPS_ONLY --securebits=+no_setuid_fixup,+no_setuid_fixup_locked"
 # The unit without CAP_NET_ADMIN: the kernel collector is refused, the rest works.
 CAPS_NO_NET_ADMIN="--inh-caps=-all,+dac_override --ambient-caps=-all,+dac_override --bounding-set=-all,+dac_override
@@ -113,6 +122,7 @@ page_polled() {
 # page with a completed poll cycle, check its capabilities.
 check_daemon() {
 	label=$1 wrapper=$2
+	rm -f "$CAPS"/*.eff
 	exporter_run "$WORK/stderr" $wrapper "$EXPORTER" $CTL --web.listen-address=127.0.0.1:0
 	DAEMON_PID=$EXPORTER_PID
 	poll_until 10 page_polled || { cat "$WORK/stderr"; fail "$label: no page with a completed poll"; }
@@ -123,8 +133,8 @@ check_daemon() {
 		fail "$label: the daemon holds effective capabilities"
 	grep -q '^CapAmb:[[:space:]]*0000000000000000$' /proc/$DAEMON_PID/status ||
 		fail "$label: the daemon holds ambient capabilities"
-	grep -q '^CapPrm:[[:space:]]*0000000000001002$' /proc/$DAEMON_PID/status ||
-		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE and CAP_NET_ADMIN permitted"
+	grep -q '^CapPrm:[[:space:]]*0000000000001006$' /proc/$DAEMON_PID/status ||
+		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_NET_ADMIN permitted"
 	[ "$(metric libreswan_up "$WORK/page")" = 1 ] || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
 	[ "$(metric libreswan_connections_loaded "$WORK/page")" = 1 ] || fail "$label: pluto's connection not seen"
 	[ "$(metric libreswan_kernel_up "$WORK/page")" = 1 ] || { cat "$WORK/stderr"; fail "$label: libreswan_kernel_up is not 1"; }
@@ -134,6 +144,10 @@ check_daemon() {
 		fail "$label: whack does not run with exactly CAP_DAC_OVERRIDE"
 	grep -q '^CapEff:[[:space:]]*0000000000001000$' "$CAPS/helper.eff" ||
 		fail "$label: the kernel helper does not run with exactly CAP_NET_ADMIN"
+	poll_until 5 test -s "$CAPS/loghelper.eff" || fail "$label: the log helper was not started"
+	echo "$label: log helper $(cat "$CAPS/loghelper.eff")"
+	grep -q '^CapEff:[[:space:]]*0000000000000004$' "$CAPS/loghelper.eff" ||
+		fail "$label: the log helper does not run with exactly CAP_DAC_READ_SEARCH"
 	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
 	echo "$label: libreswan_up 1, libreswan_kernel_up 1, daemon CapEff and CapAmb 0000000000000000"
 	exporter_stop
