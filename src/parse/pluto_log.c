@@ -60,7 +60,7 @@
 #include "lib/string_table.h"
 #include "lib/util.h"
 #include "parse/pluto_log.h"
-#include "parse/pluto_log_private.h"
+#include "parse/pluto_log_msg.h"
 
 #define CONN_WAYS 4
 #define CONN_SETS (PLUTO_LOG_CONN_SLOTS / CONN_WAYS)

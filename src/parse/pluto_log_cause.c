@@ -46,7 +46,7 @@
 
 #include <string.h>
 
-#include "parse/pluto_log_private.h"
+#include "parse/pluto_log_msg.h"
 
 /* A notification's name (v2N_ prefix or not) to a reason; OTHER for the rest. */
 static enum pluto_event_reason notify_reason(const char *s, size_t n)

@@ -43,7 +43,7 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "parse/pluto_log_private.h"
+#include "parse/pluto_log_msg.h"
 
 /*
  * The wordings that mean nothing to count: the progress of a negotiation, retransmits, peer IDs,
