@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http_private.h"
+#include "http/server.h"
 #include "http/tls.h"
 #include "lib/log.h"
 #include "lib/util.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/auth.h"
-#include "http/http_private.h"
+#include "http/server.h"
 #include "http/page_maker.h"
 #include "http/webconfig.h"
 #include "lib/log.h"

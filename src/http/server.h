@@ -3,11 +3,12 @@
 #pragma once
 
 /*
- * What the HTTP server's three files share (ell's dhcp-private.h way): http.c (the server's life:
- * start, reload, stop, driving libmicrohttpd, refusal counts and their log), admission.c (the
- * listening sockets, accept, admission and shedding, TLS hand-off, the header deadline) and
- * request.c (a request: routes, the page and its bodies, basic auth through the password workers).
- * Nothing outside src/http/ includes it.
+ * The HTTP server's state, what its files share (ell's dhcp-private.h way), from the bottom up:
+ * server.c (the refusal counts and their log, driving libmicrohttpd's timer), admission.c (the
+ * listening sockets, accept, admission and shedding, TLS hand-off, the header deadline),
+ * request.c (a request: routes, the page and its bodies, basic auth through the password
+ * workers) and http.c on top (the server's life: start, reload, stop, its own metrics). Nothing
+ * outside src/http/ includes it.
  */
 
 #include <microhttpd.h>
@@ -18,7 +19,7 @@
 #include <systemd/sd-event.h>
 
 #include "http/guard.h"
-#include "http/http.h"
+#include "http/options.h"
 #include "http/page.h"
 #include "lib/metrics.h"
 
@@ -138,7 +139,13 @@ struct http_server {
 	size_t n_listeners;
 };
 
-/* http.c */
+/* server.c */
+
+/* Label value of a reason ("per_ip_limit", ...). */
+const char *http_reject_to_string(enum http_reject r);
+
+/* The refusal episodes' timer: an episode with no refusal for a while is summed up and ends. */
+int http_on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata);
 
 /* Count a refusal of kind r from addr (NULL: none to name), and log it when an episode begins. */
 void http_reject(struct http_server *h, enum http_reject r, const char *addr);
@@ -150,6 +157,9 @@ void http_arm_timer(struct http_server *h);
 void http_run_mhd(struct http_server *h);
 
 /* admission.c */
+
+/* Bind a listening TCP socket for "[host]:port" ("" host or ":port" = all, dual-stack). 0 or -errno. */
+int http_listen_socket(const char *addr, int *ret_fd);
 
 /* A connection's request headers arrived (or it is closing): off the deadline list. */
 void http_wait_remove(struct http_server *h, struct http_conn *c);
