@@ -56,10 +56,10 @@ static int start_mhd(struct http_server *h)
 {
 	const union MHD_DaemonInfo *info;
 	unsigned timeout_s = (unsigned)((h->opt.timeout_usec + 999999) / 1000000);
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_NO_LISTEN_SOCKET;
-	/* http_admit() enforces the caps (per address, and in total with shedding) before libmicrohttpd
-	 * sees a connection; its own sit above them, as a backstop only */
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
+	/* http_admit() enforces the caps (per address, and in total with shedding) before
+	 * libmicrohttpd sees a connection; its own sit above them, as a backstop only */
 	intptr_t limit = (intptr_t)(h->opt.max_connections + HTTP_MHD_SLACK);
 	struct MHD_OptionItem opts[] = {
 		/* the logger first, so that libmicrohttpd's own complaints reach it too */
@@ -74,7 +74,8 @@ static int start_mhd(struct http_server *h)
 	};
 	int r;
 
-	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_ARRAY,
+				     opts, MHD_OPTION_END);
 	if (!h->daemon)
 		return log_error_errno(EINVAL, "Failed to start the HTTP server");
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_EPOLL_FD);
@@ -89,14 +90,16 @@ static int start_mhd(struct http_server *h)
 	 * already read, a header that needs the buffer grown, a resumed or added
 	 * connection), and each of those would otherwise wait up to a quarter of a second.
 	 */
-	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, h);
+	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000),
+				       1, on_timer, h);
 	if (r < 0)
 		return log_error_errno(r, "Failed to watch the HTTP server: %m");
 	http_arm_timer(h);
 	return 0;
 }
 
-/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr. */
+/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr.
+ */
 static int use_web_config(struct http_server *h, struct web_config *web, char **reterr)
 {
 	struct tls_ctx *t = NULL;
@@ -108,7 +111,8 @@ static int use_web_config(struct http_server *h, struct web_config *web, char **
 			return r;
 	}
 	if (web && web->n_users > 0 && !h->auth) {
-		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, http_on_auth_done, h, &h->auth);
+		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, http_on_auth_done,
+				  h, &h->auth);
 		if (r < 0) {
 			tls_ctx_unref(t);
 			*reterr = xstrdup("cannot start the password worker");
@@ -133,8 +137,10 @@ static char *landing_page(const char *path)
 	struct strbuf sb = STRBUF_INIT;
 
 	/* The path comes from our own command line; keep the HTML well-formed anyway. */
-	strbuf_puts(&sb, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Libreswan Exporter</title>"
-			 "</head>\n<body><h1>Libreswan Exporter</h1>\n<p>Prometheus metrics for Libreswan IPsec "
+	strbuf_puts(&sb, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Libreswan "
+			 "Exporter</title>"
+			 "</head>\n<body><h1>Libreswan Exporter</h1>\n<p>Prometheus metrics for "
+			 "Libreswan IPsec "
 			 "(pluto).</p>\n<ul><li><a href=\"");
 	for (const char *p = path; *p; p++) {
 		if (*p == '"' || *p == '<' || *p == '>' || *p == '&')
@@ -142,9 +148,10 @@ static char *landing_page(const char *path)
 		else
 			strbuf_putc(&sb, *p);
 	}
-	strbuf_puts(&sb, "\">Metrics</a></li><li><a href=\"/-/healthy\">Health</a></li>"
-			 "<li><a href=\"/-/ready\">Readiness</a></li></ul>\n<p>Version " PACKAGE_VERSION
-			 " (" REVISION ")</p>\n</body></html>\n");
+	strbuf_puts(&sb,
+		    "\">Metrics</a></li><li><a href=\"/-/healthy\">Health</a></li>"
+		    "<li><a href=\"/-/ready\">Readiness</a></li></ul>\n<p>Version " PACKAGE_VERSION
+		    " (" REVISION ")</p>\n</body></html>\n");
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -166,13 +173,13 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 	h->opt = *o;
 	h->landing = landing_page(o->telemetry_path);
 	guard_init(&h->guard, &go);
-	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC, http_on_deadline,
-			      h);
+	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0,
+			      HTTP_DEADLINE_ACCURACY_USEC, http_on_deadline, h);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
 	if (r >= 0)
-		r = sd_event_add_time(e, &h->episode_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC,
-				      http_on_episode_timer, h);
+		r = sd_event_add_time(e, &h->episode_timer, CLOCK_MONOTONIC, 0,
+				      HTTP_DEADLINE_ACCURACY_USEC, http_on_episode_timer, h);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->episode_timer, SD_EVENT_OFF);
 	if (r < 0) {
@@ -281,8 +288,9 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	struct metrics_writer w;
 
 	metrics_writer_init(&w, sb, METRICS_FORMAT_TEXT);
-	metrics_family(&w, "libreswan_http_rejected_total", METRIC_TYPE_COUNTER,
-		       "HTTP connections and requests refused, by reason (as of the last poll cycle).");
+	metrics_family(
+		&w, "libreswan_http_rejected_total", METRIC_TYPE_COUNTER,
+		"HTTP connections and requests refused, by reason (as of the last poll cycle).");
 	for (size_t r = 0; r < _HTTP_REJECT_MAX; r++) {
 		struct metric_label l = { "reason", http_reject_to_string(r) };
 
@@ -293,7 +301,8 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	metrics_sample_u64(&w, NULL, 0, h->n_conns - h->n_doomed);
 	if (h->auth) {
 		metrics_family(&w, "libreswan_http_password_checks_total", METRIC_TYPE_COUNTER,
-			       "Passwords hashed by the password worker, off the event loop (cache misses).");
+			       "Passwords hashed by the password worker, off the event loop (cache "
+			       "misses).");
 		metrics_sample_u64(&w, NULL, 0, auth_pool_completed(h->auth));
 	}
 }

@@ -30,13 +30,17 @@ static const char *const reject_text[_HTTP_REJECT_MAX] = {
 	[HTTP_REJECT_HEADER_TIMEOUT] = "connection closed: request headers not complete within "
 				       "--web.read-header-timeout",
 	[HTTP_REJECT_UNAUTHORIZED] = "request refused (401): missing or wrong credentials",
-	[HTTP_REJECT_RATE_LIMITED] = "request refused (429): too many password attempts from one address",
+	[HTTP_REJECT_RATE_LIMITED] =
+		"request refused (429): too many password attempts from one address",
 	[HTTP_REJECT_AUTH_BUSY] = "request refused (503): the password checks queue is full",
-	[HTTP_REJECT_CLIENT_CERT] = "TLS handshake refused: no valid client certificate (client_auth_type, "
-				    "client_allowed_sans)",
-	[HTTP_REJECT_SHED] = "connection closed to admit another at --web.max-connections: it had sent no "
-			     "complete request, and its address held the most connections",
-	[HTTP_REJECT_TLS_HANDSHAKE] = "TLS handshake failed (not TLS, or no common version, suite or curve)",
+	[HTTP_REJECT_CLIENT_CERT] =
+		"TLS handshake refused: no valid client certificate (client_auth_type, "
+		"client_allowed_sans)",
+	[HTTP_REJECT_SHED] =
+		"connection closed to admit another at --web.max-connections: it had sent no "
+		"complete request, and its address held the most connections",
+	[HTTP_REJECT_TLS_HANDSHAKE] =
+		"TLS handshake failed (not TLS, or no common version, suite or curve)",
 };
 
 DEFINE_STRING_TABLE_LOOKUP_TO_STRING(http_reject, enum http_reject, _HTTP_REJECT_MAX)
@@ -53,8 +57,10 @@ int http_on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		if (!e->active)
 			continue;
 		if (now - e->last_usec >= HTTP_EPISODE_QUIET_USEC) {
-			log_info("HTTP: episode over, %" PRIu64 " refusals of reason %s in all; none for %" PRIu64 " s",
-				 e->count, http_reject_to_string(r), HTTP_EPISODE_QUIET_USEC / 1000000);
+			log_info("HTTP: episode over, %" PRIu64
+				 " refusals of reason %s in all; none for %" PRIu64 " s",
+				 e->count, http_reject_to_string(r),
+				 HTTP_EPISODE_QUIET_USEC / 1000000);
 			*e = (struct episode){ 0 };
 		} else if (!next || e->last_usec + HTTP_EPISODE_QUIET_USEC < next)
 			next = e->last_usec + HTTP_EPISODE_QUIET_USEC;
@@ -78,7 +84,8 @@ void http_reject(struct http_server *h, enum http_reject r, const char *addr)
 		return;
 	e->active = true;
 	log_warn("HTTP: %s (client %s); more of these are counted in "
-		 "libreswan_http_rejected_total{reason=\"%s\"} and not logged until none came for %" PRIu64 " s",
+		 "libreswan_http_rejected_total{reason=\"%s\"} and not logged until none came for "
+		 "%" PRIu64 " s",
 		 reject_text[r], addr, http_reject_to_string(r), HTTP_EPISODE_QUIET_USEC / 1000000);
 	if (h->episode_timer && sd_event_source_get_enabled(h->episode_timer, NULL) == 0) {
 		(void)sd_event_source_set_time(h->episode_timer, now + HTTP_EPISODE_QUIET_USEC);

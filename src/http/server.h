@@ -51,7 +51,8 @@ struct web_config;
 #define HTTP_AUTH_BURST 10
 #define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
 #define HTTP_AUTH_MAX_BUCKETS 4096
-/* An address that completed an authenticated request keeps priority this long, at most this many. */
+/* An address that completed an authenticated request keeps priority this long, at most this many.
+ */
 #define HTTP_TRUST_USEC (3600 * UINT64_C(1000000))
 #define HTTP_MAX_TRUSTED 4096
 /* An abuse episode ends after this long without a refusal of its kind. */
@@ -82,16 +83,16 @@ struct http_conn {
 	struct http_server *server;
 	struct MHD_Connection *mhd;
 	struct tls_conn *tls;
-	int fd;				/* plain HTTP: the client's socket (libmicrohttpd's); TLS: -1 */
+	int fd; /* plain HTTP: the client's socket (libmicrohttpd's); TLS: -1 */
 	struct sockaddr_storage sa;	/* the client's address */
 	socklen_t salen;
 	bool proven;			/* it completed an authorised request: never shed */
 	bool trusted;			/* its address did lately (guard_trusted()): shed by none */
-	bool doomed;			/* being closed (shed, or past its deadline): counted no more */
+	bool doomed; /* being closed (shed, or past its deadline): counted no more */
 	unsigned auth_gen;		/* the configuration its password check was made against */
 	char key[GUARD_KEY_MAX];	/* client address */
 	char bucket[GUARD_KEY_MAX];	/* its password budget */
-	uint64_t deadline;		/* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
+	uint64_t deadline; /* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
 	struct http_conn *wait_prev, *wait_next;	/* in the deadline list, by deadline */
 	struct http_conn *prev, *next;			/* in the list of all connections */
 	enum auth_state auth;
@@ -117,7 +118,8 @@ struct http_server {
 	struct web_config *web;		/* the current configuration (a reference), or NULL */
 	unsigned web_gen;		/* bumped by each reload */
 	struct tls_ctx *tls;		/* TLS for new connections, or NULL: plain HTTP */
-	struct MHD_Daemon *daemon;	/* one, plain HTTP, fed the accepted (or decrypted) connections */
+	struct MHD_Daemon
+		*daemon; /* one, plain HTTP, fed the accepted (or decrypted) connections */
 	sd_event_source *mhd_io;
 	sd_event_source *mhd_timer;
 	struct http_conn *adding;	/* the connection MHD_add_connection() is adding */
@@ -158,7 +160,8 @@ void http_run_mhd(struct http_server *h);
 
 /* admission.c */
 
-/* Bind a listening TCP socket for "[host]:port" ("" host or ":port" = all, dual-stack). 0 or -errno. */
+/* Bind a listening TCP socket for "[host]:port" ("" host or ":port" = all, dual-stack). 0 or
+ * -errno. */
 int http_listen_socket(const char *addr, int *ret_fd);
 
 /* A connection's request headers arrived (or it is closing): off the deadline list. */
@@ -195,8 +198,10 @@ void http_on_body_made(void *userdata, struct page *p, enum metrics_format forma
 void http_on_auth_done(void *userdata, void *token, bool match);
 
 /* libmicrohttpd's request handler: routes, authorisation, the page. */
-enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				const char *version, const char *upload_data, size_t *upload_size, void **con_cls);
+enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url,
+				const char *method, const char *version, const char *upload_data,
+				size_t *upload_size, void **con_cls);
 
 /* libmicrohttpd's request completion: a proven connection, a released page. */
-void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe);
+void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		       enum MHD_RequestTerminationCode toe);

@@ -20,10 +20,11 @@
 
 #include "lib/util.h"
 
-#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type, max)                                     \
-	static_assert(ELEMENTSOF(name##_table) == (size_t)(max), #name "_table has a slot per value"); \
+#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type, max)                                      \
+	static_assert(ELEMENTSOF(name##_table) == (size_t)(max),                                   \
+		      #name "_table has a slot per value");                                        \
 	const char *name##_to_string(type i)                                                       \
-	{                                                                                         \
+	{                                                                                          \
 		if ((size_t)i >= ELEMENTSOF(name##_table))                                         \
 			return NULL;                                                               \
 		return name##_table[i];                                                            \

@@ -583,7 +583,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct cert_list *cert_list_new(void)
 {
-	return parser_result_new(sizeof(struct cert_list), offsetof(struct cert_list, parser), parse_line);
+	return parser_result_new(sizeof(struct cert_list), offsetof(struct cert_list, parser),
+				 parse_line);
 }
 
 struct cert_list *cert_list_free(struct cert_list *l)

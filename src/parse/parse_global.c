@@ -72,7 +72,8 @@ bad:
 
 struct global_list *global_list_new(void)
 {
-	return parser_result_new(sizeof(struct global_list), offsetof(struct global_list, parser), parse_line);
+	return parser_result_new(sizeof(struct global_list), offsetof(struct global_list, parser),
+				 parse_line);
 }
 
 struct global_list *global_list_free(struct global_list *l)
@@ -87,7 +88,9 @@ struct global_list *global_list_free(struct global_list *l)
 
 void global_list_reset(struct global_list *l)
 {
-	struct global_list keep = { .entries = l->entries, .alloc_entries = l->alloc_entries, .parser = l->parser };
+	struct global_list keep = { .entries = l->entries,
+				    .alloc_entries = l->alloc_entries,
+				    .parser = l->parser };
 
 	parser_reset(&keep.parser);
 	*l = keep;

@@ -193,7 +193,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct pool_list *pool_list_new(void)
 {
-	return parser_result_new(sizeof(struct pool_list), offsetof(struct pool_list, parser), parse_line);
+	return parser_result_new(sizeof(struct pool_list), offsetof(struct pool_list, parser),
+				 parse_line);
 }
 
 struct pool_list *pool_list_free(struct pool_list *l)

@@ -17,7 +17,8 @@ struct parser;
 
 /*
  * A parser's line function: one line as the reader delivers it (writable, NUL-terminated at len;
- * flags: LINE_*). Returns 0 when recognised or blank, -EBADMSG when it was counted as a parse error.
+ * flags: LINE_*). Returns 0 when recognised or blank, -EBADMSG when it was counted as a parse
+ * error.
  */
 typedef int (*parser_line_fn)(struct parser *p, char *line, size_t len, unsigned flags);
 
@@ -25,7 +26,8 @@ struct arena;
 
 struct parser {
 	parser_line_fn line;
-	struct arena *arena;	/* the result's strings: emptied by parser_reset(), freed by parser_release() */
+	struct arena *arena; /* the result's strings: emptied by parser_reset(), freed by
+				parser_release() */
 	struct line_reader lr;
 };
 
@@ -50,7 +52,8 @@ void parser_feed(struct parser *p, const char *data, size_t len);
 /* The same for a chunk it may modify (line ends become NULs): no line is copied. */
 void parser_feed_inplace(struct parser *p, char *data, size_t len);
 
-/* The output ended: a last line without '\n' goes to the line function flagged LINE_UNTERMINATED. */
+/* The output ended: a last line without '\n' goes to the line function flagged LINE_UNTERMINATED.
+ */
 void parser_finish(struct parser *p);
 
 /* A whole output at once: fed, then finished. */

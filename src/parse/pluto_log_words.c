@@ -566,7 +566,8 @@ void pluto_log_read_message(const struct msg *m, struct verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->kind = V_UNRECOGNISED;
 	if (read_established(m, v) || read_initiating(m, v) || read_connection(m, v) ||
-	    read_timeout(m, v) || read_liveness(m, v) || pluto_log_read_cause(m, v) || read_deletion(m, v))
+	    read_timeout(m, v) || read_liveness(m, v) || pluto_log_read_cause(m, v) ||
+	    read_deletion(m, v))
 		return;
 	if (read_none(m))
 		v->kind = V_NONE;

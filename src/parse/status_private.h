@@ -41,7 +41,8 @@ struct status_kind {
 	int ike_version;
 };
 
-/* The kind of a state name ("STATE_V2_ESTABLISHED_IKE_SA", "ESTABLISHED_CHILD_SA"); NULL if unknown. */
+/* The kind of a state name ("STATE_V2_ESTABLISHED_IKE_SA", "ESTABLISHED_CHILD_SA"); NULL if
+ * unknown. */
 const struct status_kind *status_kind_by_name(const char *name, size_t len);
 
 /* The kind of a state's story ("established IKE SA", "XAUTH..."); NULL if unknown. */

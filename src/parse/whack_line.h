@@ -46,7 +46,8 @@ struct whack_line {
  * the NUL); line_flags as the line reader gives them (LINE_TRUNCATED,
  * LINE_NUL). Fills *ret for WHACK_LINE_TEXT and WHACK_LINE_BLANK.
  */
-enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags, struct whack_line *ret);
+enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags,
+					struct whack_line *ret);
 
 /*
  * whack_line_prepare() with the counting every whack parser does: a line that is not blank
@@ -57,7 +58,8 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 int whack_line_take(char *buf, size_t len, unsigned line_flags, struct whack_line *ret,
 		    uint64_t *lines, uint64_t *parse_errors, bool *prefixed);
 
-/* `"name"[1][2]` at s (s[0] == '"'): the name ends at the first '"' followed by '[', ':', ',', ' ' or the end. */
+/* `"name"[1][2]` at s (s[0] == '"'): the name ends at the first '"' followed by '[', ':', ',', ' '
+ * or the end. */
 struct whack_conn_ref {
 	const char *name;
 	size_t name_len;
