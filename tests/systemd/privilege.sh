@@ -66,8 +66,15 @@ echo "pluto: $(ls -l "$D/run/pluto.ctl")"
 # (shell scripts: the ambient set survives into them and on through their exec).
 CAPS=$WORK/caps
 mkdir -p "$CAPS"; chmod 1777 "$CAPS"; chmod 0711 "$WORK"
+# The daemon and the helper run from a copy in a world-traversable directory: the uid below
+# (and a child holding only CAP_NET_ADMIN) cannot search a build tree in a 0700 home directory
+# such as /root, where `git clone` puts it on a fresh server.
 HELPER=${KERNEL_HELPER:-$TOP_BUILDDIR/src/xfrm-helper}
 [ -x "$HELPER" ] || fail "no kernel helper at $HELPER"
+mkdir -p "$WORK/bin"
+cp "$HELPER" "$WORK/bin/xfrm-helper" && cp "$EXPORTER" "$WORK/bin/libreswan_exporter" || fail "copying the binaries"
+chmod 0755 "$WORK/bin" "$WORK/bin/xfrm-helper" "$WORK/bin/libreswan_exporter"
+HELPER=$WORK/bin/xfrm-helper EXPORTER=$WORK/bin/libreswan_exporter
 cat > "$CAPS/ipsec" <<FRONT
 #!/bin/sh
 grep '^CapEff:' /proc/self/status > $CAPS/whack.eff
