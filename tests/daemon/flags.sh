@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Proves SPEC §1's error contract: a bad flag or value gives exactly one line
-# on stderr naming the flag, and exit status 2; --help and --version exit 0.
+# Proves the command line's error contract: a bad flag or value gives exactly one line
+# on stderr naming the flag, and exit status 2; --help, -h and --version exit 0.
 . "$TOP_SRCDIR/tests/daemon/lib.sh"
 
 bad() {
@@ -39,12 +39,18 @@ bad --web.max-connections-per-ip --web.max-connections-per-ip
 bad --web.max-connections --web.max-connections=0
 bad --web.read-header-timeout --web.read-header-timeout=soon
 bad --web.read-header-timeout --web.read-header-timeout=0s
+bad --poll.interval --poll.interval=30s1m
+bad --poll.interval --poll.interval=1.5s
+bad --log.format --log.format=text
+bad -x -x
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
 grep -q -- '--web.max-connections-per-ip=N' "$WORK/out" || fail "--help lists --web.max-connections-per-ip"
+"$EXPORTER" -h > "$WORK/out" || fail "-h exit status"
+grep -q -- '--web.listen-address' "$WORK/out" || fail "-h lists the flags"
 "$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
-ok "--help and --version exit 0"
+ok "--help, -h and --version exit 0"
 
 # a port already in use: one clear error, exit 1
 start_daemon --poll.interval=10s

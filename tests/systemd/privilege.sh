@@ -147,7 +147,7 @@ check_daemon() {
 		fail "$label: whack does not run with exactly CAP_DAC_OVERRIDE"
 	grep -q '^CapEff:[[:space:]]*0000000000001000$' "$CAPS/helper.eff" ||
 		fail "$label: the kernel helper does not run with exactly CAP_NET_ADMIN"
-	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
+	grep 'msg="running as' "$WORK/stderr" | sed "s/^/$label: /"
 	echo "$label: libreswan_up 1, libreswan_kernel_up 1, daemon CapEff and CapAmb 0000000000000000"
 	kill "$DAEMON_PID"
 	wait "$DAEMON_PID" || fail "$label: exit status $? after SIGTERM"
