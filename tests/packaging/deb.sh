@@ -33,6 +33,10 @@ step() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 T0=$SECONDS
 
 [ "$(id -u)" = 0 ] || skip "not root"
+# Private mount namespaces need / to be a mount point; in a chroot into a plain directory it is
+# none (`mount --bind DIR DIR` before the chroot makes it one, as containers have it).
+unshare --mount --propagation private true 2> /dev/null ||
+	skip "/ is not a mount point (a chroot into a plain directory?): systemd cannot boot in private mount namespaces here"
 for t in dpkg-buildpackage dpkg-checkbuilddeps lintian unshare nsenter curl; do
 	command -v "$t" > /dev/null || skip "no $t (apt-get install dpkg-dev debhelper lintian util-linux curl)"
 done
