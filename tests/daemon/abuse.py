@@ -568,7 +568,8 @@ def check_scrapes(scrapes, what, limit=1.0):
 
 
 def episode_lines(d, reason):
-    return len(re.findall(r'rejected_total\{reason="%s"\}' % reason, d.log_text()))
+    # the reason is quoted in the message, and the quotes escaped in logfmt (\") and JSON alike
+    return len(re.findall(r'rejected_total\{reason=\\?"%s\\?"\}' % reason, d.log_text()))
 
 
 # ---------------------------------------------------------------- scenarios
