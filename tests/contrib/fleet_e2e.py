@@ -9,8 +9,9 @@ Starts, on 127.0.0.1 and random ports:
     up, one of Libreswan's own lab captures with half-open IKE SAs);
   - a central Prometheus from contrib/prometheus/fleet/central.yml, started with
     --web.enable-remote-write-receiver, loading contrib/prometheus/libreswan.rules.yml;
-  - a Prometheus in agent mode (--enable-feature=agent) from contrib/prometheus/fleet/agent.yml,
-    scraping the three exporters and remote-writing to the central one.
+  - a Prometheus in agent mode (--enable-feature=agent before Prometheus 3, --agent from 3.0 on)
+    from contrib/prometheus/fleet/agent.yml, scraping the three exporters and remote-writing to
+    the central one.
 Both configurations are the shipped examples with targets, addresses and intervals replaced.
 
 Proves, through the central Prometheus's API:
@@ -29,6 +30,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,6 +94,14 @@ def fleet_panels():
     return out
 
 
+def agent_flag():
+    """Agent mode: a feature flag in Prometheus 2.32 to 2.x, a flag of its own from 3.0 on."""
+    r = subprocess.run([e2e.PROMETHEUS, "--version"], capture_output=True, text=True, check=False)
+    out = r.stdout + r.stderr
+    m = re.search(r"version (\d+)\.", out)
+    return "--agent" if m and int(m.group(1)) >= 3 else "--enable-feature=agent"
+
+
 def run(work):
     # 1. three gateways' exporters
     exporters = {}
@@ -135,7 +145,7 @@ def run(work):
     with open(os.path.join(work, "agent.yml"), "w", encoding="utf-8") as f:
         f.write(agent)
     agent_addr = f"{e2e.HOST}:{e2e.free_port()}"
-    e2e.start("agent", [e2e.PROMETHEUS, "--enable-feature=agent", "--config.file=" + os.path.join(work, "agent.yml"),
+    e2e.start("agent", [e2e.PROMETHEUS, agent_flag(), "--config.file=" + os.path.join(work, "agent.yml"),
                         "--storage.agent.path=" + os.path.join(work, "agent-data"),
                         f"--web.listen-address={agent_addr}", "--log.level=warn"], work)
     e2e.wait_for("agent ready", lambda: e2e.http_get(f"http://{agent_addr}/-/ready")[0] == 200, 30)
