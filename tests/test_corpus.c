@@ -17,7 +17,7 @@
  *    one of them starts matching or another block stops matching;
  *  - on unfiltered trafficstatus blocks, every non-blank line yields exactly
  *    one SA whose serial, name, instance chain and byte counters equal what an
- *    independent POSIX regex (FORMATS §4.1) extracts;
+ *    independent POSIX regex of the trafficstatus line extracts;
  *  - in unfiltered blocks, the only unrecognised lines carry test-suite
  *    placeholders. Per tag it prints the unrecognised-line rate and the kinds.
  */
@@ -58,7 +58,7 @@ static const struct known_mismatch known_mismatches[] = {
 	  "shows #2 as an IPsec SA with parent isakmp#1" },
 	{ "v3.25", "ikev2-09-rw-oe-rsa--trafficstatus--road-2.txt",
 	  "stale console from 3.14 (test_status=unlisted) sanitised by an old rule to "
-	  "'add_time=XXXX': not a real trafficstatus line; the FORMATS regex rejects it too" },
+	  "'add_time=XXXX': not a real trafficstatus line; the independent regex rejects it too" },
 };
 
 static const struct known_mismatch *find_known(const char *tag, const char *file)
@@ -437,7 +437,7 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 	line_reader_finish(&lr, block_line_cb, &b);
 	check_incremental(&b, body, len);
 
-	/* the family heuristics (FORMATS §11.3) on whole outputs: right, or undecided */
+	/* the release-family heuristics (3.x, 4.x, 5.x) on whole outputs: right, or undecided */
 	if (b.cmd == CMD_STATUS && !filtered) {
 		const char *got = family_text(b.status->family);
 

@@ -83,13 +83,16 @@ static void test_render(void **state)
 
 	process_stats_render(&st, &sb);
 	text = strbuf_detach(&sb, NULL);
-	assert_non_null(strstr(text, "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1.25\n"));
+	assert_non_null(strstr(text, "# TYPE process_cpu_seconds_total counter\n"
+				     "process_cpu_seconds_total 1.25\n"));
 	assert_non_null(strstr(text, "# TYPE process_open_fds gauge\nprocess_open_fds 12\n"));
 	assert_non_null(strstr(text, "# TYPE process_max_fds gauge\nprocess_max_fds 1024\n"));
-	assert_non_null(strstr(text, "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes 8192\n"));
-	assert_non_null(strstr(text, "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 4096\n"));
-	assert_non_null(
-		strstr(text, "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds 1767323045.5\n"));
+	assert_non_null(strstr(text, "# TYPE process_virtual_memory_bytes gauge\n"
+				     "process_virtual_memory_bytes 8192\n"));
+	assert_non_null(strstr(text, "# TYPE process_resident_memory_bytes gauge\n"
+				     "process_resident_memory_bytes 4096\n"));
+	assert_non_null(strstr(text, "# TYPE process_start_time_seconds gauge\n"
+				     "process_start_time_seconds 1767323045.5\n"));
 	free(text);
 
 	/* what could not be read is left out */

@@ -55,15 +55,17 @@ double process_start_time(void)
 	 * fields after the command name, which may hold spaces and parentheses, start after the
 	 * last ')'. /proc/stat's btime would do as well but is hidden by ProcSubset=pid.
 	 */
-	if (read_small("/proc/self/stat", buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')) || hz <= 0 ||
-	    clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+	if (read_small("/proc/self/stat", buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')) ||
+	    hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
 		return timespec_seconds(&real);
 	p++;
 	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (!p || sscanf(p, " %llu", &start_ticks) != 1)
 		return timespec_seconds(&real);
-	return timespec_seconds(&real) - (timespec_seconds(&boot) - (double)start_ticks / (double)hz);
+	/* now, less the time since the start */
+	return timespec_seconds(&real) -
+	       (timespec_seconds(&boot) - (double)start_ticks / (double)hz);
 }
 
 /* Descriptors open in this process, not counting the one that reads the list. */
@@ -126,7 +128,8 @@ void process_stats_render(const struct process_stats *st, struct strbuf *sb)
 		       "Total user and system CPU time spent in seconds.");
 	metrics_sample_double(&w, NULL, 0, st->cpu_seconds);
 	if (st->has_open_fds) {
-		metrics_family(&w, "process_open_fds", METRIC_TYPE_GAUGE, "Number of open file descriptors.");
+		metrics_family(&w, "process_open_fds", METRIC_TYPE_GAUGE,
+			       "Number of open file descriptors.");
 		metrics_sample_u64(&w, NULL, 0, st->open_fds);
 	}
 	if (st->has_max_fds) {
@@ -135,7 +138,8 @@ void process_stats_render(const struct process_stats *st, struct strbuf *sb)
 		metrics_sample_u64(&w, NULL, 0, st->max_fds);
 	}
 	if (st->has_memory) {
-		metrics_family(&w, "process_virtual_memory_bytes", METRIC_TYPE_GAUGE, "Virtual memory size in bytes.");
+		metrics_family(&w, "process_virtual_memory_bytes", METRIC_TYPE_GAUGE,
+			       "Virtual memory size in bytes.");
 		metrics_sample_u64(&w, NULL, 0, st->virtual_bytes);
 		metrics_family(&w, "process_resident_memory_bytes", METRIC_TYPE_GAUGE,
 			       "Resident memory size in bytes.");

@@ -185,8 +185,8 @@ static void put_escaped(struct line *l, const char *msg)
 	}
 }
 
-size_t log_format_line(char *buf, size_t size, enum log_format format, bool journal, enum log_level level,
-		       const struct timespec *ts, const char *msg)
+size_t log_format_line(char *buf, size_t size, enum log_format format, bool journal,
+		       enum log_level level, const struct timespec *ts, const char *msg)
 {
 	/* while the message goes in, room for its end: "}, the newline and the NUL */
 	struct line l = { .buf = buf, .size = size, .reserve = 4 };
@@ -194,9 +194,11 @@ size_t log_format_line(char *buf, size_t size, enum log_format format, bool jour
 	struct tm tm;
 
 	assert(size >= 64);
-	if (!gmtime_r(&ts->tv_sec, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		strcpy(stamp, "1970-01-01T00:00:00");
-	(void)snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ", ts->tv_nsec / 1000000);
+	(void)snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ",
+		       ts->tv_nsec / 1000000);
 	if (journal) {
 		(void)snprintf(prefix, sizeof(prefix), "<%d>", (int)level);
 		(void)line_puts(&l, prefix);

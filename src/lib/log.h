@@ -50,8 +50,8 @@ int log_format_from_string(const char *s, enum log_format *ret);
  * too long for it is cut at a character boundary). journal adds the "<N>" prefix. Pure; returns
  * the line's length.
  */
-size_t log_format_line(char *buf, size_t size, enum log_format format, bool journal, enum log_level level,
-		       const struct timespec *ts, const char *msg);
+size_t log_format_line(char *buf, size_t size, enum log_format format, bool journal,
+		       enum log_level level, const struct timespec *ts, const char *msg);
 
 /* Print one line at level; errno-style %m uses err (positive). Returns -err if err != 0, else 0. */
 int log_internal(enum log_level level, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
