@@ -6,7 +6,8 @@
 # packages, which rpm cannot see, hence --nodeps; Fedora's systemd-rpm-macros are replaced by
 # rpm-macros.systemd), its check section running the fast tests, then checks the package: its
 # files, the systemd scriptlets, and the revision the packaged binary reports. rpmlint on the
-# spec runs in make check (rpmlint.sh). Exit 77 when rpmbuild is missing.
+# spec runs in make check (rpmlint.sh). Exit 77 when rpmbuild is missing. KEEP=1 keeps the work
+# directory.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -15,7 +16,7 @@ command -v rpmbuild > /dev/null || { echo "SKIP: no rpmbuild (apt-get install rp
 fail() { echo "FAIL: $*"; exit 1; }
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-rpm.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap 'if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi' EXIT
 mkdir -p "$W"/{SOURCES,SPECS,BUILD,RPMS,SRPMS}
 cp "$tarball" "$W/SOURCES/"
 cp "$TOP/libreswan_exporter.spec" "$W/SPECS/"
