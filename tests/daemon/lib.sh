@@ -39,6 +39,9 @@ need() {
 
 # start_daemon ARGS...: run the exporter on 127.0.0.1:0 with the fake ipsec; sets PORT
 start_daemon() {
+	# emptied here, before the fork: the child's own truncation may come after the loop below
+	# has read the previous daemon's port from the old log
+	: > "$WORK/daemon.log"
 	"$EXPORTER" --web.listen-address=127.0.0.1:0 --ipsec.command="$FAKE_IPSEC" "$@" \
 		>"$WORK/daemon.out" 2>"$WORK/daemon.log" &
 	DAEMON_PID=$!
