@@ -6,8 +6,8 @@ Binds its own AF_UNIX datagram socket as NOTIFY_SOCKET, sets WATCHDOG_USEC and
 WATCHDOG_PID, runs the daemon against a fake `ipsec`, and proves: READY=1,
 STATUS= after poll cycles, WATCHDOG=1 repeated well within WATCHDOG_USEC,
 STOPPING=1 and exit status 0 within a second of SIGTERM; the whack children
-see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM set)
-stderr lines carry <N> priority prefixes.
+see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM naming the
+stderr it was given) stderr lines carry <N> priority prefixes.
 """
 import glob
 import os
@@ -37,14 +37,19 @@ def main():
     sock.bind(path)
     sock.settimeout(0.1)
 
+    # stderr as journald hands it over: JOURNAL_STREAM names the very file (device:inode)
+    err_r, err_w = os.pipe()
+    st = os.fstat(err_w)
     env = dict(os.environ)
-    env.update(NOTIFY_SOCKET=path, WATCHDOG_USEC=str(WATCHDOG_USEC), JOURNAL_STREAM="8:12345",
-               FAKE_IPSEC_LOG=os.path.join(work, "child"))
+    env.update(NOTIFY_SOCKET=path, WATCHDOG_USEC=str(WATCHDOG_USEC),
+               JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino), FAKE_IPSEC_LOG=os.path.join(work, "child"))
     # WATCHDOG_PID must name the daemon itself: let a shell set it, then exec.
     argv = ["/bin/sh", "-c", 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$@"', "sh", exporter,
             "--ipsec.command=" + fake, "--web.listen-address=127.0.0.1:%d" % port,
             "--poll.interval=300ms", "--poll.timeout=1s", "--log.level=info"]
-    proc = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, env=env, stderr=err_w)
+    os.close(err_w)
+    proc.stderr = os.fdopen(err_r, encoding="utf-8", errors="replace")
 
     msgs = []  # (monotonic time, message)
 
