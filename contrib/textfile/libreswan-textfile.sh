@@ -21,7 +21,13 @@
 # Environment: LIBRESWAN_EXPORTER, the exporter's command (default libreswan_exporter).
 # Exit status: 0 when the page was written, pluto up or down; otherwise the exporter's, or 1.
 set -u
-dir=${1:?usage: libreswan-textfile.sh DIR [FLAG...]}
+case ${1:-} in
+-h | --help)
+	sed -n '3,/^set -u/s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+esac
+dir=${1:?usage: libreswan-textfile.sh DIR [FLAG...] (--help explains)}
 shift
 # cron's PATH has no sbin directories, where libreswan_exporter and ipsec live
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin

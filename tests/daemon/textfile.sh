@@ -50,6 +50,8 @@ if command -v promtool > /dev/null 2>&1; then
 	promtool check metrics < "$DIR/libreswan.prom" > "$WORK/lint" 2>&1 || { cat "$WORK/lint"; fail "promtool check metrics"; }
 fi
 ok "pluto up: libreswan.prom says libreswan_up 1 (mode 644), nothing else in the directory"
+"$SCRIPT" --help | grep -q 'node_exporter' || fail "--help does not explain"
+[ -z "$(ls -A "$DIR" | grep -v '^libreswan.prom$')" ] || fail "--help left a file"
 
 echo down > "$FAKE_DIR/mode"
 run_script
