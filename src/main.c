@@ -16,6 +16,7 @@
 #include "http/page.h"
 #include "daemon/poller.h"
 #include "daemon/privilege.h"
+#include "daemon/process_metrics.h"
 #include "daemon/sd.h"
 #include "lib/util.h"
 #include "http/webconfig.h"
@@ -24,6 +25,7 @@
 static struct exporter_config cfg;
 static struct poller *poller;
 static struct http_server *http;
+static double start_time;
 
 static struct page *get_page(void *userdata)
 {
@@ -35,11 +37,19 @@ static bool get_ready(void *userdata)
 	return poller && poller_is_ready(poller);
 }
 
-/* The HTTP server's own families, appended to each page the poller renders. */
-static void render_http_stats(void *userdata, struct strbuf *sb)
+/*
+ * The exporter's own families, appended to each page the poller renders: the HTTP server's and
+ * the standard process_* ones. Not in --once, whose page node_exporter's textfile collector
+ * serves next to node_exporter's own process_* families.
+ */
+static void render_own_families(void *userdata, struct strbuf *sb)
 {
+	struct process_stats ps;
+
 	if (http)
 		http_render_stats(http, sb);
+	process_stats_read(start_time, &ps);
+	process_stats_render(&ps, sb);
 }
 
 static void on_cycle(void *userdata, const struct poller *p)
@@ -122,6 +132,11 @@ static void raise_fd_limit(void)
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		log_warn("Failed to raise the descriptor limit to %" PRIu64 ": %m, ignoring", want);
 }
+/*
+ * --once's exit status when stdout did not take the whole page: distinct from 1 (pluto did not
+ * answer, the page says libreswan_up 0 and is whole), so a script can tell a page to keep.
+ */
+#define EXIT_ONCE_WRITE_FAILED 3
 
 /* --once: why stdout could not take the page (an errno), or 0. */
 static int once_write_error;
@@ -150,7 +165,7 @@ static void on_once(void *userdata, const struct poller *p)
 		once_write_error = errno ? errno : EIO;
 	if (once_write_error != 0) {
 		log_error_errno(-once_write_error, "--once: writing the page to stdout failed: %m");
-		code = 1;
+		code = EXIT_ONCE_WRITE_FAILED;
 	}
 	(void)sd_event_exit(e, code);
 }
@@ -227,7 +242,7 @@ static int run(void)
 	r = poller_new(e, &cfg, on_cycle, NULL, &poller);
 	if (r < 0)
 		goto out;
-	poller_set_page_extra(poller, render_http_stats, NULL);
+	poller_set_page_extra(poller, render_own_families, NULL);
 	sd_ready();
 	r = sd_event_loop(e);
 	sd_stopping();
@@ -244,12 +259,14 @@ int main(int argc, char **argv)
 {
 	int r;
 
+	start_time = process_start_time();
 	log_open();
 	config_init(&cfg);
 	r = config_parse_argv(&cfg, argc, argv);
 	if (r <= 0)
 		return r < 0 ? 2 : EXIT_SUCCESS;
 	log_set_level(cfg.log_level);
+	log_set_format(cfg.log_format);
 	if (!cfg.once)
 		log_info("libreswan_exporter %s (%s) starting", PACKAGE_VERSION, REVISION);
 	r = run();

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (C) 2026 The libreswan_exporter authors */
 /*
- * Proves the command line: SPEC §1 defaults, both --flag=value and
- * --flag value forms, repeated listen addresses, and that bad values are
- * rejected (the caller exits 2).
+ * Proves the command line: the flags' defaults, both --flag=value and
+ * --flag value forms, repeated listen addresses, Prometheus durations, the
+ * log format, -h, and that bad values are rejected (the caller exits 2).
  */
 #include "autoconfig.h"
 
@@ -40,6 +40,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.poll_timeout_usec, 5000000);
 	assert_int_equal(c.max_output, 256ULL << 20);
 	assert_int_equal(c.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(c.log_format, LOG_FORMAT_LOGFMT);
 	assert_false(c.once);
 	assert_int_equal(c.web_max_connections, 256);
 	assert_int_equal(c.web_max_connections_per_ip, 8);
@@ -68,6 +69,21 @@ static void test_forms(void **state)
 	assert_int_equal(c.web_read_header_timeout_usec, 2500000);
 	assert_int_equal(parse(&c, "--web.max-connections-per-ip=1000000", NULL, NULL), 1);
 	assert_int_equal(c.web_max_connections_per_ip, 1000000);
+	/* every duration flag takes Prometheus' forms */
+	assert_int_equal(parse(&c, "--poll.interval=1m30s", "--poll.timeout=1m", NULL), 1);
+	assert_int_equal(c.poll_interval_usec, 90000000);
+	assert_int_equal(c.poll_timeout_usec, 60000000);
+	assert_int_equal(parse(&c, "--poll.interval", "2h", NULL), 1);
+	assert_true(c.poll_interval_usec == UINT64_C(7200000000));
+	assert_int_equal(parse(&c, "--web.timeout=1h30m", "--web.read-header-timeout=1s500ms", NULL), 1);
+	assert_true(c.web_timeout_usec == UINT64_C(5400000000));
+	assert_int_equal(c.web_read_header_timeout_usec, 1500000);
+	assert_int_equal(parse(&c, "--poll.interval=1d", "--poll.timeout=1h", NULL), 1);
+	assert_true(c.poll_interval_usec == UINT64_C(86400000000));
+	assert_int_equal(parse(&c, "--log.format=json", NULL, NULL), 1);
+	assert_int_equal(c.log_format, LOG_FORMAT_JSON);
+	assert_int_equal(parse(&c, "--log.format", "logfmt", NULL), 1);
+	assert_int_equal(c.log_format, LOG_FORMAT_LOGFMT);
 }
 
 static void test_bad_values(void **state)
@@ -89,6 +105,11 @@ static void test_bad_values(void **state)
 	assert_true(parse(&c, "--web.max-connections-per-ip=8x", NULL, NULL) < 0);
 	assert_true(parse(&c, "--web.max-connections-per-ip=", NULL, NULL) < 0);
 	assert_true(parse(&c, "--web.read-header-timeout=0", NULL, NULL) < 0);
+	assert_true(parse(&c, "--poll.interval=30s1m", NULL, NULL) < 0);
+	assert_true(parse(&c, "--poll.interval=1.5s", NULL, NULL) < 0);
+	assert_true(parse(&c, "--log.format=text", NULL, NULL) < 0);
+	assert_true(parse(&c, "--log.format=", NULL, NULL) < 0);
+	assert_true(parse(&c, "-x", NULL, NULL) < 0);
 }
 
 /* The certificates collector: on, every 5 minutes; its flags and --input.* files. */
@@ -135,6 +156,7 @@ static void test_help_version(void **state)
 	dup2(fileno(null), STDOUT_FILENO);
 	assert_int_equal(parse(&c, "--version", NULL, NULL), 0);
 	assert_int_equal(parse(&c, "--help", NULL, NULL), 0);
+	assert_int_equal(parse(&c, "-h", NULL, NULL), 0);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);

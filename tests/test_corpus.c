@@ -17,7 +17,7 @@
  *    one of them starts matching or another block stops matching;
  *  - on unfiltered trafficstatus blocks, every non-blank line yields exactly
  *    one SA whose serial, name, instance chain and byte counters equal what an
- *    independent POSIX regex (FORMATS §4.1) extracts;
+ *    independent POSIX regex of the trafficstatus line extracts;
  *  - on every status/connectionstatus block, each connection line that names
  *    certificates (3.x/4.x "mycert=...; hiscert|peercert=...;" on the
  *    "oriented;" line, 5.x on a line of their own) gives the parsed connection
@@ -63,7 +63,7 @@ static const struct known_mismatch known_mismatches[] = {
 	  "shows #2 as an IPsec SA with parent isakmp#1" },
 	{ "v3.25", "ikev2-09-rw-oe-rsa--trafficstatus--road-2.txt",
 	  "stale console from 3.14 (test_status=unlisted) sanitised by an old rule to "
-	  "'add_time=XXXX': not a real trafficstatus line; the FORMATS regex rejects it too" },
+	  "'add_time=XXXX': not a real trafficstatus line; the independent regex rejects it too" },
 };
 
 static const struct known_mismatch *find_known(const char *tag, const char *file)
@@ -472,7 +472,7 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 	line_reader_finish(&lr, block_line_cb, &b);
 	check_incremental(&b, body, len);
 
-	/* the family heuristics (FORMATS §11.3) on whole outputs: right, or undecided */
+	/* the release-family heuristics (3.x, 4.x, 5.x) on whole outputs: right, or undecided */
 	if (b.cmd == CMD_STATUS && !filtered) {
 		const char *got = family_text(b.status->family);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (C) 2026 The libreswan_exporter authors */
 /*
- * Proves the counter semantics of SPEC §3 over sequences of poll cycles:
+ * Proves the counter semantics of doc/metrics.md over sequences of poll cycles:
  * rekeys keep per-connection byte counters monotonic, 32-bit wraps of 3.x/4.x
  * are compensated per SA serial, vanished SAs are retired into their
  * connection, deleted connections disappear, a pluto restart never makes a

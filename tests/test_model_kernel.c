@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Copyright (C) 2026 The libreswan_exporter authors */
 /*
- * Proves the kernel source's join of pluto's view and the kernel's over sequences
+ * Proves the join of pluto's view and the kernel's (doc/kernel.md) over sequences
  * of poll cycles: each established Child SA's SAIDs find their kernel SAs by
  * protocol, SPI and destination (both directions); SAs the kernel lacks are
  * counted missing for their connection only; packet and error counters stay

@@ -7,7 +7,7 @@
  * structures:
  *  - golden: every tests/fixtures/status/<x>.txt (real 3.25, 4.4, 4.10
  *    including outputs captured from a real 4.10 pluto, 5.1, 5.4; 5.0 and 5.3
- *    cases derived from FORMATS.md; awkward cases) parses into exactly what
+ *    cases derived from Libreswan's source; awkward cases) parses into exactly what
  *    <x>.expected lists, whether fed whole, byte by byte or line by line;
  *  - the certificates' nicknames of each release's connection block;
  *  - the semantics other modules rely on: STATUS_TIMER_NONE for absent

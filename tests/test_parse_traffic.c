@@ -6,7 +6,7 @@
  * Libreswan family by key, never by position:
  *  - golden: every tests/fixtures/traffic/<x>.txt (real 3.25, 4.4, 4.10, 5.1,
  *    5.4 lines; empty outputs captured from a real 4.10 pluto; 5.x forms
- *    derived from FORMATS.md; awkward bytes) parses into exactly what
+ *    derived from Libreswan's source; awkward bytes) parses into exactly what
  *    <x>.expected lists, fed whole, byte by byte or line by line;
  *  - username= raw up to ", type=", type=ESP(nic-offload=packet), maxBytes in
  *    2^63B and humber forms, id='...' with commas and quotes inside, lease

@@ -6,7 +6,8 @@
  * that prints too much is killed at the cap, a child that closes stdout but
  * keeps running is killed by the deadline, exit statuses and a missing
  * binary are reported, the child sees only 0-2 open and the given
- * environment, and no zombie is left behind.
+ * environment, and no zombie is left behind; how a child ended reads as
+ * words for the log, with the first line of what it said.
  */
 #include "autoconfig.h"
 
@@ -196,6 +197,40 @@ static void test_classify_whack_messages(void **state)
 	assert_int_equal(poll_classify(&r), -1);
 }
 
+static void test_describe(void **state)
+{
+	struct spawn_result r = { .exited = true, .exit_status = 1 };
+	char buf[160], small[20];
+	struct run run;
+
+	r.err_text = "\n  whack: no right to communicate with pluto (access(\"/run/pluto/pluto.ctl\"))  \n"
+		     "more\n";
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)),
+			    "exit status 1: whack: no right to communicate with pluto "
+			    "(access(\"/run/pluto/pluto.ctl\"))");
+	r.err_text = "";
+	r.exit_status = 5;
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "exit status 5");
+	r.err_text = NULL;
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "exit status 5");
+	assert_string_equal(spawn_result_describe(&r, small, sizeof(small)), "exit status 5");
+	r.err_text = "a message longer than the buffer";
+	assert_string_equal(spawn_result_describe(&r, small, sizeof(small)), "exit status 5: a me");
+	r = (struct spawn_result){ .spawn_error = ENOENT, .err_text = "" };
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)),
+			    "could not be started: No such file or directory");
+	r = (struct spawn_result){ .timed_out = true, .term_signal = SIGKILL, .err_text = "" };
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "killed at its deadline");
+	r = (struct spawn_result){ .too_large = true, .term_signal = SIGKILL, .err_text = "" };
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "killed at the output cap");
+	/* a real child killed by a signal */
+	run_sh(&run, "echo going >&2; kill -TERM $$", 5000000, 1 << 20);
+	assert_string_equal(spawn_result_describe(&run.r, buf, sizeof(buf)),
+			    "killed by signal 15 (Terminated): going");
+	strbuf_release(&run.out);
+	assert_no_zombies();
+}
+
 static void test_classify_kernel_helper(void **state)
 {
 	struct spawn_result r = { .exited = true, .exit_status = 0, .err_text = "" };
@@ -228,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_missing_binary),
 		cmocka_unit_test(test_descriptors_and_environment),
 		cmocka_unit_test(test_classify_whack_messages),
+		cmocka_unit_test(test_describe),
 	};
 	sigset_t mask;
 

@@ -3,7 +3,7 @@
 
 /*
  * Proves the state tables alone (src/parse/status_tables.c): every state name of
- * FORMATS §10 this exporter relies on is found with its category, names are
+ * pluto that this exporter relies on is found with its category, names are
  * matched whole (a longer or shorter name is unknown), stories match exactly
  * or, for the few families that carry details, by prefix; lookups never read
  * past the length given.

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "daemon/spawn.h"
@@ -347,4 +349,35 @@ struct spawn *spawn_free(struct spawn *s)
 	}
 	free(s);
 	return NULL;
+}
+
+char *spawn_result_describe(const struct spawn_result *r, char *buf, size_t size)
+{
+	const char *e = r->err_text ? r->err_text : "";
+	size_t n;
+	int len;
+
+	if (size == 0)
+		return buf;
+	if (r->spawn_error)
+		len = snprintf(buf, size, "could not be started: %s", strerror(r->spawn_error));
+	else if (r->too_large)
+		len = snprintf(buf, size, "killed at the output cap");
+	else if (r->timed_out)
+		len = snprintf(buf, size, "killed at its deadline");
+	else if (r->term_signal)
+		len = snprintf(buf, size, "killed by signal %d (%s)", r->term_signal,
+			       strsignal(r->term_signal));
+	else
+		len = snprintf(buf, size, "exit status %d", r->exit_status);
+	if (len < 0 || (size_t)len >= size - 1)
+		return buf;
+	/* the first line of what it said, blank lines and surrounding blanks aside */
+	e += strspn(e, " \t\r\n");
+	n = strcspn(e, "\r\n");
+	while (n > 0 && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+		n--;
+	if (n > 0)
+		(void)snprintf(buf + len, size - (size_t)len, ": %.*s", (int)n, e);
+	return buf;
 }

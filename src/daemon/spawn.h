@@ -53,3 +53,11 @@ int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t ti
 
 /* Stop watching; a child still running is killed and reaped. NULL is a no-op; returns NULL. */
 struct spawn *spawn_free(struct spawn *s);
+
+/*
+ * How a child ended, in words for a log line, into buf (size bytes, NUL-terminated, cut if
+ * longer): "could not be started: No such file or directory", "killed at the output cap",
+ * "killed at its deadline", "killed by signal 9 (Killed)" or "exit status 5", then ": " and the
+ * first line of its standard error when it wrote one. Pure; returns buf.
+ */
+char *spawn_result_describe(const struct spawn_result *r, char *buf, size_t size);

@@ -23,6 +23,7 @@ enum {
 	OPT_POLL_TIMEOUT,
 	OPT_MAX_OUTPUT,
 	OPT_LOG_LEVEL,
+	OPT_LOG_FORMAT,
 	OPT_ONCE,
 	OPT_INPUT_STATUS,
 	OPT_INPUT_TRAFFIC,
@@ -71,6 +72,7 @@ static const struct option options[] = {
 	{ "poll.timeout", required_argument, NULL, OPT_POLL_TIMEOUT },
 	{ "poll.max-output", required_argument, NULL, OPT_MAX_OUTPUT },
 	{ "log.level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log.format", required_argument, NULL, OPT_LOG_FORMAT },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "input.status", required_argument, NULL, OPT_INPUT_STATUS },
 	{ "input.trafficstatus", required_argument, NULL, OPT_INPUT_TRAFFIC },
@@ -123,6 +125,7 @@ static const char usage[] =
 	"  --poll.timeout=DURATION       kill a whack command running longer (default 5s)\n"
 	"  --poll.max-output=SIZE        kill a whack command printing more (default 256MiB)\n"
 	"  --log.level=LEVEL             debug, info, warn, error (default info)\n"
+	"  --log.format=FORMAT           logfmt or json (default logfmt)\n"
 	"  --once                        run one poll cycle, print the page to stdout, exit\n"
 	"  --input.status=FILE           read `whack --status` output from FILE (- = stdin)\n"
 	"  --input.trafficstatus=FILE    read `whack --trafficstatus` output from FILE\n"
@@ -146,7 +149,9 @@ static const char usage[] =
 	"  --input.kernel=FILE           read the kernel helper's output from FILE\n"
 	"  --input.events=FILE           count the events of a saved pluto log (every cycle)\n"
 	"  --version                     print the version and exit\n"
-	"  --help                        print this help and exit\n";
+	"  -h, --help                    print this help and exit\n"
+	"\n"
+	"Durations as Prometheus writes them: 500ms, 10s, 1m30s, 2h, 1d.\n";
 
 void config_init(struct exporter_config *c)
 {
@@ -157,6 +162,7 @@ void config_init(struct exporter_config *c)
 		.poll_timeout_usec = 5 * UINT64_C(1000000),
 		.max_output = UINT64_C(256) << 20,
 		.log_level = LOG_LEVEL_INFO,
+		.log_format = LOG_FORMAT_LOGFMT,
 		.max_users = 1000,
 		.max_sas = 1000,
 		.collector_certificates = true,
@@ -238,7 +244,7 @@ static int parse_duration_flag(const char *flag, const char *v, uint64_t *ret)
 	uint64_t usec;
 
 	if (parse_duration_usec(v, &usec) < 0)
-		return bad(flag, v, "expected a duration such as 500ms, 10s or 2m");
+		return bad(flag, v, "expected a duration such as 500ms, 10s, 1m30s or 2h");
 	if (usec < 1000)
 		return bad(flag, v, "must be at least 1ms");
 	*ret = usec;
@@ -259,7 +265,7 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		const char *flag = options[0].name;
 
 		for (size_t i = 0; options[i].name; i++)
@@ -337,6 +343,10 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		case OPT_LOG_LEVEL:
 			if (log_level_from_string(optarg, &c->log_level) < 0)
 				return bad(flag, optarg, "expected debug, info, warn or error");
+			break;
+		case OPT_LOG_FORMAT:
+			if (log_format_from_string(optarg, &c->log_format) < 0)
+				return bad(flag, optarg, "expected logfmt or json");
 			break;
 		case OPT_ONCE:
 			c->once = true;
@@ -426,6 +436,7 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		case OPT_VERSION:
 			printf("libreswan_exporter %s (revision %s)\n", PACKAGE_VERSION, REVISION);
 			return 0;
+		case 'h':
 		case OPT_HELP:
 			fputs(usage, stdout);
 			return 0;

@@ -9,8 +9,8 @@
 #include "lib/log.h"
 
 /*
- * The command line (SPEC §1): defaults, the getopt_long table and
- * validation. No I/O besides the error line on stderr.
+ * The command line (the flags of the README and libreswan_exporter(8)): defaults, the
+ * getopt_long table and validation. No I/O besides the error line on stderr.
  */
 
 #define CONFIG_MAX_LISTEN 16
@@ -36,6 +36,7 @@ struct exporter_config {
 	uint64_t poll_timeout_usec;
 	uint64_t max_output;
 	enum log_level log_level;
+	enum log_format log_format;
 	bool once;
 	const char *input_status;
 	const char *input_trafficstatus;
@@ -69,7 +70,7 @@ struct exporter_config {
 	uint64_t web_read_header_timeout_usec;
 };
 
-/* Fill in the defaults of SPEC §1. */
+/* Fill in the flags' defaults. */
 void config_init(struct exporter_config *c);
 
 /*

@@ -4,10 +4,14 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 /*
- * A tiny logging API. Lines go to stderr; under journald (JOURNAL_STREAM set)
- * they carry sd-daemon "<N>" priority prefixes, otherwise a readable level.
+ * A tiny logging API. Lines go to stderr in logfmt (the default) or JSON, as the Prometheus
+ * exporters write them: ts=2026-01-02T03:04:05.678Z level=info msg="...". When stderr is the
+ * journal (JOURNAL_STREAM names it) each line starts with an sd-daemon "<N>" priority prefix,
+ * which journald turns into the entry's priority.
  * Pure modules (parse_*, metrics, strbuf, util, spawn) never log: callers do.
  */
 
@@ -16,6 +20,11 @@ enum log_level {
 	LOG_LEVEL_WARN = 4,
 	LOG_LEVEL_INFO = 6,
 	LOG_LEVEL_DEBUG = 7,
+};
+
+enum log_format {
+	LOG_FORMAT_LOGFMT,
+	LOG_FORMAT_JSON,
 };
 
 /* Decide the output style from the environment (call once at start). */
@@ -29,6 +38,20 @@ enum log_level log_get_level(void);
 
 /* "debug", "info", "warn", "error" -> level; -EINVAL if unknown. */
 int log_level_from_string(const char *s, enum log_level *ret);
+
+/* Set the line format (logfmt until called). */
+void log_set_format(enum log_format format);
+
+/* "logfmt", "json" -> format; -EINVAL if unknown. */
+int log_format_from_string(const char *s, enum log_format *ret);
+
+/*
+ * Format one log line, newline included, into buf (at most size bytes, NUL-terminated; a message
+ * too long for it is cut at a character boundary). journal adds the "<N>" prefix. Pure; returns
+ * the line's length.
+ */
+size_t log_format_line(char *buf, size_t size, enum log_format format, bool journal,
+		       enum log_level level, const struct timespec *ts, const char *msg);
 
 /* Print one line at level; errno-style %m uses err (positive). Returns -err if err != 0, else 0. */
 int log_internal(enum log_level level, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -157,10 +157,49 @@ static int parse_with_units(const char *s, const char *const *units, const uint6
 
 int parse_duration_usec(const char *s, uint64_t *ret)
 {
-	static const char *const units[] = { "us", "ms", "s", "m", "h" };
-	static const uint64_t mults[] = { 1, 1000, 1000000, 60000000, UINT64_C(3600000000) };
+	/* Prometheus' units, largest first (a year is 365 days), then microseconds; "ms" before "m" */
+	static const struct {
+		const char *name;
+		uint64_t usec;
+	} units[] = {
+		{ "y", UINT64_C(365) * 86400 * 1000000 }, { "w", UINT64_C(7) * 86400 * 1000000 },
+		{ "d", UINT64_C(86400) * 1000000 },	  { "h", UINT64_C(3600) * 1000000 },
+		{ "ms", 1000 },				  { "m", UINT64_C(60) * 1000000 },
+		{ "s", 1000000 },			  { "us", 1 },
+	};
+	/* the order the units must come in (Prometheus: each at most once, largest first) */
+	static const unsigned rank[] = { 0, 1, 2, 3, 6, 4, 5, 7 };
+	uint64_t total = 0;
+	unsigned next_rank = 0;
 
-	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
+	if (streq(s, "0")) {
+		*ret = 0;
+		return 0;
+	}
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		size_t digits = strspn(s, "0123456789"), i;
+		uint64_t v;
+		int r;
+
+		r = safe_atou64_n(s, digits, &v);
+		if (r < 0)
+			return r;
+		s += digits;
+		for (i = 0; i < ELEMENTSOF(units); i++)
+			if (startswith(s, units[i].name))
+				break;
+		if (i == ELEMENTSOF(units) || rank[i] < next_rank)
+			return -EINVAL;
+		next_rank = rank[i] + 1;
+		s += strlen(units[i].name);
+		if (v > UINT64_MAX / units[i].usec || total > UINT64_MAX - v * units[i].usec)
+			return -ERANGE;
+		total += v * units[i].usec;
+	}
+	*ret = total;
+	return 0;
 }
 
 int parse_size(const char *s, uint64_t *ret)

@@ -84,7 +84,10 @@ int safe_atou64_n(const char *s, size_t len, uint64_t *ret);
 /* Signed strict decimal ("-1", "27"). */
 int safe_atoi64_n(const char *s, size_t len, int64_t *ret);
 
-/* "500ms", "10s", "2m", "1h" -> microseconds; 0 or -EINVAL/-ERANGE. */
+/*
+ * A Prometheus duration -> microseconds: units y, w, d, h, m, s, ms (and us), each at most once,
+ * largest first ("1m30s", "500ms", "2h", "1d", "1w"), or "0". 0 or -EINVAL/-ERANGE.
+ */
 int parse_duration_usec(const char *s, uint64_t *ret);
 
 /* "256MiB", "64KiB", "1000", "1GiB" -> bytes; 0 or -EINVAL/-ERANGE. */

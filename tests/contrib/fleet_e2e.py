@@ -9,8 +9,9 @@ Starts, on 127.0.0.1 and random ports:
     up, one of Libreswan's own lab captures with half-open IKE SAs);
   - a central Prometheus from contrib/prometheus/fleet/central.yml, started with
     --web.enable-remote-write-receiver, loading contrib/prometheus/libreswan.rules.yml;
-  - a Prometheus in agent mode (--enable-feature=agent) from contrib/prometheus/fleet/agent.yml,
-    scraping the three exporters and remote-writing to the central one.
+  - a Prometheus in agent mode (--enable-feature=agent before Prometheus 3, --agent from 3.0 on)
+    from contrib/prometheus/fleet/agent.yml, scraping the three exporters and remote-writing to
+    the central one.
 Both configurations are the shipped examples with targets, addresses and intervals replaced.
 
 Proves, through the central Prometheus's API:
@@ -27,6 +28,7 @@ Environment: EXPORTER, TOP_SRCDIR, PROMETHEUS.
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -85,6 +87,14 @@ def fleet_panels():
     return out
 
 
+def agent_flag():
+    """Agent mode: a feature flag in Prometheus 2.32 to 2.x, a flag of its own from 3.0 on."""
+    r = subprocess.run([e2e.PROMETHEUS, "--version"], capture_output=True, text=True, check=False)
+    out = r.stdout + r.stderr
+    m = re.search(r"version (\d+)\.", out)
+    return "--agent" if m and int(m.group(1)) >= 3 else "--enable-feature=agent"
+
+
 def run():
     # 1. three gateways' exporters
     exporters, pages = {}, {}
@@ -112,7 +122,7 @@ def run():
                          f"{prom.base}/api/v1/write\n    queue_config:\n      batch_send_deadline: 1s",
                          "agent.yml")
     site = re.search(r"^\s+site: (\S+)$", agent, re.M).group(1)
-    agent = e2e.Prom("agent", agent, "--enable-feature=agent", agent=True)
+    agent = e2e.Prom("agent", agent, agent_flag(), agent=True)
     t0 = time.monotonic()
 
     # 4. per-gateway series in the central Prometheus

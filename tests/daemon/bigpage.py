@@ -14,7 +14,8 @@ trafficstatus input (a 5 MB text page, 1 MB gzipped), then:
    (text, OpenMetrics, each plain and gzip, the first requests of each form
    arriving while it is being made): every body checked byte for byte;
 3. the text page equals `--once` on the same input, what differs from one
-   run to the next (durations, timestamps, the HTTP server's own families;
+   run to the next (durations, timestamps, the HTTP server's own families
+   and the process_* ones, which --once leaves out;
    the values of ages and of the cycle count) aside; the OpenMetrics page is the text with its counter
    families renamed and "# EOF"; gzip bodies inflate to the plain ones;
 4. each form was made exactly once (the debug log's "page body made" lines),
@@ -71,7 +72,8 @@ def fetch(conn, accept=None, encoding=None, limit=None):
 
 
 def volatile(line):
-    return re.search(rb"duration|timestamp|^# (HELP|TYPE) libreswan_http_|^libreswan_http_", line) is not None
+    return re.search(rb"duration|timestamp|^# (HELP|TYPE) (libreswan_http|process)_|^(libreswan_http|process)_",
+                     line) is not None
 
 
 def stable(text):

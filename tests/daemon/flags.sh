@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Proves SPEC §1's error contract: a bad flag or value gives exactly one line
-# on stderr naming the flag, and exit status 2; --help and --version exit 0.
-. "$(dirname "$0")/lib.sh"
+# Proves the command line's error contract: a bad flag or value gives exactly one line
+# on stderr naming the flag, and exit status 2; --help, -h and --version exit 0.
+. "$TOP_SRCDIR/tests/daemon/lib.sh"
 
 bad() {
 	flag=$1
@@ -43,12 +43,18 @@ bad --certificates.interval --certificates.interval=5
 bad --certificates.interval --certificates.interval=0s
 bad --no-collector.certificates --no-collector.certificates=1
 bad --input.listcrls --input.listcrls -
+bad --poll.interval --poll.interval=30s1m
+bad --poll.interval --poll.interval=1.5s
+bad --log.format --log.format=text
+bad -x -x
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
 grep -q -- '--web.max-connections-per-ip=N' "$WORK/out" || fail "--help lists --web.max-connections-per-ip"
+"$EXPORTER" -h > "$WORK/out" || fail "-h exit status"
+grep -q -- '--web.listen-address' "$WORK/out" || fail "-h lists the flags"
 "$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
-ok "--help and --version exit 0"
+ok "--help, -h and --version exit 0"
 
 # a port already in use: one clear error, exit 1
 start_daemon --poll.interval=10s

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Starts the real daemon on an ephemeral port (real libmicrohttpd, real
-# children) and proves the HTTP contract of SPEC §2: a scrape before the first
+# children) and proves the HTTP contract of the README and the man page: a scrape before the first
 # poll cycle waits for it, /metrics plain and gzip,
 # OpenMetrics negotiation, /, /-/healthy, /-/ready, 404, 405, HEAD; pluto
 # down is 200 with libreswan_up 0 and a not_running count; pluto back gives

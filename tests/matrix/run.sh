@@ -24,16 +24,28 @@
 # the reason is printed as "SKIP: ...").
 #
 # Environment: EXPORTER, TOP_BUILDDIR, MX_ROOTS (where the roots go, default
-# $TOP_BUILDDIR/tests/matrix/roots, else /var/tmp/lsx-matrix-roots), the cache and
-# mirror variables of release-root.sh, and the
+# $TOP_BUILDDIR/tests/matrix/roots when every user may search that path, else
+# /var/tmp/lsx-matrix-roots), the cache and mirror variables of release-root.sh, and the
 # LSX_* knobs of the integration harness.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 INTEG=$(cd "$HERE/../integration" && pwd)
 . "$HERE/../lib/common.sh"
 . "$HERE/lib.sh"
-if [ -n "${TOP_BUILDDIR:-}" ]; then MX_ROOTS=${MX_ROOTS:-$TOP_BUILDDIR/tests/matrix/roots}
-else MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}; fi
+# searchable_by_all DIR: every directory from DIR up to / lets others through (o+x)
+searchable_by_all() {
+	local d=$1
+	while [ "$d" != / ] && [ -n "$d" ]; do
+		[ $((0$(stat -c %a "$d" 2> /dev/null || echo 0) & 1)) = 1 ] || return 1
+		d=$(dirname "$d")
+	done
+}
+# The no-permission scenario runs each root's whack as nobody: the roots may not lie under a
+# directory only root may search, such as /root, where a git clone of this project may be.
+if [ -z "${MX_ROOTS:-}" ] && [ -n "${TOP_BUILDDIR:-}" ] && searchable_by_all "$TOP_BUILDDIR"; then
+	MX_ROOTS=$TOP_BUILDDIR/tests/matrix/roots
+fi
+MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}
 export MX_ROOTS
 LSX_MATRIX_HOST=${LSX_MATRIX_HOST:-bullseye bookworm trixie trixie+bookworm}
 mx_vm_plan_given=${LSX_MATRIX_VM:+yes}

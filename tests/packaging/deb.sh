@@ -6,7 +6,10 @@
 #  1. dpkg-buildpackage -b -us -uc in the unpacked tarball (its check runs the fast tests);
 #  2. lintian: no error, no warning; every override carries a written reason;
 #  3. the package: every file `make install` installs, Debian's names, the unit's sandbox and
-#     capabilities exactly upstream's, the revision the binary reports is the tarball's;
+#     capabilities exactly upstream's, the revision the binary reports is the tarball's; the
+#     dashboard, the rules (promtool test rules run where they are installed) and the other
+#     examples under /usr/share/doc/prometheus-libreswan-exporter/examples, the references next
+#     to them;
 #  4. a fresh Debian 12 root (tests/matrix/release-root.sh; the same one the Libreswan matrix
 #     uses) with systemd and Debian's libreswan; the package installed there with apt-get
 #     (dependencies from the mirror), systemd booted as PID 1 of private namespaces in that
@@ -32,6 +35,10 @@ T0=$SECONDS
 
 need_root
 need dpkg-buildpackage dpkg-checkbuilddeps lintian unshare nsenter curl
+# Private mount namespaces need / to be a mount point; in a chroot into a plain directory it is
+# none (`mount --bind DIR DIR` before the chroot makes it one, as containers have it).
+unshare --mount --propagation private true 2> /dev/null ||
+	skip "/ is not a mount point (a chroot into a plain directory?): systemd cannot boot in private mount namespaces here"
 
 if [ "${KEEP:-0}" = 1 ]; then W=$(mktemp -d "${TMPDIR:-/tmp}/lsx-deb.XXXXXX"); echo "deb.sh: keeping $W"
 else work_dir deb; W=$WORK; fi
@@ -167,6 +174,30 @@ for f in /usr/sbin/libreswan_exporter /usr/bin/$PKG /usr/share/man/man8/libreswa
 	/etc/default/$PKG /usr/share/doc/$PKG/copyright; do
 	grep -qx "$f" <<< "$files" || fail "$f is not in the package"
 done
+# what the README promises an operator, where the README and the man page say it is
+doc=/usr/share/doc/$PKG
+for f in "$doc/README.md" "$doc/metrics.md" "$doc/privilege.md" "$doc/kernel.md" "$doc/examples/README.md" \
+	"$doc/examples/grafana/libreswan.json" "$doc/examples/grafana/provisioning/dashboards/libreswan.yml" \
+	"$doc/examples/grafana/provisioning/datasources/prometheus.yml" "$doc/examples/prometheus/libreswan.rules.yml" \
+	"$doc/examples/prometheus/libreswan.rules.test.yml" "$doc/examples/prometheus/prometheus.yml" \
+	"$doc/examples/prometheus/fleet/agent.yml" "$doc/examples/prometheus/fleet/central.yml" \
+	"$doc/examples/alertmanager/alertmanager.yml" "$doc/examples/web-config.yml" \
+	"$doc/examples/textfile/libreswan-textfile.sh"; do
+	grep -qxE "$f(\.gz)?" <<< "$files" || fail "$f is not in the package"
+done
+[ -x "$x$doc/examples/textfile/libreswan-textfile.sh" ] || fail "the textfile script is not executable"
+panels=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(sum(1 + len(p.get("panels", [])) for p in d["panels"]))' \
+	"$x$doc/examples/grafana/libreswan.json") || fail "the packaged dashboard is not JSON"
+rules=$(grep -cE '^ *- (alert|record):' "$x$doc/examples/prometheus/libreswan.rules.yml")
+if command -v promtool > /dev/null; then
+	(cd "$x$doc/examples/prometheus" && promtool test rules libreswan.rules.test.yml) > "$W/promtool.log" 2>&1 ||
+		{ cat "$W/promtool.log"; fail "promtool test rules on the packaged rules"; }
+	tested="promtool test rules passes on them where they are installed"
+else
+	tested="promtool not installed: rules not tested here"
+fi
+ok "examples in $doc/examples: the dashboard ($panels panels), $rules alert and recording rules ($tested), Prometheus, fleet, Alertmanager and web-config examples, the textfile script; README, metric, privilege and kernel references in $doc"
+grep -E "^$doc/" <<< "$files" | sed 's/^/  /'
 unit=$x/lib/systemd/system/$PKG.service
 sed -e 's,@sbindir@,/usr/sbin,g' "$src/systemd/libreswan_exporter.service.in" > "$W/upstream.service"
 keys='^(User|DynamicUser|AmbientCapabilities|CapabilityBoundingSet|SecureBits|NoNewPrivileges|ExecStart|RestrictAddressFamilies|SystemCallFilter|ProtectSystem|InaccessiblePaths|ProcSubset|ProtectProc)='

@@ -6,7 +6,8 @@
 # packages, which rpm cannot see, hence --nodeps; Fedora's systemd-rpm-macros are replaced by
 # rpm-macros.systemd), its check section running the fast tests, then checks the package: its
 # files, the systemd scriptlets, and the revision the packaged binary reports. rpmlint on the
-# spec runs in make check (rpmlint.sh). Exit 77 when rpmbuild is missing.
+# spec runs in make check (rpmlint.sh). Exit 77 when rpmbuild is missing. KEEP=1 keeps the work
+# directory.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)

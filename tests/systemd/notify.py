@@ -6,8 +6,8 @@ Binds its own AF_UNIX datagram socket as NOTIFY_SOCKET, sets WATCHDOG_USEC and
 WATCHDOG_PID, runs the daemon against a fake `ipsec`, and proves: READY=1,
 STATUS= after poll cycles, WATCHDOG=1 repeated well within WATCHDOG_USEC,
 STOPPING=1 and exit status 0 within a second of SIGTERM; the whack children
-see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM set)
-stderr lines carry <N> priority prefixes.
+see none of NOTIFY_SOCKET, WATCHDOG_*; under journald (JOURNAL_STREAM naming the
+stderr it was given) stderr lines carry <N> priority prefixes.
 """
 import glob
 import os
@@ -31,12 +31,14 @@ def main():
     sock.bind(path)
     sock.settimeout(0.1)
 
-    env = dict(NOTIFY_SOCKET=path, WATCHDOG_USEC=str(WATCHDOG_USEC), JOURNAL_STREAM="8:12345",
-               FAKE_IPSEC_LOG=os.path.join(work, "child"))
-    # WATCHDOG_PID must name the daemon itself: let a shell set it, then exec.
+    env = dict(NOTIFY_SOCKET=path, WATCHDOG_USEC=str(WATCHDOG_USEC), FAKE_IPSEC_LOG=os.path.join(work, "child"))
+    # WATCHDOG_PID must name the daemon itself, and JOURNAL_STREAM the very file its stderr is
+    # (device:inode), as journald hands it over: let a shell set them, then exec.
+    wrap = ["/bin/sh", "-c", 'WATCHDOG_PID=$$; JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2); '
+            'export WATCHDOG_PID JOURNAL_STREAM; exec "$@"', "sh"]
     dmn = lsx.Exporter("daemon", ["--ipsec.command=" + os.path.join(lsx.TOP_SRCDIR, "tests", "systemd", "fake-ipsec"),
                                   "--poll.interval=300ms", "--poll.timeout=1s", "--log.level=info"], env=env,
-                       wrap=["/bin/sh", "-c", 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$@"', "sh"])
+                       wrap=wrap)
 
     msgs = []  # (monotonic time, message)
 

@@ -61,8 +61,15 @@ echo "pluto: $(ls -l "$D/run/pluto.ctl")"
 # (shell scripts: the ambient set survives into them and on through their exec).
 CAPS=$WORK/caps
 mkdir -p "$CAPS"; chmod 1777 "$CAPS"; chmod 0711 "$WORK"
+# The daemon and the helper run from a copy in a world-traversable directory: the uid below
+# (and a child holding only CAP_NET_ADMIN) cannot search a build tree in a 0700 home directory
+# such as /root, where `git clone` puts it on a fresh server.
 HELPER=${KERNEL_HELPER:-$TOP_BUILDDIR/src/xfrm-helper}
 [ -x "$HELPER" ] || fail "no kernel helper at $HELPER"
+mkdir -p "$WORK/bin"
+cp "$HELPER" "$WORK/bin/xfrm-helper" && cp "$EXPORTER" "$WORK/bin/libreswan_exporter" || fail "copying the binaries"
+chmod 0755 "$WORK/bin" "$WORK/bin/xfrm-helper" "$WORK/bin/libreswan_exporter"
+HELPER=$WORK/bin/xfrm-helper EXPORTER=$WORK/bin/libreswan_exporter
 cat > "$CAPS/ipsec" <<FRONT
 #!/bin/sh
 grep '^CapEff:' /proc/self/status > $CAPS/whack.eff
@@ -148,7 +155,7 @@ check_daemon() {
 	echo "$label: log helper $(cat "$CAPS/loghelper.eff")"
 	grep -q '^CapEff:[[:space:]]*0000000000000004$' "$CAPS/loghelper.eff" ||
 		fail "$label: the log helper does not run with exactly CAP_DAC_READ_SEARCH"
-	grep 'info: running as' "$WORK/stderr" | sed "s/^/$label: /"
+	grep 'msg="running as' "$WORK/stderr" | sed "s/^/$label: /"
 	echo "$label: libreswan_up 1, libreswan_kernel_up 1, daemon CapEff and CapAmb 0000000000000000"
 	exporter_stop
 	[ "$EXPORTER_STATUS" = 0 ] || fail "$label: exit status $EXPORTER_STATUS after SIGTERM"

@@ -22,6 +22,10 @@ work_dir systemd
 SYSTEMD=/lib/systemd/systemd
 [ -x "$SYSTEMD" ] || skip "no $SYSTEMD"
 [ -x /usr/libexec/ipsec/pluto ] || skip "libreswan not installed"
+# Private mount namespaces need / to be a mount point; in a chroot into a plain directory it is
+# none (`mount --bind DIR DIR` before the chroot makes it one, as containers have it).
+unshare --mount --propagation private true 2> /dev/null ||
+	skip "/ is not a mount point (a chroot into a plain directory?): systemd cannot boot in private mount namespaces here"
 
 UNITS=$WORK/units
 mkdir -p "$UNITS/libreswan_exporter.service.d"
@@ -93,7 +97,10 @@ stop_systemd() {
 	done
 }
 at_exit stop_systemd
-in_ns() { timeout 20 nsenter -t "$S" -a "$@"; }
+# Commands in systemd's namespaces and under its root directory (-r -w), which is this script's:
+# entering a mount namespace alone moves to the namespace's own root, outside any chroot this
+# script runs in, where no systemd runs ("System has not been booted with systemd").
+in_ns() { timeout 20 nsenter -t "$S" -a -r -w "$@"; }
 
 unshare --pid --fork --mount --uts --ipc --net --cgroup --propagation private --mount-proc \
 	"$WORK/inner.sh" > "$WORK/console" 2>&1 &
