@@ -146,16 +146,16 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 	if (overflow)
 		sorted[n++] = &other;
 
-	metrics_family(w, "libreswan_sa_in_bytes", METRIC_TYPE_GAUGE,
-		       "Bytes received by the live IPsec SAs of one peer (resets on rekey).");
+	metrics_family(w, "libreswan_sa_in_bytes_total", METRIC_TYPE_COUNTER,
+		       "Bytes received by the live IPsec SAs of one peer (starts again at 0 on rekey).");
 	for (size_t i = 0; i < n; i++)
 		metrics_sample_u64(w,
 				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
 							    LABEL("peer", sorted[i]->peer),
 							    LABEL("id", sorted[i]->id) },
 				   3, sorted[i]->in);
-	metrics_family(w, "libreswan_sa_out_bytes", METRIC_TYPE_GAUGE,
-		       "Bytes sent by the live IPsec SAs of one peer (resets on rekey).");
+	metrics_family(w, "libreswan_sa_out_bytes_total", METRIC_TYPE_COUNTER,
+		       "Bytes sent by the live IPsec SAs of one peer (starts again at 0 on rekey).");
 	for (size_t i = 0; i < n; i++)
 		metrics_sample_u64(w,
 				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
@@ -173,15 +173,15 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 							 LABEL("id", sorted[i]->id) },
 				3, (int64_t)cy->now - (int64_t)sorted[i]->newest_add_time);
 	if (cy->sa_kernel) {
-		static const char *const packet_family[2] = { "libreswan_sa_in_packets",
-							      "libreswan_sa_out_packets" };
+		static const char *const packet_family[2] = { "libreswan_sa_in_packets_total",
+							      "libreswan_sa_out_packets_total" };
 		static const char *const packet_help[2] = {
-			"Packets received by the live kernel SAs of one peer (resets on rekey).",
-			"Packets sent by the live kernel SAs of one peer (resets on rekey).",
+			"Packets received by the live kernel SAs of one peer (starts again at 0 on rekey).",
+			"Packets sent by the live kernel SAs of one peer (starts again at 0 on rekey).",
 		};
 
 		for (size_t d = 0; d < 2; d++) {
-			metrics_family(w, packet_family[d], METRIC_TYPE_GAUGE, packet_help[d]);
+			metrics_family(w, packet_family[d], METRIC_TYPE_COUNTER, packet_help[d]);
 			for (size_t i = 0; i < n; i++)
 				metrics_sample_u64(w,
 						   (struct metric_label[]){
@@ -190,9 +190,9 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 							   LABEL("id", sorted[i]->id) },
 						   3, sorted[i]->kernel.packets[d]);
 		}
-		metrics_family(w, "libreswan_sa_kernel_errors", METRIC_TYPE_GAUGE,
-			       "The kernel's error statistics of the live SAs of one peer (reset "
-			       "on rekey).");
+		metrics_family(w, "libreswan_sa_kernel_errors_total", METRIC_TYPE_COUNTER,
+			       "The kernel's error statistics of the live SAs of one peer (start "
+			       "again at 0 on rekey).");
 		for (size_t i = 0; i < n; i++)
 			for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
 				metrics_sample_u64(

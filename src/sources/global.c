@@ -95,7 +95,7 @@ static const struct global_rule global_rules[] = {
 	  "Established IPsec/Child SAs in pluto." },
 	{ "current.states.shunts", "libreswan_bare_shunts", METRIC_TYPE_GAUGE, { NULL }, "Bare shunts installed." },
 	{ "current.states.iketype.{}", "libreswan_states_ike_by_type", METRIC_TYPE_GAUGE, { "type" },
-	  "IKE SAs in pluto by type (halfopen, open, authenticated, anonymous)." },
+	  "IKE SAs in pluto by type (half_open, open, authenticated, anonymous)." },
 	{ "current.states.enumerate.{}", "libreswan_states_by_kind", METRIC_TYPE_GAUGE, { "state" },
 	  "States in pluto by state kind." },
 	{ "config.setup.ike.ddos_threshold", "libreswan_config_ddos_threshold", METRIC_TYPE_GAUGE, { NULL },
@@ -195,7 +195,12 @@ static void classify_global(const struct global_entry *e, size_t seq, struct glo
 			}
 		}
 		for (int i = 0; i < n && (size_t)i < ELEMENTSOF(rule->labels) && rule->labels[i]; i++) {
-			s->values[s->n_labels] = xstrndup(cap[i], cap_len[i]);
+			/* pluto's iketype "halfopen" spelt as libreswan_ike_sas{state="half_open"} */
+			if (streq(rule->labels[i], "type") && cap_len[i] == 8 &&
+			    memcmp(cap[i], "halfopen", 8) == 0)
+				s->values[s->n_labels] = xstrdup("half_open");
+			else
+				s->values[s->n_labels] = xstrndup(cap[i], cap_len[i]);
 			s->labels[s->n_labels++] = LABEL(rule->labels[i], NULL);
 		}
 		if (rule == &notifies_rule && n == 4) {

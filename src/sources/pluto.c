@@ -137,10 +137,15 @@ static void render_overview(struct metrics_writer *w, const struct status_summar
 	}
 	metrics_family(w, "libreswan_pluto_info", METRIC_TYPE_GAUGE,
 		       "Pluto's version where it prints it, and the output format family; always 1.");
-	metrics_sample_u64(w,
-			   (struct metric_label[]){ LABEL("version", s->version ? s->version : ""),
-						    LABEL("family", family[s->family]) },
-			   2, 1);
+	/* no version label where pluto does not print its version, rather than an empty one */
+	if (s->version)
+		metrics_sample_u64(w,
+				   (struct metric_label[]){ LABEL("version", s->version),
+							    LABEL("family", family[s->family]) },
+				   2, 1);
+	else
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("family", family[s->family]) }, 1,
+				   1);
 }
 
 static bool listed(const struct model *m, const struct model_conn *c, const void *ctx)

@@ -27,7 +27,7 @@ for c in net-1 net-2; do
 done
 lsx_expect_metric w libreswan_kernel_sas_unclaimed == 0
 lsx_expect_metric w 'libreswan_kernel_xfrm_stat_total{counter="XfrmInNoStates"}' '>=' 0
-LSX_METRIC_SUM=1 lsx_expect_metric w 'libreswan_sa_in_packets{connection="net-1"}' == 4
+LSX_METRIC_SUM=1 lsx_expect_metric w 'libreswan_sa_in_packets_total{connection="net-1"}' == 4
 lsx_expect_metric w 'libreswan_kernel_parse_errors_total' == 0
 # the SPD as the kernel counts it
 spd_out=$(lsx_in west ip xfrm policy count | sed -n 's/.*OUT \([0-9]*\).*/\1/p')
