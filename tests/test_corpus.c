@@ -631,8 +631,8 @@ int main(void)
 	};
 
 	if (!root || stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		printf("SKIP: no reference corpus (CORPUS_DIR=%s is not a directory); "
-		       "the corpus check needs ../shared/corpus\n", root ? root : "(unset)");
+		printf("SKIP: no reference corpus (CORPUS_DIR=%s is not a directory): set CORPUS_DIR to "
+		       "a corpus of captured outputs (doc/HACKING.md)\n", root ? root : "(unset)");
 		return 77;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
