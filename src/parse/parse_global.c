@@ -7,7 +7,7 @@
  *
  * Every line is "key=value" with an unsigned decimal value. The lines are
  * RC_RAW in 3.x/4.x, so whack strips their prefix; no version prints one
- * (FORMATS §9). An "NNN " prefix is nevertheless removed if present.
+ * (pluto prints them with whack's raw flag). An "NNN " prefix is nevertheless removed if present.
  *   3.25+  config.setup.ike.ddos_threshold=25000
  *   3.25+  current.states.enumerate.STATE_MAIN_R0=0
  *   4.7+   total.total.pluto.stf.STF_OK=12

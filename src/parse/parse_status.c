@@ -39,7 +39,7 @@
  * ACCEPTING / IGNORING) IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
  * (3.14 lacks open()) IPsec SAs: total(1), authenticated(1), anonymous(0)
  *
- * State lines (FORMATS §5.1; the name is absent from 5.4 on):
+ * State lines (the state's name is absent from 5.4 on):
  *   3.25    000 #2: "c"[1] 192.1.2.23:500 STATE_V2_IPSEC_I (IPsec SA established); EVENT_SA_REPLACE
  * in 27s; newest IPSEC; eroute owner; isakmp#1; idle; import:admin initiate 3.26+   000 #1: "c":500
  * STATE_MAIN_I4 (ISAKMP SA established); EVENT_SA_REPLACE in 27s; newest ISAKMP; lastdpd=-1s(seq
@@ -92,7 +92,8 @@
 
 #include "parse/status_private.h"
 
-/* Preamble lines recognised by their start (FORMATS §7.1). */
+/* Preamble lines (the listening interfaces, the algorithms, the settings) recognised by their
+ * start. */
 static const char *const preamble_prefixes[] = {
 	"using kernel interface:",
 	"interface ",

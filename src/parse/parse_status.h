@@ -20,7 +20,7 @@ struct arena;
 
 #define STATUS_TIMER_NONE INT64_MIN	/* "no such timer on this state" */
 
-/* What a state counts as (FORMATS §10). */
+/* What a state counts as, by its name or its story (status_tables.c). */
 enum sa_category {
 	SA_CATEGORY_UNKNOWN,		/* name/story not recognised */
 	SA_CATEGORY_IGNORE,		/* ephemeral, not counted by pluto */

@@ -5,7 +5,7 @@
  * Parser for `ipsec whack --trafficstatus` (`ipsec trafficstatus [NAME]`),
  * Libreswan 3.x, 4.x and 5.x. Pure: text in, struct traffic_list out.
  *
- * One line per established IPsec/Child SA (FORMATS §4):
+ * One line per established IPsec/Child SA:
  *   3.x-4.7  006 #2: "westnet-eastnet", type=ESP, add_time=1234567890, inBytes=336, outBytes=336,
  * id='@east' 3.x-4.x  006 #2: "east-any"[1] 192.1.3.33, username=xnorth, type=ESP,
  * add_time=1234567890, inBytes=336, outBytes=336, lease=192.0.2.100/32 3.x-4.x  006 #2:

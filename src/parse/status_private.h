@@ -20,7 +20,7 @@
  *   status_tables.c  the names and stories of pluto's states (pure data).
  */
 
-/* status_summary.evidence bits, for the family heuristics (FORMATS §11.3). */
+/* status_summary.evidence bits: what tells the version family (3.x, 4.x, 5.x) from the text. */
 #define EV_PREFIX	(1u << 0)	/* a "NNN " prefix: 3.x/4.x */
 #define EV_NOPREFIX	(1u << 1)	/* a recognised line without prefix */
 #define EV_V3		(1u << 2)	/* only 3.x prints this */

@@ -74,7 +74,7 @@ static void classify_state(struct status_state *st, const char *name, size_t nam
 		k = status_kind_by_story(story, story_len);
 	if (k)
 		st->category = k->category;
-	/* only established IPsec/Child SAs print a parent reference (FORMATS §10) */
+	/* only established IPsec/Child SAs print a parent reference ("#2: ... ; isakmp#1") */
 	if (st->is_child)
 		st->category = SA_CATEGORY_ESTABLISHED_CHILD;
 }

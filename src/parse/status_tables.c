@@ -3,7 +3,7 @@
 
 /*
  * The names and stories of pluto's states in every version, and what each
- * says of the SA (FORMATS §10): pure data and its lookups, tested alone by
+ * says of the SA: pure data and its lookups, tested alone by
  * tests/test_status_tables.c. A state line names its state (up to 5.3) and
  * always tells its story; the name decides when it is known, the story
  * otherwise (5.4+ prints no name).
@@ -14,7 +14,7 @@
 
 #define K(text, category, ike_version) { text, sizeof(text) - 1, category, ike_version }
 
-/* State names of every version (FORMATS §10). */
+/* State names of every version. */
 static const struct status_kind state_names[] = {
 	/* IKEv1, every version */
 	K("STATE_MAIN_R0", SA_CATEGORY_HALF_OPEN, 1),
