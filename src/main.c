@@ -75,8 +75,8 @@ static int load_web_config(struct web_config **ret)
 		 web->n_users ? ", basic auth" : "",
 		 web->client_auth != WEB_CLIENT_AUTH_NONE ? ", client certificates" : "");
 	if (web->http2_given)
-		log_info("web configuration: http_server_config.http2 is accepted and changes nothing: this server "
-			 "speaks HTTP/1.1");
+		log_info("web configuration: http_server_config.http2 is accepted and changes "
+			 "nothing: this server speaks HTTP/1.1");
 	*ret = web;
 	return 0;
 }
@@ -108,7 +108,8 @@ static void reload(void *userdata)
 			log_error("--web.config.file: %s", err);
 	}
 	if (r < 0)
-		log_warn("SIGHUP: the new web configuration was refused, the one in use is kept, ignoring");
+		log_warn("SIGHUP: the new web configuration was refused, the one in use is kept, "
+			 "ignoring");
 	else
 		log_info("SIGHUP: web configuration reloaded");
 	web_config_free(web);
@@ -126,9 +127,11 @@ static void raise_fd_limit(void)
 	uint64_t want = 4 * cfg.web_max_connections + 1024;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
 		return;
-	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
+	rl.rlim_cur =
+		rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		log_warn("Failed to raise the descriptor limit to %" PRIu64 ": %m, ignoring", want);
 }
@@ -182,16 +185,18 @@ static int run(void)
 		return log_error_errno(r, "Failed to set up the event loop: %m");
 
 	if (cfg.once) {
-		/* The heap grows by a quarter GiB of address space at a time (untouched, it costs no
-		 * memory): a 100k-connection first cycle made some 500 brk() calls and trims instead. */
+		/* The heap grows by a quarter GiB of address space at a time (untouched, it costs
+		 * no memory): a 100k-connection first cycle made some 500 brk() calls and trims
+		 * instead. */
 		(void)mallopt(M_TOP_PAD, 256 << 20);
 		r = poller_new(e, &cfg, on_once, e, &poller);
 		if (r < 0)
 			goto out;
 		poller_set_page_sink(poller, once_write, NULL);
 		r = sd_event_loop(e);
-		/* The process ends now and the kernel takes its memory back at once: freeing the model
-		 * piece by piece would cost a 100k-connection first cycle a fifth of its time. */
+		/* The process ends now and the kernel takes its memory back at once: freeing the
+		 * model piece by piece would cost a 100k-connection first cycle a fifth of its
+		 * time. */
 		if (!BUILT_WITH_ASAN)
 			return r;
 		goto out;
@@ -205,7 +210,8 @@ static int run(void)
 	if (cfg.systemd_socket) {
 		r = sd_get_listen_fd(&listen_fd);
 		if (r < 0) {
-			log_error_errno(r, "--web.systemd-socket: no single socket passed by systemd: %m");
+			log_error_errno(
+				r, "--web.systemd-socket: no single socket passed by systemd: %m");
 			goto out;
 		}
 	}
@@ -233,11 +239,12 @@ static int run(void)
 			goto out;
 	}
 	if (listen_fd >= 0)
-		log_info("listening on the socket passed by systemd, metrics at %s", cfg.telemetry_path);
+		log_info("listening on the socket passed by systemd, metrics at %s",
+			 cfg.telemetry_path);
 	else
 		for (size_t i = 0; i < cfg.n_listen; i++)
-			log_info("listening on %s (port %u), metrics at %s", cfg.listen[i], http_port(http, i),
-				 cfg.telemetry_path);
+			log_info("listening on %s (port %u), metrics at %s", cfg.listen[i],
+				 http_port(http, i), cfg.telemetry_path);
 
 	r = poller_new(e, &cfg, on_cycle, NULL, &poller);
 	if (r < 0)

@@ -106,8 +106,8 @@ static void pause_stdout(struct spawn *s)
 {
 	if (!s->batch_src) {
 		/* accuracy 0 would mean sd-event's default, 250 ms */
-		if (sd_event_add_time_relative(s->event, &s->batch_src, CLOCK_MONOTONIC, SPAWN_BATCH_USEC, 100,
-					       on_batch, s) < 0)
+		if (sd_event_add_time_relative(s->event, &s->batch_src, CLOCK_MONOTONIC,
+					       SPAWN_BATCH_USEC, 100, on_batch, s) < 0)
 			return;	/* no timer: keep reading as the data comes */
 		(void)sd_event_source_set_priority(s->batch_src, SD_EVENT_PRIORITY_IMPORTANT);
 	} else {
@@ -227,8 +227,9 @@ static int on_defer(sd_event_source *src, void *userdata)
 	return 0;
 }
 
-int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t timeout_usec, uint64_t max_output,
-		spawn_data_fn data_fn, spawn_done_fn done_fn, void *userdata, struct spawn **ret)
+int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t timeout_usec,
+		uint64_t max_output, spawn_data_fn data_fn, spawn_done_fn done_fn, void *userdata,
+		struct spawn **ret)
 {
 	struct spawn *s = xcalloc(1, sizeof(*s));
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -270,7 +271,8 @@ int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t ti
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &defaults);
 	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+						POSIX_SPAWN_SETPGROUP);
 
 	r = posix_spawnp(&s->pid, argv[0], &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
@@ -309,7 +311,8 @@ int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t ti
 	if (r < 0)
 		goto fail;
 	if (timeout_usec) {
-		r = sd_event_add_time_relative(e, &s->timer_src, CLOCK_MONOTONIC, timeout_usec, 0, on_timer, s);
+		r = sd_event_add_time_relative(e, &s->timer_src, CLOCK_MONOTONIC, timeout_usec, 0,
+					       on_timer, s);
 		if (r < 0)
 			goto fail;
 		(void)sd_event_source_set_priority(s->timer_src, SD_EVENT_PRIORITY_IMPORTANT);

@@ -48,8 +48,9 @@ typedef void (*spawn_done_fn)(void *userdata, const struct spawn_result *r);
  * posix_spawn failed (then with spawn_error set). Returns -errno only for
  * setup failures (pipes, event sources).
  */
-int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t timeout_usec, uint64_t max_output,
-		spawn_data_fn data_fn, spawn_done_fn done_fn, void *userdata, struct spawn **ret);
+int spawn_start(sd_event *e, char *const argv[], char *const envp[], uint64_t timeout_usec,
+		uint64_t max_output, spawn_data_fn data_fn, spawn_done_fn done_fn, void *userdata,
+		struct spawn **ret);
 
 /* Stop watching; a child still running is killed and reaped. NULL is a no-op; returns NULL. */
 struct spawn *spawn_free(struct spawn *s);

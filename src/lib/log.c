@@ -62,8 +62,9 @@ int log_level_from_string(const char *s, enum log_level *ret)
 		const char *name;
 		enum log_level level;
 	} table[] = {
-		{ "error", LOG_LEVEL_ERROR }, { "warn", LOG_LEVEL_WARN }, { "warning", LOG_LEVEL_WARN },
-		{ "info", LOG_LEVEL_INFO },   { "debug", LOG_LEVEL_DEBUG },
+		{ "error", LOG_LEVEL_ERROR },  { "warn", LOG_LEVEL_WARN },
+		{ "warning", LOG_LEVEL_WARN }, { "info", LOG_LEVEL_INFO },
+		{ "debug", LOG_LEVEL_DEBUG },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(table); i++)

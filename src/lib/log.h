@@ -54,7 +54,8 @@ size_t log_format_line(char *buf, size_t size, enum log_format format, bool jour
 		       enum log_level level, const struct timespec *ts, const char *msg);
 
 /* Print one line at level; errno-style %m uses err (positive). Returns -err if err != 0, else 0. */
-int log_internal(enum log_level level, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int log_internal(enum log_level level, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define log_error(...) (void)log_internal(LOG_LEVEL_ERROR, 0, __VA_ARGS__)
 #define log_warn(...) (void)log_internal(LOG_LEVEL_WARN, 0, __VA_ARGS__)
@@ -62,6 +63,9 @@ int log_internal(enum log_level level, int err, const char *fmt, ...) __attribut
 #define log_debug(...) (void)log_internal(LOG_LEVEL_DEBUG, 0, __VA_ARGS__)
 
 /* These take a negative or positive errno, print it for %m and return -abs(err). */
-#define log_error_errno(err, ...) log_internal(LOG_LEVEL_ERROR, (err) < 0 ? -(err) : (err), __VA_ARGS__)
-#define log_warn_errno(err, ...) log_internal(LOG_LEVEL_WARN, (err) < 0 ? -(err) : (err), __VA_ARGS__)
-#define log_debug_errno(err, ...) log_internal(LOG_LEVEL_DEBUG, (err) < 0 ? -(err) : (err), __VA_ARGS__)
+#define log_error_errno(err, ...)                                                                  \
+	log_internal(LOG_LEVEL_ERROR, (err) < 0 ? -(err) : (err), __VA_ARGS__)
+#define log_warn_errno(err, ...)                                                                   \
+	log_internal(LOG_LEVEL_WARN, (err) < 0 ? -(err) : (err), __VA_ARGS__)
+#define log_debug_errno(err, ...)                                                                  \
+	log_internal(LOG_LEVEL_DEBUG, (err) < 0 ? -(err) : (err), __VA_ARGS__)

@@ -133,8 +133,8 @@ int safe_atoi64_n(const char *s, size_t len, int64_t *ret)
 }
 
 /* Split "123abc" into number and unit; the unit must be one of the table's. */
-static int parse_with_units(const char *s, const char *const *units, const uint64_t *mults, size_t n_units,
-			    uint64_t *ret)
+static int parse_with_units(const char *s, const char *const *units, const uint64_t *mults,
+			    size_t n_units, uint64_t *ret)
 {
 	size_t digits = strspn(s, "0123456789");
 	const char *unit = s + digits;
@@ -157,7 +157,8 @@ static int parse_with_units(const char *s, const char *const *units, const uint6
 
 int parse_duration_usec(const char *s, uint64_t *ret)
 {
-	/* Prometheus' units, largest first (a year is 365 days), then microseconds; "ms" before "m" */
+	/* Prometheus' units, largest first (a year is 365 days), then microseconds; "ms" before
+	 * "m" */
 	static const struct {
 		const char *name;
 		uint64_t usec;
@@ -205,8 +206,10 @@ int parse_duration_usec(const char *s, uint64_t *ret)
 int parse_size(const char *s, uint64_t *ret)
 {
 	static const char *const units[] = { "", "B", "KiB", "MiB", "GiB", "KB", "MB", "GB" };
-	static const uint64_t mults[] = { 1, 1, UINT64_C(1) << 10, UINT64_C(1) << 20, UINT64_C(1) << 30,
-					  1000, 1000000, 1000000000 };
+	static const uint64_t mults[] = {
+		1,    1,       UINT64_C(1) << 10, UINT64_C(1) << 20, UINT64_C(1) << 30,
+		1000, 1000000, 1000000000
+	};
 
 	return parse_with_units(s, units, mults, ELEMENTSOF(units), ret);
 }

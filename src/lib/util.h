@@ -75,7 +75,8 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *p (of *alloc elements of size) so it holds at least need elements. */
 void xgrow(void **p, size_t *alloc, size_t need, size_t size);
 
-/* Strict decimal: digits only, no sign, no spaces, no overflow. 0 or -EINVAL/-ERANGE; *ret only on success. */
+/* Strict decimal: digits only, no sign, no spaces, no overflow. 0 or -EINVAL/-ERANGE; *ret only on
+ * success. */
 int safe_atou64(const char *s, uint64_t *ret);
 
 /* Same as safe_atou64 on the first len bytes of s. */

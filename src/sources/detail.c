@@ -146,16 +146,18 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 	if (overflow)
 		sorted[n++] = &other;
 
-	metrics_family(w, "libreswan_sa_in_bytes_total", METRIC_TYPE_COUNTER,
-		       "Bytes received by the live IPsec SAs of one peer (starts again at 0 on rekey).");
+	metrics_family(
+		w, "libreswan_sa_in_bytes_total", METRIC_TYPE_COUNTER,
+		"Bytes received by the live IPsec SAs of one peer (starts again at 0 on rekey).");
 	for (size_t i = 0; i < n; i++)
 		metrics_sample_u64(w,
 				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
 							    LABEL("peer", sorted[i]->peer),
 							    LABEL("id", sorted[i]->id) },
 				   3, sorted[i]->in);
-	metrics_family(w, "libreswan_sa_out_bytes_total", METRIC_TYPE_COUNTER,
-		       "Bytes sent by the live IPsec SAs of one peer (starts again at 0 on rekey).");
+	metrics_family(
+		w, "libreswan_sa_out_bytes_total", METRIC_TYPE_COUNTER,
+		"Bytes sent by the live IPsec SAs of one peer (starts again at 0 on rekey).");
 	for (size_t i = 0; i < n; i++)
 		metrics_sample_u64(w,
 				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
@@ -176,8 +178,10 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 		static const char *const packet_family[2] = { "libreswan_sa_in_packets_total",
 							      "libreswan_sa_out_packets_total" };
 		static const char *const packet_help[2] = {
-			"Packets received by the live kernel SAs of one peer (starts again at 0 on rekey).",
-			"Packets sent by the live kernel SAs of one peer (starts again at 0 on rekey).",
+			"Packets received by the live kernel SAs of one peer (starts again at 0 on "
+			"rekey).",
+			"Packets sent by the live kernel SAs of one peer (starts again at 0 on "
+			"rekey).",
 		};
 
 		for (size_t d = 0; d < 2; d++) {
