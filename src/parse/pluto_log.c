@@ -12,7 +12,8 @@
  *   "private#10.0.0.0/8"[1] ...192.1.2.23 #2: negotiated connection [...]
  *   "west": added IKEv2 connection
  *
- * (3.x's `added connection description "west"` is the one message naming its connection later.)
+ * (3.x's `added connection description "west"` is the one message naming its connection later;
+ * 4.10 writes an error's marker first, `ERROR: "west" #2: netlink response for Add SA ...`.)
  * The text after the first ": " is the message; 3.x and 4.x often start it with the state's name
  * ("STATE_MAIN_I4: ISAKMP SA established {...}", 5.x "IKE_SA_INIT_I: 60 second timeout ..."),
  * which tells IKE from Child SA and IKEv1 from IKEv2.
@@ -50,6 +51,9 @@
  *     Mode is never told it replaces anything): the connection (name and instance) already
  *     holds an established SA of that kind, with a smaller serial, whose deletion has not
  *     been seen.
+ *
+ *   A keying retry, "initiating IKEv2 connection to replace establishing IKE SA #N" (4.x+, the
+ *   next try of keyingtries=), replaces nothing that was up: it is a new negotiation.
  *
  * Failed: one event per failure, under one reason. pluto tells a failure in several lines (the
  * cause, a notification, "encountered fatal error", a deletion, a revival). The classifier
@@ -662,6 +666,11 @@ static const char *const none_prefixes[] = {
 	"DPD initialization failed",
 	"liveness: ",
 	"IKE SA is shared",
+	"IKE SA proposals (",		/* 4.x+ at `addconn`: the lines below list them */
+	"Child SA proposals (",
+	"ERROR: asynchronous network error report",	/* an ICMP error; retransmits go on */
+	"asynchronous network error report",
+	"setup_half_ipsec_sa() hit fail",	/* after the kernel's refusal (read_cause()) */
 	"IKE SA expired",		/* read by read_deletion() first */
 	"certificate payload rejected; crl-strict=yes and Certificate Revocation List (CRL) is "
 		"expired or missing, forcing",
@@ -897,7 +906,10 @@ static bool read_initiating(const struct msg *m, struct verdict *v)
 	else
 		return false;
 	v->ike = v1 ? PLUTO_IKEV1 : PLUTO_IKEV2;
-	if (HAS(r, rn, "to replace ") || HAS(r, rn, "(replacing ")) {
+	/* 4.x+ keyingtries: "initiating IKEv2 connection to replace establishing IKE SA #2" is
+	 * the next try of a negotiation that never established: a new one, no replacement */
+	if ((HAS(r, rn, "to replace ") || HAS(r, rn, "(replacing ")) &&
+	    !HAS(r, rn, "replace establishing ") && !HAS(r, rn, "replacing establishing ")) {
 		v->kind = V_NONE;
 		v->replaces = true;
 		v->reauth = !v1;
@@ -1124,6 +1136,7 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	if (PFX(r, rn, "Quick Mode request rejected") ||
 	    PFX(r, rn, "leasing IPv4 address failed") ||
 	    PFX(r, rn, "ERROR: netlink response for Add SA") ||
+	    PFX(r, rn, "netlink response for Add SA") ||
 	    PFX(r, rn, "leasing IPv6 address failed")) {
 		failed(v, PLUTO_SA_CHILD, PLUTO_REASON_OTHER);
 		return true;
@@ -1299,6 +1312,19 @@ static bool read_none(const struct msg *m)
 		r++, rn--;
 	if (rn < m->rest_len && (PFX(r, rn, "us: ") || PFX(r, rn, "them: ")))
 		return true;
+	/* 4.x+ at `addconn`: the proposals under "IKE SA proposals (connection add):",
+	 * "  1:IKE=AES_GCM_C_256-HMAC_SHA2_512-...", "  2:ESP=..." */
+	if (rn < m->rest_len && rn > 0 && is_digit(*r)) {
+		const char *d = r;
+
+		while (d < r + rn && is_digit(*d))
+			d++;
+		if (d < r + rn && *d == ':' &&
+		    (PFX(d + 1, rn - (size_t)(d + 1 - r), "IKE=") ||
+		     PFX(d + 1, rn - (size_t)(d + 1 - r), "ESP=") ||
+		     PFX(d + 1, rn - (size_t)(d + 1 - r), "AH=")))
+			return true;
+	}
 
 	for (size_t i = 0; i < ELEMENTSOF(none_prefixes); i++) {
 		const char *p = none_prefixes[i];
@@ -1621,6 +1647,14 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 		len--;
 	if (len > PLUTO_LOG_MAX_LEN)
 		len = PLUTO_LOG_MAX_LEN;
+	/* 4.10+ puts an error's marker before the prefix: `ERROR: "west" #2: netlink ...` */
+	if (PFX(msg, len, "ERROR: \"")) {
+		msg += 7;
+		len -= 7;
+	} else if (PFX(msg, len, "WARNING: \"")) {
+		msg += 9;
+		len -= 9;
+	}
 	if (len == 0 || msg[0] != '"') {
 		if (PFX(msg, len, "Starting Pluto")) {
 			pluto_log_reset(l);
