@@ -1282,6 +1282,7 @@ static bool read_deletion(const struct msg *m, struct verdict *v)
 		     PFX(r, rn, "deleting Child SA") || PFX(r, rn, "deleting CHILD SA") ||
 		     PFX(r, rn, "deleting established ") || PFX(r, rn, "deleting larval ") ||
 		     PFX(r, rn, "deleting lingering ") ||
+		     PFX(r, rn, "deleting incomplete state") ||
 		     PFX(r, rn, "sent INFORMATIONAL request to delete ") ||
 		     PFX(r, rn, "ESP traffic information") ||
 		     PFX(r, rn, "AH traffic information") ||
@@ -1306,6 +1307,9 @@ static bool read_none(const struct msg *m)
 	    (rn > m->conn_len && memcmp(r, m->conn, m->conn_len) == 0 && r[m->conn_len] == ' '))
 		return true;
 	if (PFX(r, rn, "added ") && HAS(r, rn, " to ipsec-interface "))
+		return true;
+	/* 4.10: "IKE_AUTH request has duplicate Message ID 1; retransmitting response" */
+	if (HAS(r, rn, " has duplicate Message ID "))
 		return true;
 	/* IKEv1 Quick Mode responder: "    us: 192.0.2.0/24===...", "  them: ..." */
 	while (rn > 0 && *r == ' ')
