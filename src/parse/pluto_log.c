@@ -88,7 +88,9 @@
  *                   pluto retries with the group asked for, in the same negotiation, which
  *                   usually succeeds; it is pending, the cause should that negotiation then
  *                   time out or be deleted unestablished. A responder answering INVALID_KE_PAYLOAD
- *                   is none (the initiator retries).
+ *                   (or COOKIE, TEMPORARY_FAILURE, REDIRECT) is none, and so is the end of
+ *                   that responder state ("encountered fatal error", the deletion): the
+ *                   initiator retries with a new one.
  *   timeout         STATE: N second timeout exceeded after N retransmits ... / max number of
  *                   retransmissions (N) reached ...: in IKE_SA_INIT, IKE_AUTH, IKEv1 phase 1
  *                   and Quick Mode; the cause the peer gave, if any, wins
@@ -138,6 +140,8 @@ enum {
 	ST_FAIL_IKE = 1 << 3,	/* an IKE SA failure was counted on this serial */
 	ST_FAIL_CHILD = 1 << 4,	/* a Child SA failure was counted on this serial */
 	ST_REAUTH = 1 << 5,	/* a new IKE SA replacing one: its Child SAs replace theirs */
+	ST_QUIET = 1 << 6,	/* a responder asked the initiator to try again (INVALID_KE,
+				 * COOKIE, ...): the state's end is no failure */
 };
 
 struct state_slot {
@@ -412,6 +416,7 @@ struct verdict {
 	bool replaces;		/* this serial replaces another SA */
 	bool deletes;			/* this serial (or .other) is gone */
 	bool reauth;		/* replaces: a new IKE SA (its Child SA replaces too) */
+	bool quiet;		/* NONE: the serial ends by design (the initiator retries) */
 	bool only_if_v2;		/* ESTABLISHED: not counted on a serial known as IKEv1 */
 	bool v1_phase;		/* IKEv1 words whose SA is the phase the serial is in */
 	bool v1_id;		/* IKEv1 INVALID_ID_INFORMATION: the identity in phase 1, the
@@ -509,7 +514,6 @@ static const char *const none_prefixes[] = {
 	"initiate",			/* 3.x "STATE_MAIN_I1: initiate" */
 	"initiating Child SA",		/* 5.x: a Child SA on an existing IKE SA */
 	"initiating a redirect",
-	"initiator guessed wrong keying material group",	/* responding with INVALID_KE */
 	"initiating connection '",	/* 4.x revival of a connection that must remain up */
 	"initiating reauthentication",
 	"initiate reauthentication",
@@ -668,6 +672,14 @@ static const char *const none_prefixes[] = {
 	"IKE SA is shared",
 	"IKE SA proposals (",		/* 4.x+ at `addconn`: the lines below list them */
 	"Child SA proposals (",
+	"local IKE proposals (",	/* 4.3: as a negotiation starts */
+	"local ESP/AH proposals (",
+	"oriented IKEv",		/* 5.x: "oriented IKEv2 connection (local: left=...)" */
+	"reviving connection which ",	/* 5.x: revival of an UP connection ("initiating" follows) */
+	"netlink response for Del SA",	/* the kernel had no such SA to delete */
+	"ERROR: netlink response for Del SA",
+	"netlink ext_ack: ",		/* 5.x: the kernel's detail of the error above it */
+	"Warning: Adding IPsec SA to ",	/* 5.x: after "netlink response for Add SA" */
 	"ERROR: asynchronous network error report",	/* an ICMP error; retransmits go on */
 	"asynchronous network error report",
 	"setup_half_ipsec_sa() hit fail",	/* after the kernel's refusal (read_cause()) */
@@ -1101,6 +1113,13 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 		}
 	}
 
+	/* a responder asking for another group: the initiator retries with a new state */
+	if (PFX(r, rn, "initiator guessed wrong keying material group")) {
+		v->kind = V_NONE;
+		v->quiet = true;
+		return true;
+	}
+
 	/* ---- the responder's own causes ---- */
 	if (PFX(r, rn, "no local proposal matches remote proposals")) {
 		failed(v, HAS(r, rn, ":ESP") || HAS(r, rn, ":AH") ? PLUTO_SA_CHILD : PLUTO_SA_IKE,
@@ -1143,6 +1162,7 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	}
 	/* authentication, either role */
 	if (HAS(r, rn, "uthentication failed") || HAS(r, rn, "uthentication Failed") ||
+	    PFX(r, rn, "AUTH mismatch") ||	/* 4.3 responder: "AUTH mismatch: Received AUTH != ..." */
 	    PFX(r, rn, "probable authentication failure") ||
 	    PFX(r, rn, "received Hash Payload does not match computed value") ||
 	    (PFX(r, rn, "Signature check") && HAS(r, rn, "failed")) ||
@@ -1198,6 +1218,7 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 		    NAME_IS(name, nl, "TEMPORARY_FAILURE") ||
 		    NAME_IS(name, nl, "COOKIE") || NAME_IS(name, nl, "REDIRECT")) {
 			v->kind = V_NONE;	/* the initiator retries */
+			v->quiet = true;	/* with another state: this one's end is none */
 		} else {
 			enum pluto_event_sa sa = sa_of_child_reason(reason);
 
@@ -1242,6 +1263,12 @@ static bool read_cause(const struct msg *m, struct verdict *v)
 	}
 
 	/* ---- consequences ---- */
+	/* 5.x: an exchange of the IKE SA that never completed, "initiator/responder/response
+	 * processor timeout after 60 seconds": the SA is deleted (revived if it must stay up) */
+	if (HAS(r, rn, "processor timeout after ")) {
+		follower(v, PLUTO_SA_IKE, PLUTO_REASON_OTHER);
+		return true;
+	}
 	if (PFX(r, rn, "encountered fatal error in state ")) {
 		struct msg sm = *m;
 
@@ -1458,6 +1485,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 
 	if (st && learnt != PLUTO_IKE_UNKNOWN && !v->only_if_v2)
 		st->ike = (uint8_t)learnt;
+	if (v->quiet && st)
+		st->flags |= ST_QUIET;
 	if (v->kind == V_UNRECOGNISED || (v->kind == V_NONE && !v->deletes && !v->replaces)) {
 		ev->kind = v->kind == V_NONE ? PLUTO_EVENT_NONE : PLUTO_EVENT_UNRECOGNISED;
 		return;
@@ -1497,8 +1526,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 				c->child = 0;
 			/* a negotiation that ends unestablished after the peer gave a cause */
 			if (gs && gs->pending &&
-			    !(gs->flags &
-			      (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD)) &&
+			    !(gs->flags & (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD |
+					   ST_QUIET)) &&
 			    !(c->flags & CONN_FAILED)) {
 				ev->kind = PLUTO_EVENT_FAILED;
 				ev->sa = (enum pluto_event_sa)gs->pending_sa;
@@ -1557,7 +1586,7 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		enum pluto_event_reason reason = v->reason;
 
 		if (v->follower) {
-			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD))) ||
+			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD | ST_QUIET))) ||
 			    (c->flags & CONN_FAILED))
 				break;
 		} else if (st && (st->flags & bit)) {
