@@ -53,7 +53,8 @@
  *     been seen.
  *
  *   A keying retry, "initiating IKEv2 connection to replace establishing IKE SA #N" (4.x+, the
- *   next try of keyingtries=), replaces nothing that was up: it is a new negotiation.
+ *   next try of keyingtries=; 4.3: "... to replace #N" of an IKE SA that the memory saw start and
+ *   never establish), replaces nothing that was up: it is a new negotiation.
  *
  * Failed: one event per failure, under one reason. pluto tells a failure in several lines (the
  * cause, a notification, "encountered fatal error", a deletion, a revival). The classifier
@@ -422,7 +423,8 @@ struct verdict {
 	bool v1_id;		/* IKEv1 INVALID_ID_INFORMATION: the identity in phase 1, the
 					 * traffic selectors in phase 2 */
 	uint64_t other;		/* ESTABLISHED: the IKE SA of a Child SA; deletes: the
-					 * serial deleted when not the message's own */
+					 * serial deleted when not the message's own;
+					 * replaces: the serial replaced, when named */
 };
 
 /* A notification's name (v2N_ prefix or not) to a reason; OTHER for the rest. */
@@ -527,6 +529,7 @@ static const char *const none_prefixes[] = {
 	"responding to Quick Mode",
 	"negotiated connection",	/* 3.x/4.x: before "IPsec SA established" */
 	"negotiated tunnel",
+	"negotiated new IPsec SA",	/* 4.3 responder of a Child SA rekey */
 	"accepted selectors",
 	"the peer proposed",
 	"proposal ",			/* proposal 1:IKE=... chosen from remote proposals */
@@ -922,9 +925,13 @@ static bool read_initiating(const struct msg *m, struct verdict *v)
 	 * the next try of a negotiation that never established: a new one, no replacement */
 	if ((HAS(r, rn, "to replace ") || HAS(r, rn, "(replacing ")) &&
 	    !HAS(r, rn, "replace establishing ") && !HAS(r, rn, "replacing establishing ")) {
+		const char *h = FIND(r, rn, "#");
+
 		v->kind = V_NONE;
 		v->replaces = true;
 		v->reauth = !v1;
+		/* the SA replaced: 4.3 retries one that never established "to replace #6" */
+		v->other = h ? serial_at(h, r + rn) : 0;
 	} else {
 		connection(v, PLUTO_CHANGE_INITIATED);
 	}
@@ -1302,8 +1309,15 @@ static bool read_deletion(const struct msg *m, struct verdict *v)
 		v->other = SERIAL_AFTER(r, rn, "deleting other state");
 	} else if (PFX(r, rn, "received Delete SA") &&
 		   (HAS(r, rn, "State #") || HAS(r, rn, "SA #"))) {
-		v->other = HAS(r, rn, "State #") ? SERIAL_AFTER(r, rn, "State") :
-						   SERIAL_AFTER(r, rn, "SA");
+		/* "received Delete SA payload: delete CHILD SA #2 now": the SA named, never the
+		 * message's own (the IKE SA that received it) */
+		const char *h = FIND(r, rn, "State #");
+
+		if (!h)
+			h = FIND(r, rn, "SA #");
+		v->other = serial_at(FIND(h, rn - (size_t)(h - r), "#"), r + rn);
+		if (!v->other)
+			return false;
 	} else if (!(PFX(r, rn, "deleting state") || PFX(r, rn, "deleting IKE SA") ||
 		     PFX(r, rn, "deleting ISAKMP SA") || PFX(r, rn, "deleting IPsec SA") ||
 		     PFX(r, rn, "deleting Child SA") || PFX(r, rn, "deleting CHILD SA") ||
@@ -1510,6 +1524,19 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 	case V_UNRECOGNISED:
 		break;
 	case V_NONE:
+		if (v->replaces && v->other) {
+			struct state_slot *rs = state_get(l, v->other, key, false);
+
+			if (rs && !(rs->flags & (ST_EST_IKE | ST_EST_CHILD))) {
+				/* it replaces a negotiation that never established: a new one */
+				ev->kind = PLUTO_EVENT_CONNECTION;
+				ev->change = PLUTO_CHANGE_INITIATED;
+				ev->ike = PLUTO_IKE_UNKNOWN;
+				c->flags &= (uint8_t)~CONN_FAILED;
+				c->pending = 0;
+				break;
+			}
+		}
 		if (v->replaces && st) {
 			st->flags |= ST_REPLACES;
 			c->flags &= (uint8_t)~CONN_FAILED;
