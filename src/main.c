@@ -167,7 +167,6 @@ static int run(void)
 		return log_error_errno(r, "Failed to set up the event loop: %m");
 
 	if (cfg.once) {
-		hint_huge_pages_enable(true);
 		/* The heap grows by a quarter GiB of address space at a time (untouched, it costs no
 		 * memory): a 100k-connection first cycle made some 500 brk() calls and trims instead. */
 		(void)mallopt(M_TOP_PAD, 256 << 20);

@@ -34,7 +34,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_certs.h"
 
 static void dump_time(struct strbuf *sb, const char *key, bool has, int64_t t)
@@ -110,72 +110,7 @@ static const char *certs_dir(char *buf, size_t len)
 	return buf;
 }
 
-/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset list. */
-static int check_fixtures(void)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	char **names;
-	size_t n = fixture_list(certs_dir(dir, sizeof(dir)), &names);
-	struct cert_list *reused = cert_list_new();
-	int failures = 0;
-
-	assert_true(n >= 20);
-	for (size_t i = 0; i < n; i++) {
-		struct cert_list *whole, *bytes, *lines;
-		char *text, *d_whole, *d_bytes, *d_lines, *d_reused;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-		whole = cert_parse(text, len);
-		bytes = cert_list_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		lines = cert_list_new();
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(text + k, '\n', len - k);
-			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
-
-			if (l <= LINE_MAX_LEN)
-				(void)parser_parse_line(&lines->parser, text + k, l);
-			else	/* let the reader cut it */
-				parser_feed(&lines->parser, text + k, l + 1);
-			k += l + 1;
-		}
-		parser_finish(&lines->parser);
-		cert_list_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-		d_whole = dump_certs(whole);
-		d_bytes = dump_certs(bytes);
-		d_lines = dump_certs(lines);
-		d_reused = dump_certs(reused);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes) || !streq(d_whole, d_lines)) {
-			fprintf(stderr, "certs: %s: chunked parse differs\n", names[i]);
-			failures++;
-		}
-		if (!streq(d_whole, d_reused)) {
-			fprintf(stderr, "certs: %s: parse into a reset list differs\n", names[i]);
-			failures++;
-		}
-		free(d_whole);
-		free(d_bytes);
-		free(d_lines);
-		free(d_reused);
-		cert_list_free(whole);
-		cert_list_free(bytes);
-		cert_list_free(lines);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	cert_list_free(reused);
-	return failures;
-}
+FIXTURE_PARSER(cert_list, "certs", 20, dump_certs, NULL);
 
 static struct cert_list *parse_file(const char *dir, const char *version, const char *command)
 {
@@ -287,7 +222,7 @@ static void test_certs_fixtures(void **state)
 
 	for (size_t z = 0; z < ELEMENTSOF(zones); z++) {
 		set_tz(zones[z]);
-		assert_int_equal(check_fixtures(), 0);
+		assert_int_equal(fixture_parse_all(&cert_list_fixtures), 0);
 		/* 4.3, 4.10 and 5.2: 3 certificates and a CRL each */
 		assert_true(check_openssl_dates() >= 3 * 8);
 	}

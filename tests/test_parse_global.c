@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_global.h"
 
 static char *dump_global(const struct global_list *l)
@@ -37,59 +37,13 @@ static char *dump_global(const struct global_list *l)
 	return strbuf_detach(&sb, NULL);
 }
 
+FIXTURE_PARSER(global_list, "global", 5, dump_global, NULL);
+
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset list. */
 static void test_global_fixtures(void **state)
 {
-	const char *top = getenv("FIXTURES_DIR");
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	char **names;
-	size_t n;
-	int failures = 0;
-
-	struct global_list *reused = global_list_new();	/* reset between fixtures */
-
-	snprintf(dir, sizeof(dir), "%s/global", top ? top : "tests/fixtures");
-	n = fixture_list(dir, &names);
-	assert_true(n >= 5);
-	for (size_t i = 0; i < n; i++) {
-		struct global_list *whole, *bytes;
-		char *text, *d_whole, *d_bytes;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-		whole = global_parse(text, len);
-		bytes = global_list_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		global_list_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-		d_whole = dump_global(whole);
-		d_bytes = dump_global(reused);
-		if (!streq(d_whole, d_bytes)) {
-			fprintf(stderr, "global: %s: parse into a reset list differs\n", names[i]);
-			failures++;
-		}
-		free(d_bytes);
-		d_bytes = dump_global(bytes);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes)) {
-			fprintf(stderr, "global: %s: chunked parse differs\n", names[i]);
-			failures++;
-		}
-		free(d_whole);
-		free(d_bytes);
-		global_list_free(whole);
-		global_list_free(bytes);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	global_list_free(reused);
-	assert_int_equal(failures, 0);
+	(void)state;
+	assert_int_equal(fixture_parse_all(&global_list_fixtures), 0);
 }
 
 static void test_lookup_and_limits(void **state)

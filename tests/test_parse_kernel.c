@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_kernel.h"
 
 static char *dump_kernel(const struct kernel_snapshot *k)
@@ -64,59 +64,13 @@ static char *dump_kernel(const struct kernel_snapshot *k)
 	return strbuf_detach(&sb, NULL);
 }
 
+FIXTURE_PARSER(kernel_snapshot, "kernel", 4, dump_kernel, NULL);
+
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset snapshot. */
 static void test_kernel_fixtures(void **state)
 {
-	const char *top = getenv("FIXTURES_DIR");
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	char **names;
-	size_t n;
-	int failures = 0;
-
-	struct kernel_snapshot *reused = kernel_snapshot_new();	/* reset between fixtures */
-
-	snprintf(dir, sizeof(dir), "%s/kernel", top ? top : "tests/fixtures");
-	n = fixture_list(dir, &names);
-	assert_true(n >= 4);
-	for (size_t i = 0; i < n; i++) {
-		struct kernel_snapshot *whole, *bytes;
-		char *text, *d_whole, *d_bytes;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-		whole = kernel_parse(text, len);
-		bytes = kernel_snapshot_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		kernel_snapshot_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-		d_whole = dump_kernel(whole);
-		d_bytes = dump_kernel(reused);
-		if (!streq(d_whole, d_bytes)) {
-			fprintf(stderr, "kernel: %s: parse into a reset snapshot differs\n", names[i]);
-			failures++;
-		}
-		free(d_bytes);
-		d_bytes = dump_kernel(bytes);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes)) {
-			fprintf(stderr, "kernel: %s: chunked parse differs\n", names[i]);
-			failures++;
-		}
-		free(d_whole);
-		free(d_bytes);
-		kernel_snapshot_free(whole);
-		kernel_snapshot_free(bytes);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	kernel_snapshot_free(reused);
-	assert_int_equal(failures, 0);
+	(void)state;
+	assert_int_equal(fixture_parse_all(&kernel_snapshot_fixtures), 0);
 }
 
 static struct kernel_snapshot *parse_str(const char *s)

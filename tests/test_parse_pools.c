@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_pools.h"
 
 static char *dump_pools(const struct pool_list *l)
@@ -65,89 +65,41 @@ static char *dump_pools(const struct pool_list *l)
 	return strbuf_detach(&sb, NULL);
 }
 
+static unsigned pools_lab_fixtures;
+
+/* pluto's own invariants, on what a real pluto printed (the "-lab-" fixtures). */
+static int check_pools(const char *name, const struct pool_list *l)
+{
+	if (!strstr(name, "-lab-"))
+		return 0;
+	pools_lab_fixtures++;
+	assert_int_equal(l->parse_errors, 0);
+	assert_true(l->n_pools >= 1);
+	for (size_t p = 0; p < l->n_pools; p++) {
+		const struct pool_entry *e = &l->pools[p];
+
+		assert_int_equal(e->n_leases, e->leases);
+		assert_int_equal(e->in_use + e->free, e->leases);
+		for (size_t k = e->first_lease; k < e->first_lease + e->n_leases; k++)
+			assert_true(!l->leases[k].in_use || l->leases[k].conn);
+	}
+	return 0;
+}
+
+static int check_pools_fixture(const char *name, const void *r)
+{
+	return check_pools(name, r);
+}
+
+FIXTURE_PARSER(pool_list, "pools", 10, dump_pools, check_pools_fixture);
+
 /* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset list. */
 static void test_pools_fixtures(void **state)
 {
-	const char *top = getenv("FIXTURES_DIR");
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	struct pool_list *reused = pool_list_new();
-	unsigned real = 0;
-	int failures = 0;
-	char **names;
-	size_t n;
-
-	snprintf(dir, sizeof(dir), "%s/pools", top ? top : "tests/fixtures");
-	n = fixture_list(dir, &names);
-	assert_true(n >= 10);
-	for (size_t i = 0; i < n; i++) {
-		struct pool_list *whole, *bytes, *lines;
-		char *text, *d_whole, *d_bytes, *d_lines, *d_reused;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-		whole = pool_parse(text, len);
-		bytes = pool_list_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		lines = pool_list_new();
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(text + k, '\n', len - k);
-			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
-
-			if (l <= LINE_MAX_LEN)
-				(void)parser_parse_line(&lines->parser, text + k, l);
-			else
-				parser_feed(&lines->parser, text + k, l + 1);
-			k += l + 1;
-		}
-		parser_finish(&lines->parser);
-		pool_list_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-		d_whole = dump_pools(whole);
-		d_bytes = dump_pools(bytes);
-		d_lines = dump_pools(lines);
-		d_reused = dump_pools(reused);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes) || !streq(d_whole, d_lines) ||
-		    !streq(d_whole, d_reused)) {
-			fprintf(stderr, "pools: %s: chunked or reset parse differs\n", names[i]);
-			failures++;
-		}
-		if (strstr(names[i], "-lab-")) {
-			/* pluto's own invariants, on what a real pluto printed */
-			assert_int_equal(whole->parse_errors, 0);
-			assert_true(whole->n_pools >= 1);
-			for (size_t p = 0; p < whole->n_pools; p++) {
-				const struct pool_entry *e = &whole->pools[p];
-
-				assert_int_equal(e->n_leases, e->leases);
-				assert_int_equal(e->in_use + e->free, e->leases);
-				for (size_t k = e->first_lease; k < e->first_lease + e->n_leases;
-				     k++)
-					assert_true(!whole->leases[k].in_use ||
-						    whole->leases[k].conn);
-			}
-			real++;
-		}
-		free(d_whole);
-		free(d_bytes);
-		free(d_lines);
-		free(d_reused);
-		pool_list_free(whole);
-		pool_list_free(bytes);
-		pool_list_free(lines);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	pool_list_free(reused);
-	assert_int_equal(failures, 0);
-	assert_true(real >= 9);
+	(void)state;
+	pools_lab_fixtures = 0;
+	assert_int_equal(fixture_parse_all(&pool_list_fixtures), 0);
+	assert_true(pools_lab_fixtures >= 9);
 }
 
 static int feed1(struct pool_list *l, const char *line)

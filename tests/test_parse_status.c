@@ -26,7 +26,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_status.h"
 
 static const char *family_name(enum status_family f)
@@ -121,81 +121,13 @@ static char *dump_status(const struct status_summary *s)
 	return strbuf_detach(&sb, NULL);
 }
 
-static const char *fixtures_dir(char *buf, size_t len)
-{
-	const char *top = getenv("FIXTURES_DIR");
+FIXTURE_PARSER(status_summary, "status", 30, dump_status, NULL);
 
-	snprintf(buf, len, "%s/status", top ? top : "tests/fixtures");
-	return buf;
-}
-
-/* Every fixture against its golden, fed whole, byte by byte and line by line. */
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset summary. */
 static void test_status_fixtures(void **state)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	char **names;
-	size_t n = fixture_list(fixtures_dir(dir, sizeof(dir)), &names);
-	struct status_summary *reused = status_summary_new();	/* reset between fixtures, as the poller does */
-	int failures = 0;
-
-	assert_true(n >= 30);
-	for (size_t i = 0; i < n; i++) {
-		struct status_summary *whole, *bytes, *lines;
-		char *text, *d_whole, *d_bytes, *d_lines, *d_reused;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-
-		whole = status_parse(text, len);
-		bytes = status_summary_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		lines = status_summary_new();
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(text + k, '\n', len - k);
-			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
-
-			if (l <= LINE_MAX_LEN)
-				(void)parser_parse_line(&lines->parser, text + k, l);
-			else
-				parser_feed(&lines->parser, text + k, l + 1);	/* let the reader cut it */
-			k += l + 1;
-		}
-		parser_finish(&lines->parser);
-		status_summary_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-
-		d_whole = dump_status(whole);
-		d_bytes = dump_status(bytes);
-		d_lines = dump_status(lines);
-		d_reused = dump_status(reused);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes) || !streq(d_whole, d_lines)) {
-			fprintf(stderr, "status: %s: chunked parse differs\n", names[i]);
-			failures++;
-		}
-		if (!streq(d_whole, d_reused)) {
-			fprintf(stderr, "status: %s: parse into a reset summary differs\n", names[i]);
-			failures++;
-		}
-		free(d_reused);
-		free(d_whole);
-		free(d_bytes);
-		free(d_lines);
-		status_summary_free(whole);
-		status_summary_free(bytes);
-		status_summary_free(lines);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	status_summary_free(reused);
-	assert_int_equal(failures, 0);
+	(void)state;
+	assert_int_equal(fixture_parse_all(&status_summary_fixtures), 0);
 }
 
 static struct status_summary *parse_str(const char *text)

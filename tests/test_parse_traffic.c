@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "fixture_util.h"
+#include "parser_fixtures.h"
 #include "parse/parse_traffic.h"
 
 static char *dump_traffic(const struct traffic_list *l)
@@ -74,75 +74,13 @@ static char *dump_traffic(const struct traffic_list *l)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Every fixture against its golden, fed whole, byte by byte and line by line. */
+FIXTURE_PARSER(traffic_list, "traffic", 10, dump_traffic, NULL);
+
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset list. */
 static void test_traffic_fixtures(void **state)
 {
-	const char *top = getenv("FIXTURES_DIR");
-	char dir[PATH_MAX], path[PATH_MAX + 256];
-	char **names;
-	size_t n;
-	int failures = 0;
-
-	struct traffic_list *reused = traffic_list_new();	/* reset between fixtures, as the poller does */
-
-	snprintf(dir, sizeof(dir), "%s/traffic", top ? top : "tests/fixtures");
-	n = fixture_list(dir, &names);
-	assert_true(n >= 10);
-	for (size_t i = 0; i < n; i++) {
-		struct traffic_list *whole, *bytes, *lines;
-		char *text, *d_whole, *d_bytes, *d_lines, *d_reused;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		text = fixture_read(path, &len);
-		assert_non_null(text);
-		whole = traffic_parse(text, len);
-		bytes = traffic_list_new();
-		for (size_t k = 0; k < len; k++)
-			parser_feed(&bytes->parser, text + k, 1);
-		parser_finish(&bytes->parser);
-		lines = traffic_list_new();
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(text + k, '\n', len - k);
-			size_t l = nl ? (size_t)(nl - (text + k)) : len - k;
-
-			if (l <= LINE_MAX_LEN)
-				(void)parser_parse_line(&lines->parser, text + k, l);
-			else
-				parser_feed(&lines->parser, text + k, l + 1);
-			k += l + 1;
-		}
-		parser_finish(&lines->parser);
-		traffic_list_reset(reused);
-		parser_feed(&reused->parser, text, len);
-		parser_finish(&reused->parser);
-		d_whole = dump_traffic(whole);
-		d_bytes = dump_traffic(bytes);
-		d_lines = dump_traffic(lines);
-		d_reused = dump_traffic(reused);
-		if (golden_compare(dir, names[i], d_whole) < 0)
-			failures++;
-		if (!streq(d_whole, d_bytes) || !streq(d_whole, d_lines)) {
-			fprintf(stderr, "traffic: %s: chunked parse differs\n", names[i]);
-			failures++;
-		}
-		if (!streq(d_whole, d_reused)) {
-			fprintf(stderr, "traffic: %s: parse into a reset list differs\n", names[i]);
-			failures++;
-		}
-		free(d_reused);
-		free(d_whole);
-		free(d_bytes);
-		free(d_lines);
-		traffic_list_free(whole);
-		traffic_list_free(bytes);
-		traffic_list_free(lines);
-		free(text);
-		free(names[i]);
-	}
-	free(names);
-	traffic_list_free(reused);
-	assert_int_equal(failures, 0);
+	(void)state;
+	assert_int_equal(fixture_parse_all(&traffic_list_fixtures), 0);
 }
 
 static int parse1(struct traffic_list *l, const char *line)

@@ -13,8 +13,8 @@
 
 char **command_env_new(void)
 {
-	static const char *const drop[] = { "NOTIFY_SOCKET=", "WATCHDOG_", "LISTEN_", "JOURNAL_STREAM=",
-					    "LC_ALL=", "LANG=" };
+	static const char *const drop[] = { "NOTIFY_SOCKET=",  "WATCHDOG_", "LISTEN_",
+					    "JOURNAL_STREAM=", "LC_ALL=",   "LANG=" };
 	size_t n = 0, k = 0;
 	char **env;
 
@@ -69,10 +69,12 @@ enum poll_reason poll_classify(const struct spawn_result *r)
 	 * 5.x: `ipsec whack: ERROR: Pluto is not running (...)`). A socket left behind by a
 	 * killed pluto refuses connections: nothing is running there either.
 	 */
-	if (strstr(e, "not running") || strstr(e, "No such file") || strstr(e, "Connection refused"))
+	if (strstr(e, "not running") || strstr(e, "No such file") ||
+	    strstr(e, "Connection refused"))
 		return POLL_REASON_NOT_RUNNING;
 	/* 4.x checks access(2) first: "whack: no right to communicate with pluto (access(...))" */
-	if (strstr(e, "Permission denied") || strstr(e, "Operation not permitted") || strstr(e, "no right to"))
+	if (strstr(e, "Permission denied") || strstr(e, "Operation not permitted") ||
+	    strstr(e, "no right to"))
 		return POLL_REASON_PERMISSION;
 	if (strstr(e, "connect"))
 		return POLL_REASON_CONNECT_FAILED;
@@ -83,7 +85,8 @@ enum poll_reason poll_classify_kernel(const struct spawn_result *r)
 {
 	enum poll_reason reason = classify_common(r);
 
-	if (reason == POLL_REASON_EXIT_STATUS && r->exited && r->exit_status == XFRM_HELPER_EXIT_NOT_PERMITTED)
+	if (reason == POLL_REASON_EXIT_STATUS && r->exited &&
+	    r->exit_status == XFRM_HELPER_EXIT_NOT_PERMITTED)
 		return POLL_REASON_PERMISSION;
 	return reason;
 }

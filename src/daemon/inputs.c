@@ -42,7 +42,8 @@ static size_t next_input(const struct inputs *in, size_t from)
 	return from;
 }
 
-/* Read a slice of the current file into its parser. POLL_REASON_NONE with *done false: more to come. */
+/* Read a slice of the current file into its parser. POLL_REASON_NONE with *done false: more to
+ * come. */
 static enum poll_reason read_slice(struct inputs *in, bool *done)
 {
 	const char *path = in->paths[in->cur];
@@ -80,7 +81,8 @@ static enum poll_reason read_slice(struct inputs *in, bool *done)
 		slice += (size_t)n;
 		if (in->whole)
 			continue;
-		if (slice >= INPUT_SLICE_BYTES || now_monotonic_usec() - start >= INPUT_SLICE_USEC) {
+		if (slice >= INPUT_SLICE_BYTES ||
+		    now_monotonic_usec() - start >= INPUT_SLICE_USEC) {
 			*done = false;
 			return POLL_REASON_NONE;
 		}
@@ -114,8 +116,8 @@ static int on_input(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-struct inputs *inputs_new(sd_event *e, bool whole, uint64_t max_output, inputs_data_fn data_fn, inputs_done_fn done_fn,
-			  void *userdata)
+struct inputs *inputs_new(sd_event *e, bool whole, uint64_t max_output, inputs_data_fn data_fn,
+			  inputs_done_fn done_fn, void *userdata)
 {
 	struct inputs *in = xcalloc(1, sizeof(*in));
 

@@ -22,13 +22,15 @@ struct inputs;
 typedef void (*inputs_data_fn)(void *userdata, size_t cmd, char *data, size_t len);
 
 /* Command cmd's file is read to its end, or failed (reason), after duration_usec. */
-typedef void (*inputs_done_fn)(void *userdata, size_t cmd, enum poll_reason reason, uint64_t duration_usec);
+typedef void (*inputs_done_fn)(void *userdata, size_t cmd, enum poll_reason reason,
+			       uint64_t duration_usec);
 
 /* A reader on loop e; whole: read every file at once (--once); max_output: the cap per file. */
-struct inputs *inputs_new(sd_event *e, bool whole, uint64_t max_output, inputs_data_fn data_fn, inputs_done_fn done_fn,
-			  void *userdata);
+struct inputs *inputs_new(sd_event *e, bool whole, uint64_t max_output, inputs_data_fn data_fn,
+			  inputs_done_fn done_fn, void *userdata);
 
-/* Start reading paths[0..n) (NULL: no file for that command) from the next loop turn on. 0 or -errno. */
+/* Start reading paths[0..n) (NULL: no file for that command) from the next loop turn on. 0 or
+ * -errno. */
 int inputs_start(struct inputs *in, const char *const *paths, size_t n);
 
 /* Stop; NULL is a no-op; returns NULL. */

@@ -18,5 +18,6 @@ struct loop_reload {
 	void *userdata;
 };
 
-/* Create the loop with signals and watchdog wired; reload (or NULL: SIGHUP not handled) must outlive it. 0 or -errno. */
+/* Create the loop with signals and watchdog wired; reload (or NULL: SIGHUP not handled) must
+ * outlive it. 0 or -errno. */
 int loop_new(sd_event **ret, const struct loop_reload *reload);

@@ -157,12 +157,15 @@ int privilege_drop(void)
 	if (cap_in(d, CAP_SETPCAP, true)) {
 		r = bounding_shrink();
 		if (r < 0)
-			return log_error_errno(r, "Failed to shrink the capability bounding set: %m");
+			return log_error_errno(r,
+					       "Failed to shrink the capability bounding set: %m");
 		shrunk = true;
-		/* uid 0's children would get the whole bounding set at exec: only their ambient one instead */
+		/* uid 0's children would get the whole bounding set at exec: only their ambient one
+		 * instead */
 		if (uid == 0) {
 			r = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
-			if (r >= 0 && prctl(PR_SET_SECUREBITS, (unsigned long)r | SECBIT_NOROOT | SECBIT_NOROOT_LOCKED,
+			if (r >= 0 && prctl(PR_SET_SECUREBITS,
+					    (unsigned long)r | SECBIT_NOROOT | SECBIT_NOROOT_LOCKED,
 					    0UL, 0UL, 0UL) == 0)
 				noroot = true;
 		}
@@ -181,22 +184,31 @@ int privilege_drop(void)
 	if ((keep & CAP_BIT(CAP_WHACK)) && uid != 0) {
 		r = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
 		if (r >= 0 && !(r & SECBIT_NO_SETUID_FIXUP))
-			log_warn("SECBIT_NO_SETUID_FIXUP is not set: whack's access() check will ignore "
-				 "CAP_DAC_OVERRIDE and refuse pluto's socket (SecureBits=no-setuid-fixup in the "
+			log_warn("SECBIT_NO_SETUID_FIXUP is not set: whack's access() check will "
+				 "ignore "
+				 "CAP_DAC_OVERRIDE and refuse pluto's socket "
+				 "(SecureBits=no-setuid-fixup in the "
 				 "unit), ignoring");
 	}
 
 	if (uid == 0 && keep)
-		log_info("running as root: no effective capabilities; each child gets its own: %s%s%s; "
-			 "uid 0 still owns root's files, the shipped unit runs as an unprivileged user",
-			 held_names(keep, names, sizeof(names)), shrunk ? "; bounding set reduced to them" : " (bounding set unchanged: no CAP_SETPCAP)",
+		log_info("running as root: no effective capabilities; each child gets its own: "
+			 "%s%s%s; "
+			 "uid 0 still owns root's files, the shipped unit runs as an unprivileged "
+			 "user",
+			 held_names(keep, names, sizeof(names)),
+			 shrunk ? "; bounding set reduced to them"
+				: " (bounding set unchanged: no CAP_SETPCAP)",
 			 noroot ? ", SECBIT_NOROOT set" : "");
 	else if (keep)
-		log_info("running as uid %u: no effective capabilities; each child gets its own: %s",
-			 (unsigned int)uid, held_names(keep, names, sizeof(names)));
+		log_info(
+			"running as uid %u: no effective capabilities; each child gets its own: %s",
+			(unsigned int)uid, held_names(keep, names, sizeof(names)));
 	else
-		log_info("running as uid %u without capabilities: whack reaches pluto only if this user may "
-			 "open its control socket, and the kernel collector is refused", (unsigned int)uid);
+		log_info("running as uid %u without capabilities: whack reaches pluto only if this "
+			 "user may "
+			 "open its control socket, and the kernel collector is refused",
+			 (unsigned int)uid);
 	return 0;
 }
 
@@ -218,6 +230,7 @@ void privilege_ambient(enum privilege_child who)
 		cap = CAP_LOG;
 		break;
 	}
-	/* EPERM when the process does not hold it (run unprivileged, or --once): the child goes without. */
+	/* EPERM when the process does not hold it (run unprivileged, or --once): the child goes
+	 * without. */
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0UL, 0UL);
 }

@@ -10,9 +10,10 @@
 /* Who a child process is: each gets exactly the capability it needs, and only it. */
 enum privilege_child {
 	PRIVILEGE_CHILD_NONE,
-	PRIVILEGE_CHILD_WHACK,		/* CAP_DAC_OVERRIDE: open pluto's root-only control socket */
-	PRIVILEGE_CHILD_KERNEL,		/* CAP_NET_ADMIN: XFRM netlink requests */
-	PRIVILEGE_CHILD_LOG,		/* CAP_DAC_READ_SEARCH: read pluto's log (the journal's files, a logfile) */
+	PRIVILEGE_CHILD_WHACK,	/* CAP_DAC_OVERRIDE: open pluto's root-only control socket */
+	PRIVILEGE_CHILD_KERNEL, /* CAP_NET_ADMIN: XFRM netlink requests */
+	PRIVILEGE_CHILD_LOG,	/* CAP_DAC_READ_SEARCH: read pluto's log (the journal's files, a
+				   logfile) */
 };
 
 /* Drop what the daemon does not need before it serves anything. 0 or -errno (logged). */

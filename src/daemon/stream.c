@@ -47,11 +47,13 @@ static void on_done(void *userdata, const struct spawn_result *r)
 	if (now_monotonic_usec() - s->started_usec >= STREAM_BACKOFF_MAX_USEC)
 		s->backoff_usec = STREAM_BACKOFF_MIN_USEC;
 	wait = s->backoff_usec;
-	s->backoff_usec = s->backoff_usec * 2 < STREAM_BACKOFF_MAX_USEC ? s->backoff_usec * 2 : STREAM_BACKOFF_MAX_USEC;
+	s->backoff_usec = s->backoff_usec * 2 < STREAM_BACKOFF_MAX_USEC ? s->backoff_usec * 2
+									: STREAM_BACKOFF_MAX_USEC;
 	s->ended_fn(s->userdata, r, wait);
 	/* the spawn is freed when the next one starts: this callback runs inside it */
 	if (!s->retry_src) {
-		if (sd_event_add_time_relative(s->event, &s->retry_src, CLOCK_MONOTONIC, wait, 100000, on_retry, s) < 0)
+		if (sd_event_add_time_relative(s->event, &s->retry_src, CLOCK_MONOTONIC, wait,
+					       100000, on_retry, s) < 0)
 			return;
 	} else {
 		(void)sd_event_source_set_time_relative(s->retry_src, wait);
@@ -66,7 +68,8 @@ static void start(struct stream *s)
 	s->starts++;
 	privilege_ambient(s->priv);
 	/* no deadline, no cap: it runs as long as the exporter; the reader bounds what it keeps */
-	if (spawn_start(s->event, s->argv, s->envp, 0, UINT64_MAX, on_data, on_done, s, &s->child) < 0) {
+	if (spawn_start(s->event, s->argv, s->envp, 0, UINT64_MAX, on_data, on_done, s, &s->child) <
+	    0) {
 		struct spawn_result r = { .spawn_error = ENOMEM, .err_text = "" };
 
 		on_done(s, &r);
@@ -74,8 +77,9 @@ static void start(struct stream *s)
 	privilege_ambient(PRIVILEGE_CHILD_NONE);
 }
 
-int stream_new(sd_event *e, char *const argv[], char *const envp[], enum privilege_child priv, stream_data_fn data_fn,
-	       stream_ended_fn ended_fn, void *userdata, struct stream **ret)
+int stream_new(sd_event *e, char *const argv[], char *const envp[], enum privilege_child priv,
+	       stream_data_fn data_fn, stream_ended_fn ended_fn, void *userdata,
+	       struct stream **ret)
 {
 	struct stream *s = xcalloc(1, sizeof(*s));
 	size_t n = 0;

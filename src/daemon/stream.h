@@ -30,8 +30,9 @@ typedef void (*stream_data_fn)(void *userdata, char *data, size_t len);
 typedef void (*stream_ended_fn)(void *userdata, const struct spawn_result *r, uint64_t retry_usec);
 
 /* Start argv (copied) on loop e with envp (borrowed: it must outlive the stream). 0 or -errno. */
-int stream_new(sd_event *e, char *const argv[], char *const envp[], enum privilege_child priv, stream_data_fn data_fn,
-	       stream_ended_fn ended_fn, void *userdata, struct stream **ret);
+int stream_new(sd_event *e, char *const argv[], char *const envp[], enum privilege_child priv,
+	       stream_data_fn data_fn, stream_ended_fn ended_fn, void *userdata,
+	       struct stream **ret);
 
 /* Children started so far (1 for the first). */
 uint64_t stream_starts(const struct stream *s);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http_private.h"
+#include "http/server.h"
 #include "http/tls.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -319,14 +319,17 @@ static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd < 0) {
-			bool out_of_room = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
+			bool out_of_room = errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+					   errno == ENOMEM;
 
 			if (out_of_room && h->n_conns > 0) {
 				/* the connection waits in the backlog until a descriptor is free */
-				log_warn("HTTP: accept() failed: %m; accepting again when a connection closes");
+				log_warn("HTTP: accept() failed: %m; accepting again when a "
+					 "connection closes");
 				h->accept_paused = true;
 				for (size_t j = 0; j < h->n_listeners; j++)
-					(void)sd_event_source_set_enabled(h->listeners[j].io, SD_EVENT_OFF);
+					(void)sd_event_source_set_enabled(h->listeners[j].io,
+									  SD_EVENT_OFF);
 			}
 			break;
 		}
@@ -338,7 +341,8 @@ static int on_listen(sd_event_source *s, int fd, uint32_t revents, void *userdat
 int http_listen_socket(const char *addr, int *ret_fd)
 {
 	_cleanup_free_ char *host = NULL;
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+				  .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL;
 	char port_str[8];
 	uint16_t port;

@@ -14,7 +14,8 @@
 
 /* bcrypt needs little stack; the default 8 MiB would only cost address space. */
 #define AUTH_STACK_SIZE (256 * 1024)
-/* Workers yield the CPU to the loop when both want it (refused under the unit's filter: harmless). */
+/* Workers yield the CPU to the loop when both want it (refused under the unit's filter: harmless).
+ */
 #define AUTH_NICE 10
 
 struct auth_job {
@@ -84,8 +85,9 @@ static void *worker(void *arg)
 		(void)pthread_mutex_unlock(&p->lock);
 
 		memset(cd, 0, sizeof(*cd));
-		/* crypt_rn(): libxcrypt's reentrant variant that never returns a "*0" token, and that
-		 * sanitizer runtimes do not intercept (their crypt_r hook breaks on libxcrypt). */
+		/* crypt_rn(): libxcrypt's reentrant variant that never returns a "*0" token, and
+		 * that sanitizer runtimes do not intercept (their crypt_r hook breaks on
+		 * libxcrypt). */
 		h = crypt_rn(j->password, j->hash, cd, (int)sizeof(*cd));
 		j->match = h && streq_secret(h, j->hash);
 		explicit_bzero(cd, sizeof(*cd));

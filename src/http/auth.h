@@ -35,5 +35,6 @@ size_t auth_pool_pending(const struct auth_pool *p);
 /* Checks the workers have completed since the start. */
 unsigned long long auth_pool_completed(const struct auth_pool *p);
 
-/* Stop: running checks finish, queued ones are dropped, no callback runs. NULL is a no-op; returns NULL. */
+/* Stop: running checks finish, queued ones are dropped, no callback runs. NULL is a no-op; returns
+ * NULL. */
 struct auth_pool *auth_pool_free(struct auth_pool *p);

@@ -28,7 +28,9 @@ void guard_init(struct guard *g, const struct guard_options *o)
 {
 	assert(o->max_conns_per_addr >= 1 && o->auth_burst >= 1 && o->auth_interval_usec > 0);
 	assert(o->auth_burst - 1 <= UINT64_MAX / o->auth_interval_usec);
-	*g = (struct guard){ .opt = *o, .conns = HASHMAP_INIT, .buckets = HASHMAP_INIT, .trusted = HASHMAP_INIT };
+	*g = (struct guard){
+		.opt = *o, .conns = HASHMAP_INIT, .buckets = HASHMAP_INIT, .trusted = HASHMAP_INIT
+	};
 }
 
 static void free_buckets(struct hashmap *m)
@@ -163,7 +165,8 @@ void guard_auth_refund(struct guard *g, const char *bucket_key, uint64_t now)
 
 	if (!b || b->tat <= now)
 		return;
-	b->tat = b->tat - now > g->opt.auth_interval_usec ? b->tat - g->opt.auth_interval_usec : now;
+	b->tat =
+		b->tat - now > g->opt.auth_interval_usec ? b->tat - g->opt.auth_interval_usec : now;
 }
 
 size_t guard_buckets(const struct guard *g)
@@ -177,7 +180,8 @@ void guard_trust(struct guard *g, const char *bucket_key, uint64_t now)
 
 	if (!b) {
 		if (g->trusted.n_items >= g->opt.max_trusted &&
-		    (g->last_trust_sweep_usec == 0 || now - g->last_trust_sweep_usec >= GUARD_SWEEP_USEC)) {
+		    (g->last_trust_sweep_usec == 0 ||
+		     now - g->last_trust_sweep_usec >= GUARD_SWEEP_USEC)) {
 			g->last_trust_sweep_usec = now;
 			(void)hashmap_remove_if(&g->trusted, bucket_full, &now);
 		}

@@ -40,7 +40,7 @@ struct guard_options {
 	uint64_t auth_burst;		/* password checks an address may start at once (>= 1) */
 	uint64_t auth_interval_usec;	/* one more check per this much time (> 0) */
 	size_t max_buckets;		/* addresses whose password budget is tracked at most */
-	uint64_t trust_usec;		/* an address stays trusted this long after an authenticated request */
+	uint64_t trust_usec; /* an address stays trusted this long after an authenticated request */
 	size_t max_trusted;		/* trusted addresses remembered at most */
 };
 
@@ -49,7 +49,7 @@ struct guard {
 	struct hashmap conns;		/* address -> count, as (void *)(uintptr_t) */
 	struct hashmap buckets;		/* bucket key -> struct guard_bucket * */
 	uint64_t last_sweep_usec;
-	struct hashmap trusted;		/* bucket key -> struct guard_bucket * (tat: trusted until) */
+	struct hashmap trusted; /* bucket key -> struct guard_bucket * (tat: trusted until) */
 	uint64_t last_trust_sweep_usec;
 };
 
@@ -80,7 +80,8 @@ void guard_conn_closed(struct guard *g, const char *key);
  * when the bucket is empty, with the time until the next check is allowed in
  * *ret_retry_usec (written only then).
  */
-int guard_auth_take(struct guard *g, const char *bucket_key, uint64_t now_usec, uint64_t *ret_retry_usec);
+int guard_auth_take(struct guard *g, const char *bucket_key, uint64_t now_usec,
+		    uint64_t *ret_retry_usec);
 
 /* Give back a check that succeeded (only failed checks are meant to cost). */
 void guard_auth_refund(struct guard *g, const char *bucket_key, uint64_t now_usec);

@@ -15,7 +15,7 @@
 #include "http/auth.h"
 #include "http/guard.h"
 #include "http/http.h"
-#include "http/http_private.h"
+#include "http/server.h"
 #include "lib/log.h"
 #include "lib/metrics.h"
 #include "http/page.h"
@@ -25,38 +25,6 @@
 #include "http/tls.h"
 #include "http/webconfig.h"
 
-static const char *const reject_names[_HTTP_REJECT_MAX] = {
-	[HTTP_REJECT_CONNECTION_LIMIT] = "connection_limit",
-	[HTTP_REJECT_PER_IP_LIMIT] = "per_ip_limit",
-	[HTTP_REJECT_HEADER_TIMEOUT] = "header_timeout",
-	[HTTP_REJECT_UNAUTHORIZED] = "unauthorized",
-	[HTTP_REJECT_RATE_LIMITED] = "rate_limited",
-	[HTTP_REJECT_AUTH_BUSY] = "auth_busy",
-	[HTTP_REJECT_CLIENT_CERT] = "client_cert",
-	[HTTP_REJECT_SHED] = "shed",
-	[HTTP_REJECT_TLS_HANDSHAKE] = "tls_handshake",
-};
-
-static const char *const reject_text[_HTTP_REJECT_MAX] = {
-	[HTTP_REJECT_CONNECTION_LIMIT] = "connection refused: --web.max-connections reached",
-	[HTTP_REJECT_PER_IP_LIMIT] = "connection refused: --web.max-connections-per-ip reached",
-	[HTTP_REJECT_HEADER_TIMEOUT] = "connection closed: request headers not complete within "
-				       "--web.read-header-timeout",
-	[HTTP_REJECT_UNAUTHORIZED] = "request refused (401): missing or wrong credentials",
-	[HTTP_REJECT_RATE_LIMITED] = "request refused (429): too many password attempts from one address",
-	[HTTP_REJECT_AUTH_BUSY] = "request refused (503): the password checks queue is full",
-	[HTTP_REJECT_CLIENT_CERT] = "TLS handshake refused: no valid client certificate (client_auth_type, "
-				    "client_allowed_sans)",
-	[HTTP_REJECT_SHED] = "connection closed to admit another at --web.max-connections: it had sent no "
-			     "complete request, and its address held the most connections",
-	[HTTP_REJECT_TLS_HANDSHAKE] = "TLS handshake failed (not TLS, or no common version, suite or curve)",
-};
-
-const char *http_reject_to_string(enum http_reject r)
-{
-	return reject_names[r];
-}
-
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -64,72 +32,6 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	log_debug("libmicrohttpd: %s", msg);
-}
-
-/* The first refusal of a kind is logged; then only counted until none came for a while. */
-static int on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct http_server *h = userdata;
-	uint64_t now = now_monotonic_usec(), next = 0;
-
-	for (size_t r = 0; r < _HTTP_REJECT_MAX; r++) {
-		struct episode *e = &h->episodes[r];
-
-		if (!e->active)
-			continue;
-		if (now - e->last_usec >= HTTP_EPISODE_QUIET_USEC) {
-			log_info("HTTP: episode over, %" PRIu64 " refusals of reason %s in all; none for %" PRIu64 " s",
-				 e->count, reject_names[r], HTTP_EPISODE_QUIET_USEC / 1000000);
-			*e = (struct episode){ 0 };
-		} else if (!next || e->last_usec + HTTP_EPISODE_QUIET_USEC < next)
-			next = e->last_usec + HTTP_EPISODE_QUIET_USEC;
-	}
-	if (next) {
-		(void)sd_event_source_set_time(s, next);
-		(void)sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-	}
-	return 0;
-}
-
-void http_reject(struct http_server *h, enum http_reject r, const char *addr)
-{
-	struct episode *e = &h->episodes[r];
-	uint64_t now = now_monotonic_usec();
-
-	h->rejected[r]++;
-	e->count++;
-	e->last_usec = now;
-	if (e->active)
-		return;
-	e->active = true;
-	log_warn("HTTP: %s (client %s); more of these are counted in "
-		 "libreswan_http_rejected_total{reason=\"%s\"} and not logged until none came for %" PRIu64 " s",
-		 reject_text[r], addr, reject_names[r], HTTP_EPISODE_QUIET_USEC / 1000000);
-	if (h->episode_timer && sd_event_source_get_enabled(h->episode_timer, NULL) == 0) {
-		(void)sd_event_source_set_time(h->episode_timer, now + HTTP_EPISODE_QUIET_USEC);
-		(void)sd_event_source_set_enabled(h->episode_timer, SD_EVENT_ONESHOT);
-	}
-}
-
-void http_arm_timer(struct http_server *h)
-{
-	MHD_UNSIGNED_LONG_LONG ms;
-
-	if (!h->mhd_timer)
-		return;
-	if (MHD_get_timeout(h->daemon, &ms) != MHD_YES) {
-		(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_OFF);
-		return;
-	}
-	(void)sd_event_source_set_time_relative(h->mhd_timer, (uint64_t)ms * 1000);
-	(void)sd_event_source_set_enabled(h->mhd_timer, SD_EVENT_ONESHOT);
-}
-
-/* With an external loop, resumed and added connections are processed by the next MHD_run(). */
-void http_run_mhd(struct http_server *h)
-{
-	(void)MHD_run(h->daemon);
-	http_arm_timer(h);
 }
 
 static int on_mhd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -154,10 +56,10 @@ static int start_mhd(struct http_server *h)
 {
 	const union MHD_DaemonInfo *info;
 	unsigned timeout_s = (unsigned)((h->opt.timeout_usec + 999999) / 1000000);
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_NO_LISTEN_SOCKET;
-	/* http_admit() enforces the caps (per address, and in total with shedding) before libmicrohttpd
-	 * sees a connection; its own sit above them, as a backstop only */
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
+	/* http_admit() enforces the caps (per address, and in total with shedding) before
+	 * libmicrohttpd sees a connection; its own sit above them, as a backstop only */
 	intptr_t limit = (intptr_t)(h->opt.max_connections + HTTP_MHD_SLACK);
 	struct MHD_OptionItem opts[] = {
 		/* the logger first, so that libmicrohttpd's own complaints reach it too */
@@ -172,7 +74,8 @@ static int start_mhd(struct http_server *h)
 	};
 	int r;
 
-	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_on_request, h, MHD_OPTION_ARRAY,
+				     opts, MHD_OPTION_END);
 	if (!h->daemon)
 		return log_error_errno(EINVAL, "Failed to start the HTTP server");
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_EPOLL_FD);
@@ -187,14 +90,16 @@ static int start_mhd(struct http_server *h)
 	 * already read, a header that needs the buffer grown, a resumed or added
 	 * connection), and each of those would otherwise wait up to a quarter of a second.
 	 */
-	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000), 1, on_timer, h);
+	r = sd_event_add_time_relative(h->event, &h->mhd_timer, CLOCK_MONOTONIC, UINT64_C(1000000),
+				       1, on_timer, h);
 	if (r < 0)
 		return log_error_errno(r, "Failed to watch the HTTP server: %m");
 	http_arm_timer(h);
 	return 0;
 }
 
-/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr. */
+/* Take web (a reference) for new connections and requests. 0, or -errno with a reason in *reterr.
+ */
 static int use_web_config(struct http_server *h, struct web_config *web, char **reterr)
 {
 	struct tls_ctx *t = NULL;
@@ -206,7 +111,8 @@ static int use_web_config(struct http_server *h, struct web_config *web, char **
 			return r;
 	}
 	if (web && web->n_users > 0 && !h->auth) {
-		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, http_on_auth_done, h, &h->auth);
+		r = auth_pool_new(h->event, HTTP_AUTH_WORKERS, HTTP_AUTH_QUEUE, http_on_auth_done,
+				  h, &h->auth);
 		if (r < 0) {
 			tls_ctx_unref(t);
 			*reterr = xstrdup("cannot start the password worker");
@@ -231,8 +137,10 @@ static char *landing_page(const char *path)
 	struct strbuf sb = STRBUF_INIT;
 
 	/* The path comes from our own command line; keep the HTML well-formed anyway. */
-	strbuf_puts(&sb, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Libreswan Exporter</title>"
-			 "</head>\n<body><h1>Libreswan Exporter</h1>\n<p>Prometheus metrics for Libreswan IPsec "
+	strbuf_puts(&sb, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Libreswan "
+			 "Exporter</title>"
+			 "</head>\n<body><h1>Libreswan Exporter</h1>\n<p>Prometheus metrics for "
+			 "Libreswan IPsec "
 			 "(pluto).</p>\n<ul><li><a href=\"");
 	for (const char *p = path; *p; p++) {
 		if (*p == '"' || *p == '<' || *p == '>' || *p == '&')
@@ -240,9 +148,10 @@ static char *landing_page(const char *path)
 		else
 			strbuf_putc(&sb, *p);
 	}
-	strbuf_puts(&sb, "\">Metrics</a></li><li><a href=\"/-/healthy\">Health</a></li>"
-			 "<li><a href=\"/-/ready\">Readiness</a></li></ul>\n<p>Version " PACKAGE_VERSION
-			 " (" REVISION ")</p>\n</body></html>\n");
+	strbuf_puts(&sb,
+		    "\">Metrics</a></li><li><a href=\"/-/healthy\">Health</a></li>"
+		    "<li><a href=\"/-/ready\">Readiness</a></li></ul>\n<p>Version " PACKAGE_VERSION
+		    " (" REVISION ")</p>\n</body></html>\n");
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -264,13 +173,13 @@ int http_start(sd_event *e, const struct http_options *o, struct http_server **r
 	h->opt = *o;
 	h->landing = landing_page(o->telemetry_path);
 	guard_init(&h->guard, &go);
-	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC, http_on_deadline,
-			      h);
+	r = sd_event_add_time(e, &h->deadline_timer, CLOCK_MONOTONIC, 0,
+			      HTTP_DEADLINE_ACCURACY_USEC, http_on_deadline, h);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->deadline_timer, SD_EVENT_OFF);
 	if (r >= 0)
-		r = sd_event_add_time(e, &h->episode_timer, CLOCK_MONOTONIC, 0, HTTP_DEADLINE_ACCURACY_USEC,
-				      on_episode_timer, h);
+		r = sd_event_add_time(e, &h->episode_timer, CLOCK_MONOTONIC, 0,
+				      HTTP_DEADLINE_ACCURACY_USEC, http_on_episode_timer, h);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->episode_timer, SD_EVENT_OFF);
 	if (r < 0) {
@@ -379,10 +288,11 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	struct metrics_writer w;
 
 	metrics_writer_init(&w, sb, METRICS_FORMAT_TEXT);
-	metrics_family(&w, "libreswan_http_rejected_total", METRIC_TYPE_COUNTER,
-		       "HTTP connections and requests refused, by reason (as of the last poll cycle).");
+	metrics_family(
+		&w, "libreswan_http_rejected_total", METRIC_TYPE_COUNTER,
+		"HTTP connections and requests refused, by reason (as of the last poll cycle).");
 	for (size_t r = 0; r < _HTTP_REJECT_MAX; r++) {
-		struct metric_label l = { "reason", reject_names[r] };
+		struct metric_label l = { "reason", http_reject_to_string(r) };
 
 		metrics_sample_u64(&w, &l, 1, h->rejected[r]);
 	}
@@ -391,7 +301,8 @@ void http_render_stats(const struct http_server *h, struct strbuf *sb)
 	metrics_sample_u64(&w, NULL, 0, h->n_conns - h->n_doomed);
 	if (h->auth) {
 		metrics_family(&w, "libreswan_http_password_checks_total", METRIC_TYPE_COUNTER,
-			       "Passwords hashed by the password worker, off the event loop (cache misses).");
+			       "Passwords hashed by the password worker, off the event loop (cache "
+			       "misses).");
 		metrics_sample_u64(&w, NULL, 0, auth_pool_completed(h->auth));
 	}
 }

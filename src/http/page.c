@@ -45,20 +45,24 @@ struct page {
  * handled (whole lines) or the text ends; true once it has ended (and the
  * "# EOF" trailer is written).
  */
-static bool openmetrics_step(struct strbuf *sb, const char *text, size_t len, size_t *off, size_t max_input)
+static bool openmetrics_step(struct strbuf *sb, const char *text, size_t len, size_t *off,
+			     size_t max_input)
 {
-	const char *p = text + *off, *end = text + len, *stop = max_input < (size_t)(end - p) ? p + max_input : end;
+	const char *p = text + *off, *end = text + len,
+		   *stop = max_input < (size_t)(end - p) ? p + max_input : end;
 
 	while (p < stop) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p);
 
-		/* "# HELP x_total ..." / "# TYPE x_total counter": OpenMetrics names the family "x".
-		 * Every counter family of ours ends in _total and no gauge does. */
-		if (n > 7 && p[0] == '#' && (memcmp(p, "# HELP ", 7) == 0 || memcmp(p, "# TYPE ", 7) == 0)) {
+		/* "# HELP x_total ..." / "# TYPE x_total counter": OpenMetrics names the family
+		 * "x". Every counter family of ours ends in _total and no gauge does. */
+		if (n > 7 && p[0] == '#' &&
+		    (memcmp(p, "# HELP ", 7) == 0 || memcmp(p, "# TYPE ", 7) == 0)) {
 			const char *name_end = memchr(p + 7, ' ', n - 7);
 
-			if (name_end && name_end - (p + 7) > 6 && memcmp(name_end - 6, "_total", 6) == 0) {
+			if (name_end && name_end - (p + 7) > 6 &&
+			    memcmp(name_end - 6, "_total", 6) == 0) {
 				strbuf_append(sb, p, (size_t)(name_end - 6 - p));
 				strbuf_append(sb, name_end, n - (size_t)(name_end - p));
 				p += n;
@@ -123,7 +127,8 @@ static int deflate_step(struct page *p, enum metrics_format format, size_t max_i
 	if (!d) {
 		d = xcalloc(1, sizeof(*d));
 		/* windowBits 15 + 16: gzip header and trailer */
-		if (deflateInit2(&d->zs, PAGE_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		if (deflateInit2(&d->zs, PAGE_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK) {
 			free(d);
 			return -ENOMEM;
 		}

@@ -32,7 +32,8 @@ struct page_body {
 /* Make a page from the text-format page (takes ownership of text, a malloc()ed buffer). */
 struct page *page_new(char *text, size_t text_len);
 
-/* The body in the given format, gzip-compressed or not, if it is made (the plain text always is); else NULL. */
+/* The body in the given format, gzip-compressed or not, if it is made (the plain text always is);
+ * else NULL. */
 const struct page_body *page_get_body(const struct page *p, enum metrics_format format, bool gzip);
 
 /*

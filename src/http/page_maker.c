@@ -72,7 +72,8 @@ static int on_slice(sd_event_source *s, uint64_t usec, void *userdata)
 	if (r > 0)
 		log_debug("page body made: %s%s, %zu bytes, in %u slices, %.1f ms of work",
 			  format_name(j->format), j->gzip ? " gzip" : "",
-			  page_get_body(j->page, j->format, j->gzip)->len, j->slices, (double)j->work_usec / 1000);
+			  page_get_body(j->page, j->format, j->gzip)->len, j->slices,
+			  (double)j->work_usec / 1000);
 	else
 		log_warn("Failed to make a page body (%s%s): %s, serving it uncompressed, ignoring",
 			 format_name(j->format), j->gzip ? " gzip" : "", strerror(-r));
@@ -82,7 +83,8 @@ static int on_slice(sd_event_source *s, uint64_t usec, void *userdata)
 	else
 		(void)sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	m->n_jobs--;
-	/* a body that cannot be made (r < 0) is told as done too: the waiters serve the plain one */
+	/* a body that cannot be made (r < 0) is told as done too: the waiters serve the plain one
+	 */
 	m->done_fn(m->userdata, j->page, j->format, j->gzip);
 	job_free(j);
 	return 0;

@@ -21,11 +21,13 @@ struct page_maker;
 
 /* Slices of work: the loop's other sources run between them. */
 #define PAGE_MAKER_SLICE_USEC 500
-/* Input per step of page_make() (about 0.1 ms of gzip level 1); steps are repeated up to a slice. */
+/* Input per step of page_make() (about 0.1 ms of gzip level 1); steps are repeated up to a slice.
+ */
 #define PAGE_MAKER_STEP (64 * 1024)
 
 /* Called on the loop once the body of p in the given form is made, or could not be made. */
-typedef void (*page_maker_done_fn)(void *userdata, struct page *p, enum metrics_format format, bool gzip);
+typedef void (*page_maker_done_fn)(void *userdata, struct page *p, enum metrics_format format,
+				   bool gzip);
 
 /* A maker on event loop e; fn is told of each body made. 0 or -errno. */
 int page_maker_new(sd_event *e, page_maker_done_fn fn, void *userdata, struct page_maker **ret);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/auth.h"
-#include "http/http_private.h"
+#include "http/server.h"
 #include "http/page_maker.h"
 #include "http/webconfig.h"
 #include "lib/log.h"
@@ -16,7 +16,8 @@
 #include "lib/util.h"
 
 static const char content_type_text[] = "text/plain; version=0.0.4; charset=utf-8";
-static const char content_type_openmetrics[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+static const char content_type_openmetrics[] =
+	"application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /* The headers of http_server_config.headers, on every response. */
 static void add_config_headers(const struct http_server *h, struct MHD_Response *r)
@@ -25,10 +26,11 @@ static void add_config_headers(const struct http_server *h, struct MHD_Response 
 		(void)MHD_add_response_header(r, h->web->headers[i].name, h->web->headers[i].value);
 }
 
-static enum MHD_Result queue_static(const struct http_server *h, struct MHD_Connection *c, unsigned status,
-				    const char *type, const char *body)
+static enum MHD_Result queue_static(const struct http_server *h, struct MHD_Connection *c,
+				    unsigned status, const char *type, const char *body)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
@@ -101,7 +103,8 @@ void http_on_body_made(void *userdata, struct page *p, enum metrics_format forma
 	bool any = false;
 
 	for (struct http_conn *c = h->conns; c; c = c->next)
-		if (c->waiting_body && c->page == p && c->want_format == format && c->want_gzip == gzip) {
+		if (c->waiting_body && c->page == p && c->want_format == format &&
+		    c->want_gzip == gzip) {
 			c->waiting_body = false;
 			http_resume_conn(c);
 			any = true;
@@ -110,10 +113,13 @@ void http_on_body_made(void *userdata, struct page *p, enum metrics_format forma
 		http_run_mhd(h);
 }
 
-static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
+static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc,
+				     struct MHD_Connection *c)
 {
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	const char *accept =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	const char *enc =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	enum metrics_format fmt = METRICS_FORMAT_TEXT;
 	const struct page_body *body;
 	struct MHD_Response *r;
@@ -123,7 +129,8 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 
 	if (h->stopping)
 		return MHD_NO;	/* resumed only to be closed */
-	/* a request resumed once its body was made serves the page it waited for, not a newer one */
+	/* a request resumed once its body was made serves the page it waited for, not a newer one
+	 */
 	p = hc->page ? hc->page : h->opt.page_fn(h->opt.userdata);
 	hc->page = NULL;
 	if (!p) {
@@ -162,7 +169,8 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 			return MHD_YES;
 		}
 		if (q < 0) {
-			log_debug("Failed to queue a page body, making it at once: %s", strerror(-q));
+			log_debug("Failed to queue a page body, making it at once: %s",
+				  strerror(-q));
 			while (page_make(p, fmt, gz, SIZE_MAX) == 0)
 				;
 		}
@@ -177,15 +185,17 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 		return MHD_NO;
 	}
 	/* The response holds a page reference: a swap during a slow download is harmless. */
-	/* libmicrohttpd only reads a buffer response, its parameter is not const for other reasons */
-	r = MHD_create_response_from_buffer_with_free_callback_cls(body->len, (void *)(uintptr_t)body->data,
-								   free_page_cb, p);
+	/* libmicrohttpd only reads a buffer response, its parameter is not const for other reasons
+	 */
+	r = MHD_create_response_from_buffer_with_free_callback_cls(
+		body->len, (void *)(uintptr_t)body->data, free_page_cb, p);
 	if (!r) {
 		page_unref(p);
 		return MHD_NO;
 	}
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				      fmt == METRICS_FORMAT_OPENMETRICS ? content_type_openmetrics : content_type_text);
+				      fmt == METRICS_FORMAT_OPENMETRICS ? content_type_openmetrics
+									: content_type_text);
 	add_config_headers(h, r);
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Accept");
 	if (gz)
@@ -196,10 +206,11 @@ static enum MHD_Result serve_metrics(struct http_server *h, struct http_conn *hc
 }
 
 /* 429 and 503 to password guessers: say when to come back, and close the connection. */
-static enum MHD_Result queue_refusal(const struct http_server *h, struct MHD_Connection *c, unsigned status,
-				     uint64_t retry_s, const char *body)
+static enum MHD_Result queue_refusal(const struct http_server *h, struct MHD_Connection *c,
+				     unsigned status, uint64_t retry_s, const char *body)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
 	char retry[24];
 	enum MHD_Result ret;
 
@@ -215,7 +226,8 @@ static enum MHD_Result queue_refusal(const struct http_server *h, struct MHD_Con
 	return ret;
 }
 
-static enum MHD_Result unauthorized(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c)
+static enum MHD_Result unauthorized(struct http_server *h, struct http_conn *hc,
+				    struct MHD_Connection *c)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -249,22 +261,25 @@ void http_on_auth_done(void *userdata, void *token, bool match)
  * password is hashed too, against the costliest configured hash, so that the
  * answer takes as long as for a wrong password.
  */
-static enum MHD_Result start_check(struct http_server *h, struct http_conn *hc, struct MHD_Connection *c,
-				   const struct web_user *u, const char *password)
+static enum MHD_Result start_check(struct http_server *h, struct http_conn *hc,
+				   struct MHD_Connection *c, const struct web_user *u,
+				   const char *password)
 {
 	uint64_t now = now_monotonic_usec(), retry_usec;
 	int r;
 
 	if (guard_auth_take(&h->guard, hc->bucket, now, &retry_usec) < 0) {
 		http_reject(h, HTTP_REJECT_RATE_LIMITED, hc->key);
-		return queue_refusal(h, c, MHD_HTTP_TOO_MANY_REQUESTS, (retry_usec + 999999) / 1000000,
+		return queue_refusal(h, c, MHD_HTTP_TOO_MANY_REQUESTS,
+				     (retry_usec + 999999) / 1000000,
 				     "Too many failed password attempts from this address.\n");
 	}
 	r = auth_pool_submit(h->auth, password, u ? u->hash : h->web->dummy_hash, hc);
 	if (r < 0) {
 		guard_auth_refund(&h->guard, hc->bucket, now);
 		http_reject(h, HTTP_REJECT_AUTH_BUSY, hc->key);
-		return queue_refusal(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, 1, "Too many password checks in progress.\n");
+		return queue_refusal(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, 1,
+				     "Too many password checks in progress.\n");
 	}
 	hc->auth = AUTH_STATE_PENDING;
 	hc->auth_gen = h->web_gen;
@@ -283,7 +298,8 @@ static bool check_password(struct http_server *h, struct http_conn *hc, struct M
 	bool ok = false;
 
 	/* a result against a configuration that SIGHUP replaced meanwhile: check again */
-	if ((hc->auth == AUTH_STATE_MATCH || hc->auth == AUTH_STATE_MISMATCH) && hc->auth_gen != h->web_gen)
+	if ((hc->auth == AUTH_STATE_MATCH || hc->auth == AUTH_STATE_MISMATCH) &&
+	    hc->auth_gen != h->web_gen)
 		hc->auth = AUTH_STATE_NONE;
 	switch (hc->auth) {
 	case AUTH_STATE_MATCH:
@@ -318,14 +334,15 @@ static bool check_password(struct http_server *h, struct http_conn *hc, struct M
 	return ok;
 }
 
-enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url,
+				const char *method, const char *version, const char *upload_data,
+				size_t *upload_size, void **con_cls)
 {
 	struct http_server *h = cls;
 	struct http_conn *hc = *con_cls;
 	bool get = streq(method, MHD_HTTP_METHOD_GET) || streq(method, MHD_HTTP_METHOD_HEAD);
-	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") || streq(url, "/-/healthy") ||
-		     streq(url, "/-/ready");
+	bool known = streq(url, h->opt.telemetry_path) || streq(url, "/") ||
+		     streq(url, "/-/healthy") || streq(url, "/-/ready");
 	bool authenticated = false;
 
 	/*
@@ -334,7 +351,8 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char 
 	 * first, and keep-alive matters (scrapers and benchmarks reuse connections).
 	 */
 	if (!hc) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 		hc = ci ? ci->socket_context : NULL;
 		if (!hc)
@@ -364,7 +382,8 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char 
 	if (authenticated)
 		guard_trust(&h->guard, hc->bucket, now_monotonic_usec());
 	if (!known)
-		return queue_static(h, c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", "Not found.\n");
+		return queue_static(h, c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8",
+				    "Not found.\n");
 	if (!get)
 		return queue_static(h, c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 				    "Method not allowed.\n");
@@ -374,14 +393,17 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char 
 		return queue_static(h, c, MHD_HTTP_OK, "text/plain; charset=utf-8", "OK\n");
 	if (streq(url, "/-/ready")) {
 		if (h->opt.ready_fn(h->opt.userdata))
-			return queue_static(h, c, MHD_HTTP_OK, "text/plain; charset=utf-8", "Ready\n");
-		return queue_static(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "Not ready\n");
+			return queue_static(h, c, MHD_HTTP_OK, "text/plain; charset=utf-8",
+					    "Ready\n");
+		return queue_static(h, c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+				    "Not ready\n");
 	}
 	return queue_static(h, c, MHD_HTTP_OK, "text/html; charset=utf-8", h->landing);
 }
 
 /* A request is over: on a kept-alive connection the next one's headers are due in turn. */
-void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		       enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *h = cls;
 	struct http_conn *hc = *con_cls;

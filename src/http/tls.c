@@ -37,9 +37,9 @@ struct tls_conn {
 	const struct tls_callbacks *cb;
 	void *userdata;
 	bool established;
-	bool client_eof;	/* the client sent close_notify or closed: the server's side was told */
-	bool inner_eof;		/* the server closed its end: what it wrote is flushed, then we end */
-	bool cert_refused;	/* the certificate check failed (as opposed to other handshake errors) */
+	bool client_eof;   /* the client sent close_notify or closed: the server's side was told */
+	bool inner_eof;	   /* the server closed its end: what it wrote is flushed, then we end */
+	bool cert_refused; /* the certificate check failed (as opposed to other handshake errors) */
 	size_t up_off, up_len;	/* client -> server, decrypted, not yet written to inner */
 	size_t down_off, down_len;	/* server -> client, read from inner, not yet sent */
 	char up[TLS_BUF];
@@ -75,7 +75,8 @@ static bool san_allowed(const struct web_config *w, gnutls_x509_crt_t crt)
 			    (size != 4 && size != 16))
 				continue;
 			name = text;
-		} else if (type != GNUTLS_SAN_DNSNAME && type != GNUTLS_SAN_RFC822NAME && type != GNUTLS_SAN_URI)
+		} else if (type != GNUTLS_SAN_DNSNAME && type != GNUTLS_SAN_RFC822NAME &&
+			   type != GNUTLS_SAN_URI)
 			continue;
 		if (strlen(name) != size && name == buf)
 			continue;	/* an embedded NUL: never a match */
@@ -117,7 +118,8 @@ static int verify_client(gnutls_session_t s)
 		c->cert_refused = true;
 		return -1;
 	}
-	ok = gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) >= 0 && san_allowed(w, crt);
+	ok = gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) >= 0 &&
+	     san_allowed(w, crt);
 	gnutls_x509_crt_deinit(crt);
 	c->cert_refused = !ok;
 	return ok ? 0 : -1;
@@ -139,17 +141,20 @@ int tls_ctx_new(struct web_config *web, struct tls_ctx **ret, char **reterr)
 		r = fail(reterr, -ENOMEM, "TLS credentials", r);
 		goto out;
 	}
-	r = gnutls_certificate_set_x509_key_mem2(t->cred, &cert, &key, GNUTLS_X509_FMT_PEM, NULL, 0);
+	r = gnutls_certificate_set_x509_key_mem2(t->cred, &cert, &key, GNUTLS_X509_FMT_PEM, NULL,
+						 0);
 	if (r < 0) {
 		r = fail(reterr, -EINVAL, "the certificate and key", r);
 		goto out;
 	}
 	if (web->client_ca_pem) {
-		gnutls_datum_t ca = { (unsigned char *)web->client_ca_pem, (unsigned)strlen(web->client_ca_pem) };
+		gnutls_datum_t ca = { (unsigned char *)web->client_ca_pem,
+				      (unsigned)strlen(web->client_ca_pem) };
 
 		r = gnutls_certificate_set_x509_trust_mem(t->cred, &ca, GNUTLS_X509_FMT_PEM);
 		if (r <= 0) {
-			r = fail(reterr, -EINVAL, "client_ca_file", r < 0 ? r : GNUTLS_E_NO_CERTIFICATE_FOUND);
+			r = fail(reterr, -EINVAL, "client_ca_file",
+				 r < 0 ? r : GNUTLS_E_NO_CERTIFICATE_FOUND);
 			goto out;
 		}
 	}
@@ -158,8 +163,8 @@ int tls_ctx_new(struct web_config *web, struct tls_ctx **ret, char **reterr)
 	if (r < 0) {
 		struct strbuf sb = STRBUF_INIT;
 
-		strbuf_appendf(&sb, "the TLS settings (GnuTLS priority \"%s\", at \"%s\"): %s", prio,
-			       errpos ? errpos : "?", gnutls_strerror(r));
+		strbuf_appendf(&sb, "the TLS settings (GnuTLS priority \"%s\", at \"%s\"): %s",
+			       prio, errpos ? errpos : "?", gnutls_strerror(r));
 		*reterr = strbuf_detach(&sb, NULL);
 		r = -EINVAL;
 		goto out;
@@ -238,7 +243,8 @@ static void update_events(struct tls_conn *c)
 		if (!up_empty || (!c->client_eof && gnutls_record_check_pending(c->s) > 0))
 			inner_ev |= EPOLLOUT;
 		(void)sd_event_source_set_io_events(c->inner_io, inner_ev);
-		(void)sd_event_source_set_enabled(c->inner_io, inner_ev ? SD_EVENT_ON : SD_EVENT_OFF);
+		(void)sd_event_source_set_enabled(c->inner_io,
+						  inner_ev ? SD_EVENT_ON : SD_EVENT_OFF);
 	}
 	(void)sd_event_source_set_io_events(c->io, ev);
 	(void)sd_event_source_set_enabled(c->io, ev ? SD_EVENT_ON : SD_EVENT_OFF);
@@ -251,7 +257,8 @@ static bool pump(struct tls_conn *c)
 		ssize_t n;
 
 		if (c->down_off < c->down_len) {
-			n = gnutls_record_send(c->s, c->down + c->down_off, c->down_len - c->down_off);
+			n = gnutls_record_send(c->s, c->down + c->down_off,
+					       c->down_len - c->down_off);
 			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
 				break;
 			if (n < 0) {
@@ -307,7 +314,8 @@ static bool pump(struct tls_conn *c)
 		if (n < 0 && !gnutls_error_is_fatal((int)n))
 			continue;
 		if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION) {
-			/* the client is done sending: the server reads the end, answers what it has */
+			/* the client is done sending: the server reads the end, answers what it has
+			 */
 			c->client_eof = true;
 			(void)shutdown(c->inner, SHUT_WR);
 			break;
@@ -344,7 +352,8 @@ static bool established(struct tls_conn *c)
 	}
 	c->inner = sv[0];
 	c->established = true;
-	r = sd_event_add_io(sd_event_source_get_event(c->io), &c->inner_io, c->inner, EPOLLIN, on_inner, c);
+	r = sd_event_add_io(sd_event_source_get_event(c->io), &c->inner_io, c->inner, EPOLLIN,
+			    on_inner, c);
 	if (r < 0) {
 		(void)close(sv[1]);
 		finish(c, TLS_END_ERROR);
@@ -369,13 +378,15 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	}
 	do
 		r = gnutls_handshake(c->s);
-	while (r < 0 && r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED && !gnutls_error_is_fatal(r));
+	while (r < 0 && r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED &&
+	       !gnutls_error_is_fatal(r));
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
 		update_events(c);
 		return 0;
 	}
 	if (r == GNUTLS_E_PREMATURE_TERMINATION) {
-		finish(c, TLS_END_CLOSED);	/* the client left (a port check, a probe): nothing failed */
+		finish(c, TLS_END_CLOSED); /* the client left (a port check, a probe): nothing
+					      failed */
 		return 0;
 	}
 	if (r < 0) {
@@ -390,8 +401,8 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
-int tls_conn_new(sd_event *e, struct tls_ctx *t, int fd, const struct tls_callbacks *cb, void *userdata,
-		 struct tls_conn **ret)
+int tls_conn_new(sd_event *e, struct tls_ctx *t, int fd, const struct tls_callbacks *cb,
+		 void *userdata, struct tls_conn **ret)
 {
 	struct tls_conn *c = xcalloc(1, sizeof(*c));
 	const struct web_config *w = t->web;

@@ -31,10 +31,10 @@ struct web_config;
 
 /* How a connection ended. */
 enum tls_end {
-	TLS_END_CLOSED,		/* either side closed */
-	TLS_END_HANDSHAKE,	/* the handshake failed (not TLS, no common version or suite, ...) */
-	TLS_END_CLIENT_CERT,	/* the client certificate was missing, invalid or not allowed */
-	TLS_END_ERROR,		/* a read or write failed */
+	TLS_END_CLOSED,	     /* either side closed */
+	TLS_END_HANDSHAKE,   /* the handshake failed (not TLS, no common version or suite, ...) */
+	TLS_END_CLIENT_CERT, /* the client certificate was missing, invalid or not allowed */
+	TLS_END_ERROR,	     /* a read or write failed */
 };
 
 struct tls_callbacks {
@@ -45,7 +45,8 @@ struct tls_callbacks {
 	void (*closed)(void *userdata, enum tls_end why);
 };
 
-/* A context for web (which must have a certificate and key). 0, or -errno with a reason in *reterr. */
+/* A context for web (which must have a certificate and key). 0, or -errno with a reason in *reterr.
+ */
 int tls_ctx_new(struct web_config *web, struct tls_ctx **ret, char **reterr);
 
 /* Another reference. */
@@ -54,9 +55,10 @@ struct tls_ctx *tls_ctx_ref(struct tls_ctx *t);
 /* Drop a reference; NULL is a no-op; returns NULL. */
 struct tls_ctx *tls_ctx_unref(struct tls_ctx *t);
 
-/* Serve TLS on the accepted socket fd (taken over: closed with the connection). 0 or -errno (fd closed). */
-int tls_conn_new(sd_event *e, struct tls_ctx *t, int fd, const struct tls_callbacks *cb, void *userdata,
-		 struct tls_conn **ret);
+/* Serve TLS on the accepted socket fd (taken over: closed with the connection). 0 or -errno (fd
+ * closed). */
+int tls_conn_new(sd_event *e, struct tls_ctx *t, int fd, const struct tls_callbacks *cb,
+		 void *userdata, struct tls_conn **ret);
 
 /* End the connection now, without a callback; NULL is a no-op; returns NULL. */
 struct tls_conn *tls_conn_free(struct tls_conn *c);

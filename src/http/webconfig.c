@@ -81,7 +81,7 @@ static const char *scalar(yaml_node_t *n)
 /* Go's cipher suites (crypto/tls CipherSuites(), the ones the toolkit accepts) as GnuTLS names. */
 struct suite {
 	const char *go;
-	const char *kx;		/* NULL: a TLS 1.3 suite, which Go does not let cipher_suites change */
+	const char *kx; /* NULL: a TLS 1.3 suite, which Go does not let cipher_suites change */
 	const char *cipher;
 	const char *mac;
 };
@@ -94,7 +94,8 @@ static const struct suite suites[] = {
 	{ "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA", "AES-256-GCM", "AEAD" },
 	{ "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA", "AES-128-GCM", "AEAD" },
 	{ "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA", "AES-256-GCM", "AEAD" },
-	{ "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA", "CHACHA20-POLY1305", "AEAD" },
+	{ "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA", "CHACHA20-POLY1305",
+	  "AEAD" },
 	{ "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA", "CHACHA20-POLY1305", "AEAD" },
 	{ "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA", "AES-128-CBC", "SHA1" },
 	{ "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA", "AES-256-CBC", "SHA1" },
@@ -169,7 +170,8 @@ static int set_pem(yaml_node_t *v, const char *key, char **slot, char **reterr)
 /* true/false as YAML 1.1 (and Go's yaml.v2) spell them. */
 static int parse_bool(const char *s, bool *ret)
 {
-	static const char *const yes[] = { "true", "yes", "on", "y" }, *const no[] = { "false", "no", "off", "n" };
+	static const char *const yes[] = { "true", "yes", "on", "y" };
+	static const char *const no[] = { "false", "no", "off", "n" };
 
 	for (size_t i = 0; s && i < ELEMENTSOF(yes); i++) {
 		if (strcasecmp(s, yes[i]) == 0) {
@@ -204,7 +206,8 @@ static int for_each_item(yaml_document_t *doc, yaml_node_t *v, const char *key, 
 		return 0;
 	if (!v || v->type != YAML_SEQUENCE_NODE)
 		return fail(reterr, -EINVAL, "%s must be a list", key);
-	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++) {
 		const char *s = scalar(yaml_document_get_node(doc, *i));
 		int r;
 
@@ -226,11 +229,14 @@ static int add_suite(const char *s, void *userdata, char **reterr)
 			continue;
 		for (size_t j = 0; j < c->n_suites; j++)
 			if (c->suites[j] == i)
-				return fail(reterr, -EINVAL, "tls_server_config.cipher_suites: %s is listed twice", s);
+				return fail(reterr, -EINVAL,
+					    "tls_server_config.cipher_suites: %s is listed twice",
+					    s);
 		c->suites[c->n_suites++] = i;
 		return 0;
 	}
-	return fail(reterr, -EINVAL, "tls_server_config.cipher_suites: unknown or insecure cipher suite %s", s);
+	return fail(reterr, -EINVAL,
+		    "tls_server_config.cipher_suites: unknown or insecure cipher suite %s", s);
 }
 
 static int add_curve(const char *s, void *userdata, char **reterr)
@@ -242,8 +248,10 @@ static int add_curve(const char *s, void *userdata, char **reterr)
 			continue;
 		for (size_t j = 0; j < c->n_curves; j++)
 			if (c->curves[j] == i)
-				return fail(reterr, -EINVAL, "tls_server_config.curve_preferences: %s is listed twice",
-					    s);
+				return fail(
+					reterr, -EINVAL,
+					"tls_server_config.curve_preferences: %s is listed twice",
+					s);
 		c->curves[c->n_curves++] = i;
 		return 0;
 	}
@@ -275,7 +283,8 @@ static int load_tls(struct web_config *c, yaml_document_t *doc, yaml_node_t *map
 
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return fail(reterr, -EINVAL, "tls_server_config must be a mapping");
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		const char *k = scalar(yaml_document_get_node(doc, p->key));
 		yaml_node_t *v = yaml_document_get_node(doc, p->value);
 		const char *s = scalar(v);
@@ -304,25 +313,34 @@ static int load_tls(struct web_config *c, yaml_document_t *doc, yaml_node_t *map
 					break;
 			if (!s || i == _WEB_CLIENT_AUTH_MAX)
 				return fail(reterr, -EINVAL,
-					    "tls_server_config.client_auth_type: NoClientCert, RequestClientCert, "
+					    "tls_server_config.client_auth_type: NoClientCert, "
+					    "RequestClientCert, "
 					    "RequireAnyClientCert, VerifyClientCertIfGiven or "
 					    "RequireAndVerifyClientCert");
 			c->client_auth = (enum web_client_auth)i;
 			auth_given = true;
 		} else if (streq(k, "min_version") || streq(k, "max_version")) {
-			if (parse_version(s, streq(k, "min_version") ? &c->min_version : &c->max_version) < 0)
-				return fail(reterr, -EINVAL, "tls_server_config.%s: TLS10, TLS11, TLS12 or TLS13", k);
+			if (parse_version(s, streq(k, "min_version") ? &c->min_version
+								     : &c->max_version) < 0)
+				return fail(reterr, -EINVAL,
+					    "tls_server_config.%s: TLS10, TLS11, TLS12 or TLS13",
+					    k);
 		} else if (streq(k, "prefer_server_cipher_suites")) {
 			if (parse_bool(s, &c->prefer_server_cipher_suites) < 0)
-				return fail(reterr, -EINVAL, "tls_server_config.%s: true or false", k);
+				return fail(reterr, -EINVAL, "tls_server_config.%s: true or false",
+					    k);
 		} else if (streq(k, "cipher_suites")) {
 			if (c->n_suites)
-				return fail(reterr, -EINVAL, "tls_server_config.%s is given twice", k);
-			r = for_each_item(doc, v, "tls_server_config.cipher_suites", reterr, add_suite, c);
+				return fail(reterr, -EINVAL, "tls_server_config.%s is given twice",
+					    k);
+			r = for_each_item(doc, v, "tls_server_config.cipher_suites", reterr,
+					  add_suite, c);
 		} else if (streq(k, "curve_preferences")) {
 			if (c->n_curves)
-				return fail(reterr, -EINVAL, "tls_server_config.%s is given twice", k);
-			r = for_each_item(doc, v, "tls_server_config.curve_preferences", reterr, add_curve, c);
+				return fail(reterr, -EINVAL, "tls_server_config.%s is given twice",
+					    k);
+			r = for_each_item(doc, v, "tls_server_config.curve_preferences", reterr,
+					  add_curve, c);
 		} else if (streq(k, "client_allowed_sans")) {
 			struct string_list l = { &c->allowed_sans, &c->n_allowed_sans, 256,
 						 "tls_server_config.client_allowed_sans" };
@@ -338,21 +356,29 @@ static int load_tls(struct web_config *c, yaml_document_t *doc, yaml_node_t *map
 		return fail(reterr, -EINVAL, "tls_server_config needs cert_file (or cert)");
 	if (!c->key_file && !c->key_pem)
 		return fail(reterr, -EINVAL, "tls_server_config needs key_file (or key)");
-	if ((c->cert_file && c->cert_pem) || (c->key_file && c->key_pem) || (c->client_ca_file && ca_inline))
-		return fail(reterr, -EINVAL, "tls_server_config: give a certificate, key or CA either inline or as a "
-			    "file, not both");
+	if ((c->cert_file && c->cert_pem) || (c->key_file && c->key_pem) ||
+	    (c->client_ca_file && ca_inline))
+		return fail(
+			reterr, -EINVAL,
+			"tls_server_config: give a certificate, key or CA either inline or as a "
+			"file, not both");
 	if (c->min_version > c->max_version)
 		return fail(reterr, -EINVAL, "tls_server_config: min_version is above max_version");
-	if ((c->client_ca_file || c->client_ca_pem) && (!auth_given || c->client_auth == WEB_CLIENT_AUTH_NONE))
-		return fail(reterr, -EINVAL, "tls_server_config: client_ca_file is set but client_auth_type does not "
-			    "ask for client certificates");
+	if ((c->client_ca_file || c->client_ca_pem) &&
+	    (!auth_given || c->client_auth == WEB_CLIENT_AUTH_NONE))
+		return fail(
+			reterr, -EINVAL,
+			"tls_server_config: client_ca_file is set but client_auth_type does not "
+			"ask for client certificates");
 	if ((c->client_auth == WEB_CLIENT_AUTH_VERIFY_IF_GIVEN ||
-	     c->client_auth == WEB_CLIENT_AUTH_REQUIRE_AND_VERIFY) && !c->client_ca_file && !c->client_ca_pem)
+	     c->client_auth == WEB_CLIENT_AUTH_REQUIRE_AND_VERIFY) &&
+	    !c->client_ca_file && !c->client_ca_pem)
 		return fail(reterr, -EINVAL, "client_auth_type %s needs client_ca_file",
 			    client_auth_names[c->client_auth]);
 	if (c->n_allowed_sans && c->client_auth != WEB_CLIENT_AUTH_REQUIRE_ANY &&
 	    c->client_auth != WEB_CLIENT_AUTH_REQUIRE_AND_VERIFY)
-		return fail(reterr, -EINVAL, "tls_server_config.client_allowed_sans needs client_auth_type "
+		return fail(reterr, -EINVAL,
+			    "tls_server_config.client_allowed_sans needs client_auth_type "
 			    "RequireAnyClientCert or RequireAndVerifyClientCert");
 	c->require_client_cert = c->client_auth == WEB_CLIENT_AUTH_REQUIRE_AND_VERIFY;
 	return 0;
@@ -362,24 +388,29 @@ static int load_http(struct web_config *c, yaml_document_t *doc, yaml_node_t *ma
 {
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return fail(reterr, -EINVAL, "http_server_config must be a mapping");
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		const char *k = scalar(yaml_document_get_node(doc, p->key));
 		yaml_node_t *v = yaml_document_get_node(doc, p->value);
 		bool b;
 
 		if (k && streq(k, "http2")) {
 			if (parse_bool(scalar(v), &b) < 0)
-				return fail(reterr, -EINVAL, "http_server_config.http2: true or false");
+				return fail(reterr, -EINVAL,
+					    "http_server_config.http2: true or false");
 			c->http2_given = true;
 			continue;
 		}
 		if (!k || !streq(k, "headers"))
-			return fail(reterr, -EINVAL, "http_server_config.%s is not supported", k ? k : "?");
+			return fail(reterr, -EINVAL, "http_server_config.%s is not supported",
+				    k ? k : "?");
 		if (v && v->type == YAML_SCALAR_NODE && !v->data.scalar.length)
 			continue;
 		if (!v || v->type != YAML_MAPPING_NODE)
-			return fail(reterr, -EINVAL, "http_server_config.headers must be a mapping");
-		for (yaml_node_pair_t *h = v->data.mapping.pairs.start; h < v->data.mapping.pairs.top; h++) {
+			return fail(reterr, -EINVAL,
+				    "http_server_config.headers must be a mapping");
+		for (yaml_node_pair_t *h = v->data.mapping.pairs.start;
+		     h < v->data.mapping.pairs.top; h++) {
 			const char *name = scalar(yaml_document_get_node(doc, h->key));
 			const char *value = scalar(yaml_document_get_node(doc, h->value));
 			size_t i;
@@ -388,21 +419,27 @@ static int load_http(struct web_config *c, yaml_document_t *doc, yaml_node_t *ma
 				if (strcasecmp(name, header_names[i]) == 0)
 					break;
 			if (!name || i == WEB_MAX_HEADERS)
-				return fail(reterr, -EINVAL, "http_server_config.headers: %s cannot be configured",
+				return fail(reterr, -EINVAL,
+					    "http_server_config.headers: %s cannot be configured",
 					    name ? name : "?");
 			if (!value || strpbrk(value, "\r\n"))
-				return fail(reterr, -EINVAL, "http_server_config.headers.%s: bad value", name);
+				return fail(reterr, -EINVAL,
+					    "http_server_config.headers.%s: bad value", name);
 			if (!value[0])
 				continue;	/* "unset if blank" */
-			if (i == 1 && strcasecmp(value, "deny") != 0 && strcasecmp(value, "sameorigin") != 0)
-				return fail(reterr, -EINVAL, "http_server_config.headers.X-Frame-Options: deny or "
+			if (i == 1 && strcasecmp(value, "deny") != 0 &&
+			    strcasecmp(value, "sameorigin") != 0)
+				return fail(reterr, -EINVAL,
+					    "http_server_config.headers.X-Frame-Options: deny or "
 					    "sameorigin");
 			if (i == 2 && strcasecmp(value, "nosniff") != 0)
-				return fail(reterr, -EINVAL, "http_server_config.headers.X-Content-Type-Options: "
+				return fail(reterr, -EINVAL,
+					    "http_server_config.headers.X-Content-Type-Options: "
 					    "nosniff");
 			for (size_t j = 0; j < c->n_headers; j++)
 				if (streq(c->headers[j].name, header_names[i]))
-					return fail(reterr, -EINVAL, "http_server_config.headers.%s is given twice",
+					return fail(reterr, -EINVAL,
+						    "http_server_config.headers.%s is given twice",
 						    name);
 			c->headers[c->n_headers].name = xstrdup(header_names[i]);
 			c->headers[c->n_headers].value = xstrdup(value);
@@ -449,7 +486,8 @@ static void put_token(struct strbuf *sb, const char *prefix, const char *name)
 
 char *web_config_tls_priority(const struct web_config *c)
 {
-	static const char *const default_ciphers[] = { "AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305" };
+	static const char *const default_ciphers[] = { "AES-128-GCM", "AES-256-GCM",
+						       "CHACHA20-POLY1305" };
 	struct strbuf sb = STRBUF_INIT;
 	bool any12 = false;
 
@@ -498,7 +536,8 @@ char *web_config_tls_priority(const struct web_config *c)
 	return strbuf_detach(&sb, NULL);
 }
 
-bool web_config_suite_allowed(const struct web_config *c, const char *kx, const char *cipher, const char *mac)
+bool web_config_suite_allowed(const struct web_config *c, const char *kx, const char *cipher,
+			      const char *mac)
 {
 	bool any12 = false;
 
@@ -508,7 +547,8 @@ bool web_config_suite_allowed(const struct web_config *c, const char *kx, const 
 		if (!s->kx)
 			continue;
 		any12 = true;
-		if (strcasecmp(s->kx, kx) == 0 && strcasecmp(s->cipher, cipher) == 0 && strcasecmp(s->mac, mac) == 0)
+		if (strcasecmp(s->kx, kx) == 0 && strcasecmp(s->cipher, cipher) == 0 &&
+		    strcasecmp(s->mac, mac) == 0)
 			return true;
 	}
 	return !any12;
@@ -522,13 +562,14 @@ static unsigned bcrypt_cost(const char *hash)
 
 static bool is_bcrypt(const char *hash)
 {
-	static const char b64[] = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char b64[] =
+		"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 	/* $2y$NN$ + 22 characters of salt + 31 of checksum, in bcrypt's base64 */
 	if (!(startswith(hash, "$2y$") || startswith(hash, "$2b$") || startswith(hash, "$2a$")))
 		return false;
-	if (strlen(hash) != 60 || !isdigit((unsigned char)hash[4]) || !isdigit((unsigned char)hash[5]) ||
-	    hash[6] != '$')
+	if (strlen(hash) != 60 || !isdigit((unsigned char)hash[4]) ||
+	    !isdigit((unsigned char)hash[5]) || hash[6] != '$')
 		return false;
 	if (bcrypt_cost(hash) < 4 || bcrypt_cost(hash) > 31)
 		return false;
@@ -540,12 +581,14 @@ static int load_users(struct web_config *c, yaml_node_t *map, yaml_document_t *d
 	size_t n;
 
 	if (!map || map->type != YAML_MAPPING_NODE)
-		return fail(reterr, -EINVAL, "basic_auth_users must be a mapping of user: bcrypt-hash");
+		return fail(reterr, -EINVAL,
+			    "basic_auth_users must be a mapping of user: bcrypt-hash");
 	if (c->users)
 		return fail(reterr, -EINVAL, "basic_auth_users is given twice");
 	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	c->users = xcalloc(n + 1, sizeof(*c->users));
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		const char *user = scalar(yaml_document_get_node(doc, p->key));
 		const char *hash = scalar(yaml_document_get_node(doc, p->value));
 
@@ -554,7 +597,8 @@ static int load_users(struct web_config *c, yaml_node_t *map, yaml_document_t *d
 		if (web_config_find_user(c, user))
 			return fail(reterr, -EINVAL, "basic_auth_users.%s is given twice", user);
 		if (!hash || !is_bcrypt(hash))
-			return fail(reterr, -EINVAL, "basic_auth_users.%s: expected a bcrypt hash ($2y$...)", user);
+			return fail(reterr, -EINVAL,
+				    "basic_auth_users.%s: expected a bcrypt hash ($2y$...)", user);
 		c->users[c->n_users].name = xstrdup(user);
 		c->users[c->n_users].hash = xstrdup(hash);
 		if (!c->dummy_hash || bcrypt_cost(hash) > bcrypt_cost(c->dummy_hash))
@@ -564,7 +608,8 @@ static int load_users(struct web_config *c, yaml_node_t *map, yaml_document_t *d
 	return 0;
 }
 
-int web_config_parse(const char *text, size_t len, const char *name, struct web_config **ret, char **reterr)
+int web_config_parse(const char *text, size_t len, const char *name, struct web_config **ret,
+		     char **reterr)
 {
 	struct web_config *c;
 	yaml_parser_t parser;
@@ -579,8 +624,8 @@ int web_config_parse(const char *text, size_t len, const char *name, struct web_
 		return fail(reterr, -ENOMEM, "cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		r = fail(reterr, -EINVAL, "%s: YAML error at line %zu: %s", name, parser.problem_mark.line + 1,
-			 parser.problem ? parser.problem : "?");
+		r = fail(reterr, -EINVAL, "%s: YAML error at line %zu: %s", name,
+			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
 		yaml_parser_delete(&parser);
 		return r;
 	}
@@ -601,13 +646,15 @@ int web_config_parse(const char *text, size_t len, const char *name, struct web_
 
 		if (k && streq(k, "tls_server_config")) {
 			if (tls)
-				r = fail(reterr, -EINVAL, "%s: tls_server_config is given twice", name);
+				r = fail(reterr, -EINVAL, "%s: tls_server_config is given twice",
+					 name);
 			else
 				r = load_tls(c, &doc, v, reterr);
 			tls = true;
 		} else if (k && streq(k, "http_server_config")) {
 			if (http)
-				r = fail(reterr, -EINVAL, "%s: http_server_config is given twice", name);
+				r = fail(reterr, -EINVAL, "%s: http_server_config is given twice",
+					 name);
 			else
 				r = load_http(c, &doc, v, reterr);
 			http = true;
@@ -617,11 +664,13 @@ int web_config_parse(const char *text, size_t len, const char *name, struct web_
 			struct string_list l = { &c->excluded_paths, &c->n_excluded_paths, 64,
 						 "basic_auth_excluded_paths" };
 
-			r = c->n_excluded_paths ? fail(reterr, -EINVAL, "%s: basic_auth_excluded_paths is given twice",
-						       name)
-						: for_each_item(&doc, v, l.key, reterr, add_excluded, &l);
+			r = c->n_excluded_paths
+				    ? fail(reterr, -EINVAL,
+					   "%s: basic_auth_excluded_paths is given twice", name)
+				    : for_each_item(&doc, v, l.key, reterr, add_excluded, &l);
 		} else
-			r = fail(reterr, -EINVAL, "%s: %s is not supported", name, k ? k : "(non-string key)");
+			r = fail(reterr, -EINVAL, "%s: %s is not supported", name,
+				 k ? k : "(non-string key)");
 	}
 	yaml_document_delete(&doc);
 	if (r < 0) {
@@ -649,7 +698,8 @@ static int read_named(const char *key, const char *dir, char **path, char **slot
 	}
 	r = read_file(*path, slot);
 	if (r < 0)
-		return fail(reterr, r, "tls_server_config.%s: cannot read %s: %s", key, *path, strerror(-r));
+		return fail(reterr, r, "tls_server_config.%s: cannot read %s: %s", key, *path,
+			    strerror(-r));
 	return 0;
 }
 
@@ -675,7 +725,8 @@ int web_config_load(const char *path, struct web_config **ret, char **reterr)
 	if (r >= 0)
 		r = read_named("key_file", dir, &c->key_file, &c->key_pem, reterr);
 	if (r >= 0)
-		r = read_named("client_ca_file", dir, &c->client_ca_file, &c->client_ca_pem, reterr);
+		r = read_named("client_ca_file", dir, &c->client_ca_file, &c->client_ca_pem,
+			       reterr);
 	if (r < 0) {
 		web_config_free(c);
 		return r;

@@ -52,7 +52,7 @@ enum web_client_auth {
 struct web_user {
 	char *name;
 	char *hash;		/* crypt(3) hash, bcrypt as the toolkit requires */
-	char *verified;		/* last password that matched, so bcrypt runs once, not per scrape */
+	char *verified; /* last password that matched, so bcrypt runs once, not per scrape */
 };
 
 struct web_header {
@@ -62,7 +62,7 @@ struct web_header {
 
 struct web_config {
 	unsigned refs;		/* web_config_ref(); web_config_free() drops one */
-	char *cert_file;	/* the paths as written (relative ones resolved by web_config_load()) */
+	char *cert_file; /* the paths as written (relative ones resolved by web_config_load()) */
 	char *key_file;
 	char *client_ca_file;
 	char *cert_pem;		/* the PEM: inline in the file, or read by web_config_load() */
@@ -73,9 +73,9 @@ struct web_config {
 	unsigned min_version;	/* 10 .. 13 for TLS 1.0 .. 1.3 */
 	unsigned max_version;
 	bool prefer_server_cipher_suites;
-	unsigned suites[WEB_MAX_SUITES];	/* cipher_suites, as indices of web_cipher_suite_name() */
+	unsigned suites[WEB_MAX_SUITES]; /* cipher_suites, as indices of web_cipher_suite_name() */
 	size_t n_suites;
-	unsigned curves[WEB_MAX_CURVES];	/* curve_preferences, as indices of web_curve_name() */
+	unsigned curves[WEB_MAX_CURVES]; /* curve_preferences, as indices of web_curve_name() */
 	size_t n_curves;
 	char **allowed_sans;	/* client_allowed_sans */
 	size_t n_allowed_sans;
@@ -91,8 +91,10 @@ struct web_config {
 	const char *dummy_hash;
 };
 
-/* Parse the text of a web configuration (name for messages); reads no file. 0, or -errno with reterr. */
-int web_config_parse(const char *text, size_t len, const char *name, struct web_config **ret, char **reterr);
+/* Parse the text of a web configuration (name for messages); reads no file. 0, or -errno with
+ * reterr. */
+int web_config_parse(const char *text, size_t len, const char *name, struct web_config **ret,
+		     char **reterr);
 
 /*
  * Read and validate the file and the files it names, relative ones from the
@@ -113,7 +115,8 @@ bool web_config_tls(const struct web_config *c);
 char *web_config_tls_priority(const struct web_config *c);
 
 /* True unless cipher_suites names TLS 1.2 suites and this one (GnuTLS names) is not among them. */
-bool web_config_suite_allowed(const struct web_config *c, const char *kx, const char *cipher, const char *mac);
+bool web_config_suite_allowed(const struct web_config *c, const char *kx, const char *cipher,
+			      const char *mac);
 
 /* True when basic auth applies to the path (users configured, the path not excluded). */
 bool web_config_needs_auth(const struct web_config *c, const char *path);

@@ -95,7 +95,8 @@ void *hashmap_put(struct hashmap *m, const char *key, void *value)
 			m->slots[i].key = (char *)key;	/* the old one may go with the old value */
 		return prev;
 	}
-	m->slots[i] = (struct hashmap_slot){ m->borrowed_keys ? (char *)key : xstrdup(key), h, value };
+	m->slots[i] =
+		(struct hashmap_slot){ m->borrowed_keys ? (char *)key : xstrdup(key), h, value };
 	m->n_items++;
 	return NULL;
 }
@@ -144,13 +145,14 @@ static void prefetch_value(const struct hashmap *m, size_t i)
 		__builtin_prefetch(m->slots[i + WALK_PREFETCH].value);
 }
 
-size_t hashmap_remove_if(struct hashmap *m, bool (*fn)(const char *key, void *value, void *userdata),
-			 void *userdata)
+size_t hashmap_remove_if(struct hashmap *m,
+			 bool (*fn)(const char *key, void *value, void *userdata), void *userdata)
 {
 	struct hashmap_slot *old = m->slots;
 	size_t removed = 0;
 
-	/* Decide every entry first, then rebuild: deleting while walking would shift entries under the walk. */
+	/* Decide every entry first, then rebuild: deleting while walking would shift entries under
+	 * the walk. */
 	for (size_t i = 0; i < m->n_slots; i++) {
 		prefetch_value(m, i);
 		if (old[i].key && fn(old[i].key, old[i].value, userdata)) {

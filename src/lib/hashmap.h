@@ -52,8 +52,8 @@ void *hashmap_remove(struct hashmap *m, const char *key);
  * Remove every entry for which fn returns true; fn is called once per entry and may free the
  * value it removes, but must not use this map. Returns the number removed.
  */
-size_t hashmap_remove_if(struct hashmap *m, bool (*fn)(const char *key, void *value, void *userdata),
-			 void *userdata);
+size_t hashmap_remove_if(struct hashmap *m,
+			 bool (*fn)(const char *key, void *value, void *userdata), void *userdata);
 
 /* Iterate: *i starts at 0; returns false at the end. Do not modify the map while iterating. */
 bool hashmap_next(const struct hashmap *m, size_t *i, const char **ret_key, void **ret_value);

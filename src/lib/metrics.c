@@ -54,7 +54,8 @@ void metrics_escape_label(struct strbuf *sb, const char *s)
 	size_t len = strlen(s), plain = 0;
 
 	/* Fast path: printable ASCII without \\ or \" goes in as it is. */
-	while (plain < len && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '\\' && p[plain] != '"')
+	while (plain < len && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '\\' &&
+	       p[plain] != '"')
 		plain++;
 	if (plain == len) {
 		strbuf_append(sb, s, len);
@@ -104,14 +105,16 @@ static void escape_help(struct strbuf *sb, const char *s)
 	}
 }
 
-void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata, size_t at)
+void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata,
+			      size_t at)
 {
 	w->flush = fn;
 	w->flush_userdata = userdata;
 	w->flush_at = at;
 }
 
-void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type, const char *help)
+void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type,
+		    const char *help)
 {
 	size_t base_len = strlen(name);
 
@@ -124,8 +127,8 @@ void metrics_family(struct metrics_writer *w, const char *name, enum metric_type
 	w->family_len = base_len;
 	w->type = type;
 	/* OpenMetrics names the counter family without its _total suffix. */
-	if (w->format == METRICS_FORMAT_OPENMETRICS && type == METRIC_TYPE_COUNTER && base_len > 6 &&
-	    streq(name + base_len - 6, "_total"))
+	if (w->format == METRICS_FORMAT_OPENMETRICS && type == METRIC_TYPE_COUNTER &&
+	    base_len > 6 && streq(name + base_len - 6, "_total"))
 		base_len -= 6;
 	strbuf_puts(w->sb, "# HELP ");
 	strbuf_append(w->sb, name, base_len);
@@ -159,7 +162,8 @@ void metrics_format_labels(struct strbuf *sb, const struct metric_label *labels,
 	}
 }
 
-/* True when s goes into a label value as it is (printable ASCII, no \\ or \"); its length in *ret_len. */
+/* True when s goes into a label value as it is (printable ASCII, no \\ or \"); its length in
+ * *ret_len. */
 static bool plain_label(const char *s, size_t *ret_len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -186,8 +190,9 @@ static char *u64_digits(char *end, uint64_t v)
  * page's bulk (every per-connection series) goes through here, so the line is sized
  * once and copied in place rather than appended piece by piece.
  */
-static void sample_text(struct metrics_writer *w, const char *labels, size_t labels_len, const char *extra_name,
-			const char *extra_value, bool negative, uint64_t magnitude)
+static void sample_text(struct metrics_writer *w, const char *labels, size_t labels_len,
+			const char *extra_name, const char *extra_value, bool negative,
+			uint64_t magnitude)
 {
 	char digits[24], *d = u64_digits(digits + sizeof(digits), magnitude);
 	size_t dlen = (size_t)(digits + sizeof(digits) - d), name_len = 0, value_len = 0, need;
@@ -212,7 +217,8 @@ static void sample_text(struct metrics_writer *w, const char *labels, size_t lab
 	}
 	if (extra_name)
 		name_len = strlen(extra_name);
-	need = w->family_len + 1 + labels_len + (extra_name ? 4 + name_len + value_len : 0) + 2 + negative + dlen + 1;
+	need = w->family_len + 1 + labels_len + (extra_name ? 4 + name_len + value_len : 0) + 2 +
+	       negative + dlen + 1;
 	strbuf_reserve(sb, need);
 	p = sb->buf + sb->len;
 	memcpy(p, w->family, w->family_len);
@@ -255,21 +261,24 @@ void metrics_sample_text_i64(struct metrics_writer *w, const char *labels, size_
 		    v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
-void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v)
+void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			uint64_t v)
 {
 	sample_head(w, labels, n);
 	strbuf_put_u64(w->sb, v);
 	strbuf_putc(w->sb, '\n');
 }
 
-void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n, int64_t v)
+void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			int64_t v)
 {
 	sample_head(w, labels, n);
 	strbuf_put_i64(w->sb, v);
 	strbuf_putc(w->sb, '\n');
 }
 
-void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n, double v)
+void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			   double v)
 {
 	char tmp[64];
 
@@ -278,7 +287,8 @@ void metrics_sample_double(struct metrics_writer *w, const struct metric_label *
 		strbuf_puts(w->sb, "NaN");
 	else if (isinf(v))
 		strbuf_puts(w->sb, v > 0 ? "+Inf" : "-Inf");
-	else if (fabs(v) < 1e15 && v == (double)(int64_t)v)	/* range first: the cast is undefined beyond int64 */
+	else if (fabs(v) < 1e15 &&
+		 v == (double)(int64_t)v) /* range first: the cast is undefined beyond int64 */
 		strbuf_put_i64(w->sb, (int64_t)v);
 	else {
 		/*

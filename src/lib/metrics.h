@@ -54,15 +54,20 @@ void metrics_writer_init(struct metrics_writer *w, struct strbuf *sb, enum metri
  * Hand the text out as it goes: when a family begins and sb holds at least at bytes, fn takes them
  * and sb starts again. Nothing may keep offsets into sb across families then.
  */
-void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata, size_t at);
+void metrics_writer_set_flush(struct metrics_writer *w, metrics_flush_fn fn, void *userdata,
+			      size_t at);
 
 /* Begin a family: name includes "_total" for counters. HELP and TYPE are written immediately. */
-void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type, const char *help);
+void metrics_family(struct metrics_writer *w, const char *name, enum metric_type type,
+		    const char *help);
 
 /* One sample of the current family with n labels. */
-void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n, uint64_t v);
-void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n, int64_t v);
-void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n, double v);
+void metrics_sample_u64(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			uint64_t v);
+void metrics_sample_i64(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			int64_t v);
+void metrics_sample_double(struct metrics_writer *w, const struct metric_label *labels, size_t n,
+			   double v);
 
 /*
  * One sample whose labels are already formatted and escaped ("a=\"x\",b=\"y\""), plus an

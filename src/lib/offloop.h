@@ -29,5 +29,6 @@ void offloop_wake(struct offloop_waker *w);
 /* Stop watching; NULL is a no-op; returns NULL. */
 struct offloop_waker *offloop_waker_free(struct offloop_waker *w);
 
-/* Start fn(arg) on a new thread with every signal blocked; stack_size 0 for the default. 0 or -errno. */
+/* Start fn(arg) on a new thread with every signal blocked; stack_size 0 for the default. 0 or
+ * -errno. */
 int offloop_thread_start(pthread_t *ret, size_t stack_size, void *(*fn)(void *), void *arg);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <time.h>
 
 #include "lib/util.h"
@@ -16,38 +15,6 @@ static void oom(void)
 
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	abort();
-}
-
-/*
- * Large buffers (the page text, the parse results' arrays, the hash tables of a big model) are
- * mapped by the allocator on their own. In a first cycle every page of them is new: with 4 KiB
- * pages a 100k-connection cycle takes some 50,000 page faults. Asking for transparent huge
- * pages (honoured where THP is "madvise" or "always", ignored elsewhere) cuts that by a third
- * and the cycle's CPU by 6-8%. The price is memory: the last 2 MiB page of each buffer is
- * resident whole (+8 MB of peak RSS at 10k connections). The daemon's later cycles reuse their
- * memory and gain nothing, so only --once, a process that is all first cycle, asks for it.
- * Only the 2 MiB-aligned interior is advised, so nothing else changes.
- */
-#define HUGE_HINT_MIN ((size_t)4 << 20)
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-
-static bool huge_hints;
-
-void hint_huge_pages_enable(bool enable)
-{
-	huge_hints = enable;
-}
-
-void hint_huge_pages(void *p, size_t len)
-{
-	uintptr_t start, end;
-
-	if (!huge_hints || len < HUGE_HINT_MIN)
-		return;
-	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	end = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 }
 
 void *xmalloc(size_t size)
@@ -65,8 +32,6 @@ void *xcalloc(size_t n, size_t size)
 
 	if (!p)
 		oom();
-	if (size && n <= SIZE_MAX / size)
-		hint_huge_pages(p, n * size);
 	return p;
 }
 
@@ -114,7 +79,6 @@ void xgrow(void **p, size_t *alloc, size_t need, size_t size)
 	}
 	*p = xreallocarray(*p, n, size);
 	*alloc = n;
-	hint_huge_pages(*p, n * size);
 }
 
 int safe_atou64_n(const char *s, size_t len, uint64_t *ret)

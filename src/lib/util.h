@@ -75,11 +75,6 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *p (of *alloc elements of size) so it holds at least need elements. */
 void xgrow(void **p, size_t *alloc, size_t need, size_t size);
 
-/* Advise transparent huge pages for the aligned interior of a large buffer: a no-op below 4 MiB
- * and until enabled (--once enables it: see util.c). */
-void hint_huge_pages_enable(bool enable);
-void hint_huge_pages(void *p, size_t len);
-
 /* Strict decimal: digits only, no sign, no spaces, no overflow. 0 or -EINVAL/-ERANGE; *ret only on success. */
 int safe_atou64(const char *s, uint64_t *ret);
 

@@ -69,8 +69,8 @@ static int qsort_cmp_conn(const void *a, const void *b)
 }
 
 /* Merge the sorted runs a[0..na) and b[0..nb) into out (stable: a first on equal keys). */
-static void merge_runs(struct model_conn **out, struct model_conn *const *a, size_t na, struct model_conn *const *b,
-		       size_t nb)
+static void merge_runs(struct model_conn **out, struct model_conn *const *a, size_t na,
+		       struct model_conn *const *b, size_t nb)
 {
 	size_t i = 0, j = 0, k = 0;
 
@@ -114,7 +114,7 @@ static void sort_runs(struct model_conn **a, size_t n)
 			bounds[kept++] = lo;
 		}
 		if (r < n_runs)
-			bounds[kept++] = bounds[r];	/* the odd run out waits for the next round */
+			bounds[kept++] = bounds[r]; /* the odd run out waits for the next round */
 		bounds[kept] = n;
 		n_runs = kept;
 	}
@@ -139,9 +139,11 @@ void conn_index_sort(struct conn_index *ix, const struct hashmap *conns)
 	} else {
 		struct model_conn **old = ix->sorted;
 
-		/* pluto lists its connections sorted by name: the new ones usually are, one comparison each */
+		/* pluto lists its connections sorted by name: the new ones usually are, one
+		 * comparison each */
 		sort_runs(ix->created, ix->n_created);
-		ix->sorted = xreallocarray(NULL, ix->n_sorted + ix->n_created + 1, sizeof(*ix->sorted));
+		ix->sorted =
+			xreallocarray(NULL, ix->n_sorted + ix->n_created + 1, sizeof(*ix->sorted));
 		merge_runs(ix->sorted, old, ix->n_sorted, ix->created, ix->n_created);
 		ix->n_sorted += ix->n_created;
 		free(old);

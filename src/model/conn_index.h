@@ -25,7 +25,8 @@ struct conn_index {
 	struct model_conn **sorted;	/* by key, then instance */
 	size_t n_sorted;
 	uint64_t version;		/* changes whenever sorted is rebuilt */
-	struct model_conn **created;	/* connections created since the last sort, in order of creation */
+	struct model_conn *
+		*created; /* connections created since the last sort, in order of creation */
 	size_t n_created;
 	size_t alloc_created;
 	bool removed;			/* some went since the last sort: rebuild from the map */

@@ -40,10 +40,10 @@
 
 struct model_sa {
 	uint64_t serial;
-	const char *key;	/* the decimal serial: its key in struct model.sas, which borrows it */
+	const char *key; /* the decimal serial: its key in struct model.sas, which borrows it */
 	const char *conn_key;	/* map key of the model_conn this SA counts towards */
-	struct model_conn *conn;	/* that connection, set by each cycle that lists the SA: valid only
-					 * while cycle is the model's */
+	struct model_conn *conn; /* that connection, set by each cycle that lists the SA: valid only
+				  * while cycle is the model's */
 	char *username;		/* XAUTH/CP user, NULL if none */
 	uint64_t add_time;
 	uint64_t last_in;	/* last raw values as printed */
@@ -70,7 +70,7 @@ struct model {
 	struct conn_index index;	/* the connections sorted, and the look-up cursor */
 	struct conn_area areas[MODEL_MAX_AREAS];
 	size_t n_areas;
-	size_t conn_size;	/* struct model_conn and the areas: where a connection's strings begin */
+	size_t conn_size; /* struct model_conn and the areas: where a connection's strings begin */
 	uint64_t cycle;
 	bool status_ok;		/* this cycle read pluto's connection list */
 	bool traffic_ok;
@@ -79,7 +79,8 @@ struct model {
 	struct strbuf keybuf;		/* scratch for map keys */
 	struct strbuf labelbuf;		/* scratch for a new connection's label set */
 	struct strbuf prefetchbuf;	/* scratch for the map key of a look-up ahead */
-	struct model_conn *last_lookup;	/* the connection the last look-up found (states come grouped) */
+	struct model_conn
+		*last_lookup;	/* the connection the last look-up found (states come grouped) */
 	size_t conns_touched;	/* connections listed or with SAs this cycle (the others may go) */
 };
 
@@ -95,12 +96,15 @@ struct model *model_new(const struct model_options *opt)
 	return m;
 }
 
-size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size, model_area_free_fn free_fn)
+size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size,
+			   model_area_free_fn free_fn)
 {
 	size_t offset = m->conn_size;
 
 	assert(m->n_areas < MODEL_MAX_AREAS && m->conns.n_items == 0 && cycle_size <= size);
-	m->areas[m->n_areas++] = (struct conn_area){ .offset = offset, .cycle_size = cycle_size, .free_fn = free_fn };
+	m->areas[m->n_areas++] = (struct conn_area){ .offset = offset,
+						     .cycle_size = cycle_size,
+						     .free_fn = free_fn };
 	m->conn_size += ALIGN8(size);
 	return offset;
 }
@@ -190,7 +194,8 @@ const char *model_event_to_string(enum model_event e)
 	return "?";
 }
 
-/* Length of the connection name a (name) folds into: a group member GROUP#SUBNET folds into GROUP. */
+/* Length of the connection name a (name) folds into: a group member GROUP#SUBNET folds into GROUP.
+ */
 static size_t fold_len(const struct model *m, const char *name)
 {
 	const char *hash = strchr(name, '#');
@@ -212,7 +217,8 @@ static size_t fold_len(const struct model *m, const char *name)
 
 /* Write the map key of (name, instance) into sb: the folded name, plus \x1f and the instance label
  * with per-instance series. Returns the length of the base name within it. */
-static size_t conn_map_key_into(const struct model *m, struct strbuf *sb, const char *name, const char *instance)
+static size_t conn_map_key_into(const struct model *m, struct strbuf *sb, const char *name,
+				const char *instance)
 {
 	size_t base_len = fold_len(m, name);
 
@@ -280,16 +286,18 @@ static struct model_conn *conn_new(struct model *m, size_t base_len)
 	/* the label set, formatted in scratch from the base name (cut off in place for a moment) */
 	k->buf[base_len] = '\0';
 	{
-		struct metric_label l[2] = { { "connection", k->buf }, { "conn_instance", instance } };
+		struct metric_label l[2] = { { "connection", k->buf },
+					     { "conn_instance", instance } };
 
 		strbuf_reset(&m->labelbuf);
 		metrics_format_labels(&m->labelbuf, l, m->opt.per_instance ? 2 : 1);
 	}
 	k->buf[base_len] = sep;
 
-	/* key \0 instance \0 [map_key \0] labels \0: the map key is the key when there is no instance */
-	c = xmalloc(m->conn_size + base_len + 1 + instance_len + 1 + (has_instance ? k->len + 1 : 0) +
-		    m->labelbuf.len + 1);
+	/* key \0 instance \0 [map_key \0] labels \0: the map key is the key when there is no
+	 * instance */
+	c = xmalloc(m->conn_size + base_len + 1 + instance_len + 1 +
+		    (has_instance ? k->len + 1 : 0) + m->labelbuf.len + 1);
 	memset(c, 0, m->conn_size);
 	p = (char *)c + m->conn_size;
 	c->key = p;
@@ -324,7 +332,8 @@ static void conn_touch(struct model *m, struct model_conn *c)
 
 /* Look up the connection a (name, instance) pair folds into; create it if asked. No allocation
  * unless it creates: this runs for every connection line, state and SA of every cycle. */
-static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance, bool create)
+static struct model_conn *conn_lookup(struct model *m, const char *name, const char *instance,
+				      bool create)
 {
 	size_t base_len = conn_map_key_into(m, &m->keybuf, name, instance);
 	struct model_conn *c;
@@ -384,8 +393,8 @@ static void set_info(struct model_conn *c, const struct status_conn *sc)
 		kind = CONN_KIND_TEMPLATE;
 	else
 		kind = CONN_KIND_STATIC;
-	if (c->local && c->ike_version == sc->ike_version && c->kind == kind && streq(c->local, local) &&
-	    streq(c->remote, remote))
+	if (c->local && c->ike_version == sc->ike_version && c->kind == kind &&
+	    streq(c->local, local) && streq(c->remote, remote))
 		return;
 	c->ike_version = sc->ike_version;
 	c->kind = kind;
@@ -413,10 +422,11 @@ static void apply_status_conns(struct model *m, const struct status_summary *st)
 		bool is_instance = sc->instance[0] != '\0', is_self;
 		struct model_conn *c;
 
-		/* With no sorted list yet (a first cycle), every look-up goes to the map: ask for the slot
-		 * of the one a few on while this one is made. */
+		/* With no sorted list yet (a first cycle), every look-up goes to the map: ask for
+		 * the slot of the one a few on while this one is made. */
 		if (m->index.n_sorted == 0 && i + PREFETCH_KEYS < st->n_conns) {
-			(void)conn_map_key_into(m, &m->prefetchbuf, st->conns[i + PREFETCH_KEYS].name,
+			(void)conn_map_key_into(m, &m->prefetchbuf,
+						st->conns[i + PREFETCH_KEYS].name,
 						st->conns[i + PREFETCH_KEYS].instance);
 			hashmap_prefetch(&m->conns, m->prefetchbuf.buf);
 		}
@@ -539,7 +549,8 @@ static void sa_retire(struct model *m, struct model_sa *s)
  * when the format prints 32 bits (add 2^32 to the base), otherwise a replaced
  * kernel SA (retire what it had, start again from 0).
  */
-static void track_bytes(uint64_t *last, uint64_t *base, uint64_t *retired, uint64_t now, bool wraps32)
+static void track_bytes(uint64_t *last, uint64_t *base, uint64_t *retired, uint64_t now,
+			bool wraps32)
 {
 	if (now < *last) {
 		if (wraps32 && *last < WRAP_32) {
@@ -594,7 +605,9 @@ void model_apply_traffic(struct model *m, const struct traffic_list *t)
 		struct model_sa *s;
 
 		if (i + PREFETCH_KEYS < t->n_sas)
-			hashmap_prefetch(&m->sas, model_serial_key(key_ahead, t->sas[i + PREFETCH_KEYS].serial));
+			hashmap_prefetch(
+				&m->sas,
+				model_serial_key(key_ahead, t->sas[i + PREFETCH_KEYS].serial));
 		c = conn_lookup(m, sa->conn, sa->instance, true);
 		map_key = c->map_key;
 		c->traffic_sas++;
@@ -602,8 +615,10 @@ void model_apply_traffic(struct model *m, const struct traffic_list *t)
 		key = model_serial_key(serial_key, sa->serial);
 		s = hashmap_get(&m->sas, key);
 		if (s && (!streq(s->conn_key, map_key) ||
-			  (s->add_time && sa->add_time && s->add_time != sa->add_time) || s->cycle == m->cycle)) {
-			/* The serial was reused (pluto restarted) or listed twice: a different SA. */
+			  (s->add_time && sa->add_time && s->add_time != sa->add_time) ||
+			  s->cycle == m->cycle)) {
+			/* The serial was reused (pluto restarted) or listed twice: a different SA.
+			 */
 			if (s->cycle == m->cycle)
 				listed--;	/* counted when it was listed first; it goes now */
 			sa_retire(m, s);
@@ -621,7 +636,8 @@ void model_apply_traffic(struct model *m, const struct traffic_list *t)
 		if (sa->has_in_bytes)
 			track_bytes(&s->last_in, &s->in_base, &c->retired_in, sa->in_bytes, in32);
 		if (sa->has_out_bytes)
-			track_bytes(&s->last_out, &s->out_base, &c->retired_out, sa->out_bytes, out32);
+			track_bytes(&s->last_out, &s->out_base, &c->retired_out, sa->out_bytes,
+				    out32);
 		if (sa->add_time)
 			s->add_time = sa->add_time;
 		s->cycle = m->cycle;
@@ -661,8 +677,10 @@ static void sum_live(struct model *m)
 	it = 0;
 	while (hashmap_next(&m->sas, &it, NULL, &v)) {
 		struct model_sa *s = v;
-		/* listed this cycle: it knows its connection; kept from before (no trafficstatus now): look it up */
-		struct model_conn *c = s->cycle == m->cycle ? s->conn : hashmap_get(&m->conns, s->conn_key);
+		/* listed this cycle: it knows its connection; kept from before (no trafficstatus
+		 * now): look it up */
+		struct model_conn *c =
+			s->cycle == m->cycle ? s->conn : hashmap_get(&m->conns, s->conn_key);
 
 		if (c) {
 			c->live_in += s->in_base + s->last_in;
@@ -723,7 +741,8 @@ void model_begin_cycle(struct model *m)
 	m->cycle++;
 	m->conns_touched = 0;
 	m->status_ok = m->traffic_ok = false;
-	/* the last cycle ended with the list sorted: it holds every connection, in memory order mostly */
+	/* the last cycle ended with the list sorted: it holds every connection, in memory order
+	 * mostly */
 	for (size_t i = 0; i < n; i++)
 		conn_reset_cycle(m, sorted[i]);
 	conn_index_rewind(&m->index);
@@ -736,7 +755,8 @@ void model_end_cycle(struct model *m)
 	conn_index_sort(&m->index, &m->conns);
 }
 
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic)
+void model_update(struct model *m, const struct status_summary *status,
+		  const struct traffic_list *traffic)
 {
 	model_begin_cycle(m);
 	if (status)

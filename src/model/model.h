@@ -41,7 +41,8 @@ struct model_conn {
 	 * What every connection family of the page reads, first: the render walks all connections
 	 * once per family, and at 100k connections they do not stay in the cache between walks.
 	 */
-	const char *labels;	/* formatted, escaped label set of its series: connection="a"[,conn_instance="[3]"] */
+	const char *labels; /* formatted, escaped label set of its series:
+			       connection="a"[,conn_instance="[3]"] */
 	size_t labels_len;
 	bool loaded;		/* listed by the last successful status */
 	bool expected_up;
@@ -72,7 +73,8 @@ struct model_conn {
 	enum conn_kind kind;
 	char *local;
 	char *remote;
-	/* then the sources' areas, then the strings above (key, instance, map_key, labels): one allocation */
+	/* then the sources' areas, then the strings above (key, instance, map_key, labels): one
+	 * allocation */
 };
 
 struct model_user {
@@ -110,7 +112,8 @@ typedef void (*model_area_free_fn)(void *area);
  * first cycle_size bytes of it again at the start of every cycle; free_fn (or NULL) when the
  * connection goes. Before the first cycle only. Returns the area's handle for model_conn_area().
  */
-size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size, model_area_free_fn free_fn);
+size_t model_add_conn_area(struct model *m, size_t size, size_t cycle_size,
+			   model_area_free_fn free_fn);
 
 /* The connection's area of a source. */
 static inline void *model_conn_area(const struct model_conn *c, size_t area)
@@ -128,7 +131,8 @@ void model_apply_traffic(struct model *m, const struct traffic_list *t);
 void model_end_cycle(struct model *m);
 
 /* The whole cycle for the pluto sources alone: status and traffic, each NULL when not read. */
-void model_update(struct model *m, const struct status_summary *status, const struct traffic_list *traffic);
+void model_update(struct model *m, const struct status_summary *status,
+		  const struct traffic_list *traffic);
 
 /* The connection a (name, instance) pair from one of pluto's lists folds into, or NULL. */
 struct model_conn *model_conn_find(struct model *m, const char *name, const char *instance);
@@ -168,10 +172,12 @@ static inline bool model_conn_listed(const struct model *m, const struct model_c
 	return c->loaded;
 }
 
-/* True when this cycle read trafficstatus but no cycle ever read the status: every connection counts. */
+/* True when this cycle read trafficstatus but no cycle ever read the status: every connection
+ * counts. */
 bool model_counts_every_conn(const struct model *m);
 
-/* ... or counted: listed, or with SAs this cycle (or, before any status, everything trafficstatus names). */
+/* ... or counted: listed, or with SAs this cycle (or, before any status, everything trafficstatus
+ * names). */
 static inline bool model_conn_counted(const struct model *m, const struct model_conn *c)
 {
 	return c->loaded || c->traffic_sas > 0 || model_counts_every_conn(m);

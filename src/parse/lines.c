@@ -30,7 +30,8 @@ static void emit(struct line_reader *lr, line_cb cb, void *userdata, unsigned ex
 }
 
 /* Take the piece [data, data + chunk) into the buffer; a line ends there when nl. */
-static void take(struct line_reader *lr, const char *data, size_t chunk, bool nl, line_cb cb, void *userdata)
+static void take(struct line_reader *lr, const char *data, size_t chunk, bool nl, line_cb cb,
+		 void *userdata)
 {
 	size_t room = LINE_MAX_LEN - lr->len;
 	size_t n = chunk < room ? chunk : room;
@@ -43,7 +44,8 @@ static void take(struct line_reader *lr, const char *data, size_t chunk, bool nl
 		emit(lr, cb, userdata, 0);
 }
 
-void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata)
+void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb,
+		      void *userdata)
 {
 	while (len > 0) {
 		const char *nl = memchr(data, '\n', len);
@@ -57,7 +59,8 @@ void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line
 	}
 }
 
-void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata)
+void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb,
+			      void *userdata)
 {
 	/* one look at the whole chunk (NULs never come from pluto) spares one per line */
 	bool clean = !memchr(data, '\0', len);
@@ -67,7 +70,8 @@ void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, li
 		size_t chunk = nl ? (size_t)(nl - data) : len;
 
 		if (nl && lr->len == 0 && !lr->overflow && chunk <= LINE_MAX_LEN) {
-			/* a whole line inside the chunk: handed out where it is, its end made a NUL */
+			/* a whole line inside the chunk: handed out where it is, its end made a NUL
+			 */
 			size_t n = chunk > 0 && data[chunk - 1] == '\r' ? chunk - 1 : chunk;
 
 			unsigned flags = clean ? 0 : line_flags(data, n, false);

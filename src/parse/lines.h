@@ -18,9 +18,9 @@
 #define LINE_MAX_LEN 4096
 
 enum {
-	LINE_TRUNCATED = 1 << 0,	/* cut at LINE_MAX_LEN */
-	LINE_NUL = 1 << 1,		/* holds a NUL byte before len */
-	LINE_UNTERMINATED = 1 << 2,	/* the last line, which had no '\n' (line_reader_finish()) */
+	LINE_TRUNCATED = 1 << 0,    /* cut at LINE_MAX_LEN */
+	LINE_NUL = 1 << 1,	    /* holds a NUL byte before len */
+	LINE_UNTERMINATED = 1 << 2, /* the last line, which had no '\n' (line_reader_finish()) */
 };
 
 /*
@@ -42,15 +42,18 @@ struct line_reader {
 /* Reset a reader to its empty state. */
 void line_reader_init(struct line_reader *lr);
 
-/* Feed a chunk; calls cb for every line completed by it (each line copied into the reader's buffer). */
-void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb, void *userdata);
+/* Feed a chunk; calls cb for every line completed by it (each line copied into the reader's
+ * buffer). */
+void line_reader_feed(struct line_reader *lr, const char *data, size_t len, line_cb cb,
+		      void *userdata);
 
 /*
  * The same for a chunk the caller lets the reader modify: a line that lies whole inside it
  * is handed to cb where it is, its '\n' (or CR) turned into the NUL, without a copy. The
  * lines delivered are the same as line_reader_feed()'s.
  */
-void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb, void *userdata);
+void line_reader_feed_inplace(struct line_reader *lr, char *data, size_t len, line_cb cb,
+			      void *userdata);
 
 /* Flush a last line that had no '\n' (flagged LINE_UNTERMINATED). */
 void line_reader_finish(struct line_reader *lr, line_cb cb, void *userdata);

@@ -229,7 +229,7 @@ const struct cert_entry *cert_list_find_subject(const struct cert_list *l, const
 
 static char *dup_span(struct cert_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Last occurrence of needle in [s, end); NULL if none. */
@@ -320,7 +320,7 @@ static int parse_key_line(struct cert_entry *c, struct cert_list *l, const char 
 	}
 	if (p < end && !streq(p, has_key))
 		return -EBADMSG;
-	c->key_type = arena_strndup(l->arena, type, strlen(type));
+	c->key_type = arena_strndup(l->parser.arena, type, strlen(type));
 	c->key_bits = (uint32_t)bits;
 	c->has_private_key = p < end;
 	return 0;
@@ -545,22 +545,13 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct cert_list *l = parser_container(base, struct cert_list, parser);
 	struct whack_line wl;
 	const char *t, *end;
-	int r = -EBADMSG;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->open = false;
-		l->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
+	if (r < 0)
+		l->open = false;	/* the entry a NUL cut short goes no further */
+	if (r <= 0)
+		return r;
+	r = -EBADMSG;
 	t = wl.text;
 	end = t + wl.len;
 	if (startswith(t, "List of ") && !wl.truncated) {
@@ -592,11 +583,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct cert_list *cert_list_new(void)
 {
-	struct cert_list *l = xcalloc(1, sizeof(*l));
-
-	l->arena = arena_new();
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct cert_list), offsetof(struct cert_list, parser),
+				 parse_line);
 }
 
 struct cert_list *cert_list_free(struct cert_list *l)
@@ -606,7 +594,7 @@ struct cert_list *cert_list_free(struct cert_list *l)
 	free(l->certs);
 	free(l->crls);
 	free(l->fetches);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
@@ -617,19 +605,17 @@ void cert_list_reset(struct cert_list *l)
 		.certs = l->certs, .alloc_certs = l->alloc_certs,
 		.crls = l->crls, .alloc_crls = l->alloc_crls,
 		.fetches = l->fetches, .alloc_fetches = l->alloc_fetches,
-		.arena = l->arena,
+		.parser = l->parser,
 	};
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct cert_list *cert_parse(const char *text, size_t len)
 {
 	struct cert_list *l = cert_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

@@ -96,7 +96,6 @@ struct cert_list {
 	uint64_t parse_errors;	/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
-	struct arena *arena;	/* holds every string of the lists */
 	int section;		/* enum cert_section (parse_certs.c) */
 	bool open;		/* the last entry of the section still takes its lines */
 	struct parser parser;	/* takes the output: parser_feed(), parser_finish() */

@@ -43,17 +43,10 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct whack_line wl;
 	const char *p, *end, *eq;
 	uint64_t v;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, NULL);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		goto bad;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
+	if (r <= 0)
+		return r;
 	if (wl.truncated)
 		goto bad;	/* no valid key=value line is that long, or cut by pluto */
 	p = wl.text;
@@ -68,7 +61,7 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 		goto bad;
 
 	xgrow((void **)&l->entries, &l->alloc_entries, l->n_entries + 1, sizeof(*l->entries));
-	l->entries[l->n_entries].key = arena_strndup(l->arena, p, (size_t)(eq - p));
+	l->entries[l->n_entries].key = arena_strndup(l->parser.arena, p, (size_t)(eq - p));
 	l->entries[l->n_entries].value = v;
 	l->n_entries++;
 	return 0;
@@ -79,11 +72,8 @@ bad:
 
 struct global_list *global_list_new(void)
 {
-	struct global_list *l = xcalloc(1, sizeof(*l));
-
-	l->arena = arena_new();
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct global_list), offsetof(struct global_list, parser),
+				 parse_line);
 }
 
 struct global_list *global_list_free(struct global_list *l)
@@ -91,26 +81,26 @@ struct global_list *global_list_free(struct global_list *l)
 	if (!l)
 		return NULL;
 	free(l->entries);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
 
 void global_list_reset(struct global_list *l)
 {
-	struct global_list keep = { .entries = l->entries, .alloc_entries = l->alloc_entries, .arena = l->arena };
+	struct global_list keep = { .entries = l->entries,
+				    .alloc_entries = l->alloc_entries,
+				    .parser = l->parser };
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct global_list *global_parse(const char *text, size_t len)
 {
 	struct global_list *l = global_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }
 

@@ -26,7 +26,6 @@ struct global_list {
 	size_t alloc_entries;
 	uint64_t lines;
 	uint64_t parse_errors;
-	struct arena *arena;		/* holds every key */
 	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 

@@ -4,11 +4,9 @@
 /*
  * Parser for the kernel helper's output (src/xfrm/protocol.h):
  *   xfrm-helper 1
- *   sa proto=esp spi=c0ffee01 dst=192.0.2.2 src=192.0.2.1 reqid=16389 mode=tunnel if_id=0 keyed=1 bytes=4112 ...
- *   policy dir=out action=allow index=9 priority=1757 if_id=0 src=10.0.1.0/24 dst=10.0.2.0/24 tmpl=esp:tunnel:16389
- *   sadinfo count=4
- *   spdinfo in=2 out=2 fwd=2
- *   stat XfrmInError 0
+ *   sa proto=esp spi=c0ffee01 dst=192.0.2.2 src=192.0.2.1 reqid=16389 mode=tunnel if_id=0 keyed=1
+ * bytes=4112 ... policy dir=out action=allow index=9 priority=1757 if_id=0 src=10.0.1.0/24
+ * dst=10.0.2.0/24 tmpl=esp:tunnel:16389 sadinfo count=4 spdinfo in=2 out=2 fwd=2 stat XfrmInError 0
  *   stat-absent
  *   end sas=4 policies=6
  * Fields are found by key, so the helper may add fields; a record missing a
@@ -36,7 +34,8 @@ struct field {
 	size_t val_len;
 };
 
-/* The next "key=value" token of [*p, end); false at the end. A token without '=' has an empty key. */
+/* The next "key=value" token of [*p, end); false at the end. A token without '=' has an empty key.
+ */
 static bool next_field(const char **p, const char *end, struct field *f)
 {
 	const char *s = *p, *e, *eq;
@@ -85,8 +84,9 @@ static int parse_proto(const struct field *f, uint8_t *ret)
 		const char *name;
 		uint8_t proto;
 	} names[] = {
-		{ "esp", IPPROTO_ESP }, { "ah", IPPROTO_AH }, { "comp", IPPROTO_COMP }, { "ipip", IPPROTO_IPIP },
-		{ "ipv6", IPPROTO_IPV6 }, { "route2", IPPROTO_ROUTING }, { "hao", IPPROTO_DSTOPTS },
+		{ "esp", IPPROTO_ESP },	    { "ah", IPPROTO_AH },     { "comp", IPPROTO_COMP },
+		{ "ipip", IPPROTO_IPIP },   { "ipv6", IPPROTO_IPV6 }, { "route2", IPPROTO_ROUTING },
+		{ "hao", IPPROTO_DSTOPTS },
 	};
 	uint64_t v;
 
@@ -133,7 +133,8 @@ static int parse_sa(struct kernel_snapshot *k, const char *p, const char *end)
 			r = sa_id_parse_spi(f.val, f.val_len, &sa.id.spi);
 			have_spi = true;
 		} else if (key_is(&f, "dst")) {
-			/* "?" (a family the helper does not print) leaves the SA unjoinable, not wrong */
+			/* "?" (a family the helper does not print) leaves the SA unjoinable, not
+			 * wrong */
 			if (!val_is(&f, "?"))
 				r = sa_id_parse_addr(f.val, f.val_len, &sa.id);
 			have_dst = true;
@@ -180,7 +181,8 @@ static int parse_tmpls(const struct field *f, struct kernel_policy *pol)
 		colon = e;
 		while (colon > s && colon[-1] != ':')
 			colon--;
-		if (colon == s || safe_atou64_n(colon, (size_t)(e - colon), &v) < 0 || v > UINT32_MAX)
+		if (colon == s || safe_atou64_n(colon, (size_t)(e - colon), &v) < 0 ||
+		    v > UINT32_MAX)
 			return -EINVAL;
 		if (pol->n_reqids < KERNEL_POLICY_MAX_TMPL)
 			pol->reqids[pol->n_reqids++] = (uint32_t)v;
@@ -226,7 +228,8 @@ static int parse_policy(struct kernel_snapshot *k, const char *p, const char *en
 }
 
 /* "count=N" or "in=N out=N fwd=N" and "sas=N policies=N": the named values into slots. */
-static int parse_counts(const char *p, const char *end, const char *const *keys, uint64_t *const *slots, size_t n)
+static int parse_counts(const char *p, const char *end, const char *const *keys,
+			uint64_t *const *slots, size_t n)
 {
 	bool seen[4] = { false };
 	struct field f;
@@ -255,10 +258,11 @@ static int parse_stat(struct kernel_snapshot *k, const char *p, const char *end)
 	if (!sp || sp == name || safe_atou64_n(sp + 1, (size_t)(end - sp - 1), &v) < 0)
 		return -EBADMSG;
 	for (const char *c = name; c < sp; c++)
-		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_'))
 			return -EBADMSG;
 	xgrow((void **)&k->stats, &k->alloc_stats, k->n_stats + 1, sizeof(*k->stats));
-	k->stats[k->n_stats].name = arena_strndup(k->arena, name, (size_t)(sp - name));
+	k->stats[k->n_stats].name = arena_strndup(k->parser.arena, name, (size_t)(sp - name));
 	k->stats[k->n_stats++].value = v;
 	return 0;
 }
@@ -290,12 +294,13 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 		k->stat_absent = true;
 		r = 0;
 	} else if (startswith(line, "sadinfo ")) {
-		r = parse_counts(line + 8, end, (const char *const[]){ "count" }, (uint64_t *const[]){ &k->sad_count },
-				 1);
+		r = parse_counts(line + 8, end, (const char *const[]){ "count" },
+				 (uint64_t *const[]){ &k->sad_count }, 1);
 		k->has_sad_count = r == 0;
 	} else if (startswith(line, "spdinfo ")) {
 		r = parse_counts(line + 8, end, (const char *const[]){ "in", "out", "fwd" },
-				 (uint64_t *const[]){ &k->spd_counts[KERNEL_DIR_IN], &k->spd_counts[KERNEL_DIR_OUT],
+				 (uint64_t *const[]){ &k->spd_counts[KERNEL_DIR_IN],
+						      &k->spd_counts[KERNEL_DIR_OUT],
 						      &k->spd_counts[KERNEL_DIR_FWD] },
 				 3);
 		k->has_spd_counts = r == 0;
@@ -304,7 +309,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 		r = parse_counts(line + 4, end, (const char *const[]){ "sas", "policies" },
 				 (uint64_t *const[]){ &sas, &policies }, 2);
-		k->complete = r == 0 && k->header_ok && sas == k->sa_lines && policies == k->policy_lines;
+		k->complete =
+			r == 0 && k->header_ok && sas == k->sa_lines && policies == k->policy_lines;
 	} else
 		r = -EBADMSG;
 	if (k->lines == 1)
@@ -316,11 +322,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct kernel_snapshot *kernel_snapshot_new(void)
 {
-	struct kernel_snapshot *k = xcalloc(1, sizeof(*k));
-
-	k->arena = arena_new();
-	parser_init(&k->parser, parse_line);
-	return k;
+	return parser_result_new(sizeof(struct kernel_snapshot),
+				 offsetof(struct kernel_snapshot, parser), parse_line);
 }
 
 struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k)
@@ -330,7 +333,7 @@ struct kernel_snapshot *kernel_snapshot_free(struct kernel_snapshot *k)
 	free(k->sas);
 	free(k->policies);
 	free(k->stats);
-	k->arena = arena_free(k->arena);
+	parser_release(&k->parser);
 	free(k);
 	return NULL;
 }
@@ -341,20 +344,18 @@ void kernel_snapshot_reset(struct kernel_snapshot *k)
 		.sas = k->sas, .alloc_sas = k->alloc_sas,
 		.policies = k->policies, .alloc_policies = k->alloc_policies,
 		.stats = k->stats, .alloc_stats = k->alloc_stats,
-		.arena = k->arena,
+		.parser = k->parser,
 	};
 
-	arena_reset(k->arena);
+	parser_reset(&keep.parser);
 	*k = keep;
-	parser_init(&k->parser, parse_line);
 }
 
 struct kernel_snapshot *kernel_parse(const char *text, size_t len)
 {
 	struct kernel_snapshot *k = kernel_snapshot_new();
 
-	parser_feed(&k->parser, text, len);
-	parser_finish(&k->parser);
+	parser_parse(&k->parser, text, len);
 	return k;
 }
 

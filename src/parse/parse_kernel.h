@@ -80,8 +80,7 @@ struct kernel_snapshot {
 	/* private parser state */
 	uint64_t sa_lines;
 	uint64_t policy_lines;
-	struct arena *arena;			/* the stat names */
-	struct parser parser;			/* takes the output: parser_feed(), parser_finish() */
+	struct parser parser; /* takes the output: parser_feed(), parser_finish() */
 };
 
 /* An empty snapshot (aborts on OOM). */

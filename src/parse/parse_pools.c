@@ -36,7 +36,7 @@
 
 static char *dup_span(struct pool_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Decimal digits at *p followed by the text after: the value, *p moved past both. */
@@ -176,23 +176,15 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 {
 	struct pool_list *l = parser_container(base, struct pool_list, parser);
 	struct whack_line wl;
-	int r;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->parse_errors++;
+	if (r < 0) {
+		/* the entries a NUL cut short go no further */
 		l->pool_open = false;
 		l->lease_open = false;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
 	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
+	if (r <= 0)
+		return r;
 	r = parse_text(l, wl.text, wl.text + wl.len, wl.truncated);
 	if (r < 0)
 		l->parse_errors++;
@@ -201,11 +193,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct pool_list *pool_list_new(void)
 {
-	struct pool_list *l = xcalloc(1, sizeof(*l));
-
-	l->arena = arena_new();
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct pool_list), offsetof(struct pool_list, parser),
+				 parse_line);
 }
 
 struct pool_list *pool_list_free(struct pool_list *l)
@@ -214,7 +203,7 @@ struct pool_list *pool_list_free(struct pool_list *l)
 		return NULL;
 	free(l->pools);
 	free(l->leases);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
@@ -224,19 +213,17 @@ void pool_list_reset(struct pool_list *l)
 	struct pool_list keep = {
 		.pools = l->pools, .alloc_pools = l->alloc_pools,
 		.leases = l->leases, .alloc_leases = l->alloc_leases,
-		.arena = l->arena,
+		.parser = l->parser,
 	};
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct pool_list *pool_parse(const char *text, size_t len)
 {
 	struct pool_list *l = pool_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

@@ -56,7 +56,6 @@ struct pool_list {
 	uint64_t parse_errors;	/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
-	struct arena *arena;	/* holds every string */
 	bool pool_open;		/* the last pool takes lease lines */
 	bool lease_open;	/* the last lease awaits its connection line */
 	struct parser parser;	/* takes the output: parser_feed(), parser_finish() */

@@ -11,41 +11,46 @@
  * Code 021 or the 5.x text "no connection or alias named" sets unknown_name.
  *
  * Connection list, one block per connection ("N" below is `"name"[1]...`):
- *   3.x-4.5  000 "N": 192.0.1.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>[@east]===192.0.2.0/24; unrouted; eroute owner: #0
- *   4.6-4.15 000 "N": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; eroute owner: #2
- *   5.x      "N": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; routed-tunnel; my_ip=unset; their_ip=unset;
- *   all      "N":   <3+ spaces, then anything>          (attribute lines; the ones below are read)
- *   3.x      "N":   policy: RSASIG+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW+IKEV2_PROPOSE+...;
- *   4.x/5.x  "N":   policy: IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+UP+...;   ("IKEv1+" for IKEv1)
- *   3.x      "N":   newest ISAKMP SA: #1; newest IPsec SA: #2;
- *   4.0-4.7  "N":   newest ISAKMP SA: #1; newest IPsec SA: #2; conn serial: $2, instantiated from: $1;
- *   4.8+     "N":   newest IKE SA: #1; newest IPsec SA: #2; conn serial: $2;
- *   5.x      "N":   host: oriented; local: 192.1.3.209; remote: 192.1.2.23; established IKE SA: #1;
- *   5.x      "N":   routing: routed-tunnel; owner: Child SA #2; established IKE SA: #1; established Child SA: #2;
- *   5.x      "N":   conn serial: $2, instantiated from: $1;
- *   3.x      "N":     oriented; my_ip=unset; their_ip=unset; mycert=west; hiscert=east; my_updown=ipsec _updown;
- *   4.x      "N":     oriented; my_ip=unset; their_ip=unset; mycert=west; peercert=east; my_updown=ipsec _updown;
- *   5.0-5.3  "N":   mycert=NSS Certificate DB:west; peercert=east; my_updown=ipsec _updown;
+ *   3.x-4.5  000 "N":
+ * 192.0.1.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>[@east]===192.0.2.0/24;
+ * unrouted; eroute owner: #0 4.6-4.15 000 "N":
+ * 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; erouted; eroute owner: #2
+ *   5.x      "N": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24;
+ * routed-tunnel; my_ip=unset; their_ip=unset; all      "N":   <3+ spaces, then anything> (attribute
+ * lines; the ones below are read) 3.x      "N":   policy:
+ * RSASIG+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW+IKEV2_PROPOSE+...; 4.x/5.x  "N":   policy:
+ * IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+UP+...;   ("IKEv1+" for IKEv1) 3.x      "N":   newest ISAKMP SA:
+ * #1; newest IPsec SA: #2; 4.0-4.7  "N":   newest ISAKMP SA: #1; newest IPsec SA: #2; conn serial:
+ * $2, instantiated from: $1; 4.8+     "N":   newest IKE SA: #1; newest IPsec SA: #2; conn serial:
+ * $2; 5.x      "N":   host: oriented; local: 192.1.3.209; remote: 192.1.2.23; established IKE SA:
+ * #1; 5.x      "N":   routing: routed-tunnel; owner: Child SA #2; established IKE SA: #1;
+ * established Child SA: #2; 5.x      "N":   conn serial: $2, instantiated from: $1; 3.x      "N":
+ * oriented; my_ip=unset; their_ip=unset; mycert=west; hiscert=east; my_updown=ipsec _updown; 4.x
+ * "N":     oriented; my_ip=unset; their_ip=unset; mycert=west; peercert=east; my_updown=ipsec
+ * _updown; 5.0-5.3  "N":   mycert=NSS Certificate DB:west; peercert=east; my_updown=ipsec _updown;
  *   5.4+     "N":   mycert=west; peercert=east;     (each only when the end has a certificate)
  * A connection with several SPDs prints several topology lines: consecutive
  * topology lines of the same name and instance chain make one connection.
  *
  * Summary lines:
- *   Total IPsec connections: loaded 2, active 1             (3.x..5.2; "# Total ..." in 5.x briefconnectionstatus)
- *   Total IPsec connections: loaded 2, routed 1, active 1   (5.3+)
- *   State Information: DDoS cookies not required, Accepting new IKE connections   (also REQUIRED / NOT ACCEPTING / IGNORING)
- *   IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)      (3.14 lacks open())
- *   IPsec SAs: total(1), authenticated(1), anonymous(0)
+ *   Total IPsec connections: loaded 2, active 1             (3.x..5.2; "# Total ..." in 5.x
+ * briefconnectionstatus) Total IPsec connections: loaded 2, routed 1, active 1   (5.3+) State
+ * Information: DDoS cookies not required, Accepting new IKE connections   (also REQUIRED / NOT
+ * ACCEPTING / IGNORING) IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)
+ * (3.14 lacks open()) IPsec SAs: total(1), authenticated(1), anonymous(0)
  *
  * State lines (FORMATS §5.1; the name is absent from 5.4 on):
- *   3.25    000 #2: "c"[1] 192.1.2.23:500 STATE_V2_IPSEC_I (IPsec SA established); EVENT_SA_REPLACE in 27s; newest IPSEC; eroute owner; isakmp#1; idle; import:admin initiate
- *   3.26+   000 #1: "c":500 STATE_MAIN_I4 (ISAKMP SA established); EVENT_SA_REPLACE in 27s; newest ISAKMP; lastdpd=-1s(seq in:0 out:0); idle;
- *   4.0-4.4 000 #2: "c":500 STATE_V2_ESTABLISHED_CHILD_SA (IPsec SA established); EVENT_SA_REKEY in 27s; newest IPSEC; eroute owner; isakmp#1; idle;
- *   4.5     000 #1: "c":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in 3s; idle;
- *   4.6+    000 #2: "c":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 27s; REPLACE in 40s; newest; eroute owner; IKE SA #1; idle;
- *   5.0     #1: "c":500 STATE_V2_PARENT_R1 (sent IKE_SA_INIT (or IKE_INTERMEDIATE) response); DISCARD in 3s; idle;
- *   5.1-5.3 #1: "c":4500(tcp) ESTABLISHED_IKE_SA (established IKE SA); REKEY in 27s; REPLACE in 40s; newest; idle;
- *   5.4     #2: "c"[1] 2001:db8:1:2::45:500 established Child SA; REKEY in 27s; newest; eroute owner; IKE SA #1; idle;
+ *   3.25    000 #2: "c"[1] 192.1.2.23:500 STATE_V2_IPSEC_I (IPsec SA established); EVENT_SA_REPLACE
+ * in 27s; newest IPSEC; eroute owner; isakmp#1; idle; import:admin initiate 3.26+   000 #1: "c":500
+ * STATE_MAIN_I4 (ISAKMP SA established); EVENT_SA_REPLACE in 27s; newest ISAKMP; lastdpd=-1s(seq
+ * in:0 out:0); idle; 4.0-4.4 000 #2: "c":500 STATE_V2_ESTABLISHED_CHILD_SA (IPsec SA established);
+ * EVENT_SA_REKEY in 27s; newest IPSEC; eroute owner; isakmp#1; idle; 4.5     000 #1: "c":500
+ * STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in 3s; idle; 4.6+    000 #2: "c":500
+ * STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 27s; REPLACE in 40s; newest;
+ * eroute owner; IKE SA #1; idle; 5.0     #1: "c":500 STATE_V2_PARENT_R1 (sent IKE_SA_INIT (or
+ * IKE_INTERMEDIATE) response); DISCARD in 3s; idle; 5.1-5.3 #1: "c":4500(tcp) ESTABLISHED_IKE_SA
+ * (established IKE SA); REKEY in 27s; REPLACE in 40s; newest; idle; 5.4     #2: "c"[1]
+ * 2001:db8:1:2::45:500 established Child SA; REKEY in 27s; newest; eroute owner; IKE SA #1; idle;
  * The port is the last ":digits" before a space or "(tcp)", which copes with
  * IPv6 peers and OE suffixes such as `"p#10.0.0.0/8"[1] 10.0.10.1/32=== ...192.1.2.3:500`.
  * Timers: "EVENT_SA_REKEY"/"EVENT_v2_RETRANSMIT"/"REKEY"/... are normalised
@@ -55,13 +60,12 @@
  *
  * The detail line of an established Child SA gives its SAIDs (kept in saids[]);
  * its humber-rounded Traffic: counters are not used (trafficstatus is exact):
- *   000 #2: "c" esp.1a2b3c4d@192.1.2.23 esp.5e6f7a8b@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45 ref=0 refhim=0 Traffic: ESPin=336B ...
- *   #3: "c"[1] 2001:db8::7 esp:1a2b3c4d@2001:db8::7 esp:5e6f7a8b@2001:db8::1 ... Traffic: ESPin=84B ...   (5.x, IPv6)
- * Per protocol the first SAID is the outbound SA (the peer's address), the
- * second the inbound one (ours). 5.4+ also prints the connection's reqid:
- *   "c":   reqid: 16388;
- * A pending line is recognised but not stored:
- *   000 #1: pending CHILD SA for "c"        /  #1: pending Child SA for "c" replacing #2
+ *   000 #2: "c" esp.1a2b3c4d@192.1.2.23 esp.5e6f7a8b@192.1.2.45 tun.0@192.1.2.23 tun.0@192.1.2.45
+ * ref=0 refhim=0 Traffic: ESPin=336B ... #3: "c"[1] 2001:db8::7 esp:1a2b3c4d@2001:db8::7
+ * esp:5e6f7a8b@2001:db8::1 ... Traffic: ESPin=84B ...   (5.x, IPv6) Per protocol the first SAID is
+ * the outbound SA (the peer's address), the second the inbound one (ours). 5.4+ also prints the
+ * connection's reqid: "c":   reqid: 16388; A pending line is recognised but not stored: 000 #1:
+ * pending CHILD SA for "c"        /  #1: pending Child SA for "c" replacing #2
  *
  * Preamble sections recognised as known: "using kernel interface:",
  * "interface ...", "fips mode=", "SElinux=", "seccomp=", "config setup
@@ -300,8 +304,10 @@ static int parse_text(struct status_summary *s, const char *p, bool truncated)
 				s->evidence |= EV_V4PLUS;
 			else if (startswith(p, "ipsec whack: ERROR:"))
 				s->evidence |= EV_V5;
-			else if (startswith(p, "interface ") && p[10 + strcspn(p + 10, " /")] == '/')
-				s->evidence |= EV_V3;	/* 3.x: "interface eth0/eth0 192.1.3.209@500" */
+			else if (startswith(p, "interface ") &&
+				 p[10 + strcspn(p + 10, " /")] == '/')
+				s->evidence |=
+					EV_V3; /* 3.x: "interface eth0/eth0 192.1.3.209@500" */
 			else if (streq(preamble_prefixes[i], "nat-traversal") && p[13] == ':')
 				s->evidence |= EV_V5;
 			return 0;
@@ -320,18 +326,9 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 	struct whack_line wl;
 	int r;
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		/* pluto never prints NUL; the text after it cannot be trusted */
-		s->lines++;
-		s->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	s->lines++;
+	r = whack_line_take(line, len, flags, &wl, &s->lines, &s->parse_errors, NULL);
+	if (r <= 0)
+		return r;
 	if (wl.code == WHACK_CODE_UNKNOWN_NAME) {
 		s->unknown_name = true;
 		s->evidence |= EV_PREFIX;
@@ -354,11 +351,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct status_summary *status_summary_new(void)
 {
-	struct status_summary *s = xcalloc(1, sizeof(*s));
-
-	s->arena = arena_new();
-	parser_init(&s->parser, parse_line);
-	return s;
+	return parser_result_new(sizeof(struct status_summary),
+				 offsetof(struct status_summary, parser), parse_line);
 }
 
 struct status_summary *status_summary_free(struct status_summary *s)
@@ -369,7 +363,7 @@ struct status_summary *status_summary_free(struct status_summary *s)
 	free(s->conns);
 	free(s->states);
 	free(s->saids);
-	s->arena = arena_free(s->arena);
+	parser_release(&s->parser);
 	free(s->version);
 	free(s);
 	return NULL;
@@ -381,20 +375,18 @@ void status_summary_reset(struct status_summary *s)
 		.conns = s->conns, .alloc_conns = s->alloc_conns,
 		.states = s->states, .alloc_states = s->alloc_states,
 		.saids = s->saids, .alloc_saids = s->alloc_saids,
-		.arena = s->arena,
+		.parser = s->parser,
 	};
 
 	free(s->version);
-	arena_reset(s->arena);
+	parser_reset(&keep.parser);
 	*s = keep;
-	parser_init(&s->parser, parse_line);
 }
 
 struct status_summary *status_parse(const char *text, size_t len)
 {
 	struct status_summary *s = status_summary_new();
 
-	parser_feed(&s->parser, text, len);
-	parser_finish(&s->parser);
+	parser_parse(&s->parser, text, len);
 	return s;
 }

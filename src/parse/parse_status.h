@@ -54,14 +54,14 @@ struct status_state {
 	int64_t rekey_in;
 	int64_t replace_in;
 	int64_t expire_in;
-	int64_t lastdpd;	/* seconds since last DPD; -1 never; STATUS_TIMER_NONE if not printed */
+	int64_t lastdpd; /* seconds since last DPD; -1 never; STATUS_TIMER_NONE if not printed */
 	int64_t lastlive;	/* seconds since last liveness; STATUS_TIMER_NONE if not printed */
 };
 
 struct status_conn {
 	char *name;		/* without quotes */
 	char *instance;		/* "[N]..." chain; "" for a non-instance */
-	char *local_host;	/* host address of our end from the topology line ("192.0.2.1", "%any") */
+	char *local_host; /* host address of our end from the topology line ("192.0.2.1", "%any") */
 	char *remote_host;	/* host address of the peer ("%any", "%opportunisticgroup", ...) */
 	/*
 	 * From the policy line: 1, 2, or 0 if not known. 4.x/5.x name it
@@ -73,7 +73,7 @@ struct status_conn {
 	bool policy_up;		/* "+UP+" bit in the policy line */
 	bool policy_group;	/* GROUP in policy (an OE/group definition) */
 	bool policy_groupinstance; /* GROUPINSTANCE in policy (generated from a group) */
-	uint32_t reqid;		/* 5.4+: "reqid: N" (the base of its SAs' reqids); 0 if not printed */
+	uint32_t reqid; /* 5.4+: "reqid: N" (the base of its SAs' reqids); 0 if not printed */
 	/*
 	 * The NSS nicknames of the certificates of its ends, as printed ("mycert=west",
 	 * "peercert=east"; 3.x "hiscert="), NSS's token prefix included when pluto prints it
@@ -91,7 +91,7 @@ struct status_conn {
  */
 struct status_said {
 	uint64_t serial;	/* the Child SA ("#N") */
-	size_t state;		/* index of its state line in states[]; SIZE_MAX if none came before */
+	size_t state; /* index of its state line in states[]; SIZE_MAX if none came before */
 	bool inbound;
 	struct sa_id id;
 };
@@ -111,7 +111,8 @@ struct status_summary {
 	bool has_routed;		/* 5.3+ form */
 	uint64_t loaded, routed, active;
 
-	bool has_ike_sas;		/* "IKE SAs: total(T), half-open(H), open(O), authenticated(A), anonymous(N)" */
+	bool has_ike_sas; /* "IKE SAs: total(T), half-open(H), open(O), authenticated(A),
+			     anonymous(N)" */
 	uint64_t ike_total, ike_half_open, ike_open, ike_authenticated, ike_anonymous;
 
 	bool has_ipsec_sas;		/* "IPsec SAs: total(T), authenticated(A), anonymous(N)" */
@@ -124,13 +125,12 @@ struct status_summary {
 	char *version;			/* pluto version if printed ("4.10"); NULL otherwise */
 	enum status_family family;
 
-	bool unknown_name;		/* "021 no such connection ..." / "no connection or alias named" */
+	bool unknown_name; /* "021 no such connection ..." / "no connection or alias named" */
 
 	uint64_t lines;			/* non-blank lines seen */
 	uint64_t parse_errors;		/* lines not recognised (counted, skipped) */
 
 	/* private parser state */
-	struct arena *arena;		/* holds every string of conns[] and states[] */
 	size_t cur_name_len;		/* the last connection's name and instance lengths */
 	size_t cur_chain_len;
 	int section;			/* enum status_section */

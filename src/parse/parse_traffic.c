@@ -6,14 +6,18 @@
  * Libreswan 3.x, 4.x and 5.x. Pure: text in, struct traffic_list out.
  *
  * One line per established IPsec/Child SA (FORMATS §4):
- *   3.x-4.7  006 #2: "westnet-eastnet", type=ESP, add_time=1234567890, inBytes=336, outBytes=336, id='@east'
- *   3.x-4.x  006 #2: "east-any"[1] 192.1.3.33, username=xnorth, type=ESP, add_time=1234567890, inBytes=336, outBytes=336, lease=192.0.2.100/32
- *   3.x-4.x  006 #2: "private-or-clear#192.1.2.0/24"[1] 10.0.10.1/32=== ...192.1.2.23, type=ESP, add_time=0, inBytes=252, outBytes=252, id='ID_NULL', lease=10.0.10.1/32
- *   4.8-4.15 006 #2: "westnet-eastnet", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='C=CA, O=Libreswan, CN=east'
- *   5.x      #2: "east"[2] 2001:db8:1:2::45, type=ESP(nic-offload=packet), add_time=1234567890, inBytes=188, outBytes=188, maxBytes=1KiB, id='@west', lease=192.3.1.0/32,2001:db8:0:3:1::/128
- *   5.x      #2: "labeled"[1][1] 192.1.2.23, type=ESP, add_time=1234567890, inBytes=64, outBytes=64, maxBytes=2^63B, id='@east'
- *   3.25+    021 no such connection or aliased connection named "X"    (sets unknown_name)
- *   5.x      no connection or alias named "X"                          (sets unknown_name)
+ *   3.x-4.7  006 #2: "westnet-eastnet", type=ESP, add_time=1234567890, inBytes=336, outBytes=336,
+ * id='@east' 3.x-4.x  006 #2: "east-any"[1] 192.1.3.33, username=xnorth, type=ESP,
+ * add_time=1234567890, inBytes=336, outBytes=336, lease=192.0.2.100/32 3.x-4.x  006 #2:
+ * "private-or-clear#192.1.2.0/24"[1] 10.0.10.1/32=== ...192.1.2.23, type=ESP, add_time=0,
+ * inBytes=252, outBytes=252, id='ID_NULL', lease=10.0.10.1/32 4.8-4.15 006 #2: "westnet-eastnet",
+ * type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='C=CA, O=Libreswan,
+ * CN=east' 5.x      #2: "east"[2] 2001:db8:1:2::45, type=ESP(nic-offload=packet),
+ * add_time=1234567890, inBytes=188, outBytes=188, maxBytes=1KiB, id='@west',
+ * lease=192.3.1.0/32,2001:db8:0:3:1::/128 5.x      #2: "labeled"[1][1] 192.1.2.23, type=ESP,
+ * add_time=1234567890, inBytes=64, outBytes=64, maxBytes=2^63B, id='@east' 3.25+    021 no such
+ * connection or aliased connection named "X"    (sets unknown_name) 5.x      no connection or alias
+ * named "X"                          (sets unknown_name)
  *
  * Fields are found by key, never by position: the optional peer suffix runs
  * to the first ','; username= is raw up to ", type="; type= may carry
@@ -41,7 +45,7 @@
 /* Every string of the list lives in its arena: freed together. */
 static char *dup_span(struct traffic_list *l, const char *b, const char *e)
 {
-	return arena_strndup(l->arena, b, (size_t)(e - b));
+	return arena_strndup(l->parser.arena, b, (size_t)(e - b));
 }
 
 /* Decimal digits in [b, e) exactly; -EINVAL or -ERANGE otherwise. */
@@ -111,7 +115,8 @@ static const char *next_field(const char *p)
  * The fields after "type=": q points at ", " or the end. On a truncated line
  * a field counts only when a complete one follows it. 0 or -EBADMSG.
  */
-static int parse_fields(struct traffic_list *l, struct traffic_sa *sa, const char *q, bool truncated)
+static int parse_fields(struct traffic_list *l, struct traffic_sa *sa, const char *q,
+			bool truncated)
 {
 	const char *end = q + strlen(q);
 
@@ -251,21 +256,12 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 {
 	struct traffic_list *l = parser_container(base, struct traffic_list, parser);
 	struct whack_line wl;
+	int r = whack_line_take(line, len, flags, &wl, &l->lines, &l->parse_errors, &l->prefixed);
 
-	switch (whack_line_prepare(line, len, flags, &wl)) {
-	case WHACK_LINE_NUL:
-		l->lines++;
-		l->parse_errors++;
-		return -EBADMSG;
-	case WHACK_LINE_BLANK:
-		return 0;
-	case WHACK_LINE_TEXT:
-		break;
-	}
-	l->lines++;
-	if (wl.code >= 0)
-		l->prefixed = true;
-	if (wl.code == WHACK_CODE_UNKNOWN_NAME || startswith(wl.text, "no connection or alias named ") ||
+	if (r <= 0)
+		return r;
+	if (wl.code == WHACK_CODE_UNKNOWN_NAME ||
+	    startswith(wl.text, "no connection or alias named ") ||
 	    startswith(wl.text, "no such connection or aliased connection named ")) {
 		l->unknown_name = true;
 		return 0;
@@ -279,11 +275,8 @@ static int parse_line(struct parser *base, char *line, size_t len, unsigned flag
 
 struct traffic_list *traffic_list_new(void)
 {
-	struct traffic_list *l = xcalloc(1, sizeof(*l));
-
-	l->arena = arena_new();
-	parser_init(&l->parser, parse_line);
-	return l;
+	return parser_result_new(sizeof(struct traffic_list), offsetof(struct traffic_list, parser),
+				 parse_line);
 }
 
 struct traffic_list *traffic_list_free(struct traffic_list *l)
@@ -291,25 +284,25 @@ struct traffic_list *traffic_list_free(struct traffic_list *l)
 	if (!l)
 		return NULL;
 	free(l->sas);
-	l->arena = arena_free(l->arena);
+	parser_release(&l->parser);
 	free(l);
 	return NULL;
 }
 
 void traffic_list_reset(struct traffic_list *l)
 {
-	struct traffic_list keep = { .sas = l->sas, .alloc_sas = l->alloc_sas, .arena = l->arena };
+	struct traffic_list keep = { .sas = l->sas,
+				     .alloc_sas = l->alloc_sas,
+				     .parser = l->parser };
 
-	arena_reset(l->arena);
+	parser_reset(&keep.parser);
 	*l = keep;
-	parser_init(&l->parser, parse_line);
 }
 
 struct traffic_list *traffic_parse(const char *text, size_t len)
 {
 	struct traffic_list *l = traffic_list_new();
 
-	parser_feed(&l->parser, text, len);
-	parser_finish(&l->parser);
+	parser_parse(&l->parser, text, len);
 	return l;
 }

@@ -21,7 +21,8 @@ struct traffic_sa {
 	uint64_t serial;	/* "#N" */
 	char *conn;		/* connection name without quotes */
 	char *instance;		/* "[1]" or "[1][2]"; "" when not an instance */
-	char *peer;		/* suffix after the instance chain ("192.0.2.7", "...192.1.2.3"); NULL if none */
+	char *peer; /* suffix after the instance chain ("192.0.2.7", "...192.1.2.3"); NULL if none
+		     */
 	char *username;		/* XAUTH user; NULL if absent */
 	char *type;		/* "ESP", "AH", "IPCOMP", "UNKNOWN" */
 	char *offload;		/* "packet", "crypto", ...; NULL if absent */
@@ -34,7 +35,7 @@ struct traffic_sa {
 	uint64_t max_bytes;	/* TRAFFIC_MAX_BYTES_UNLIMITED for 2^63 */
 	char *id;		/* peer ID without the quotes; NULL if absent */
 	char *lease;		/* "a/32[,b/128]"; NULL if absent */
-	bool truncated;		/* the line was cut (1024-byte "..." or overlong): later fields absent */
+	bool truncated; /* the line was cut (1024-byte "..." or overlong): later fields absent */
 };
 
 struct traffic_list {
@@ -45,7 +46,6 @@ struct traffic_list {
 	uint64_t parse_errors;	/* lines not recognised (counted, skipped) */
 	bool prefixed;		/* saw a 3.x/4.x "NNN " prefix: inBytes is 32-bit */
 	bool unknown_name;	/* "021 no such connection" / "no connection or alias named" */
-	struct arena *arena;	/* holds every string of sas[] */
 	struct parser parser;		/* takes the output: parser_feed(), parser_finish() */
 };
 

@@ -17,17 +17,34 @@ struct parser;
 
 /*
  * A parser's line function: one line as the reader delivers it (writable, NUL-terminated at len;
- * flags: LINE_*). Returns 0 when recognised or blank, -EBADMSG when it was counted as a parse error.
+ * flags: LINE_*). Returns 0 when recognised or blank, -EBADMSG when it was counted as a parse
+ * error.
  */
 typedef int (*parser_line_fn)(struct parser *p, char *line, size_t len, unsigned flags);
 
+struct arena;
+
 struct parser {
 	parser_line_fn line;
+	struct arena *arena; /* the result's strings: emptied by parser_reset(), freed by
+				parser_release() */
 	struct line_reader lr;
 };
 
-/* Set up (or empty again, for the next output) a parser whose lines go to line. */
+/* Set up a parser whose lines go to line, with an empty arena. */
 void parser_init(struct parser *p, parser_line_fn line);
+
+/*
+ * A parser's result: size bytes, zeroed, whose struct parser at offset is set up for line
+ * (aborts on OOM). A parser's X_new() is this and nothing else.
+ */
+void *parser_result_new(size_t size, size_t offset, parser_line_fn line);
+
+/* Empty it for the next output: the reader, and the arena (its blocks kept for reuse). */
+void parser_reset(struct parser *p);
+
+/* Free its arena. */
+void parser_release(struct parser *p);
 
 /* Feed a chunk of raw output. */
 void parser_feed(struct parser *p, const char *data, size_t len);
@@ -35,10 +52,17 @@ void parser_feed(struct parser *p, const char *data, size_t len);
 /* The same for a chunk it may modify (line ends become NULs): no line is copied. */
 void parser_feed_inplace(struct parser *p, char *data, size_t len);
 
-/* The output ended: a last line without '\n' goes to the line function flagged LINE_UNTERMINATED. */
+/* The output ended: a last line without '\n' goes to the line function flagged LINE_UNTERMINATED.
+ */
 void parser_finish(struct parser *p);
 
-/* Parse one whole line given apart from a stream (copied first: line is not modified). */
+/* A whole output at once: fed, then finished. */
+void parser_parse(struct parser *p, const char *text, size_t len);
+
+/*
+ * Parse one whole line given apart from a stream, as the reader would deliver it (a trailing
+ * '\r' dropped, cut at LINE_MAX_LEN); line is copied first, not modified.
+ */
 int parser_parse_line(struct parser *p, const char *line, size_t len);
 
 /* The result struct of type T whose member named member is the parser p. */

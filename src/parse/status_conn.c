@@ -22,8 +22,10 @@ static struct status_conn *current_conn(struct status_summary *s, const struct w
 	if (s->n_conns == 0 || s->cur_name_len != r->name_len || s->cur_chain_len != r->chain_len)
 		return NULL;
 	c = &s->conns[s->n_conns - 1];
-	return memcmp(c->name, r->name, r->name_len) == 0 && memcmp(c->instance, r->chain, r->chain_len) == 0 ?
-		       c : NULL;
+	return memcmp(c->name, r->name, r->name_len) == 0 &&
+			       memcmp(c->instance, r->chain, r->chain_len) == 0
+		       ? c
+		       : NULL;
 }
 
 /*
@@ -85,8 +87,8 @@ static const char *leading_nexthop_sep(const char *s, const char *end)
 }
 
 /* dots: the "..." between the two ends (find_mark() of '.'), NULL if the line was cut before it. */
-static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t, const char *dots,
-			   const char *end)
+static void topology_hosts(struct status_summary *s, struct status_conn *c, const char *t,
+			   const char *dots, const char *end)
 {
 	const char *l, *le, *r, *re, *sep;
 
@@ -150,8 +152,8 @@ static int parse_topology(struct status_summary *s, const struct whack_conn_ref 
 	xgrow((void **)&s->conns, &s->alloc_conns, s->n_conns + 1, sizeof(*s->conns));
 	c = &s->conns[s->n_conns++];
 	*c = (struct status_conn){
-		.name = arena_strndup(s->arena, r->name, r->name_len),
-		.instance = arena_strndup(s->arena, r->chain, r->chain_len),
+		.name = arena_strndup(s->parser.arena, r->name, r->name_len),
+		.instance = arena_strndup(s->parser.arena, r->chain, r->chain_len),
 	};
 	s->cur_name_len = r->name_len;
 	s->cur_chain_len = r->chain_len;
@@ -233,10 +235,14 @@ static int check_serials(const char *a, const char *const *keys, size_t n)
 
 /* The keys with a serial of each kind of line (3.x-5.x). */
 static const char *const newest_keys[] = {
-	"newest ISAKMP SA: #", "newest IKE SA: #", "newest IPsec SA: #", "conn serial: $", "instantiated from: $",
+	"newest ISAKMP SA: #", "newest IKE SA: #",     "newest IPsec SA: #",
+	"conn serial: $",      "instantiated from: $",
 };
 static const char *const established_keys[] = {
-	"established IKE SA: #", "established ISAKMP SA: #", "established Child SA: #", "established IPsec SA: #",
+	"established IKE SA: #",
+	"established ISAKMP SA: #",
+	"established Child SA: #",
+	"established IPsec SA: #",
 };
 static const char *const serial_keys[] = { "conn serial: $", "instantiated from: $" };
 
@@ -328,7 +334,8 @@ static int parse_conn_attr(struct status_summary *s, struct status_conn *c, cons
 		if (startswith(a, "reqid: ")) {
 			/* 5.4+; the test suite's "REQID" placeholder leaves it unknown */
 			s->evidence |= EV_V5;
-			if (c && whack_read_u64(a + strlen("reqid: "), &v, &e) == 0 && *e == ';' && v <= UINT32_MAX)
+			if (c && whack_read_u64(a + strlen("reqid: "), &v, &e) == 0 && *e == ';' &&
+			    v <= UINT32_MAX)
 				c->reqid = (uint32_t)v;
 			return 0;
 		}

@@ -41,7 +41,8 @@ struct status_kind {
 	int ike_version;
 };
 
-/* The kind of a state name ("STATE_V2_ESTABLISHED_IKE_SA", "ESTABLISHED_CHILD_SA"); NULL if unknown. */
+/* The kind of a state name ("STATE_V2_ESTABLISHED_IKE_SA", "ESTABLISHED_CHILD_SA"); NULL if
+ * unknown. */
 const struct status_kind *status_kind_by_name(const char *name, size_t len);
 
 /* The kind of a state's story ("established IKE SA", "XAUTH..."); NULL if unknown. */
@@ -56,7 +57,7 @@ int status_parse_hash_line(struct status_summary *s, const char *p, bool truncat
 /* A copy of [b, e) in the summary's arena. */
 static inline char *status_dup(struct status_summary *s, const char *b, const char *e)
 {
-	return arena_strndup(s->arena, b, (size_t)(e - b));
+	return arena_strndup(s->parser.arena, b, (size_t)(e - b));
 }
 
 static inline bool status_is_upper(char c)

@@ -44,19 +44,24 @@ static bool span_starts(const char *b, size_t len, const char *prefix)
 	return len >= n && memcmp(b, prefix, n) == 0;
 }
 
-/* The state's category from its name (when printed) or story; the name also hints at the version. */
-static void classify_state(struct status_state *st, const char *name, size_t name_len, const char *story,
-			   size_t story_len, unsigned *evidence)
+/* The state's category from its name (when printed) or story; the name also hints at the version.
+ */
+static void classify_state(struct status_state *st, const char *name, size_t name_len,
+			   const char *story, size_t story_len, unsigned *evidence)
 {
 	const struct status_kind *k = NULL;
 
 	if (name) {
 		k = status_kind_by_name(name, name_len);
 		/* 3.x-only names; the other STATE_PARENT_ names live on in 4.0-4.4 */
-		if (span_is(name, name_len, "STATE_PARENT_I3") || span_is(name, name_len, "STATE_PARENT_R2") ||
-		    span_starts(name, name_len, "STATE_V2_IPSEC_") || span_starts(name, name_len, "STATE_V2_CREATE_") ||
-		    span_is(name, name_len, "STATE_V2_REKEY_IKE_I") || span_is(name, name_len, "STATE_V2_REKEY_IKE_R") ||
-		    span_is(name, name_len, "STATE_V2_REKEY_CHILD_I") || span_is(name, name_len, "STATE_V2_REKEY_CHILD_R"))
+		if (span_is(name, name_len, "STATE_PARENT_I3") ||
+		    span_is(name, name_len, "STATE_PARENT_R2") ||
+		    span_starts(name, name_len, "STATE_V2_IPSEC_") ||
+		    span_starts(name, name_len, "STATE_V2_CREATE_") ||
+		    span_is(name, name_len, "STATE_V2_REKEY_IKE_I") ||
+		    span_is(name, name_len, "STATE_V2_REKEY_IKE_R") ||
+		    span_is(name, name_len, "STATE_V2_REKEY_CHILD_I") ||
+		    span_is(name, name_len, "STATE_V2_REKEY_CHILD_R"))
 			*evidence |= EV_V3;
 		else if (span_starts(name, name_len, "STATE_V2_"))
 			*evidence |= EV_V4PLUS;
@@ -74,7 +79,8 @@ static void classify_state(struct status_state *st, const char *name, size_t nam
 		st->category = SA_CATEGORY_ESTABLISHED_CHILD;
 }
 
-/* Timer kinds after normalisation ("EVENT_v2_SA_REKEY" -> "REKEY"); NULL for those not kept (RETRANSMIT). */
+/* Timer kinds after normalisation ("EVENT_v2_SA_REKEY" -> "REKEY"); NULL for those not kept
+ * (RETRANSMIT). */
 static int64_t *timer_slot(struct status_state *st, const char *name, size_t len)
 {
 	static const char *const drop[] = { "EVENT_", "v1_", "v2_", "SA_" };
@@ -143,7 +149,8 @@ static int parse_state_item(struct status_state *st, const char *b, const char *
 		st->lastlive = v;
 		return 0;
 	}
-	/* "NAME in Ns" (3.25 sanitised: "NAME in  XXs"): NAME is one word, so " in " follows the first one */
+	/* "NAME in Ns" (3.25 sanitised: "NAME in  XXs"): NAME is one word, so " in " follows the
+	 * first one */
 	in = b;
 	while (in < e && *in != ' ')
 		in++;
@@ -375,8 +382,8 @@ int status_parse_hash_line(struct status_summary *s, const char *p, bool truncat
 	if (ret < 0)
 		return ret;
 
-	st.conn = arena_strndup(s->arena, r.name, r.name_len);
-	st.instance = arena_strndup(s->arena, r.chain, r.chain_len);
+	st.conn = arena_strndup(s->parser.arena, r.name, r.name_len);
+	st.instance = arena_strndup(s->parser.arena, r.chain, r.chain_len);
 	classify_state(&st, name, name_len, story_b, (size_t)(story_e - story_b), &s->evidence);
 
 	xgrow((void **)&s->states, &s->alloc_states, s->n_states + 1, sizeof(*s->states));

@@ -226,7 +226,8 @@ static const struct status_kind state_story_prefixes[] = {
 
 #undef K
 
-static const struct status_kind *lookup(const struct status_kind *t, size_t n, const char *text, size_t len)
+static const struct status_kind *lookup(const struct status_kind *t, size_t n, const char *text,
+					size_t len)
 {
 	for (size_t i = 0; i < n; i++)
 		if (t[i].len == len && memcmp(t[i].text, text, len) == 0)

@@ -11,7 +11,8 @@
 /* "NNN " or a bare "NNN" */
 #define CODE_LEN 3
 
-enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags, struct whack_line *ret)
+enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags,
+					struct whack_line *ret)
 {
 	bool truncated = line_flags & LINE_TRUNCATED;
 	char *p = buf;
@@ -30,8 +31,8 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 		truncated = true;	/* pluto's own 1024-byte cut */
 
 	ret->code = -1;
-	if (len >= CODE_LEN && whack_is_digit(p[0]) && whack_is_digit(p[1]) && whack_is_digit(p[2]) &&
-	    (len == CODE_LEN || p[CODE_LEN] == ' ')) {
+	if (len >= CODE_LEN && whack_is_digit(p[0]) && whack_is_digit(p[1]) &&
+	    whack_is_digit(p[2]) && (len == CODE_LEN || p[CODE_LEN] == ' ')) {
 		ret->code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 		p += len == CODE_LEN ? CODE_LEN : CODE_LEN + 1;
 	}
@@ -41,6 +42,25 @@ enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_fla
 	for (q = p; *q == ' '; q++)
 		;
 	return *q == '\0' ? WHACK_LINE_BLANK : WHACK_LINE_TEXT;
+}
+
+int whack_line_take(char *buf, size_t len, unsigned line_flags, struct whack_line *ret,
+		    uint64_t *lines, uint64_t *parse_errors, bool *prefixed)
+{
+	switch (whack_line_prepare(buf, len, line_flags, ret)) {
+	case WHACK_LINE_BLANK:
+		return 0;
+	case WHACK_LINE_NUL:
+		(*lines)++;
+		(*parse_errors)++;
+		return -EBADMSG;
+	case WHACK_LINE_TEXT:
+		break;
+	}
+	(*lines)++;
+	if (prefixed && ret->code >= 0)
+		*prefixed = true;
+	return 1;
 }
 
 int whack_conn_ref(const char *s, struct whack_conn_ref *ret)

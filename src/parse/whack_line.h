@@ -46,9 +46,20 @@ struct whack_line {
  * the NUL); line_flags as the line reader gives them (LINE_TRUNCATED,
  * LINE_NUL). Fills *ret for WHACK_LINE_TEXT and WHACK_LINE_BLANK.
  */
-enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags, struct whack_line *ret);
+enum whack_line_kind whack_line_prepare(char *buf, size_t len, unsigned line_flags,
+					struct whack_line *ret);
 
-/* `"name"[1][2]` at s (s[0] == '"'): the name ends at the first '"' followed by '[', ':', ',', ' ' or the end. */
+/*
+ * whack_line_prepare() with the counting every whack parser does: a line that is not blank
+ * counts in *lines, one holding a NUL in *parse_errors too; *prefixed (prefixed may be NULL) is
+ * set when the line carries a 3.x/4.x reply code. 1: text to parse (*ret filled in); 0: a blank
+ * line; -EBADMSG: a NUL (the text after it cannot be trusted: pluto never prints one).
+ */
+int whack_line_take(char *buf, size_t len, unsigned line_flags, struct whack_line *ret,
+		    uint64_t *lines, uint64_t *parse_errors, bool *prefixed);
+
+/* `"name"[1][2]` at s (s[0] == '"'): the name ends at the first '"' followed by '[', ':', ',', ' '
+ * or the end. */
 struct whack_conn_ref {
 	const char *name;
 	size_t name_len;

@@ -15,7 +15,7 @@ struct cached_family {
 	const char *name;		/* the family's name (a literal) */
 	enum metrics_format format;
 	uint64_t sorted_version;	/* of the model's connection list it was made from */
-	uint64_t *values;		/* one per connection in the sorted list, or RENDER_VALUE_ABSENT */
+	uint64_t *values; /* one per connection in the sorted list, or RENDER_VALUE_ABSENT */
 	size_t n_values;
 	size_t alloc_values;
 	struct strbuf text;		/* the family as rendered: HELP, TYPE, samples */
@@ -47,7 +47,8 @@ struct render_cache *render_cache_free(struct render_cache *rc)
 	return NULL;
 }
 
-void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused, uint64_t *ret_rendered)
+void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused,
+			 uint64_t *ret_rendered)
 {
 	*ret_reused = rc->hits;
 	*ret_rendered = rc->misses;
@@ -70,13 +71,14 @@ static struct cached_family *cache_find(struct render_cache *rc, const char *nam
 	return &rc->families[rc->n_families++];
 }
 
-bool render_cache_reuse(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
-			size_t n)
+bool render_cache_reuse(struct metrics_writer *w, struct render_cache *rc, const char *name,
+			const struct model *m, size_t n)
 {
 	struct cached_family *f = cache_find(rc, name);
 
-	if (!f || !f->text.buf || f->format != w->format || f->sorted_version != model_sorted_version(m) ||
-	    f->n_values != n || memcmp(f->values, rc->values, n * sizeof(*rc->values)) != 0) {
+	if (!f || !f->text.buf || f->format != w->format ||
+	    f->sorted_version != model_sorted_version(m) || f->n_values != n ||
+	    memcmp(f->values, rc->values, n * sizeof(*rc->values)) != 0) {
 		rc->misses++;
 		return false;
 	}
@@ -85,8 +87,8 @@ bool render_cache_reuse(struct metrics_writer *w, struct render_cache *rc, const
 	return true;
 }
 
-void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
-			size_t n, size_t start)
+void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const char *name,
+			const struct model *m, size_t n, size_t start)
 {
 	struct cached_family *f = cache_find(rc, name);
 	uint64_t *swap;
@@ -96,7 +98,8 @@ void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const
 		return;
 	f->format = w->format;
 	f->sorted_version = model_sorted_version(m);
-	/* the values just compared become the family's; its old vector is the next cycle's scratch */
+	/* the values just compared become the family's; its old vector is the next cycle's scratch
+	 */
 	swap = f->values;
 	swap_alloc = f->alloc_values;
 	f->values = rc->values;
@@ -126,7 +129,8 @@ void render_conn_family(struct metrics_writer *w, struct render_cache *rc, const
 
 		for (size_t i = 0; i < n; i++) {
 			render_conn_prefetch(conns, i, n);
-			v[i] = filter(m, conns[i], ctx) ? value(conns[i], ctx) : RENDER_VALUE_ABSENT;
+			v[i] = filter(m, conns[i], ctx) ? value(conns[i], ctx)
+							: RENDER_VALUE_ABSENT;
 		}
 		if (render_cache_reuse(w, rc, f->name, m, n))
 			return;
@@ -139,7 +143,8 @@ void render_conn_family(struct metrics_writer *w, struct render_cache *rc, const
 			metrics_family(w, f->name, f->type, f->help);
 			begun = true;
 		}
-		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL, value(conns[i], ctx));
+		metrics_sample_text_u64(w, conns[i]->labels, conns[i]->labels_len, NULL, NULL,
+					value(conns[i], ctx));
 	}
 	if (rc)
 		render_cache_store(w, rc, f->name, m, n, start);

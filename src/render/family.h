@@ -28,7 +28,8 @@ struct render_cache *render_cache_new(void);
 struct render_cache *render_cache_free(struct render_cache *rc);
 
 /* Families taken from the cache and rendered anew since it was made. */
-void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused, uint64_t *ret_rendered);
+void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused,
+			 uint64_t *ret_rendered);
 
 /*
  * The cache by hand, for a family render_conn_family() does not write: fill the vector of n
@@ -38,10 +39,10 @@ void render_cache_counts(const struct render_cache *rc, uint64_t *ret_reused, ui
  */
 #define RENDER_VALUE_ABSENT UINT64_MAX
 uint64_t *render_cache_values(struct render_cache *rc, size_t n);
-bool render_cache_reuse(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
-			size_t n);
-void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const char *name, const struct model *m,
-			size_t n, size_t start);
+bool render_cache_reuse(struct metrics_writer *w, struct render_cache *rc, const char *name,
+			const struct model *m, size_t n);
+void render_cache_store(struct metrics_writer *w, struct render_cache *rc, const char *name,
+			const struct model *m, size_t n, size_t start);
 
 /* A per-connection family: one sample per connection that filter lets through. */
 struct conn_family {
@@ -51,7 +52,7 @@ struct conn_family {
 	uint64_t (*value)(const struct model_conn *c, const void *ctx);
 	bool (*filter)(const struct model *m, const struct model_conn *c, const void *ctx);
 	const void *ctx;	/* for value and filter */
-	bool cacheable;		/* its values change rarely (states, not counters): the cache may keep it */
+	bool cacheable; /* its values change rarely (states, not counters): the cache may keep it */
 };
 
 /* Write the family for the model's sorted connections (reused from rc when nothing changed). */

@@ -5,8 +5,8 @@
 #include "lib/strbuf.h"
 #include "render/render.h"
 
-char *render_page(const struct render_buffer *buf, enum metrics_format format, render_fn fn, void *userdata,
-		  size_t *ret_len)
+char *render_page(const struct render_buffer *buf, enum metrics_format format, render_fn fn,
+		  void *userdata, size_t *ret_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct metrics_writer w;

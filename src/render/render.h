@@ -21,10 +21,11 @@ struct render_buffer {
 	char *reuse;		/* a buffer to render into (taken over), or NULL */
 	size_t reuse_size;	/* its usable size */
 	/*
-	 * Where the page goes as it is rendered, or NULL: sink takes it in pieces of about sink_chunk
-	 * bytes (0: RENDER_SINK_CHUNK), in order, cut where a family begins, and what render_page()
-	 * returns is the rest. The page is then never whole in memory (--once at 100k connections:
-	 * 8 MB of buffer instead of 72). No render cache with a sink: it keeps offsets into the page.
+	 * Where the page goes as it is rendered, or NULL: sink takes it in pieces of about
+	 * sink_chunk bytes (0: RENDER_SINK_CHUNK), in order, cut where a family begins, and what
+	 * render_page() returns is the rest. The page is then never whole in memory (--once at 100k
+	 * connections: 8 MB of buffer instead of 72). No render cache with a sink: it keeps offsets
+	 * into the page.
 	 */
 	metrics_flush_fn sink;
 	void *sink_userdata;
@@ -34,5 +35,5 @@ struct render_buffer {
 #define RENDER_SINK_CHUNK (4u << 20)
 
 /* Render the page; returns a new buffer (caller frees), its length in *ret_len. */
-char *render_page(const struct render_buffer *buf, enum metrics_format format, render_fn fn, void *userdata,
-		  size_t *ret_len);
+char *render_page(const struct render_buffer *buf, enum metrics_format format, render_fn fn,
+		  void *userdata, size_t *ret_len);

@@ -29,33 +29,35 @@ static void render_users(struct metrics_writer *w, const struct model *m)
 	metrics_family(w, "libreswan_user_in_bytes_total", METRIC_TYPE_COUNTER,
 		       "Bytes received through the IPsec SAs of an XAUTH/IKEv2-CP user.");
 	for (size_t i = 0; i < n; i++)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", users[i]->name) }, 1,
-				   users[i]->retired_in + users[i]->live_in);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", users[i]->name) },
+				   1, users[i]->retired_in + users[i]->live_in);
 	if (show_other)
 		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", "_other") }, 1,
 				   other->retired_in + other->live_in);
 	metrics_family(w, "libreswan_user_out_bytes_total", METRIC_TYPE_COUNTER,
 		       "Bytes sent through the IPsec SAs of an XAUTH/IKEv2-CP user.");
 	for (size_t i = 0; i < n; i++)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", users[i]->name) }, 1,
-				   users[i]->retired_out + users[i]->live_out);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", users[i]->name) },
+				   1, users[i]->retired_out + users[i]->live_out);
 	if (show_other)
 		metrics_sample_u64(w, (struct metric_label[]){ LABEL("username", "_other") }, 1,
 				   other->retired_out + other->live_out);
 	metrics_family(w, "libreswan_user_sas", METRIC_TYPE_GAUGE, "Live IPsec SAs of a user.");
 	for (size_t i = 0; i < n; i++)
-		metrics_sample_u64(w,
-				   (struct metric_label[]){ LABEL("username", users[i]->name),
-							    LABEL("connection", users[i]->conn_key) },
-				   2, users[i]->sas);
+		metrics_sample_u64(
+			w,
+			(struct metric_label[]){ LABEL("username", users[i]->name),
+						 LABEL("connection", users[i]->conn_key) },
+			2, users[i]->sas);
 	metrics_family(w, "libreswan_user_lease_info", METRIC_TYPE_GAUGE,
 		       "The address leased to a user (ModeCfg/IKEv2 CP); always 1.");
 	for (size_t i = 0; i < n; i++)
 		if (users[i]->lease)
-			metrics_sample_u64(w,
-					   (struct metric_label[]){ LABEL("username", users[i]->name),
-								    LABEL("lease", users[i]->lease) },
-					   2, 1);
+			metrics_sample_u64(
+				w,
+				(struct metric_label[]){ LABEL("username", users[i]->name),
+							 LABEL("lease", users[i]->lease) },
+				2, 1);
 	free(users);
 }
 
@@ -131,8 +133,8 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 			s->newest_add_time = sa->add_time;
 		if (cy->sa_kernel) {
 			char serial_key[MODEL_SERIAL_KEY_MAX];
-			const struct sa_kernel_counters *ck =
-				hashmap_get(cy->sa_kernel, model_serial_key(serial_key, sa->serial));
+			const struct sa_kernel_counters *ck = hashmap_get(
+				cy->sa_kernel, model_serial_key(serial_key, sa->serial));
 
 			for (size_t d = 0; ck && d < 2; d++)
 				s->kernel.packets[d] += ck->packets[d];
@@ -147,22 +149,32 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 	metrics_family(w, "libreswan_sa_in_bytes", METRIC_TYPE_GAUGE,
 		       "Bytes received by the live IPsec SAs of one peer (resets on rekey).");
 	for (size_t i = 0; i < n; i++)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
-				   LABEL("peer", sorted[i]->peer), LABEL("id", sorted[i]->id) }, 3, sorted[i]->in);
+		metrics_sample_u64(w,
+				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
+							    LABEL("peer", sorted[i]->peer),
+							    LABEL("id", sorted[i]->id) },
+				   3, sorted[i]->in);
 	metrics_family(w, "libreswan_sa_out_bytes", METRIC_TYPE_GAUGE,
 		       "Bytes sent by the live IPsec SAs of one peer (resets on rekey).");
 	for (size_t i = 0; i < n; i++)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
-				   LABEL("peer", sorted[i]->peer), LABEL("id", sorted[i]->id) }, 3, sorted[i]->out);
+		metrics_sample_u64(w,
+				   (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
+							    LABEL("peer", sorted[i]->peer),
+							    LABEL("id", sorted[i]->id) },
+				   3, sorted[i]->out);
 	metrics_family(w, "libreswan_sa_age_seconds", METRIC_TYPE_GAUGE,
 		       "Age of the newest live IPsec SA of one peer (from add_time).");
 	for (size_t i = 0; i < n; i++)
 		if (sorted[i]->newest_add_time)
-			metrics_sample_i64(w, (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
-					   LABEL("peer", sorted[i]->peer), LABEL("id", sorted[i]->id) }, 3,
-					   (int64_t)cy->now - (int64_t)sorted[i]->newest_add_time);
+			metrics_sample_i64(
+				w,
+				(struct metric_label[]){ LABEL("connection", sorted[i]->conn),
+							 LABEL("peer", sorted[i]->peer),
+							 LABEL("id", sorted[i]->id) },
+				3, (int64_t)cy->now - (int64_t)sorted[i]->newest_add_time);
 	if (cy->sa_kernel) {
-		static const char *const packet_family[2] = { "libreswan_sa_in_packets", "libreswan_sa_out_packets" };
+		static const char *const packet_family[2] = { "libreswan_sa_in_packets",
+							      "libreswan_sa_out_packets" };
 		static const char *const packet_help[2] = {
 			"Packets received by the live kernel SAs of one peer (resets on rekey).",
 			"Packets sent by the live kernel SAs of one peer (resets on rekey).",
@@ -171,17 +183,26 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 		for (size_t d = 0; d < 2; d++) {
 			metrics_family(w, packet_family[d], METRIC_TYPE_GAUGE, packet_help[d]);
 			for (size_t i = 0; i < n; i++)
-				metrics_sample_u64(w, (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
-						   LABEL("peer", sorted[i]->peer), LABEL("id", sorted[i]->id) }, 3,
-						   sorted[i]->kernel.packets[d]);
+				metrics_sample_u64(w,
+						   (struct metric_label[]){
+							   LABEL("connection", sorted[i]->conn),
+							   LABEL("peer", sorted[i]->peer),
+							   LABEL("id", sorted[i]->id) },
+						   3, sorted[i]->kernel.packets[d]);
 		}
 		metrics_family(w, "libreswan_sa_kernel_errors", METRIC_TYPE_GAUGE,
-			       "The kernel's error statistics of the live SAs of one peer (reset on rekey).");
+			       "The kernel's error statistics of the live SAs of one peer (reset "
+			       "on rekey).");
 		for (size_t i = 0; i < n; i++)
 			for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-				metrics_sample_u64(w, (struct metric_label[]){ LABEL("connection", sorted[i]->conn),
-						   LABEL("peer", sorted[i]->peer), LABEL("id", sorted[i]->id),
-						   LABEL("reason", kernel_error_to_string(e)) }, 4, sorted[i]->kernel.errors[e]);
+				metrics_sample_u64(
+					w,
+					(struct metric_label[]){
+						LABEL("connection", sorted[i]->conn),
+						LABEL("peer", sorted[i]->peer),
+						LABEL("id", sorted[i]->id),
+						LABEL("reason", kernel_error_to_string(e)) },
+					4, sorted[i]->kernel.errors[e]);
 	}
 	for (size_t i = 0; i < t->n_sas; i++)
 		free(names[i]);
@@ -192,7 +213,8 @@ static uint64_t render_sas(struct metrics_writer *w, const struct cycle *cy)
 	return overflow;
 }
 
-static void detail_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void detail_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			  enum page_section section)
 {
 	const struct exporter_config *cfg = cy->cfg;
 	bool per_user = model_options(cy->model)->per_user;
@@ -209,7 +231,8 @@ static void detail_render(void *self, struct metrics_writer *w, const struct cyc
 	metrics_family(w, "libreswan_series_overflow", METRIC_TYPE_GAUGE,
 		       "SAs folded into an opt-in collector's overflow series in the last cycle.");
 	if (cfg->per_sa)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("collector", "sas") }, 1, sa_overflow);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("collector", "sas") }, 1,
+				   sa_overflow);
 	if (per_user)
 		metrics_sample_u64(w, (struct metric_label[]){ LABEL("collector", "users") }, 1,
 				   model_other_user(cy->model)->sas);

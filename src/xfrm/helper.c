@@ -115,9 +115,11 @@ static const char *dir_name(uint8_t d)
 }
 
 /* An address of the given family as text; "?" for a family we don't print. */
-static const char *addr_str(uint16_t family, const xfrm_address_t *a, char buf[static INET6_ADDRSTRLEN])
+static const char *addr_str(uint16_t family, const xfrm_address_t *a,
+			    char buf[static INET6_ADDRSTRLEN])
 {
-	if ((family == AF_INET || family == AF_INET6) && inet_ntop(family, a, buf, INET6_ADDRSTRLEN))
+	if ((family == AF_INET || family == AF_INET6) &&
+	    inet_ntop(family, a, buf, INET6_ADDRSTRLEN))
 		return buf;
 	return "?";
 }
@@ -158,13 +160,15 @@ static int on_sa(const struct nlmsghdr *nlh, struct dump *d)
 	if (mnl_attr_parse(nlh, sizeof(*sa), attr_cb, &t) < 0)
 		return MNL_CB_ERROR;
 	/* Only the presence of an algorithm is read from these attributes, never their contents. */
-	keyed = t.a[XFRMA_ALG_AEAD] || t.a[XFRMA_ALG_CRYPT] || t.a[XFRMA_ALG_AUTH] || t.a[XFRMA_ALG_AUTH_TRUNC] ||
-		t.a[XFRMA_ALG_COMP];
-	printf("sa proto=%s spi=%x dst=%s src=%s reqid=%u mode=%s if_id=%u keyed=%d bytes=%llu packets=%llu "
+	keyed = t.a[XFRMA_ALG_AEAD] || t.a[XFRMA_ALG_CRYPT] || t.a[XFRMA_ALG_AUTH] ||
+		t.a[XFRMA_ALG_AUTH_TRUNC] || t.a[XFRMA_ALG_COMP];
+	printf("sa proto=%s spi=%x dst=%s src=%s reqid=%u mode=%s if_id=%u keyed=%d bytes=%llu "
+	       "packets=%llu "
 	       "add_time=%llu use_time=%llu replay_window=%u replay=%u integrity=%u\n",
-	       proto_name(sa->id.proto, pb), ntohl(sa->id.spi), addr_str(sa->family, &sa->id.daddr, dst),
-	       addr_str(sa->family, &sa->saddr, src), sa->reqid, mode_name(sa->mode, mb), attr_u32(&t, XFRMA_IF_ID),
-	       keyed, (unsigned long long)sa->curlft.bytes, (unsigned long long)sa->curlft.packets,
+	       proto_name(sa->id.proto, pb), ntohl(sa->id.spi),
+	       addr_str(sa->family, &sa->id.daddr, dst), addr_str(sa->family, &sa->saddr, src),
+	       sa->reqid, mode_name(sa->mode, mb), attr_u32(&t, XFRMA_IF_ID), keyed,
+	       (unsigned long long)sa->curlft.bytes, (unsigned long long)sa->curlft.packets,
 	       (unsigned long long)sa->curlft.add_time, (unsigned long long)sa->curlft.use_time,
 	       sa->stats.replay_window, sa->stats.replay, sa->stats.integrity_failed);
 	d->sas++;
@@ -183,10 +187,10 @@ static int on_policy(const struct nlmsghdr *nlh, struct dump *d)
 	p = mnl_nlmsg_get_payload(nlh);
 	if (mnl_attr_parse(nlh, sizeof(*p), attr_cb, &t) < 0)
 		return MNL_CB_ERROR;
-	printf("policy dir=%s action=%s index=%u priority=%u if_id=%u src=%s/%u dst=%s/%u tmpl=", dir_name(p->dir),
-	       p->action == XFRM_POLICY_ALLOW ? "allow" : "block", p->index, p->priority, attr_u32(&t, XFRMA_IF_ID),
-	       addr_str(p->sel.family, &p->sel.saddr, src), p->sel.prefixlen_s,
-	       addr_str(p->sel.family, &p->sel.daddr, dst), p->sel.prefixlen_d);
+	printf("policy dir=%s action=%s index=%u priority=%u if_id=%u src=%s/%u dst=%s/%u tmpl=",
+	       dir_name(p->dir), p->action == XFRM_POLICY_ALLOW ? "allow" : "block", p->index,
+	       p->priority, attr_u32(&t, XFRMA_IF_ID), addr_str(p->sel.family, &p->sel.saddr, src),
+	       p->sel.prefixlen_s, addr_str(p->sel.family, &p->sel.daddr, dst), p->sel.prefixlen_d);
 	tmpl = t.a[XFRMA_TMPL];
 	if (tmpl) {
 		const struct xfrm_user_tmpl *ut = mnl_attr_get_payload(tmpl);
@@ -195,8 +199,8 @@ static int on_policy(const struct nlmsghdr *nlh, struct dump *d)
 		for (size_t i = 0; i < n; i++) {
 			char pb[4], mb[4];
 
-			printf("%s%s:%s:%u", i ? "," : "", proto_name(ut[i].id.proto, pb), mode_name(ut[i].mode, mb),
-			       ut[i].reqid);
+			printf("%s%s:%s:%u", i ? "," : "", proto_name(ut[i].id.proto, pb),
+			       mode_name(ut[i].mode, mb), ut[i].reqid);
 		}
 	}
 	putchar('\n');
@@ -212,7 +216,8 @@ static int on_sadinfo(const struct nlmsghdr *nlh, struct dump *d)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(uint32_t) ||
 	    mnl_attr_parse(nlh, sizeof(uint32_t), attr_cb, &t) < 0)
 		return MNL_CB_ERROR;
-	if (t.a[XFRMA_SAD_CNT] && mnl_attr_get_payload_len(t.a[XFRMA_SAD_CNT]) >= sizeof(uint32_t)) {
+	if (t.a[XFRMA_SAD_CNT] &&
+	    mnl_attr_get_payload_len(t.a[XFRMA_SAD_CNT]) >= sizeof(uint32_t)) {
 		d->sad_count = mnl_attr_get_u32(t.a[XFRMA_SAD_CNT]);
 		d->have_sadinfo = true;
 	}
@@ -346,19 +351,23 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("xfrm-helper (libreswan_exporter) %s, protocol %d\n", PACKAGE_VERSION, XFRM_HELPER_PROTOCOL);
+		printf("xfrm-helper (libreswan_exporter) %s, protocol %d\n", PACKAGE_VERSION,
+		       XFRM_HELPER_PROTOCOL);
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("Usage: xfrm-helper\n"
-		       "The kernel collector of libreswan_exporter, which spawns it every poll cycle: prints the\n"
+		       "The kernel collector of libreswan_exporter, which spawns it every poll "
+		       "cycle: prints the\n"
 		       "kernel's XFRM SAs and policies (never their keys), the SAD/SPD counts and\n"
-		       "/proc/net/xfrm_stat as text records on stdout. Needs CAP_NET_ADMIN; exit status 3\n"
+		       "/proc/net/xfrm_stat as text records on stdout. Needs CAP_NET_ADMIN; exit "
+		       "status 3\n"
 		       "when XFRM refuses it.\n");
 		return 0;
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: %s (spawned by libreswan_exporter; takes no arguments)\n", argv[0]);
+		fprintf(stderr, "usage: %s (spawned by libreswan_exporter; takes no arguments)\n",
+			argv[0]);
 		return XFRM_HELPER_EXIT_USAGE;
 	}
 	(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
@@ -394,7 +403,8 @@ int main(int argc, char **argv)
 	if (d.have_spdinfo)
 		printf("spdinfo in=%u out=%u fwd=%u\n", d.spd.incnt, d.spd.outcnt, d.spd.fwdcnt);
 	print_xfrm_stat();
-	printf("end sas=%llu policies=%llu\n", (unsigned long long)d.sas, (unsigned long long)d.policies);
+	printf("end sas=%llu policies=%llu\n", (unsigned long long)d.sas,
+	       (unsigned long long)d.policies);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return fail(-errno, "writing the output");
 	return 0;

@@ -11,19 +11,17 @@
  * (readers look fields up by key and ignore unknown ones):
  *   xfrm-helper 1
  *   sa proto=esp spi=c0ffee01 dst=192.0.2.2 src=192.0.2.1 reqid=16389 mode=tunnel if_id=0 keyed=1
- *      bytes=4112 packets=4 add_time=1764300000 use_time=1764300010 replay_window=0 replay=0 integrity=0
- *   policy dir=out action=allow index=9 priority=1757 if_id=0 src=10.0.1.0/24 dst=10.0.2.0/24
- *      tmpl=esp:tunnel:16389[,comp:tunnel:16390...]   (tmpl= with nothing after it: no template)
- *   sadinfo count=4
- *   spdinfo in=2 out=2 fwd=2
- *   stat XfrmInError 0                               (every /proc/net/xfrm_stat row, by name)
- *   stat-absent                                      (the kernel has no CONFIG_XFRM_STATISTICS)
- *   end sas=4 policies=6
- * spi is hexadecimal (host order, as pluto prints it), proto and mode are names where the
- * kernel's numbers have one (else the number), keyed=0 marks an SA without algorithms (a larval
- * SA: an ACQUIRE placeholder or an allocated SPI not yet filled in). SAs and policies are dumped
- * separately, so a dump racing with a rekey is an approximate snapshot (XFRM never sets
- * NLM_F_DUMP_INTR). Every line ends with '\n'; a last line without one is output cut short.
+ *      bytes=4112 packets=4 add_time=1764300000 use_time=1764300010 replay_window=0 replay=0
+ * integrity=0 policy dir=out action=allow index=9 priority=1757 if_id=0 src=10.0.1.0/24
+ * dst=10.0.2.0/24 tmpl=esp:tunnel:16389[,comp:tunnel:16390...]   (tmpl= with nothing after it: no
+ * template) sadinfo count=4 spdinfo in=2 out=2 fwd=2 stat XfrmInError 0 (every /proc/net/xfrm_stat
+ * row, by name) stat-absent                                      (the kernel has no
+ * CONFIG_XFRM_STATISTICS) end sas=4 policies=6 spi is hexadecimal (host order, as pluto prints it),
+ * proto and mode are names where the kernel's numbers have one (else the number), keyed=0 marks an
+ * SA without algorithms (a larval SA: an ACQUIRE placeholder or an allocated SPI not yet filled
+ * in). SAs and policies are dumped separately, so a dump racing with a rekey is an approximate
+ * snapshot (XFRM never sets NLM_F_DUMP_INTR). Every line ends with '\n'; a last line without one is
+ * output cut short.
  */
 
 /* The protocol version, and the first line that names it. */

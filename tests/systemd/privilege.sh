@@ -88,11 +88,10 @@ FRONT
 chmod 755 "$CAPS/ipsec" "$CAPS/helper" "$CAPS/loghelper"
 CTL="--ipsec.command=$CAPS/ipsec --ipsec.ctlsocket=$D/run/pluto.ctl --collector.kernel.helper=$CAPS/helper
 	--collector.events.helper=$CAPS/loghelper --events.log-file=$D/pluto.log"
-# As the unit: unprivileged uid, CAP_DAC_OVERRIDE, CAP_NET_ADMIN and CAP_DAC_READ_SEARCH
+# As the unit: unprivileged uid, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_NET_ADMIN
 # inheritable + ambient only, bounding set reduced to them, no_new_privs; the run directory
-# read-only. Word
-# lists, not functions, so that `$AS_SERVICE daemon &` execs all the way down and
-# $! is the daemon's pid.
+# read-only. Word lists, not functions, so that `$AS_SERVICE daemon &` execs all the way down
+# and $! is the daemon's pid.
 cat > "$WORK/ro-run" <<'RO'
 #!/bin/sh
 # Bind $1 read-only onto itself (in a private mount namespace), then exec the rest.
@@ -101,9 +100,9 @@ shift
 exec "$@"
 RO
 chmod 755 "$WORK/ro-run"
-CAPS_ONLY="--inh-caps=-all,+dac_override,+net_admin,+dac_read_search
-	--ambient-caps=-all,+dac_override,+net_admin,+dac_read_search
-	--bounding-set=-all,+dac_override,+net_admin,+dac_read_search"
+CAPS_ONLY="--inh-caps=-all,+dac_override,+dac_read_search,+net_admin
+	--ambient-caps=-all,+dac_override,+dac_read_search,+net_admin
+	--bounding-set=-all,+dac_override,+dac_read_search,+net_admin"
 CAPS_SERVICE="$CAPS_ONLY --securebits=+no_setuid_fixup,+no_setuid_fixup_locked"
 # The unit without CAP_NET_ADMIN: the kernel collector is refused, the rest works.
 CAPS_NO_NET_ADMIN="--inh-caps=-all,+dac_override,+dac_read_search --ambient-caps=-all,+dac_override,+dac_read_search
@@ -136,6 +135,7 @@ messages_above() { page_polled && [ "$(metric libreswan_events_messages_total "$
 # page with a completed poll cycle, check its capabilities.
 check_daemon() {
 	label=$1 wrapper=$2
+	rm -f "$CAPS"/*.eff
 	exporter_run "$WORK/stderr" $wrapper "$EXPORTER" $CTL --web.listen-address=127.0.0.1:0
 	DAEMON_PID=$EXPORTER_PID
 	poll_until 10 page_polled || { cat "$WORK/stderr"; fail "$label: no page with a completed poll"; }
@@ -147,7 +147,7 @@ check_daemon() {
 	grep -q '^CapAmb:[[:space:]]*0000000000000000$' /proc/$DAEMON_PID/status ||
 		fail "$label: the daemon holds ambient capabilities"
 	grep -q '^CapPrm:[[:space:]]*0000000000001006$' /proc/$DAEMON_PID/status ||
-		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE, CAP_NET_ADMIN and CAP_DAC_READ_SEARCH permitted"
+		fail "$label: the daemon does not keep exactly CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_NET_ADMIN permitted"
 	[ "$(metric libreswan_up "$WORK/page")" = 1 ] || { cat "$WORK/page" "$WORK/stderr"; fail "$label: libreswan_up is not 1"; }
 	[ "$(metric libreswan_connections_loaded "$WORK/page")" = 1 ] || fail "$label: pluto's connection not seen"
 	[ "$(metric libreswan_kernel_up "$WORK/page")" = 1 ] || { cat "$WORK/stderr"; fail "$label: libreswan_kernel_up is not 1"; }

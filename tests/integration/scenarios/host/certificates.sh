@@ -49,9 +49,9 @@ CRL='issuer="C=XX, O=Example Lab, CN=Lab CA"'
 for e in utc ist; do
 	lsx_expect_metric "$e" 'libreswan_address_pool_addresses{pool="192.0.2.100-192.0.2.109"}' == 10
 	f=$(lsx_page "$e") || { lsx_fail "$e: scrape failed"; continue; }
-	lsx_note "$e: page west $(lsx_metric "$NB{nickname=\"west\",kind=\"end\"}" "$f")..$(lsx_metric "$NA{nickname=\"west\",kind=\"end\"}" "$f")," \
-		"spare ..$(lsx_metric "$NA{nickname=\"spare\",kind=\"end\"}" "$f"), Lab CA ..$(lsx_metric "$NA{nickname=\"Lab CA\",kind=\"ca\"}" "$f")," \
-		"CRL ..$(lsx_metric "libreswan_crl_next_update_timestamp_seconds{$CRL}" "$f")"
+	lsx_note "$e: page west $(metric "$NB{nickname=\"west\",kind=\"end\"}" "$f")..$(metric "$NA{nickname=\"west\",kind=\"end\"}" "$f")," \
+		"spare ..$(metric "$NA{nickname=\"spare\",kind=\"end\"}" "$f"), Lab CA ..$(metric "$NA{nickname=\"Lab CA\",kind=\"ca\"}" "$f")," \
+		"CRL ..$(metric "libreswan_crl_next_update_timestamp_seconds{$CRL}" "$f")"
 	for sel_want in \
 		"$NA{nickname=\"west\",kind=\"end\"}=${want[west_after]}" \
 		"$NB{nickname=\"west\",kind=\"end\"}=${want[west_before]}" \
@@ -84,10 +84,10 @@ done
 once=$LSX_WORK/once.prom
 "$EXPORTER" --once --no-collector.kernel --ipsec.command="$(lsx__lsw west IPSEC)" --ipsec.ctlsocket="$(lsx_ctl west)" \
 	> "$once" 2> "$LSX_WORK/once.err" || lsx_fail "--once exited $?: $(cat "$LSX_WORK/once.err")"
-lsx_expect "--once: west's notAfter" [ "$(lsx_metric "$NA{nickname=\"west\",kind=\"end\"}" "$once")" = "${want[west_after]}" ]
+lsx_expect "--once: west's notAfter" [ "$(metric "$NA{nickname=\"west\",kind=\"end\"}" "$once")" = "${want[west_after]}" ]
 lsx_expect "--once: rw's certificate" \
-	[ "$(lsx_metric 'libreswan_connection_certificate_not_after_timestamp_seconds{connection="rw"}' "$once")" = "${want[west_after]}" ]
-lsx_expect "--once: the pool" [ "$(lsx_metric 'libreswan_address_pool_addresses{pool="192.0.2.100-192.0.2.109"}' "$once")" = 10 ]
+	[ "$(metric 'libreswan_connection_certificate_not_after_timestamp_seconds{connection="rw"}' "$once")" = "${want[west_after]}" ]
+lsx_expect "--once: the pool" [ "$(metric 'libreswan_address_pool_addresses{pool="192.0.2.100-192.0.2.109"}' "$once")" = 10 ]
 # the same dates as whack prints them (with --utc), read by GNU date
 w=$(lsx_whack west --utc --listcerts | sed -n '/"NSS Certificate DB:west"\|"west"/,/not after/s/.*not after: //p' | head -1)
 lsx_expect "whack's notAfter of west ($w) is openssl's" [ "$(date -u -d "$w" +%s)" = "${want[west_after]}" ]

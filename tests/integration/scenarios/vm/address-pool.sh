@@ -38,7 +38,7 @@ lsx_note "pluto east: $(lsx_whack east --addresspoolstatus | head -3 | tr -s ' '
 lsx_expect "pluto leases no address" [ "$(pluto_in_use)" = 0 ]
 lsx_expect_metric e "$(sel in_use)" == 0
 f=$(lsx_page e)
-total=$(LSX_METRIC_SUM=1 lsx_metric "libreswan_address_pool_leases{pool=\"$pool\"}" "$f")
+total=$(LSX_METRIC_SUM=1 metric "libreswan_address_pool_leases{pool=\"$pool\"}" "$f")
 lsx_expect "the pool's states add up to its 10 addresses ($total)" [ "$total" = 10 ]
 lsx_expect_metric_now e 'libreswan_poll_success{command="addresspoolstatus"}' == 1
 lsx_note "poll errors: $(grep '^libreswan_poll_errors_total.* [1-9]' "$f" | tr '\n' ' ')"

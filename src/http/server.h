@@ -3,11 +3,12 @@
 #pragma once
 
 /*
- * What the HTTP server's three files share (ell's dhcp-private.h way): http.c (the server's life:
- * start, reload, stop, driving libmicrohttpd, refusal counts and their log), admission.c (the
- * listening sockets, accept, admission and shedding, TLS hand-off, the header deadline) and
- * request.c (a request: routes, the page and its bodies, basic auth through the password workers).
- * Nothing outside src/http/ includes it.
+ * The HTTP server's state, what its files share (ell's dhcp-private.h way), from the bottom up:
+ * server.c (the refusal counts and their log, driving libmicrohttpd's timer), admission.c (the
+ * listening sockets, accept, admission and shedding, TLS hand-off, the header deadline),
+ * request.c (a request: routes, the page and its bodies, basic auth through the password
+ * workers) and http.c on top (the server's life: start, reload, stop, its own metrics). Nothing
+ * outside src/http/ includes it.
  */
 
 #include <microhttpd.h>
@@ -18,7 +19,7 @@
 #include <systemd/sd-event.h>
 
 #include "http/guard.h"
-#include "http/http.h"
+#include "http/options.h"
 #include "http/page.h"
 #include "lib/metrics.h"
 
@@ -50,7 +51,8 @@ struct web_config;
 #define HTTP_AUTH_BURST 10
 #define HTTP_AUTH_INTERVAL_USEC UINT64_C(1000000)
 #define HTTP_AUTH_MAX_BUCKETS 4096
-/* An address that completed an authenticated request keeps priority this long, at most this many. */
+/* An address that completed an authenticated request keeps priority this long, at most this many.
+ */
 #define HTTP_TRUST_USEC (3600 * UINT64_C(1000000))
 #define HTTP_MAX_TRUSTED 4096
 /* An abuse episode ends after this long without a refusal of its kind. */
@@ -81,16 +83,16 @@ struct http_conn {
 	struct http_server *server;
 	struct MHD_Connection *mhd;
 	struct tls_conn *tls;
-	int fd;				/* plain HTTP: the client's socket (libmicrohttpd's); TLS: -1 */
+	int fd; /* plain HTTP: the client's socket (libmicrohttpd's); TLS: -1 */
 	struct sockaddr_storage sa;	/* the client's address */
 	socklen_t salen;
 	bool proven;			/* it completed an authorised request: never shed */
 	bool trusted;			/* its address did lately (guard_trusted()): shed by none */
-	bool doomed;			/* being closed (shed, or past its deadline): counted no more */
+	bool doomed; /* being closed (shed, or past its deadline): counted no more */
 	unsigned auth_gen;		/* the configuration its password check was made against */
 	char key[GUARD_KEY_MAX];	/* client address */
 	char bucket[GUARD_KEY_MAX];	/* its password budget */
-	uint64_t deadline;		/* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
+	uint64_t deadline; /* the request's headers are due (CLOCK_MONOTONIC); 0: not waiting */
 	struct http_conn *wait_prev, *wait_next;	/* in the deadline list, by deadline */
 	struct http_conn *prev, *next;			/* in the list of all connections */
 	enum auth_state auth;
@@ -116,7 +118,8 @@ struct http_server {
 	struct web_config *web;		/* the current configuration (a reference), or NULL */
 	unsigned web_gen;		/* bumped by each reload */
 	struct tls_ctx *tls;		/* TLS for new connections, or NULL: plain HTTP */
-	struct MHD_Daemon *daemon;	/* one, plain HTTP, fed the accepted (or decrypted) connections */
+	struct MHD_Daemon
+		*daemon; /* one, plain HTTP, fed the accepted (or decrypted) connections */
 	sd_event_source *mhd_io;
 	sd_event_source *mhd_timer;
 	struct http_conn *adding;	/* the connection MHD_add_connection() is adding */
@@ -138,7 +141,13 @@ struct http_server {
 	size_t n_listeners;
 };
 
-/* http.c */
+/* server.c */
+
+/* Label value of a reason ("per_ip_limit", ...). */
+const char *http_reject_to_string(enum http_reject r);
+
+/* The refusal episodes' timer: an episode with no refusal for a while is summed up and ends. */
+int http_on_episode_timer(sd_event_source *s, uint64_t usec, void *userdata);
 
 /* Count a refusal of kind r from addr (NULL: none to name), and log it when an episode begins. */
 void http_reject(struct http_server *h, enum http_reject r, const char *addr);
@@ -150,6 +159,10 @@ void http_arm_timer(struct http_server *h);
 void http_run_mhd(struct http_server *h);
 
 /* admission.c */
+
+/* Bind a listening TCP socket for "[host]:port" ("" host or ":port" = all, dual-stack). 0 or
+ * -errno. */
+int http_listen_socket(const char *addr, int *ret_fd);
 
 /* A connection's request headers arrived (or it is closing): off the deadline list. */
 void http_wait_remove(struct http_server *h, struct http_conn *c);
@@ -185,8 +198,10 @@ void http_on_body_made(void *userdata, struct page *p, enum metrics_format forma
 void http_on_auth_done(void *userdata, void *token, bool match);
 
 /* libmicrohttpd's request handler: routes, authorisation, the page. */
-enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				const char *version, const char *upload_data, size_t *upload_size, void **con_cls);
+enum MHD_Result http_on_request(void *cls, struct MHD_Connection *c, const char *url,
+				const char *method, const char *version, const char *upload_data,
+				size_t *upload_size, void **con_cls);
 
 /* libmicrohttpd's request completion: a proven connection, a released page. */
-void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe);
+void http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		       enum MHD_RequestTerminationCode toe);
