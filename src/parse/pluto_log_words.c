@@ -221,7 +221,7 @@ static const char *const none_prefixes[] = {
 	"local IKE proposals (",	/* 4.3: as a negotiation starts */
 	"local ESP/AH proposals (",
 	"oriented IKEv",		/* 5.x: "oriented IKEv2 connection (local: left=...)" */
-	"reviving connection which ",	/* 5.x: an UP connection's revival ("initiating" next) */
+	"reviving connection which ",	/* 5.x: an UP connection revived ("initiating" next) */
 	"netlink response for Del SA",	/* the kernel had no such SA to delete */
 	"ERROR: netlink response for Del SA",
 	"netlink ext_ack: ",		/* 5.x: the kernel's detail of the error above it */
