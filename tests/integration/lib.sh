@@ -723,6 +723,7 @@ lsx__events_are() {
 	for w in $4; do
 		[ "${w##*=}" = + ] || continue
 		k=${w%=+}
+		# shellcheck disable=SC2086
 		got=$(printf '%s\n' $got | sed "s#^$k=[0-9][0-9]*\$#$k=+#" | tr '\n' ' ' | sed 's/ $//')
 	done
 	[ "$got" = "$4" ]
