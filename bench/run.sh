@@ -7,7 +7,7 @@
 #   BENCH_QUICK=1          5 s wrk runs, N up to 10k, shorter soaks (for development)
 #   BENCH_DURATION=10s     wrk duration per run of section 3 (default 10s, quick 5s; each run is repeated)
 #   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
-#   BENCH_SECTIONS="parse cycle http stall soak pluto kernel tlssoak"   which measurements to run
+#   BENCH_SECTIONS="parse cycle http stall soak pluto kernel tlssoak storm"   which measurements to run
 #   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
 #                          unless BENCH_KEEP=1)
 #   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
@@ -17,6 +17,9 @@
 # The kernel section boots the integration tests' VM (tests/integration/vm.sh: root, qemu, Debian's
 # cloud kernel, GNU time) and measures the kernel helper against `ip -s xfrm state` there
 # (bench/kernel-sad.sh); KERNEL_HELPER is the helper (default: next to EXPORTER).
+# The storm section (root, ip, Libreswan, the log helper) runs bench/rw-storm.sh: road warriors
+# connecting at once to a real pluto whose log the exporter follows; BENCH_STORM="1000" sets the
+# sizes (quick: 200), EVENTS_HELPER the helper (default: next to EXPORTER).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +37,7 @@ else
 	SCRAPES=1000000; POLLS=10000; PLUTO_SIZES="1000 10000"; STORM=100 # 250 made pluto 4.10 take 20-60 s per whack
 	CYCLE_SIZES="10000 100000"; CYCLES_100K=100; CYCLES_10K=60 # the clock tick is 10 ms: 60 cycles of 20 ms put it within 1%
 fi
-SECTIONS=${BENCH_SECTIONS:-parse cycle http stall soak pluto kernel tlssoak}
+SECTIONS=${BENCH_SECTIONS:-parse cycle http stall soak pluto kernel tlssoak storm}
 LOOPSTALL=${LOOPSTALL:-$here/loopstall.so}
 PORT=${BENCH_PORT:-18500}
 FAMILIES="3 4 5.1 5.4"
@@ -677,6 +680,53 @@ section_tlssoak() {
 	out ""
 }
 
+# ---------------------------------------------------------------------------------------------
+# 7. a storm of road warriors: what following pluto's log costs, next to what the storm costs pluto
+section_storm() {
+	local sizes=${BENCH_STORM:-1000} n i line runs kv
+	local helper=${EVENTS_HELPER:-$(dirname "$EXPORTER")/plutolog-helper}
+	[ "$QUICK" = 1 ] && sizes=${BENCH_STORM:-200}
+	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || [ ! -x /usr/libexec/ipsec/pluto ] || [ ! -x "$helper" ]; then
+		log "== 7. road-warrior storm: skipped (needs root, ip, Libreswan and the log helper)"
+		out "### 7. A storm of road warriors: skipped (needs root, ip(8), Libreswan and the log helper)"; out ""; return
+	fi
+	log "== 7. road-warrior storm: $sizes road warriors, $REPEAT runs each"
+	out "### 7. A storm of road warriors connecting at once to a real pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | awk '{print $1, $2}')), the exporter following its log (\`bench/rw-storm.sh\`; $REPEAT runs, medians)"
+	out ""
+	out "| road warriors | storm s | pluto CPU ms | exporter event loop CPU ms (its idle CPU subtracted) | log helper CPU ms | exporter / pluto | whole daemon utime+stime ms | log lines | log KB | IKE SAs counted (pluto's log says) | failures counted | unrecognised |"
+	out "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for n in $sizes; do
+		runs=$W/storm-$n.txt
+		: > "$runs"
+		for i in $(seq "$REPEAT"); do
+			rm -rf "$W/storm"; mkdir -p "$W/storm"
+			if line=$(WORK_DIR=$W/storm EXPORTER=$EXPORTER EVENTS_HELPER=$helper bash "$here/rw-storm.sh" "$n" 2> "$W/storm.err" | grep '^BENCH storm '); then
+				echo "$line" >> "$runs"
+				log "   $line"
+			else
+				log "   run $i failed: $(tail -3 "$W/storm.err")"
+			fi
+		done
+		[ -s "$runs" ] || { out "| $n | failed: see the log | | | | | | | | | | |"; continue; }
+		# the median of each figure over the runs
+		med() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$runs" | median; }
+		local p x idle h xn ratio
+		p=$(med pluto_ms); x=$(med loop_ms); idle=$(med idle_ms); h=$(med helper_ms)
+		xn=$(awk -v x="$x" -v i="$idle" 'BEGIN{v = x - i; if (v < 0) v = 0; printf "%.1f", v}')
+		ratio=$(awk -v x="$xn" -v h="$h" -v p="$p" 'BEGIN{ if (p > 0) printf "%.1f%%", 100 * (x + h) / p; else print "n/a"}')
+		out "| $n | $(med storm_s) | $p | $xn ($x - $idle) | $h | $ratio | $(med daemon_ms) | $(med lines) | $(med log_kb) | $(med ike_new) ($(med pluto_established)) | $(med failures) | $(med unrecognised) |"
+		R[storm_ratio_$n]=$(awk -v x="$xn" -v h="$h" -v p="$p" 'BEGIN{ if (p > 0) printf "%.1f", 100 * (x + h) / p; else print "nan"}')
+		R[storm_counted_$n]="$(med ike_new)/$(med pluto_established)"
+	done
+	out ""
+	out "pluto CPU = the gateway pluto's utime+stime (all its threads) from the storm's start until its log has been quiet for"
+	out "2 s; exporter event loop = the CPU time of the daemon's main thread (schedstat, ns), where pluto's messages are read,"
+	out "classified and counted, over the same time plus 3 s (the last lines read), minus its idle CPU over as long (polls of a"
+	out "saved status, timers) measured just before; log helper = its schedstat CPU time over that time; whole daemon = its"
+	out "utime+stime (clock tick $((1000 / TICK)) ms), polls and their threads included."
+	out ""
+}
+
 targets() {
 	local n10=${R[parse_ms_${MAIN_FAMILY}_10000]:-} n100=${R[parse_ms_${MAIN_FAMILY}_100000]:-}
 	out "### Targets"
@@ -728,6 +778,10 @@ targets() {
 		for k in "${!R[@]}"; do case $k in cpu_ratio_*) s="$s ${k#cpu_ratio_}=${R[$k]}%";; esac; done
 		out "| exporter CPU per cycle <= 10% of whack+pluto | $(echo "$s" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/_0=/ loaded: /g; s/_1=/ +storm: /g') | $(yn "$(for k in "${!R[@]}"; do case $k in cpu_ratio_*) printf '%s <= 10 && ' "${R[$k]}";; esac; done) 1") |"
 	fi
+	if [ -n "${R[storm_ratio_1000]:-}" ]; then
+		local sc=${R[storm_counted_1000]}
+		out "| a storm of 1,000 road warriors: exporter + log helper CPU <= 5% of pluto's, every IKE SA counted | ${R[storm_ratio_1000]}%, counted ${sc%/*} of ${sc#*/} | $(yn "${R[storm_ratio_1000]} <= 5 && ${sc%/*}0 == ${sc#*/}0") |"
+	fi
 	if [ -n "${R[ratio_1000_identity]:-}" ]; then
 		out "| /metrics req/s >= 80% of nginx (same body) | 1k: ${R[ratio_1000_identity]} plain, ${R[ratio_1000_gzip]} gzip; 10k: ${R[ratio_10000_identity]} plain, ${R[ratio_10000_gzip]} gzip | $(yn "${R[ratio_1000_identity]} >= 0.8 && ${R[ratio_1000_gzip]} >= 0.8 && ${R[ratio_10000_identity]} >= 0.8 && ${R[ratio_10000_gzip]} >= 0.8") |"
 		out "| p99 < 5 ms at 64 connections, 1k page | ${R[p99_1000_identity]} ms plain, ${R[p99_1000_gzip]} ms gzip | $(yn "${R[p99_1000_identity]} < 5 && ${R[p99_1000_gzip]} < 5") |"
@@ -741,7 +795,7 @@ targets() {
 	echo "Mode: $([ "$QUICK" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full); wrk duration $DUR; timings are medians of $REPEAT runs."
 	echo ""
 } >> "$T"
-for s in parse cycle http stall soak pluto kernel tlssoak; do
+for s in parse cycle http stall soak pluto kernel tlssoak storm; do
 	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
 done
 targets

@@ -12,7 +12,8 @@
  *   "private#10.0.0.0/8"[1] ...192.1.2.23 #2: negotiated connection [...]
  *   "west": added IKEv2 connection
  *
- * (3.x's `added connection description "west"` is the one message naming its connection later.)
+ * (3.x's `added connection description "west"` is the one message naming its connection later;
+ * 4.10 writes an error's marker first, `ERROR: "west" #2: netlink response for Add SA ...`.)
  * The text after the first ": " is the message; 3.x and 4.x often start it with the state's name
  * ("STATE_MAIN_I4: ISAKMP SA established {...}", 5.x "IKE_SA_INIT_I: 60 second timeout ..."),
  * which tells IKE from Child SA and IKEv1 from IKEv2.
@@ -33,6 +34,7 @@
  *     Mode is never told it replaces anything): the connection (name and instance) already
  *     holds an established SA of that kind, with a smaller serial, whose deletion has not
  *     been seen.
+ *   A replacement of a negotiation that never established (a keying retry) is a new one.
  *
  * Failed: one event per failure, under one reason. pluto tells a failure in several lines (the
  * cause, a notification, "encountered fatal error", a deletion, a revival). The classifier
@@ -73,6 +75,8 @@ enum {
 	ST_FAIL_IKE = 1 << 3,	/* an IKE SA failure was counted on this serial */
 	ST_FAIL_CHILD = 1 << 4,	/* a Child SA failure was counted on this serial */
 	ST_REAUTH = 1 << 5,	/* a new IKE SA replacing one: its Child SAs replace theirs */
+	ST_QUIET = 1 << 6,	/* a responder asked the initiator to try again (INVALID_KE,
+				 * COOKIE, ...): the state's end is no failure */
 };
 
 struct state_slot {
@@ -320,6 +324,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 
 	if (st && learnt != PLUTO_IKE_UNKNOWN && !v->only_if_v2)
 		st->ike = (uint8_t)learnt;
+	if (v->quiet && st)
+		st->flags |= ST_QUIET;
 	if (v->kind == V_UNRECOGNISED || (v->kind == V_NONE && !v->deletes && !v->replaces)) {
 		ev->kind = v->kind == V_NONE ? PLUTO_EVENT_NONE : PLUTO_EVENT_UNRECOGNISED;
 		return;
@@ -343,6 +349,19 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 	case V_UNRECOGNISED:
 		break;
 	case V_NONE:
+		if (v->replaces && v->other) {
+			struct state_slot *rs = state_get(l, v->other, key, false);
+
+			if (rs && !(rs->flags & (ST_EST_IKE | ST_EST_CHILD))) {
+				/* it replaces a negotiation that never established: a new one */
+				ev->kind = PLUTO_EVENT_CONNECTION;
+				ev->change = PLUTO_CHANGE_INITIATED;
+				ev->ike = PLUTO_IKE_UNKNOWN;
+				c->flags &= (uint8_t)~CONN_FAILED;
+				c->pending = 0;
+				break;
+			}
+		}
 		if (v->replaces && st) {
 			st->flags |= ST_REPLACES;
 			c->flags &= (uint8_t)~CONN_FAILED;
@@ -359,8 +378,8 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 				c->child = 0;
 			/* a negotiation that ends unestablished after the peer gave a cause */
 			if (gs && gs->pending &&
-			    !(gs->flags &
-			      (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD)) &&
+			    !(gs->flags & (ST_EST_IKE | ST_EST_CHILD | ST_FAIL_IKE | ST_FAIL_CHILD |
+					   ST_QUIET)) &&
 			    !(c->flags & CONN_FAILED)) {
 				ev->kind = PLUTO_EVENT_FAILED;
 				ev->sa = (enum pluto_event_sa)gs->pending_sa;
@@ -419,7 +438,7 @@ static void decide(struct pluto_log *l, const struct msg *m, struct verdict *v,
 		enum pluto_event_reason reason = v->reason;
 
 		if (v->follower) {
-			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD))) ||
+			if ((st && (st->flags & (ST_FAIL_IKE | ST_FAIL_CHILD | ST_QUIET))) ||
 			    (c->flags & CONN_FAILED))
 				break;
 		} else if (st && (st->flags & bit)) {
@@ -513,6 +532,14 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 		len--;
 	if (len > PLUTO_LOG_MAX_LEN)
 		len = PLUTO_LOG_MAX_LEN;
+	/* 4.10+ puts an error's marker before the prefix: `ERROR: "west" #2: netlink ...` */
+	if (PFX(msg, len, "ERROR: \"")) {
+		msg += 7;
+		len -= 7;
+	} else if (PFX(msg, len, "WARNING: \"")) {
+		msg += 9;
+		len -= 9;
+	}
 	if (len == 0 || msg[0] != '"') {
 		if (PFX(msg, len, "Starting Pluto")) {
 			pluto_log_reset(l);

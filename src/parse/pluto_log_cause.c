@@ -31,7 +31,9 @@
  *                   pluto retries with the group asked for, in the same negotiation, which
  *                   usually succeeds; it is pending, the cause should that negotiation then
  *                   time out or be deleted unestablished. A responder answering INVALID_KE_PAYLOAD
- *                   is none (the initiator retries).
+ *                   (or COOKIE, TEMPORARY_FAILURE, REDIRECT) is none, and so is the end of
+ *                   that responder state ("encountered fatal error", the deletion): the
+ *                   initiator retries with a new one.
  *   timeout         STATE: N second timeout exceeded after N retransmits ... / max number of
  *                   retransmissions (N) reached ...: in IKE_SA_INIT, IKE_AUTH, IKEv1 phase 1
  *                   and Quick Mode; the cause the peer gave, if any, wins
@@ -229,6 +231,13 @@ bool pluto_log_read_cause(const struct msg *m, struct verdict *v)
 		}
 	}
 
+	/* a responder asking for another group: the initiator retries with a new state */
+	if (PFX(r, rn, "initiator guessed wrong keying material group")) {
+		v->kind = V_NONE;
+		v->quiet = true;
+		return true;
+	}
+
 	/* ---- the responder's own causes ---- */
 	if (PFX(r, rn, "no local proposal matches remote proposals")) {
 		failed(v, HAS(r, rn, ":ESP") || HAS(r, rn, ":AH") ? PLUTO_SA_CHILD : PLUTO_SA_IKE,
@@ -264,12 +273,14 @@ bool pluto_log_read_cause(const struct msg *m, struct verdict *v)
 	if (PFX(r, rn, "Quick Mode request rejected") ||
 	    PFX(r, rn, "leasing IPv4 address failed") ||
 	    PFX(r, rn, "ERROR: netlink response for Add SA") ||
+	    PFX(r, rn, "netlink response for Add SA") ||
 	    PFX(r, rn, "leasing IPv6 address failed")) {
 		failed(v, PLUTO_SA_CHILD, PLUTO_REASON_OTHER);
 		return true;
 	}
 	/* authentication, either role */
 	if (HAS(r, rn, "uthentication failed") || HAS(r, rn, "uthentication Failed") ||
+	    PFX(r, rn, "AUTH mismatch") ||	/* 4.3 responder: "AUTH mismatch: Received ..." */
 	    PFX(r, rn, "probable authentication failure") ||
 	    PFX(r, rn, "received Hash Payload does not match computed value") ||
 	    (PFX(r, rn, "Signature check") && HAS(r, rn, "failed")) ||
@@ -325,6 +336,7 @@ bool pluto_log_read_cause(const struct msg *m, struct verdict *v)
 		    NAME_IS(name, nl, "TEMPORARY_FAILURE") ||
 		    NAME_IS(name, nl, "COOKIE") || NAME_IS(name, nl, "REDIRECT")) {
 			v->kind = V_NONE;	/* the initiator retries */
+			v->quiet = true;	/* with another state: this one's end is none */
 		} else {
 			enum pluto_event_sa sa = sa_of_child_reason(reason);
 
@@ -369,6 +381,12 @@ bool pluto_log_read_cause(const struct msg *m, struct verdict *v)
 	}
 
 	/* ---- consequences ---- */
+	/* 5.x: an exchange of the IKE SA that never completed, "initiator/responder/response
+	 * processor timeout after 60 seconds": the SA is deleted (revived if it must stay up) */
+	if (HAS(r, rn, "processor timeout after ")) {
+		follower(v, PLUTO_SA_IKE, PLUTO_REASON_OTHER);
+		return true;
+	}
 	if (PFX(r, rn, "encountered fatal error in state ")) {
 		struct msg sm = *m;
 

@@ -148,12 +148,14 @@ struct verdict {
 	bool replaces;		/* this serial replaces another SA */
 	bool deletes;			/* this serial (or .other) is gone */
 	bool reauth;		/* replaces: a new IKE SA (its Child SA replaces too) */
+	bool quiet;		/* NONE: the serial ends by design (the initiator retries) */
 	bool only_if_v2;		/* ESTABLISHED: not counted on a serial known as IKEv1 */
 	bool v1_phase;		/* IKEv1 words whose SA is the phase the serial is in */
 	bool v1_id;		/* IKEv1 INVALID_ID_INFORMATION: the identity in phase 1, the
 					 * traffic selectors in phase 2 */
 	uint64_t other;		/* ESTABLISHED: the IKE SA of a Child SA; deletes: the
-					 * serial deleted when not the message's own */
+					 * serial deleted when not the message's own;
+					 * replaces: the serial replaced, when named */
 };
 
 

@@ -5,6 +5,10 @@
  * What a message of pluto's about a connection says, in the words of each release (the
  * memory in pluto_log.c then decides what it counts; failures are pluto_log_cause.c's).
  *
+ * A keying retry, "initiating IKEv2 connection to replace establishing IKE SA #N" (4.x+, the
+ * next try of keyingtries=; 4.3: "... to replace #N" of an IKE SA that the memory saw start and
+ * never establish), replaces nothing that was up: it is a new negotiation.
+ *
  * What each release says (from the five releases' sources and Libreswan's test consoles):
  *
  * Established, IKE SA
@@ -55,7 +59,6 @@ static const char *const none_prefixes[] = {
 	"initiate",			/* 3.x "STATE_MAIN_I1: initiate" */
 	"initiating Child SA",		/* 5.x: a Child SA on an existing IKE SA */
 	"initiating a redirect",
-	"initiator guessed wrong keying material group",	/* responding with INVALID_KE */
 	"initiating connection '",	/* 4.x revival of a connection that must remain up */
 	"initiating reauthentication",
 	"initiate reauthentication",
@@ -69,6 +72,7 @@ static const char *const none_prefixes[] = {
 	"responding to Quick Mode",
 	"negotiated connection",	/* 3.x/4.x: before "IPsec SA established" */
 	"negotiated tunnel",
+	"negotiated new IPsec SA",	/* 4.3 responder of a Child SA rekey */
 	"accepted selectors",
 	"the peer proposed",
 	"proposal ",			/* proposal 1:IKE=... chosen from remote proposals */
@@ -212,6 +216,19 @@ static const char *const none_prefixes[] = {
 	"DPD initialization failed",
 	"liveness: ",
 	"IKE SA is shared",
+	"IKE SA proposals (",		/* 4.x+ at `addconn`: the lines below list them */
+	"Child SA proposals (",
+	"local IKE proposals (",	/* 4.3: as a negotiation starts */
+	"local ESP/AH proposals (",
+	"oriented IKEv",		/* 5.x: "oriented IKEv2 connection (local: left=...)" */
+	"reviving connection which ",	/* 5.x: an UP connection revived ("initiating" next) */
+	"netlink response for Del SA",	/* the kernel had no such SA to delete */
+	"ERROR: netlink response for Del SA",
+	"netlink ext_ack: ",		/* 5.x: the kernel's detail of the error above it */
+	"Warning: Adding IPsec SA to ",	/* 5.x: after "netlink response for Add SA" */
+	"ERROR: asynchronous network error report",	/* an ICMP error; retransmits go on */
+	"asynchronous network error report",
+	"setup_half_ipsec_sa() hit fail",	/* after the kernel's refusal (read_cause()) */
 	"IKE SA expired",		/* read by read_deletion() first */
 	"certificate payload rejected; crl-strict=yes and Certificate Revocation List (CRL) is "
 		"expired or missing, forcing",
@@ -447,10 +464,17 @@ static bool read_initiating(const struct msg *m, struct verdict *v)
 	else
 		return false;
 	v->ike = v1 ? PLUTO_IKEV1 : PLUTO_IKEV2;
-	if (HAS(r, rn, "to replace ") || HAS(r, rn, "(replacing ")) {
+	/* 4.x+ keyingtries: "initiating IKEv2 connection to replace establishing IKE SA #2" is
+	 * the next try of a negotiation that never established: a new one, no replacement */
+	if ((HAS(r, rn, "to replace ") || HAS(r, rn, "(replacing ")) &&
+	    !HAS(r, rn, "replace establishing ") && !HAS(r, rn, "replacing establishing ")) {
+		const char *h = FIND(r, rn, "#");
+
 		v->kind = V_NONE;
 		v->replaces = true;
 		v->reauth = !v1;
+		/* the SA replaced: 4.3 retries one that never established "to replace #6" */
+		v->other = h ? serial_at(h, r + rn) : 0;
 	} else {
 		connection(v, PLUTO_CHANGE_INITIATED);
 	}
@@ -514,13 +538,21 @@ static bool read_deletion(const struct msg *m, struct verdict *v)
 		v->other = SERIAL_AFTER(r, rn, "deleting other state");
 	} else if (PFX(r, rn, "received Delete SA") &&
 		   (HAS(r, rn, "State #") || HAS(r, rn, "SA #"))) {
-		v->other = HAS(r, rn, "State #") ? SERIAL_AFTER(r, rn, "State") :
-						   SERIAL_AFTER(r, rn, "SA");
+		/* "received Delete SA payload: delete CHILD SA #2 now": the SA named, never the
+		 * message's own (the IKE SA that received it) */
+		const char *h = FIND(r, rn, "State #");
+
+		if (!h)
+			h = FIND(r, rn, "SA #");
+		v->other = serial_at(FIND(h, rn - (size_t)(h - r), "#"), r + rn);
+		if (!v->other)
+			return false;
 	} else if (!(PFX(r, rn, "deleting state") || PFX(r, rn, "deleting IKE SA") ||
 		     PFX(r, rn, "deleting ISAKMP SA") || PFX(r, rn, "deleting IPsec SA") ||
 		     PFX(r, rn, "deleting Child SA") || PFX(r, rn, "deleting CHILD SA") ||
 		     PFX(r, rn, "deleting established ") || PFX(r, rn, "deleting larval ") ||
 		     PFX(r, rn, "deleting lingering ") ||
+		     PFX(r, rn, "deleting incomplete state") ||
 		     PFX(r, rn, "sent INFORMATIONAL request to delete ") ||
 		     PFX(r, rn, "ESP traffic information") ||
 		     PFX(r, rn, "AH traffic information") ||
@@ -546,11 +578,27 @@ static bool read_none(const struct msg *m)
 		return true;
 	if (PFX(r, rn, "added ") && HAS(r, rn, " to ipsec-interface "))
 		return true;
+	/* 4.10: "IKE_AUTH request has duplicate Message ID 1; retransmitting response" */
+	if (HAS(r, rn, " has duplicate Message ID "))
+		return true;
 	/* IKEv1 Quick Mode responder: "    us: 192.0.2.0/24===...", "  them: ..." */
 	while (rn > 0 && *r == ' ')
 		r++, rn--;
 	if (rn < m->rest_len && (PFX(r, rn, "us: ") || PFX(r, rn, "them: ")))
 		return true;
+	/* 4.x+ at `addconn`: the proposals under "IKE SA proposals (connection add):",
+	 * "  1:IKE=AES_GCM_C_256-HMAC_SHA2_512-...", "  2:ESP=..." */
+	if (rn < m->rest_len && rn > 0 && is_digit(*r)) {
+		const char *d = r;
+
+		while (d < r + rn && is_digit(*d))
+			d++;
+		if (d < r + rn && *d == ':' &&
+		    (PFX(d + 1, rn - (size_t)(d + 1 - r), "IKE=") ||
+		     PFX(d + 1, rn - (size_t)(d + 1 - r), "ESP=") ||
+		     PFX(d + 1, rn - (size_t)(d + 1 - r), "AH=")))
+			return true;
+	}
 
 	for (size_t i = 0; i < ELEMENTSOF(none_prefixes); i++) {
 		const char *p = none_prefixes[i];

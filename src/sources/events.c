@@ -152,6 +152,9 @@ static void take_message(struct events *ev, uint64_t usec, const char *text, siz
 		return;
 	case PLUTO_EVENT_UNRECOGNISED:
 		ev->now.unrecognised++;
+		/* new wordings (a Libreswan upgrade): which, for whoever looks */
+		log_debug("events collector: a message in words no rule knows: %.*s", (int)len,
+			  text);
 		return;
 	case PLUTO_EVENT_ESTABLISHED:
 	case PLUTO_EVENT_FAILED:

@@ -667,3 +667,74 @@ lsx_check_monotonic() {
 
 # lsx_scrape_time NAME: seconds one /metrics request takes
 lsx_scrape_time() { lsx__curl "$1" -s -o /dev/null --max-time 10 -w '%{time_total}' "$(lsx_url "$1")"; }
+
+# --- pluto's log: the events collector -------------------------------------------------------
+
+# lsx_exporter_start_events NAME PLUTO [FLAG...]: lsx_exporter_start with the events collector
+# following PLUTO's log file (its logfile=, --events.log-file) through the log helper
+# (LSX_EVENTS_HELPER, else plutolog-helper next to the exporter); waits until
+# libreswan_events_up is 1 (the helper follows the file from its end: what pluto writes from
+# then on counts)
+lsx_exporter_start_events() {
+	local name=$1 pluto=$2 helper; shift 2
+	helper=${LSX_EVENTS_HELPER:-$(dirname "$EXPORTER")/plutolog-helper}
+	[ -x "$helper" ] || fail "no log helper at $helper (set LSX_EVENTS_HELPER)"
+	lsx_exporter_start "$name" "$pluto" --collector.events.helper="$helper" \
+		--events.log-file="$(lsx_pdir "$pluto")/pluto.log" "$@"
+	lsx_expect_metric "$name" libreswan_events_up == 1
+}
+
+# lsx_event_counts NAME CONN FAMILY [FILE]: the non-zero samples of CONN in FAMILY (failures:
+# libreswan_connection_failures_total, established: libreswan_connection_sa_established_total)
+# of exporter NAME's page (or FILE), as sorted "sa/reason=N" or "sa/how=N" words on one line
+lsx_event_counts() {
+	local f=${4:-} fam key
+	case $3 in
+	failures) fam=libreswan_connection_failures_total key=reason ;;
+	established) fam=libreswan_connection_sa_established_total key=how ;;
+	*) fail "lsx_event_counts: family $3" ;;
+	esac
+	[ -n "$f" ] || f=$(lsx_page "$1") || return 1
+	awk -v fam="$fam" -v conn="connection=\"$2\"" -v key="$key" '
+	index($0, fam "{") == 1 && index($0, conn) {
+		sa = $0; sub(/.*sa="/, "", sa); sub(/".*/, "", sa)
+		k = $0; sub(".*" key "=\"", "", k); sub(/".*/, "", k)
+		if ($NF + 0 != 0) print sa "/" k "=" $NF
+	}' "$f" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# lsx_expect_events NAME CONN FAMILY [SA/KEY=N...]: wait (bounded, LSX_WAIT) until CONN's
+# non-zero samples in FAMILY (see lsx_event_counts) are exactly the ones given, e.g.
+#   lsx_expect_events w site-a failures ike/authentication_failed=1
+#   lsx_expect_events w site-a established ike/new=1 child/new=1 child/rekey=2
+#   lsx_expect_events w site-b failures ike/no_proposal_chosen=+    (any count but 0)
+#   lsx_expect_events w spare failures             (no failure at all)
+# records a failure with what the page says otherwise. LSX_EVENTS_WAIT=0: one scrape, no wait.
+lsx_expect_events() {
+	local e=$1 c=$2 fam=$3 want; shift 3
+	want=$(printf '%s\n' "$@" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
+	lsx__agree_within "${LSX_EVENTS_WAIT:-$LSX_WAIT}" "$e: $c $fam ${want:-none}" lsx__events_are "$e" "$c" "$fam" "$want"
+}
+lsx__events_are() {
+	local got w k
+	got=$(lsx_event_counts "$1" "$2" "$3") || { LSX_DIFF="scrape failed"; return 1; }
+	LSX_DIFF="is ${got:-none}"
+	# "key=+" in what is wanted: any count of that key will do
+	for w in $4; do
+		[ "${w##*=}" = + ] || continue
+		k=${w%=+}
+		# shellcheck disable=SC2086
+		got=$(printf '%s\n' $got | sed "s#^$k=[0-9][0-9]*\$#$k=+#" | tr '\n' ' ' | sed 's/ $//')
+	done
+	[ "$got" = "$4" ]
+}
+
+# lsx_expect_recognised NAME: exporter NAME's classifier knew the words of every message of
+# pluto's that named a connection (libreswan_events_unrecognised_total 0); the ones it did not
+# know are listed from the exporter's debug log otherwise
+lsx_expect_recognised() {
+	lsx_expect_metric_now "$1" libreswan_events_unrecognised_total == 0 && return 0
+	grep 'a message in words no rule knows' "$(lsx_edir "$1")/log" | sed 's/^/    unrecognised: /' | head -20 >&2
+	return 1
+}
+

@@ -102,6 +102,9 @@ cp -L "$EXPORTER" "$R/payload/bin/libreswan_exporter"
 # the kernel collector's helper, from next to the exporter (or LSX_KERNEL_HELPER)
 helper=${LSX_KERNEL_HELPER:-$(dirname "$EXPORTER")/xfrm-helper}
 if [ -x "$helper" ]; then copy_bin "$helper"; cp -L "$helper" "$R/payload/bin/xfrm-helper"; fi
+# the events collector's log helper, from next to the exporter (or LSX_EVENTS_HELPER)
+loghelper=${LSX_EVENTS_HELPER:-$(dirname "$EXPORTER")/plutolog-helper}
+if [ -x "$loghelper" ]; then copy_bin "$loghelper"; cp -L "$loghelper" "$R/payload/bin/plutolog-helper"; fi
 rm -f "$R/bin/sh"; ln -s /usr/bin/bash "$R/bin/sh"
 for t in modprobe insmod lsmod depmod rmmod; do rm -f "$R/bin/$t" "$R/sbin/$t"; ln -s /usr/bin/kmod "$R/sbin/$t"; done
 

@@ -49,8 +49,8 @@ MX_ROOTS=${MX_ROOTS:-/var/tmp/lsx-matrix-roots}
 export MX_ROOTS
 LSX_MATRIX_HOST=${LSX_MATRIX_HOST:-bullseye bookworm trixie trixie+bookworm}
 mx_vm_plan_given=${LSX_MATRIX_VM:+yes}
-LSX_MATRIX_VM=${LSX_MATRIX_VM:-"bullseye esp-ikev2 rekey roadwarrior address-pool
-trixie esp-ikev2 esp-ikev1 rekey roadwarrior address-pool
+LSX_MATRIX_VM=${LSX_MATRIX_VM:-"bullseye esp-ikev2 rekey roadwarrior address-pool events-rekey
+trixie esp-ikev2 esp-ikev1 rekey roadwarrior address-pool events-rekey
 trixie+native esp-ikev2 rekey"}
 
 [ "${1:-}" = -v ] && { MX_VERBOSE=1; export MX_VERBOSE; shift; }

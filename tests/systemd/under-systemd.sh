@@ -6,7 +6,11 @@
 # what the protocol tests cannot: the sandbox (seccomp filter, DynamicUser=,
 # SecureBits=, ProtectSystem=strict, ...) lets whack reach pluto, the page
 # shows libreswan_up 1, the kernel helper reads the namespace's XFRM state
-# (libreswan_kernel_up 1, its policies), the daemon's CapEff is 0, STATUS= reaches systemctl,
+# (libreswan_kernel_up 1, its policies), the log helper follows pluto's entries
+# in this systemd's journal (pluto is a unit logging to syslog, as Debian's
+# ipsec.service runs it): libreswan_events_up 1, a connection brought up twice
+# and one that times out are counted from the journal, the helper holds
+# CAP_DAC_READ_SEARCH alone, the daemon's CapEff is 0, STATUS= reaches systemctl,
 # stop is clean, socket activation works, the online security score, and TLS
 # with client certificates and basic auth (GnuTLS and the password worker
 # thread under the seccomp filter and MemoryDenyWriteExecute=), and systemctl reload
@@ -35,21 +39,83 @@ cp "$TOP_SRCDIR/systemd/libreswan_exporter.socket" "$UNITS/"
 cat > "$UNITS/lsx.target" <<'U'
 [Unit]
 Description=libreswan_exporter test target
-Wants=lsx-pluto.service libreswan_exporter.service
+Wants=systemd-journald.socket systemd-journald-dev-log.socket lsx-pluto.service lsx-east.service libreswan_exporter.service
 U
 cat > "$UNITS/lsx-pluto.service" <<'U'
 [Unit]
 Description=pluto for the libreswan_exporter test
+After=systemd-journald.socket
 [Service]
-ExecStartPre=/bin/sh -c 'mkdir -p /run/lsx/nss /run/lsx/ipsec.d && printf "config setup\\n\\tlogfile=/run/lsx/pluto.log\\n\\nconn lab\\n\\tauthby=secret\\n\\tikev2=yes\\n\\tauto=add\\n\\tleft=192.0.2.1\\n\\tright=192.0.2.2\\n" > /run/lsx/ipsec.conf && echo "192.0.2.1 192.0.2.2 : PSK \\"under-systemd-test-secret-0123456789\\"" > /run/lsx/ipsec.secrets && ipsec initnss --nssdir /run/lsx/nss >/dev/null && ip link set lo up && ip addr add 192.0.2.1/32 dev lo && ip xfrm policy add src 10.0.1.0/24 dst 10.0.2.0/24 dir out tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 16389 mode tunnel'
-ExecStart=/usr/libexec/ipsec/pluto --nofork --config /run/lsx/ipsec.conf --nssdir /run/lsx/nss --secretsfile /run/lsx/ipsec.secrets --ipsecdir /run/lsx/ipsec.d --logfile /run/lsx/pluto.log
+ExecStartPre=/run/lsx-bin/pluto-setup west
+ExecStart=/usr/libexec/ipsec/pluto --nofork --config /run/lsx/ipsec.conf --nssdir /run/lsx/nss --secretsfile /run/lsx/ipsec.secrets --ipsecdir /run/lsx/ipsec.d
 ExecStartPost=/bin/sh -c 'for i in $(seq 50); do [ -S /run/pluto/pluto.ctl ] && break; sleep 0.1; done; /usr/libexec/ipsec/addconn --config /run/lsx/ipsec.conf --autoall; /usr/libexec/ipsec/whack --listen'
 U
+# the peer: another pluto in a network namespace, logging to its own file (not the journal)
+cat > "$UNITS/lsx-east.service" <<'U'
+[Unit]
+Description=the peer pluto for the libreswan_exporter test
+After=lsx-pluto.service
+[Service]
+ExecStartPre=/run/lsx-bin/pluto-setup east
+ExecStart=/usr/sbin/ip netns exec lsx-east /usr/libexec/ipsec/pluto --nofork --config /run/lsx-east/ipsec.conf --rundir /run/lsx-east/run --nssdir /run/lsx-east/nss --secretsfile /run/lsx-east/ipsec.secrets --ipsecdir /run/lsx-east/ipsec.d --logfile /run/lsx-east/pluto.log
+ExecStartPost=/bin/sh -c 'for i in $(seq 50); do [ -S /run/lsx-east/run/pluto.ctl ] && break; sleep 0.1; done; ip netns exec lsx-east /usr/libexec/ipsec/addconn --config /run/lsx-east/ipsec.conf --ctlsocket /run/lsx-east/run/pluto.ctl --autoall; /usr/libexec/ipsec/whack --ctlsocket /run/lsx-east/run/pluto.ctl --listen'
+StandardOutput=append:/run/lsx/east.stdout
+StandardError=append:/run/lsx/east.stdout
+U
+# pluto-setup west|east: each pluto's files; west also makes the link to east's namespace
+cat > "$WORK/pluto-setup" <<'U'
+#!/bin/sh
+set -e
+psk='"under-systemd-test-secret-0123456789"'
+conns='conn lab
+	authby=secret
+	ikev2=yes
+	auto=add
+	left=192.0.2.1
+	right=192.0.2.2
+'
+if [ "$1" = west ]; then
+	d=/run/lsx
+	mkdir -p $d/nss $d/ipsec.d
+	# pluto logs to syslog, that is to this systemd's journal; silent's peer never answers
+	printf 'config setup
+
+%s
+conn silent
+	authby=secret
+	auto=add
+	left=192.0.2.1
+	right=192.0.2.9
+	keyingtries=1
+	rekey=no
+	retransmit-timeout=3s
+' 		"$conns" > $d/ipsec.conf
+	ip link set lo up
+	ip netns add lsx-east
+	ip link add to-east type veth peer name to-west netns lsx-east
+	ip addr add 192.0.2.1/24 dev to-east
+	ip link set to-east up
+	ip xfrm policy add src 10.0.1.0/24 dst 10.0.2.0/24 dir out tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 16389 mode tunnel
+else
+	d=/run/lsx-east
+	mkdir -p $d/nss $d/ipsec.d $d/run
+	printf 'config setup
+	logfile=%s/pluto.log
+
+%s' "$d" "$conns" > $d/ipsec.conf
+	ip -n lsx-east link set lo up
+	ip -n lsx-east addr add 192.0.2.2/24 dev to-west
+	ip -n lsx-east link set to-west up
+fi
+echo "%any %any : PSK $psk" > $d/ipsec.secrets
+ipsec initnss --nssdir $d/nss > /dev/null
+U
+chmod 755 "$WORK/pluto-setup"
 cat > "$UNITS/libreswan_exporter.service.d/test.conf" <<'U'
 [Unit]
 After=lsx-pluto.service
 [Service]
-Environment=ARGS="--poll.interval=2s --collector.kernel.helper=/run/lsx-bin/xfrm-helper"
+Environment=ARGS="--poll.interval=2s --collector.kernel.helper=/run/lsx-bin/xfrm-helper --collector.events.helper=/run/lsx-bin/plutolog-helper"
 StandardOutput=append:/run/lsx/exporter.log
 StandardError=append:/run/lsx/exporter.log
 U
@@ -65,10 +131,14 @@ mount -t tmpfs tmpfs /var/log
 mkdir -p /run/lsx /run/lsx-bin
 cp "$EXPORTER" /run/lsx-bin/libreswan_exporter
 cp "$(dirname "$EXPORTER")/xfrm-helper" /run/lsx-bin/xfrm-helper
+cp "$(dirname "$EXPORTER")/plutolog-helper" /run/lsx-bin/plutolog-helper
+cp "$WORK/pluto-setup" /run/lsx-bin/pluto-setup
+# journald runs (pluto logs to it); everything else the distribution would start is masked
 for f in /lib/systemd/system/*.target.wants/*; do
+	case "\${f##*/}" in systemd-journald*) continue ;; esac
 	[ -e "\$f" ] && ln -sf /dev/null "/etc/systemd/system/\${f##*/}"
 done
-for f in systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket \
+for f in systemd-journal-flush.service systemd-journald-audit.socket \
 	systemd-udevd.service ipsec.service cron.service ssh.service networking.service \
 	systemd-networkd.service systemd-resolved.service systemd-logind.service dbus.service dbus.socket \
 	console-getty.service getty@.service systemd-timesyncd.service systemd-remount-fs.service \
@@ -140,6 +210,40 @@ in_ns systemctl show -p StatusText --value libreswan_exporter.service | grep -q 
 	{ grep '^libreswan_kernel' "$WORK/page"; in_ns ip xfrm policy; fail "the namespace's policies not seen"; }
 echo "service: libreswan_up 1, libreswan_kernel_up 1, CapEff 0"
 
+# Pluto's entries in this systemd's journal, followed by the log helper under the unit's sandbox.
+# scraped SELECTOR VALUE: the page (in $WORK/page) shows SELECTOR at VALUE
+scraped() {
+	in_ns curl -s -m 2 http://127.0.0.1:10500/metrics > "$WORK/page" 2>/dev/null &&
+		[ "$(metric "$1" "$WORK/page")" = "$2" ]
+}
+events_fail() {
+	grep -E '^libreswan_(events|connection_(sa_established|failures))' "$WORK/page"
+	in_ns cat /run/lsx/exporter.log; in_ns journalctl --no-pager -q -n 30; fail "$1"
+}
+poll_until 10 scraped libreswan_events_up 1 || events_fail "no libreswan_events_up 1 under systemd (pluto's journal)"
+in_ns grep -q 'events collector: following journal' /run/lsx/exporter.log || events_fail "not following the journal"
+H=$(in_ns sh -c 'for t in /proc/[0-9]*; do [ "$(cat $t/comm 2>/dev/null)" = plutolog-helper ] && echo ${t#/proc/}; done' | head -1)
+[ -n "$H" ] || events_fail "no log helper process"
+in_ns grep -E '^(PPid|Uid|CapEff|CapPrm|CapAmb):' /proc/$H/status > "$WORK/helper-status"
+sed 's/^/log helper: /' "$WORK/helper-status"
+grep -q "^PPid:[[:space:]]*$P$" "$WORK/helper-status" || fail "the log helper is not the daemon's child"
+grep -q '^CapEff:[[:space:]]*0000000000000004$' "$WORK/helper-status" ||
+	fail "the log helper does not hold exactly CAP_DAC_READ_SEARCH"
+# lab up (its IKE SA: this kernel may refuse the Child SA), down, up again; silent times out
+lab='libreswan_connection_sa_established_total{connection="lab",sa="ike",how="new"}'
+in_ns /usr/libexec/ipsec/whack --name lab --initiate --asynchronous > /dev/null
+poll_until 20 scraped "$lab" 1 || events_fail "lab's IKE SA not counted from the journal"
+in_ns /usr/libexec/ipsec/whack --name lab --terminate > /dev/null
+in_ns /usr/libexec/ipsec/whack --name lab --initiate --asynchronous > /dev/null
+poll_until 20 scraped "$lab" 2 || events_fail "lab's second IKE SA not counted"
+in_ns /usr/libexec/ipsec/whack --name silent --initiate --asynchronous > /dev/null
+poll_until 30 scraped 'libreswan_connection_failures_total{connection="silent",sa="ike",reason="timeout"}' 1 ||
+	events_fail "silent's timeout not counted"
+scraped libreswan_events_unrecognised_total 0 || events_fail "pluto's messages in words the classifier does not know"
+echo "events: libreswan_events_up 1 from the journal ($(in_ns journalctl --no-pager -q -t pluto | wc -l) entries of pluto's," \
+	"$(metric libreswan_events_messages_total "$WORK/page") read since the exporter started): lab up twice (ike new 2)," \
+	"silent ike timeout 1, 0 unrecognised"
+
 score=$(in_ns systemd-analyze security libreswan_exporter.service 2>/dev/null |
 	sed -n 's/.*Overall exposure level for libreswan_exporter.service: \([0-9.]*\).*/\1/p')
 echo "security (online): $score"
@@ -154,7 +258,7 @@ echo "stop: $(( (t1 - t0) / 1000000 )) ms, result $result"
 [ $(( (t1 - t0) / 1000000 )) -lt 2000 ] || fail "stop took too long"
 
 # Socket activation, configured as doc/libreswan_exporter.8 says (here a drop-in).
-in_ns sh -c 'printf "[Service]\nEnvironment=\"ARGS=--web.systemd-socket --collector.kernel.helper=/run/lsx-bin/xfrm-helper\"\n" \
+in_ns sh -c 'printf "[Service]\nEnvironment=\"ARGS=--web.systemd-socket --collector.kernel.helper=/run/lsx-bin/xfrm-helper --collector.events.helper=/run/lsx-bin/plutolog-helper\"\n" \
 	> /etc/systemd/system/libreswan_exporter.service.d/zz-socket.conf && systemctl daemon-reload &&
 	systemctl start libreswan_exporter.socket'
 page_up || { in_ns systemctl status --no-pager libreswan_exporter.service; in_ns cat /run/lsx/exporter.log; fail "no page through socket activation"; }
@@ -180,7 +284,7 @@ in_ns sh -c "systemctl stop libreswan_exporter.socket libreswan_exporter.service
 	rm -f /etc/systemd/system/libreswan_exporter.service.d/zz-socket.conf && : > /run/lsx/exporter.log &&
 	mkdir -p /run/lsx/tls && cp '$TLS/ca.crt' '$TLS/server.crt' '$TLS/server.key' '$TLS/web.yml' /run/lsx/tls/ &&
 	chmod 0755 /run/lsx/tls && chmod 0644 /run/lsx/tls/* &&
-	printf '[Service]\nEnvironment=\"ARGS=--poll.interval=2s --collector.kernel.helper=/run/lsx-bin/xfrm-helper --web.config.file=/run/lsx/tls/web.yml\"\n' \
+	printf '[Service]\nEnvironment=\"ARGS=--poll.interval=2s --collector.kernel.helper=/run/lsx-bin/xfrm-helper --collector.events.helper=/run/lsx-bin/plutolog-helper --web.config.file=/run/lsx/tls/web.yml\"\n' \
 		> /etc/systemd/system/libreswan_exporter.service.d/zz-tls.conf &&
 	systemctl daemon-reload && systemctl start libreswan_exporter.service" || fail "restart with TLS"
 tls_code() { in_ns curl -s -m 5 -o "$WORK/tls-page" -w '%{http_code}' --cacert "$TLS/ca.crt" "$@" https://127.0.0.1:10500/metrics; }
