@@ -126,15 +126,15 @@ static void test_certificates(void **state)
 	assert_int_equal(parse(&c, "--no-collector.certificates", "--collector.certificates", NULL), 1);
 	assert_true(c.collector_certificates);
 	assert_false(config_uses_inputs(&c));
-	assert_int_equal(parse(&c, "--input.listcerts=a", "--input.listcacerts=b", "--input.listcrls=c"), 1);
+	assert_int_equal(parse(&c, "--input.listcerts=/dev/null", "--input.listcacerts=/dev/zero", "--input.listcrls=/dev/full"), 1);
 	assert_true(config_uses_inputs(&c));
-	assert_string_equal(config_input(&c, "listcerts"), "a");
-	assert_string_equal(config_input(&c, "listcacerts"), "b");
-	assert_string_equal(config_input(&c, "listcrls"), "c");
+	assert_string_equal(config_input(&c, "listcerts"), "/dev/null");
+	assert_string_equal(config_input(&c, "listcacerts"), "/dev/zero");
+	assert_string_equal(config_input(&c, "listcrls"), "/dev/full");
 	assert_null(config_input(&c, "addresspoolstatus"));
-	assert_int_equal(parse(&c, "--input.addresspoolstatus", "p", NULL), 1);
+	assert_int_equal(parse(&c, "--input.addresspoolstatus", "/dev/random", NULL), 1);
 	assert_true(config_uses_inputs(&c));
-	assert_string_equal(config_input(&c, "addresspoolstatus"), "p");
+	assert_string_equal(config_input(&c, "addresspoolstatus"), "/dev/random");
 	assert_int_equal(parse(&c, "--once", "--input.listcerts=-", NULL), 1);
 
 	assert_true(parse(&c, "--certificates.interval=often", NULL, NULL) < 0);
@@ -142,6 +142,9 @@ static void test_certificates(void **state)
 	assert_true(parse(&c, "--certificates.interval", NULL, NULL) < 0);
 	assert_true(parse(&c, "--collector.certificates=no", NULL, NULL) < 0);
 	assert_true(parse(&c, "--input.addresspoolstatus=-", NULL, NULL) < 0);	/* stdin needs --once */
+	/* a saved output that is not there is refused, not read as a silent pluto */
+	assert_true(parse(&c, "--once", "--input.events=/nonexistent/pluto.log", NULL) < 0);
+	assert_true(parse(&c, "--input.status", "/nonexistent/status", NULL) < 0);
 }
 
 static void test_help_version(void **state)

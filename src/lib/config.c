@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/config.h"
 #include "lib/util.h"
@@ -456,17 +457,24 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 		return bad("poll.timeout", NULL, "must be shorter than ten poll intervals");
 	if (c->n_listen == 0)
 		c->listen[c->n_listen++] = ":10500";
-	if (!c->once) {
-		const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
-					 c->input_kernel, c->input_events, c->input_listcerts, c->input_listcacerts,
-					 c->input_listcrls, c->input_addresspoolstatus };
-		static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
-						     "input.kernel", "input.events", "input.listcerts", "input.listcacerts",
-						     "input.listcrls", "input.addresspoolstatus" };
+	const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
+				 c->input_kernel, c->input_events, c->input_listcerts, c->input_listcacerts,
+				 c->input_listcrls, c->input_addresspoolstatus };
+	static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
+					     "input.kernel", "input.events", "input.listcerts", "input.listcacerts",
+					     "input.listcrls", "input.addresspoolstatus" };
 
-		for (size_t i = 0; i < ELEMENTSOF(inputs); i++)
-			if (inputs[i] && streq(inputs[i], "-"))
+	for (size_t i = 0; i < ELEMENTSOF(inputs); i++) {
+		if (!inputs[i])
+			continue;
+		if (streq(inputs[i], "-")) {
+			if (!c->once)
 				return bad(names[i], inputs[i], "stdin can only be read with --once");
+			continue;
+		}
+		/* a saved output that is not there is a mistyped path, not a pluto that said nothing */
+		if (access(inputs[i], R_OK) < 0)
+			return bad(names[i], inputs[i], strerror(errno));
 	}
 	return 1;
 }
