@@ -1611,6 +1611,11 @@ static int read_added_description(const char *s, size_t n, struct msg *m)
 	return 0;
 }
 
+bool pluto_log_is_start(const char *msg, size_t len)
+{
+	return PFX(msg, len, "Starting Pluto");
+}
+
 int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct pluto_event *ret)
 {
 	struct msg m;
@@ -1622,7 +1627,7 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 	if (len > PLUTO_LOG_MAX_LEN)
 		len = PLUTO_LOG_MAX_LEN;
 	if (len == 0 || msg[0] != '"') {
-		if (PFX(msg, len, "Starting Pluto")) {
+		if (pluto_log_is_start(msg, len)) {
 			pluto_log_reset(l);
 			return -EBADMSG;
 		}
