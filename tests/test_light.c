@@ -607,6 +607,9 @@ static void test_log(void **state)
 
 	start(&tc);
 	assert_int_equal(source_set_n_streams(tc.sources), 1);
+	/* the first helper's start asks for nothing; a later one (the log unread meanwhile) does */
+	stream(&tc, "following file /var/log/pluto.log");
+	assert_false(light_cycle(&tc, base_light, NULL));
 	stream(&tc, "following file /var/log/pluto.log");
 	whole_for(&tc, "log");
 	assert_false(light_cycle(&tc, base_light, NULL));

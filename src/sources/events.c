@@ -86,6 +86,7 @@ struct events {
 	struct hashmap pending;		/* "name\x1finstance" -> struct pending */
 	struct figures now;
 	unsigned requests;		/* enum source_request: for the next cycle */
+	bool followed;			/* a helper followed the log before */
 	int last_exit;			/* of the last helper that ended, for logging changes only */
 	/* the worker's side, handed over by collect() */
 	struct hashmap taken;
@@ -221,8 +222,11 @@ static int on_line(struct parser *base, char *line, size_t len, unsigned flags)
 		if (!ev->now.up)
 			log_info("events collector: following %s", line + 10);
 		ev->now.up = true;
-		/* what the log said while nobody followed it is not known */
-		ev->requests |= SOURCE_REQUEST_CONNECTIONS;
+		/* what the log said while nobody followed it is not known (the first start needs nothing:
+		 * the first cycle reads everything) */
+		if (ev->followed)
+			ev->requests |= SOURCE_REQUEST_CONNECTIONS;
+		ev->followed = true;
 	} else if (startswith(line, "waiting ")) {
 		if (ev->now.up || ev->last_exit != -2)
 			log_warn("events collector: waiting for pluto's log: %s, ignoring", line + 8);
