@@ -578,6 +578,13 @@ static void test_restart(void **state)
 	assert_true(light_cycle(&tc, BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("3", "\"a\"")
 					     IKE("2", "\"rw\"[1] 192.0.2.7"), NULL));
 	whole_for(&tc, "restart");
+	/* a state that moved to another connection (a responder switching): read whole, not a restart */
+	assert_false(light_cycle(&tc, base_light, NULL));
+	assert_true(light_cycle(&tc, BRIEF("2", "0", "2", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
+					     HALF("9", "\"a\""), NULL) == false);
+	assert_true(light_cycle(&tc, BRIEF("2", "0", "2", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
+					     HALF("9", "\"rw\"[1] 192.0.2.7"), NULL));
+	whole_for(&tc, "connections");
 	/* pluto does not answer: up 0, and the cycle asks for a whole read at once; until pluto
 	 * answers, every cycle tries the whole status, counted once it is read */
 	assert_false(run(&tc, &down));

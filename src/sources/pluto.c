@@ -355,14 +355,15 @@ static int listed_cmp(const void *a, const void *b)
 }
 
 /*
- * Take s's state list as the last one; false when pluto cannot have printed it after the one
- * before (a serial no larger than any it had printed then, not among them, or among them with
- * another connection: pluto started again and numbers its states from #1).
+ * Take s's state list as the last one. FULL_REASON_RESTART when pluto cannot have printed it after
+ * the one before (a serial no larger than any it had printed then, and not among them: pluto
+ * started again and numbers its states from #1); FULL_REASON_CONNECTIONS when a state moved to
+ * another connection (a responder switching connections); else -1.
  */
-static bool take_listing(struct pluto *p, const struct status_summary *s)
+static int take_listing(struct pluto *p, const struct status_summary *s)
 {
 	uint64_t top = p->n_listed ? p->listed[p->n_listed - 1].serial : 0;
-	bool ok = true;
+	int reason = -1;
 	struct listed_state *t;
 	size_t n = 0;
 
@@ -373,13 +374,16 @@ static bool take_listing(struct pluto *p, const struct status_summary *s)
 			.conn = conn_hash(s->states[i].conn, s->states[i].instance),
 		};
 	qsort(p->listing, n, sizeof(*p->listing), listed_cmp);
-	for (size_t i = 0; i < n && ok; i++) {
+	for (size_t i = 0; i < n && reason != FULL_REASON_RESTART; i++) {
 		const struct listed_state *was;
 
 		if (p->listing[i].serial > top)
 			break;
 		was = bsearch(&p->listing[i], p->listed, p->n_listed, sizeof(*p->listed), listed_cmp);
-		ok = was && was->conn == p->listing[i].conn;
+		if (!was)
+			reason = FULL_REASON_RESTART;
+		else if (was->conn != p->listing[i].conn)
+			reason = FULL_REASON_CONNECTIONS;
 	}
 	t = p->listed;
 	p->listed = p->listing;
@@ -388,14 +392,14 @@ static bool take_listing(struct pluto *p, const struct status_summary *s)
 	p->alloc_listed = p->alloc_listing;
 	p->alloc_listing = n;
 	p->n_listed = s->n_states;
-	return ok;
+	return reason;
 }
 
 /* A light read against the last whole one: FULL_REASON_* when it cannot be explained, else -1. */
 static int check_light(struct pluto *p, const bool *usable)
 {
 	const struct status_summary *f = p->full;
-	int reason = -1;
+	int reason = -1, listing;
 
 	memset(p->seen, 0, f->n_conns);
 	if (mark_states(p, p->states, p->seen) < 0)
@@ -414,8 +418,10 @@ static int check_light(struct pluto *p, const bool *usable)
 		else if (!(was & (K_STATES | K_HELD_UP)) && (now & K_STATES))
 			reason = FULL_REASON_STATES;
 	}
-	if (!take_listing(p, p->states) && reason < 0)
-		reason = FULL_REASON_RESTART;
+	/* pluto starting again explains the rest */
+	listing = take_listing(p, p->states);
+	if (listing == FULL_REASON_RESTART || (reason < 0 && listing >= 0))
+		reason = listing;
 	return reason;
 }
 
