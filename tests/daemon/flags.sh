@@ -42,11 +42,14 @@ bad --web.read-header-timeout --web.read-header-timeout=0s
 bad --certificates.interval --certificates.interval=5
 bad --certificates.interval --certificates.interval=0s
 bad --no-collector.certificates --no-collector.certificates=1
+bad --poll.full-interval --poll.full-interval=often
+bad --poll.full-interval --poll.full-interval=5
 bad --input.listcrls --input.listcrls -
 
 "$EXPORTER" --help > "$WORK/out" || fail "--help exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
 grep -q -- '--web.max-connections-per-ip=N' "$WORK/out" || fail "--help lists --web.max-connections-per-ip"
+grep -q -- '--poll.full-interval=DURATION' "$WORK/out" || fail "--help lists --poll.full-interval"
 "$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
 ok "--help and --version exit 0"
 
