@@ -46,11 +46,13 @@
  *   - a connection that is not held up and had no states, negotiating (an operator's up sets its
  *     policy, which only the connection list shows);
  *   - state serials that pluto, which numbers its states upwards, cannot have given since the last
- *     state list (it restarted).
+ *     state list (it restarted), or a state that moved to another connection.
  * Such a cycle's page is not published: the cycle asks for the next one at once (struct
- * cycle.again), which reads pluto whole. What neither the state list nor the log shows (a
- * connection without states deleted by a release that does not log it, say) waits for the
- * interval.
+ * cycle.again), which reads pluto whole; so does a light read that failed (pluto not answering:
+ * libreswan_up 0 comes from the whole read tried at once). What neither the state list nor the
+ * log shows (a connection without states deleted by a release that does not log it, 5.x, say)
+ * waits for the interval. Where the connection set churns (road warriors coming and going), the
+ * whole status is read as often as before light cycles, at most once a cycle.
  */
 
 enum {
