@@ -606,16 +606,24 @@ probe_for() {
 	kill "$pp" 2> /dev/null; wait "$pp" 2> /dev/null || true
 	probe_stats "$f"
 }
-probe_stats() { # FILE of microseconds -> "longest_ms median_ms n"
+probe_stats() { # FILE of microseconds -> "longest_ms median_ms n p99_ms"
 	awk '{print $1 / 1000}' "$1" | sort -g | awk '{a[NR] = $1} END {
-		if (NR == 0) { print "nan nan 0"; exit }
+		if (NR == 0) { print "nan nan 0 nan"; exit }
 		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		printf "%.1f %.1f %d\n", a[NR], m, NR }'
+		p = int(NR * 0.99 + 0.999); if (p < 1) p = 1; if (p > NR) p = NR
+		printf "%.1f %.1f %d %.1f\n", a[NR], m, NR, a[p] }'
+}
+# idle_cpu SECONDS INTERVAL: pluto's own CPU (ms) per INTERVAL over SECONDS without exporter or probe
+idle_cpu() {
+	local a b
+	a=$(sched_ns "$PLUTO_PID"); sleep "$1"; b=$(sched_ns "$PLUTO_PID")
+	awk -v a="$a" -v b="$b" -v s="$1" -v i="$(echo "$2" | sed 's/s$//')" 'BEGIN {printf "%.1f", (b - a) / 1e6 / s * i}'
 }
 # light_run MODE INTERVAL K: one exporter (MODE full: --poll.full-interval=0; light: the default)
 # against $CTL, kernel, events and certificate collectors off; after its first two cycles, K
 # cycles to measure pluto's CPU per cycle, then K more with the probe running. Prints
-# "pluto_ms_per_cycle longest_ms median_ms probes whole_reads cycles"
+# "pluto_ms_per_cycle longest_ms median_ms probes p99_ms whole_reads cycles"; the probe's times
+# are kept in W/probe-MODE-TAG.txt
 light_run() {
 	local mode=$1 interval=$2 k=$3 xp lg=$W/exporter-light.log c0 c1 p0 p1 f0 f1 pf=$W/probe-exporter.txt pp
 	local flags=()
@@ -639,6 +647,7 @@ light_run() {
 	probe "$pf" & pp=$!
 	wait_cycles "$lg" $((c1 + k))
 	kill "$pp" 2> /dev/null; wait "$pp" 2> /dev/null || true
+	cp "$pf" "$W/probe-$mode-$4.txt"
 	curl -sf "http://127.0.0.1:$xp/metrics" > "$W/light-page1.txt"
 	kill "$XPID"; wait "$XPID" 2> /dev/null || true
 	f0=$(awk '/^libreswan_poll_full_reads_total/ {s += $2} END {print s + 0}' "$W/light-page0.txt")
@@ -655,8 +664,8 @@ section_pluto_light() {
 	log "== 2b. light on pluto: whole reads every cycle against light ones, $REPEAT runs each, alternating"
 	out "### 2b. Light on pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | awk '{print $1, $2}')): pluto's CPU per steady poll cycle and the longest wait of a tiny whack command, whole reads every cycle against light ones"
 	out ""
-	out "| loaded | half-open | cycle | pluto CPU ms per cycle | whole reads in $((2 * k)) cycles | tiny whack: longest wait ms | median ms | probes |"
-	out "|---|---|---|---|---|---|---|---|"
+	out "| loaded | half-open | cycle | pluto CPU ms per cycle | whole reads in $((2 * k)) cycles | tiny whack: longest wait ms | 99th percentile ms | median ms | probes |"
+	out "|---|---|---|---|---|---|---|---|---|"
 	for n in $PLUTO_SIZES; do
 		for st in 0 1; do
 			if [ "$st" = 1 ]; then STORM=$saved_storm; else STORM=0; fi
@@ -670,23 +679,26 @@ section_pluto_light() {
 				done
 				sleep 1
 			fi
-			set -- $(probe_for 10)
-			out "| $n | $STORM | none (the probe alone) | - | - | $1 | $2 | $3 |"
-			local -A cpu=() longest=() med=() probes=() whole=()
+			local idle
+			idle=$(idle_cpu 20 "$interval")
+			set -- $(probe_for 20)
+			out "| $n | $STORM | none: pluto alone, then the probe alone | $idle (per $interval) | - | $1 | $4 | $2 | $3 |"
+			local -A cpu=() longest=() med=() probes=() whole=() p99=()
 			for rep in $(seq "$REPEAT"); do
 				for mode in full light; do
-					set -- $(light_run "$mode" "$interval" "$k")
-					log "   $mode #$rep: pluto $1 ms per cycle, tiny whack longest $2 ms (median $3, $4 calls), $5 whole reads in $((2 * k)) cycles"
+					set -- $(light_run "$mode" "$interval" "$k" "$n-$STORM-$rep")
+					log "   $mode #$rep: pluto $1 ms per cycle, tiny whack longest $2 ms (p99 $5, median $3, $4 calls), $6 whole reads in $((2 * k)) cycles"
 					cpu[$mode]="${cpu[$mode]:-} $1"; longest[$mode]="${longest[$mode]:-} $2"; med[$mode]="${med[$mode]:-} $3"
-					probes[$mode]="${probes[$mode]:-} $4"; whole[$mode]="${whole[$mode]:-} $5"
+					probes[$mode]="${probes[$mode]:-} $4"; p99[$mode]="${p99[$mode]:-} $5"; whole[$mode]="${whole[$mode]:-} $6"
 				done
 			done
 			for mode in full light; do
-				local c l m pr wh
+				local c l m pr wh q lr
 				c=$(echo ${cpu[$mode]} | tr ' ' '\n' | median); l=$(echo ${longest[$mode]} | tr ' ' '\n' | median)
 				m=$(echo ${med[$mode]} | tr ' ' '\n' | median); pr=$(echo ${probes[$mode]} | tr ' ' '\n' | median)
-				wh=$(echo ${whole[$mode]} | tr ' ' '\n' | median)
-				out "| $n | $STORM | $([ "$mode" = full ] && echo "whole every cycle" || echo light) | $c | $wh | $l | $m | $pr |"
+				wh=$(echo ${whole[$mode]} | tr ' ' '\n' | median); q=$(echo ${p99[$mode]} | tr ' ' '\n' | median)
+				lr=$(echo ${longest[$mode]} | tr ' ' '\n' | sort -g | awk 'NR == 1 {a = $1} {b = $1} END {print a "-" b}')
+				out "| $n | $STORM | $([ "$mode" = full ] && echo "whole every cycle" || echo light) | $c | $wh | $l ($lr) | $q | $m | $pr |"
 				R[light_cpu_${mode}_${n}_$st]=$c; R[light_wait_${mode}_${n}_$st]=$l
 			done
 		done
@@ -695,11 +707,14 @@ section_pluto_light() {
 	pluto_down
 	ip netns del "$NS" 2>/dev/null || true
 	out ""
-	out "Medians of $REPEAT runs per mode, the modes alternating on the same pluto; poll interval $interval, kernel, events and"
-	out "certificate collectors off. Pluto CPU = the sum of its threads' run time (/proc/PID/task/*/schedstat) over $k"
-	out "whole poll cycles after the first two, divided by the cycles; the tiny command = \`whack --briefstatus\` every 0.1 s"
-	out "during the next $k cycles, its wall time (fork and exec of whack included: see the probe alone). A whole read"
-	out "costs pluto what it cost before light cycles existed: the \"whole every cycle\" rows."
+	out "Medians of $REPEAT runs per mode (the longest wait: median, then the range over the runs), the modes alternating on"
+	out "the same pluto; poll interval $interval, kernel, events and certificate collectors off. Pluto CPU = the sum of its"
+	out "threads' run time (/proc/PID/task/*/schedstat) over $k whole poll cycles after the first two, divided by the cycles:"
+	out "what pluto does meanwhile of its own is in it (the \"none\" rows: pluto alone over 20 s, per interval); the tiny"
+	out "command = \`whack --briefstatus\` every 0.1 s during the next $k cycles, its wall time (spawning whack included: see"
+	out "the probe alone over 20 s). A whole read costs pluto what it cost before light cycles existed: the \"whole every"
+	out "cycle\" rows. In the half-open storm pluto itself stops answering for seconds at a time (its retransmissions and"
+	out "new attempts): the probe alone shows it."
 	out ""
 	if [ -n "${R[light_cpu_light_10000_0]:-}" ]; then
 		out "| target (10k loaded, light cycles) | result | met |"
