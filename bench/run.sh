@@ -8,6 +8,8 @@
 #   BENCH_DURATION=10s     wrk duration per run of section 3 (default 10s, quick 5s; each run is repeated)
 #   BENCH_REPEAT=5         repetitions of each timing (median reported; quick 3)
 #   BENCH_SECTIONS="parse cycle http stall soak pluto kernel tlssoak storm"   which measurements to run
+#                          ("pluto" includes 2b, light on pluto; "plutolight" runs 2b alone)
+#   BENCH_LIGHT_CYCLES=10  2b: cycles per measurement; BENCH_LIGHT_INTERVAL=2s: its poll interval
 #   BENCH_DIR=DIR          work directory (default: a new /tmp/lsx-bench.XXXXXX, removed at the end
 #                          unless BENCH_KEEP=1)
 #   BENCH_UPDATE_README=0  do not rewrite the results block of bench/README.md
@@ -501,8 +503,10 @@ exporter_cycle_cost() {
 	xp=$(free_port)
 	mkdir -p "$W/bin"
 	printf '#!/bin/sh\nexec /usr/libexec/ipsec/"$@"\n' > "$W/bin/ipsec"; chmod +x "$W/bin/ipsec"
+	# whole cycles (--status every cycle): the exporter's cost against pluto's for the same read;
+	# section 2b compares them with light cycles
 	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout="$3" --log.level=debug \
-		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" > "$lg" 2>&1 &
+		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" --poll.full-interval=0 > "$lg" 2>&1 &
 	XPID=$!; pids+=("$XPID")
 	wait_http "http://127.0.0.1:$xp/-/ready" 1200 || die_log "$lg"
 	wait_cycles "$lg" 1
@@ -571,6 +575,160 @@ section_pluto() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 2b. light on pluto: what the exporter's poll cycles cost pluto, reading pluto whole every cycle
+# (--poll.full-interval=0, the cycle of earlier releases) or lightly (the default: the states,
+# counts and bytes, the connection list only when they show a change or every 5 minutes), and how
+# long a tiny whack command waits meanwhile. Same pluto, the two modes alternating.
+sched_ns() { # PID -> CPU time of all its threads in ns (/proc/PID/task/*/schedstat)
+	cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{s += $1} END {printf "%.0f\n", s}'
+}
+# probe OUT: `whack --briefstatus` every 0.1 s until killed, the wall time of each call in us in OUT
+# (one Python process spawning whack: a shell loop's own forks of date and timeout cost more, and
+# vary more, than what is measured)
+probe() {
+	exec python3 -c '
+import subprocess, sys, time
+ctl, out = sys.argv[1], open(sys.argv[2], "a", buffering=1)
+while True:
+    t = time.monotonic()
+    try:
+        subprocess.run(["/usr/libexec/ipsec/whack", "--ctlsocket", ctl, "--briefstatus"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+    out.write("%d\n" % ((time.monotonic() - t) * 1e6))
+    time.sleep(0.1)
+' "$CTL" "$1"
+}
+# probe_for SECONDS: the tiny command's "longest_ms median_ms calls" over that long, no exporter
+probe_for() {
+	local f=$W/probe-alone.txt pp
+	: > "$f"
+	probe "$f" & pp=$!
+	sleep "$1"
+	kill "$pp" 2> /dev/null; wait "$pp" 2> /dev/null || true
+	probe_stats "$f"
+}
+probe_stats() { # FILE of microseconds -> "longest_ms median_ms n p99_ms"
+	awk '{print $1 / 1000}' "$1" | sort -g | awk '{a[NR] = $1} END {
+		if (NR == 0) { print "nan nan 0 nan"; exit }
+		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		p = int(NR * 0.99 + 0.999); if (p < 1) p = 1; if (p > NR) p = NR
+		printf "%.1f %.1f %d %.1f\n", a[NR], m, NR, a[p] }'
+}
+# idle_cpu SECONDS INTERVAL: pluto's own CPU (ms) per INTERVAL over SECONDS without exporter or probe
+idle_cpu() {
+	local a b
+	a=$(sched_ns "$PLUTO_PID"); sleep "$1"; b=$(sched_ns "$PLUTO_PID")
+	awk -v a="$a" -v b="$b" -v s="$1" -v i="$(echo "$2" | sed 's/s$//')" 'BEGIN {printf "%.1f", (b - a) / 1e6 / s * i}'
+}
+# light_run MODE INTERVAL K: one exporter (MODE full: --poll.full-interval=0; light: the default)
+# against $CTL, kernel, events and certificate collectors off; after its first two cycles, K
+# cycles to measure pluto's CPU per cycle, then K more with the probe running. Prints
+# "pluto_ms_per_cycle longest_ms median_ms probes p99_ms whole_reads cycles"; the probe's times
+# are kept in W/probe-MODE-TAG.txt
+light_run() {
+	local mode=$1 interval=$2 k=$3 xp lg=$W/exporter-light.log c0 c1 p0 p1 f0 f1 pf=$W/probe-exporter.txt pp
+	local flags=()
+	[ "$mode" = full ] && flags=(--poll.full-interval=0)
+	xp=$(free_port)
+	mkdir -p "$W/bin"
+	printf '#!/bin/sh\nexec /usr/libexec/ipsec/"$@"\n' > "$W/bin/ipsec"; chmod +x "$W/bin/ipsec"
+	"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout=10s --log.level=debug \
+		--ipsec.command="$W/bin/ipsec" --ipsec.ctlsocket="$CTL" --no-collector.kernel --no-collector.events \
+		--no-collector.certificates "${flags[@]}" > "$lg" 2>&1 &
+	XPID=$!; pids+=("$XPID")
+	wait_http "http://127.0.0.1:$xp/-/ready" 1200 || die_log "$lg"
+	wait_cycles "$lg" 2
+	c0=$(( $(cycles_done "$lg") + 1 ))
+	wait_cycles "$lg" "$c0" # just after a cycle ended
+	curl -sf "http://127.0.0.1:$xp/metrics" > "$W/light-page0.txt"
+	p0=$(sched_ns "$PLUTO_PID")
+	wait_cycles "$lg" $((c0 + k))
+	p1=$(sched_ns "$PLUTO_PID"); c1=$(cycles_done "$lg")
+	: > "$pf"
+	probe "$pf" & pp=$!
+	wait_cycles "$lg" $((c1 + k))
+	kill "$pp" 2> /dev/null; wait "$pp" 2> /dev/null || true
+	cp "$pf" "$W/probe-$mode-$4.txt"
+	curl -sf "http://127.0.0.1:$xp/metrics" > "$W/light-page1.txt"
+	kill "$XPID"; wait "$XPID" 2> /dev/null || true
+	f0=$(awk '/^libreswan_poll_full_reads_total/ {s += $2} END {print s + 0}' "$W/light-page0.txt")
+	f1=$(awk '/^libreswan_poll_full_reads_total/ {s += $2} END {print s + 0}' "$W/light-page1.txt")
+	[ "$mode" = full ] && f0=0 f1=$((2 * k))
+	echo "$(awk -v a="$p0" -v b="$p1" -v n="$((c1 - c0))" 'BEGIN {printf "%.1f", (b - a) / 1e6 / n}') $(probe_stats "$pf") $((f1 - f0)) $((c1 - c0))"
+}
+section_pluto_light() {
+	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || [ ! -x /usr/libexec/ipsec/pluto ]; then
+		log "== 2b. light on pluto: skipped (needs root, ip and Libreswan)"
+		out "### 2b. Light on pluto: skipped (needs root, ip(8) and Libreswan)"; out ""; return
+	fi
+	local n st saved_storm=$STORM k=${BENCH_LIGHT_CYCLES:-10} interval=${BENCH_LIGHT_INTERVAL:-2s} rep mode
+	log "== 2b. light on pluto: whole reads every cycle against light ones, $REPEAT runs each, alternating"
+	out "### 2b. Light on pluto ($(/usr/libexec/ipsec/pluto --version 2>&1 | head -1 | awk '{print $1, $2}')): pluto's CPU per steady poll cycle and the longest wait of a tiny whack command, whole reads every cycle against light ones"
+	out ""
+	out "| loaded | half-open | cycle | pluto CPU ms per cycle | whole reads in $((2 * k)) cycles | tiny whack: longest wait ms | 99th percentile ms | median ms | probes |"
+	out "|---|---|---|---|---|---|---|---|---|"
+	for n in $PLUTO_SIZES; do
+		for st in 0 1; do
+			if [ "$st" = 1 ]; then STORM=$saved_storm; else STORM=0; fi
+			[ "$st" = 1 ] && [ "$n" != "${PLUTO_SIZES%% *}" ] && continue
+			log "   pluto with $n connections, storm $STORM"
+			pluto_up "$n"
+			if [ "$STORM" -gt 0 ]; then
+				local i
+				for i in $(seq 1 "$STORM"); do
+					ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$CTL" --name "$(printf 'silent-%04d' "$i")" --initiate --asynchronous > /dev/null 2>&1 || true
+				done
+				sleep 1
+			fi
+			local idle
+			idle=$(idle_cpu 20 "$interval")
+			set -- $(probe_for 20)
+			out "| $n | $STORM | none: pluto alone, then the probe alone | $idle (per $interval) | - | $1 | $4 | $2 | $3 |"
+			local -A cpu=() longest=() med=() probes=() whole=() p99=()
+			for rep in $(seq "$REPEAT"); do
+				for mode in full light; do
+					set -- $(light_run "$mode" "$interval" "$k" "$n-$STORM-$rep")
+					log "   $mode #$rep: pluto $1 ms per cycle, tiny whack longest $2 ms (p99 $5, median $3, $4 calls), $6 whole reads in $((2 * k)) cycles"
+					cpu[$mode]="${cpu[$mode]:-} $1"; longest[$mode]="${longest[$mode]:-} $2"; med[$mode]="${med[$mode]:-} $3"
+					probes[$mode]="${probes[$mode]:-} $4"; p99[$mode]="${p99[$mode]:-} $5"; whole[$mode]="${whole[$mode]:-} $6"
+				done
+			done
+			for mode in full light; do
+				local c l m pr wh q lr
+				c=$(echo ${cpu[$mode]} | tr ' ' '\n' | median); l=$(echo ${longest[$mode]} | tr ' ' '\n' | median)
+				m=$(echo ${med[$mode]} | tr ' ' '\n' | median); pr=$(echo ${probes[$mode]} | tr ' ' '\n' | median)
+				wh=$(echo ${whole[$mode]} | tr ' ' '\n' | median); q=$(echo ${p99[$mode]} | tr ' ' '\n' | median)
+				lr=$(echo ${longest[$mode]} | tr ' ' '\n' | sort -g | awk 'NR == 1 {a = $1} {b = $1} END {print a "-" b}')
+				out "| $n | $STORM | $([ "$mode" = full ] && echo "whole every cycle" || echo light) | $c | $wh | $l ($lr) | $q | $m | $pr |"
+				R[light_cpu_${mode}_${n}_$st]=$c; R[light_wait_${mode}_${n}_$st]=$l
+			done
+		done
+	done
+	STORM=$saved_storm
+	pluto_down
+	ip netns del "$NS" 2>/dev/null || true
+	out ""
+	out "Medians of $REPEAT runs per mode (the longest wait: median, then the range over the runs), the modes alternating on"
+	out "the same pluto; poll interval $interval, kernel, events and certificate collectors off. Pluto CPU = the sum of its"
+	out "threads' run time (/proc/PID/task/*/schedstat) over $k whole poll cycles after the first two, divided by the cycles:"
+	out "what pluto does meanwhile of its own is in it (the \"none\" rows: pluto alone over 20 s, per interval); the tiny"
+	out "command = \`whack --briefstatus\` every 0.1 s during the next $k cycles, its wall time (spawning whack included: see"
+	out "the probe alone over 20 s). A whole read costs pluto what it cost before light cycles existed: the \"whole every"
+	out "cycle\" rows. In the half-open storm pluto itself stops answering for seconds at a time (its retransmissions and"
+	out "new attempts): the probe alone shows it."
+	out ""
+	if [ -n "${R[light_cpu_light_10000_0]:-}" ]; then
+		out "| target (10k loaded, light cycles) | result | met |"
+		out "|---|---|---|"
+		out "| pluto CPU per steady cycle <= 30 ms | ${R[light_cpu_light_10000_0]} ms (whole every cycle: ${R[light_cpu_full_10000_0]} ms) | $(awk -v v="${R[light_cpu_light_10000_0]}" 'BEGIN {print (v <= 30) ? "yes" : "**no**"}') |"
+		out "| longest wait of a tiny whack <= 50 ms | ${R[light_wait_light_10000_0]} ms (whole every cycle: ${R[light_wait_full_10000_0]} ms) | $(awk -v v="${R[light_wait_light_10000_0]}" 'BEGIN {print (v <= 50) ? "yes" : "**no**"}') |"
+		out ""
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------
 # 1b. the daemon's poll cycle on generated output through a child (as whack's would arrive)
 section_cycle() {
 	log "== 1b. daemon CPU per poll cycle, generated layout $MAIN_FAMILY output through a child"
@@ -589,8 +747,9 @@ section_cycle() {
 		local timeout
 		if [ "$n" -ge 100000 ]; then k=$CYCLES_100K; interval=1500ms; timeout=14s; else k=$CYCLES_10K; interval=300ms; timeout=2s; fi
 		xp=$(free_port); lg=$W/exporter-cycle-$n.log
+		# whole cycles, as measured before light ones existed (the saved status is all there is)
 		"$EXPORTER" --web.listen-address="127.0.0.1:$xp" --poll.interval="$interval" --poll.timeout="$timeout" --log.level=debug \
-			--ipsec.command="$W/bin/fake-ipsec-$n" --no-collector.kernel > "$lg" 2>&1 &
+			--ipsec.command="$W/bin/fake-ipsec-$n" --no-collector.kernel --poll.full-interval=0 > "$lg" 2>&1 &
 		XPID=$!; pids+=("$XPID")
 		wait_cycles "$lg" 1
 		c0=$(( $(cycles_done "$lg") + 1 ))
@@ -798,6 +957,8 @@ targets() {
 for s in parse cycle http stall soak pluto kernel tlssoak storm; do
 	case " $SECTIONS " in *" $s "*) "section_$s" ;; esac
 done
+# 2b runs with section 2 ("pluto"), or alone as "plutolight"
+case " $SECTIONS " in *" pluto "* | *" plutolight "*) section_pluto_light ;; esac
 targets
 
 echo

@@ -147,6 +147,26 @@ static void test_certificates(void **state)
 	assert_true(parse(&c, "--input.status", "/nonexistent/status", NULL) < 0);
 }
 
+/* Pluto's whole status every 5 minutes, light cycles between; 0 (or 0s): every cycle. */
+static void test_full_interval(void **state)
+{
+	struct exporter_config c;
+
+	assert_int_equal(parse(&c, NULL, NULL, NULL), 1);
+	assert_int_equal(c.poll_full_interval_usec, 300000000);
+	assert_int_equal(parse(&c, "--poll.full-interval=90s", NULL, NULL), 1);
+	assert_int_equal(c.poll_full_interval_usec, 90000000);
+	assert_int_equal(parse(&c, "--poll.full-interval", "0", NULL), 1);
+	assert_int_equal(c.poll_full_interval_usec, 0);
+	assert_int_equal(parse(&c, "--poll.full-interval=0s", NULL, NULL), 1);
+	assert_int_equal(c.poll_full_interval_usec, 0);
+	assert_int_equal(parse(&c, "--poll.full-interval=2h", NULL, NULL), 1);
+	assert_int_equal(c.poll_full_interval_usec, UINT64_C(7200000000));
+	assert_true(parse(&c, "--poll.full-interval=often", NULL, NULL) < 0);
+	assert_true(parse(&c, "--poll.full-interval=-5m", NULL, NULL) < 0);
+	assert_true(parse(&c, "--poll.full-interval", NULL, NULL) < 0);
+}
+
 static void test_help_version(void **state)
 {
 	struct exporter_config c;
@@ -172,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),	cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_bad_values),	cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_certificates),
+		cmocka_unit_test(test_full_interval),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -91,7 +91,7 @@ static void cycle(struct rig *r, struct strbuf *st_body, struct strbuf *k_body)
 		model_apply_status(r->m, s);
 		cy.status = s;
 	}
-	kernel_begin(r->kn);
+	kernel_begin(r->kn, 0);
 	if (k_body) {
 		struct strbuf sb = STRBUF_INIT;
 		unsigned sas = 0, policies = 0;

@@ -91,6 +91,8 @@ struct poller {
 	struct page *page;
 	char summary[256];
 	size_t last_page_len;		/* sizes the next render */
+	bool said_not_running;		/* "pluto is not running" was logged, "answers again" not yet */
+	bool again_ran;			/* this cycle is one a source asked for at once (struct cycle.again) */
 	char *spare_text;		/* the last replaced page's buffer, for the next render to write into */
 	size_t spare_size;
 	poller_extra_fn extra_fn;
@@ -99,13 +101,15 @@ struct poller {
 
 static int schedule_next(struct poller *p);
 static void publish_cycle(struct poller *p);
+static void start_cycle(struct poller *p);
 
-/* The first command whose success is libreswan_up; stats->n_commands when none. */
-static size_t up_command(const struct poll_stats *st)
+/* The command whose success is libreswan_up this cycle: the first of those that may decide it that
+ * ran; st->n_commands when none ran. */
+static size_t up_command(const struct poll_stats *st, const bool *ran)
 {
 	size_t i = 0;
 
-	while (i < st->n_commands && !st->commands[i]->decides_up)
+	while (i < st->n_commands && !(st->commands[i]->decides_up && ran[i]))
 		i++;
 	return i;
 }
@@ -113,7 +117,6 @@ static size_t up_command(const struct poll_stats *st)
 static void log_change(struct poller *p, struct job *j)
 {
 	const struct source_command *c = p->stats.commands[j->cmd];
-	bool is_up = j->cmd == up_command(&p->stats);
 	enum poll_reason before = j->last_reason;
 
 	if (j->reason == before)
@@ -121,17 +124,22 @@ static void log_change(struct poller *p, struct job *j)
 	j->last_reason = j->reason;
 	if (source_set_log_change(p->work.sources, j->cmd, j->reason))
 		return;
+	/* pluto going away and coming back is said once, whichever of the commands that decide
+	 * libreswan_up saw it (they take turns from one cycle to the next) */
 	if (j->reason == POLL_REASON_NONE && before == POLL_REASON_NOT_RUNNING) {
-		if (is_up)
+		if (c->decides_up && p->said_not_running)
 			log_info("pluto answers again");
 		else
 			log_debug("%s: pluto answers again", c->name);
+		if (c->decides_up)
+			p->said_not_running = false;
 	} else if (j->reason == POLL_REASON_NONE)
 		log_info("%s: whack answers again", c->name);
-	else if (j->reason == POLL_REASON_NOT_RUNNING && is_up)
+	else if (j->reason == POLL_REASON_NOT_RUNNING && c->decides_up && !p->said_not_running) {
 		log_warn("pluto is not running, serving libreswan_up 0, ignoring");
-	else if (j->reason == POLL_REASON_NOT_RUNNING)
-		log_debug("%s: pluto is not running", c->name);	/* said once, for the one that decides up */
+		p->said_not_running = true;
+	} else if (j->reason == POLL_REASON_NOT_RUNNING)
+		log_debug("%s: pluto is not running", c->name);	/* said once */
 	else
 		log_warn("%s: whack failed (%s), ignoring", c->name, poll_reason_to_string(j->reason));
 }
@@ -238,7 +246,7 @@ static void finish_cycle(struct poller *p)
 	struct poll_stats *st = &p->stats;
 	struct cycle_work *wk = &p->work;
 	uint64_t now = now_realtime_usec();
-	size_t up_cmd = up_command(st);
+	size_t up_cmd = up_command(st, p->running_now);
 	bool whack_ok = true;
 
 	for (size_t i = 0; i < st->n_commands; i++) {
@@ -267,7 +275,7 @@ static void finish_cycle(struct poller *p)
 		if (st->commands[i]->run == SOURCE_RUN_WHACK)
 			whack_ok = whack_ok && cs->success;
 	}
-	if (up_cmd < st->n_commands && p->running_now[up_cmd])
+	if (up_cmd < st->n_commands)
 		st->up = st->cmd[up_cmd].success;
 	else	/* --input.* without a status file: up when what was given could be read */
 		st->up = config_uses_inputs(cfg) && whack_ok;
@@ -293,7 +301,7 @@ static void finish_cycle(struct poller *p)
 	p->spare_text = NULL;
 	p->spare_size = 0;
 	wk->text = NULL;
-	wk->up_reason = up_cmd < st->n_commands && p->running_now[up_cmd] ? p->jobs[up_cmd].reason : POLL_REASON_NONE;
+	wk->up_reason = up_cmd < st->n_commands ? p->jobs[up_cmd].reason : POLL_REASON_NONE;
 	if (!cfg->once && start_worker(p) == 0)
 		return;	/* on_worker_done() publishes */
 	finish_work(wk);
@@ -306,6 +314,18 @@ static void publish_cycle(struct poller *p)
 	size_t text_len = p->work.text_len;
 
 	p->work.text = NULL;
+	if (p->work.cycle.again && !p->again_ran && !p->cfg->once) {
+		/* a source must read more for its page to be exact: the next cycle now, once; this
+		 * page's buffer is the next render's */
+		log_debug("poll cycle %" PRIu64 " not published: a source reads again at once", p->stats.cycles);
+		free(p->spare_text);
+		p->spare_text = text;
+		p->spare_size = malloc_usable_size(text);
+		p->again_ran = true;
+		start_cycle(p);
+		return;
+	}
+	p->again_ran = false;
 	p->last_page_len = text_len;
 	if (p->extra_fn) {
 		/* the page's buffer is sized with room to spare: appending rarely moves it */

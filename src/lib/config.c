@@ -22,6 +22,7 @@ enum {
 	OPT_CTLSOCKET,
 	OPT_POLL_INTERVAL,
 	OPT_POLL_TIMEOUT,
+	OPT_POLL_FULL_INTERVAL,
 	OPT_MAX_OUTPUT,
 	OPT_LOG_LEVEL,
 	OPT_LOG_FORMAT,
@@ -70,6 +71,7 @@ static const struct option options[] = {
 	{ "ipsec.command", required_argument, NULL, OPT_IPSEC_COMMAND },
 	{ "ipsec.ctlsocket", required_argument, NULL, OPT_CTLSOCKET },
 	{ "poll.interval", required_argument, NULL, OPT_POLL_INTERVAL },
+	{ "poll.full-interval", required_argument, NULL, OPT_POLL_FULL_INTERVAL },
 	{ "poll.timeout", required_argument, NULL, OPT_POLL_TIMEOUT },
 	{ "poll.max-output", required_argument, NULL, OPT_MAX_OUTPUT },
 	{ "log.level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -124,6 +126,10 @@ static const char usage[] =
 	"  --ipsec.ctlsocket=PATH        pluto control socket, passed to whack as --ctlsocket\n"
 	"  --poll.interval=DURATION      time between poll cycles (default 10s)\n"
 	"  --poll.timeout=DURATION       kill a whack command running longer (default 5s)\n"
+	"  --poll.full-interval=DURATION read pluto's whole status (its connection list) at least this\n"
+	"                                often; cycles between read only the states, counts and bytes,\n"
+	"                                and the whole status when they show a change (default 5m;\n"
+	"                                0: every cycle)\n"
 	"  --poll.max-output=SIZE        kill a whack command printing more (default 256MiB)\n"
 	"  --log.level=LEVEL             debug, info, warn, error (default info)\n"
 	"  --log.format=FORMAT           logfmt or json (default logfmt)\n"
@@ -161,6 +167,7 @@ void config_init(struct exporter_config *c)
 		.ipsec_command = "ipsec",
 		.poll_interval_usec = 10 * UINT64_C(1000000),
 		.poll_timeout_usec = 5 * UINT64_C(1000000),
+		.poll_full_interval_usec = 300 * UINT64_C(1000000),
 		.max_output = UINT64_C(256) << 20,
 		.log_level = LOG_LEVEL_INFO,
 		.log_format = LOG_FORMAT_LOGFMT,
@@ -263,6 +270,7 @@ static const char *rejected_flag(char **argv)
 int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 {
 	int opt, r;
+	uint64_t u;
 
 	opterr = 0;
 	optind = 1;
@@ -334,6 +342,16 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			break;
 		case OPT_POLL_TIMEOUT:
 			r = parse_duration_flag(flag, optarg, &c->poll_timeout_usec);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_POLL_FULL_INTERVAL:
+			/* 0 (or 0s): the whole status every cycle */
+			if (streq(optarg, "0") || (parse_duration_usec(optarg, &u) == 0 && u == 0)) {
+				c->poll_full_interval_usec = 0;
+				break;
+			}
+			r = parse_duration_flag(flag, optarg, &c->poll_full_interval_usec);
 			if (r < 0)
 				return r;
 			break;

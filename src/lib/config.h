@@ -34,6 +34,7 @@ struct exporter_config {
 	const char *ctlsocket;
 	uint64_t poll_interval_usec;
 	uint64_t poll_timeout_usec;
+	uint64_t poll_full_interval_usec;	/* pluto's whole status at least this often; 0: every cycle */
 	uint64_t max_output;
 	enum log_level log_level;
 	enum log_format log_format;

@@ -522,6 +522,11 @@ static int read_added_description(const char *s, size_t n, struct msg *m)
 	return 0;
 }
 
+bool pluto_log_is_start(const char *msg, size_t len)
+{
+	return PFX(msg, len, "Starting Pluto");
+}
+
 int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct pluto_event *ret)
 {
 	struct msg m;
@@ -541,7 +546,7 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 		len -= 9;
 	}
 	if (len == 0 || msg[0] != '"') {
-		if (PFX(msg, len, "Starting Pluto")) {
+		if (pluto_log_is_start(msg, len)) {
 			pluto_log_reset(l);
 			return -EBADMSG;
 		}

@@ -547,7 +547,7 @@ static bool due(const struct certs *s, size_t i, uint64_t now)
 	return now + cfg->poll_interval_usec / 2 >= s->next_due[i];
 }
 
-static void certs_begin(void *self)
+static void certs_begin(void *self, unsigned requests)
 {
 	struct certs *s = self;
 

@@ -29,6 +29,14 @@
  * Memory is bounded: at most EVENTS_PENDING_MAX distinct (connection, instance) names wait between
  * two cycles (more are counted as dropped), and a connection's counts exist only while pluto has
  * the connection.
+ *
+ * What the log says of the connection set goes to the other sources at the next cycle (struct
+ * source_request; pluto's source then reads pluto's whole status, whose connection list it does
+ * not read every cycle): a connection added, deleted, taken down by an operator or routed, and
+ * pluto starting again, as the live log says them (not a saved one, --input.events, which is read
+ * again every cycle). Initiations are not passed on: pluto says one on every revival and keying
+ * attempt, and an initiation that changes what the page says (an operator's up) also shows in
+ * pluto's state list, which pluto's source reads every cycle.
  */
 
 #define EVENTS_PENDING_MAX 65536
@@ -77,6 +85,8 @@ struct events {
 	struct pluto_log *classifier;
 	struct hashmap pending;		/* "name\x1finstance" -> struct pending */
 	struct figures now;
+	unsigned requests;		/* enum source_request: for the next cycle */
+	bool followed;			/* a helper followed the log before */
 	int last_exit;			/* of the last helper that ended, for logging changes only */
 	/* the worker's side, handed over by collect() */
 	struct hashmap taken;
@@ -135,8 +145,25 @@ static struct pending *pending_of(struct events *ev, const struct pluto_event *e
 	return p;
 }
 
-/* One message of pluto's, logged at usec. */
-static void take_message(struct events *ev, uint64_t usec, const char *text, size_t len)
+/* What a change of the connection set asks of the next cycle (see the top of this file). */
+static unsigned change_request(enum pluto_event_change c)
+{
+	switch (c) {
+	case PLUTO_CHANGE_ADDED:
+	case PLUTO_CHANGE_DELETED:
+	case PLUTO_CHANGE_DOWN:
+	case PLUTO_CHANGE_ROUTED:
+		return SOURCE_REQUEST_CONNECTIONS;
+	case PLUTO_CHANGE_INITIATED:
+	case PLUTO_CHANGE_SWITCHED:
+	case _PLUTO_CHANGE_MAX:
+		break;
+	}
+	return 0;
+}
+
+/* One message of pluto's, logged at usec; live: from the log as it is written. */
+static void take_message(struct events *ev, uint64_t usec, const char *text, size_t len, bool live)
 {
 	struct pluto_event e;
 	struct pending *p;
@@ -144,11 +171,16 @@ static void take_message(struct events *ev, uint64_t usec, const char *text, siz
 	ev->now.messages++;
 	/* a logfile's line begins with its time stamp; the journal's message does not */
 	len = pluto_log_strip_prefix(text, len, &text);
+	if (live && pluto_log_is_start(text, len))
+		ev->requests |= SOURCE_REQUEST_RESTART;
 	if (pluto_log_classify(ev->classifier, text, len, &e) < 0)
 		return;	/* about no connection */
 	switch (e.kind) {
 	case PLUTO_EVENT_NONE:
+		return;
 	case PLUTO_EVENT_CONNECTION:
+		if (live)
+			ev->requests |= change_request(e.change);
 		return;
 	case PLUTO_EVENT_UNRECOGNISED:
 		ev->now.unrecognised++;
@@ -188,11 +220,16 @@ static int on_line(struct parser *base, char *line, size_t len, unsigned flags)
 		sp = strchr(line + 2, ' ');
 		if (!sp || safe_atou64_n(line + 2, (size_t)(sp - line - 2), &usec) < 0)
 			return -EBADMSG;
-		take_message(ev, usec, sp + 1, len - (size_t)(sp + 1 - line));
+		take_message(ev, usec, sp + 1, len - (size_t)(sp + 1 - line), true);
 	} else if (startswith(line, "following ")) {
 		if (!ev->now.up)
 			log_info("events collector: following %s", line + 10);
 		ev->now.up = true;
+		/* what the log said while nobody followed it is not known (the first start needs nothing:
+		 * the first cycle reads everything) */
+		if (ev->followed)
+			ev->requests |= SOURCE_REQUEST_CONNECTIONS;
+		ev->followed = true;
 	} else if (startswith(line, "waiting ")) {
 		if (ev->now.up || ev->last_exit != -2)
 			log_warn("events collector: waiting for pluto's log: %s, ignoring", line + 8);
@@ -208,7 +245,7 @@ static int on_input_line(struct parser *base, char *line, size_t len, unsigned f
 	struct events *ev = parser_container(base, struct events, input);
 
 	if (len > 0)
-		take_message(ev, now_realtime_usec(), line, len);
+		take_message(ev, now_realtime_usec(), line, len, false);
 	return 0;
 }
 
@@ -255,7 +292,16 @@ static char *const *events_stream_argv(void *self, enum source_privilege *ret_pr
 	return ev->now.enabled && !ev->cfg->input_events ? ev->argv : NULL;
 }
 
-static void events_begin(void *self)
+static unsigned events_requests(void *self)
+{
+	struct events *ev = self;
+	unsigned r = ev->requests;
+
+	ev->requests = 0;
+	return r;
+}
+
+static void events_begin(void *self, unsigned requests)
 {
 	struct events *ev = self;
 
@@ -469,6 +515,7 @@ const struct source_ops source_events = {
 	.n_commands = ELEMENTSOF(commands),
 	.new = events_new,
 	.free = events_free,
+	.requests = events_requests,
 	.begin = events_begin,
 	.parser = events_parser,
 	.judge = events_judge,

@@ -11,10 +11,12 @@
  * ended. It runs nothing itself; it reads what the cycle recorded.
  */
 
-/* The whack commands of every source, in order: the command label's values. */
+/* The whack commands of every source, in order: the command label's values (a command listed
+ * only once it has run is left out before). */
 #define for_each_whack(st, i)                 \
 	for (size_t i = 0; i < (st)->n_commands; i++) \
-		if ((st)->commands[i]->run == SOURCE_RUN_WHACK)
+		if ((st)->commands[i]->run == SOURCE_RUN_WHACK && \
+		    (!(st)->commands[i]->listed_once_run || (st)->cmd[i].attempted))
 
 static void exporter_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
 {

@@ -286,7 +286,7 @@ static void global_free(void *self)
 	free(g);
 }
 
-static void global_begin(void *self)
+static void global_begin(void *self, unsigned requests)
 {
 	struct global *g = self;
 

@@ -634,7 +634,7 @@ static const char *kernel_helper_path(void *self, size_t i)
 	return kn->cfg->kernel_helper;
 }
 
-static void kernel_begin(void *self)
+static void kernel_begin(void *self, unsigned requests)
 {
 	struct kernel *kn = self;
 

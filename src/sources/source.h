@@ -66,7 +66,14 @@ struct source_command {
 	enum source_run run;
 	const char *whack_args[3];	/* SOURCE_RUN_WHACK: its arguments ("--status"; "--utc", "--listcerts") */
 	enum source_privilege privilege;	/* SOURCE_RUN_HELPER: the capability it gets */
-	bool decides_up;		/* its success is libreswan_up (when it runs) */
+	/*
+	 * Its success is libreswan_up: of the commands marked so, the first (in the order of the
+	 * sources and their commands) that runs in a cycle decides it for that cycle.
+	 */
+	bool decides_up;
+	/* Its poll series (success, duration, errors, parse errors) appear once it has run: not every
+	 * configuration runs it (--once and --input.* never do), and pages without it stay as they were. */
+	bool listed_once_run;
 };
 
 /* What the poll cycle knows of one command: of its last run (a command need not run every cycle). */
@@ -96,6 +103,20 @@ struct sa_kernel_counters {
 	uint64_t errors[_KERNEL_ERROR_MAX];
 };
 
+/*
+ * What a source may ask of the next cycle for the others (bits), on the loop: every source's
+ * requests() is asked as a cycle begins, and what any of them asked goes to every source's
+ * begin(). Sources do not see each other; this is how one that learns something between two
+ * cycles (from its stream) tells the ones it concerns.
+ */
+enum source_request {
+	/* pluto's log says a connection was added, deleted, taken down or routed: the connection
+	 * list (and what pluto holds of each connection) changed */
+	SOURCE_REQUEST_CONNECTIONS = 1u << 0,
+	/* pluto's log says pluto started again */
+	SOURCE_REQUEST_RESTART = 1u << 1,
+};
+
 /* One poll cycle as the sources see it on the worker thread. */
 struct cycle {
 	struct model *model;
@@ -107,6 +128,13 @@ struct cycle {
 	const struct status_summary *status;	/* pluto's connection and state list, if read */
 	const struct traffic_list *traffic;	/* pluto's SAs and their bytes, if read */
 	const struct hashmap *sa_kernel;	/* decimal serial -> struct sa_kernel_counters, if read (opt-in) */
+	/*
+	 * Set by a source's update: what this cycle read shows that its page would not be exact
+	 * (pluto's connection list moved since the source last read it whole). The poll cycle then
+	 * does not publish this cycle's page and starts the next cycle at once, in which the source
+	 * reads what it needs; that cycle's page is published whatever it says.
+	 */
+	bool again;
 };
 
 /* The page's sections, in the order they are written; a source writes into any of them. */
@@ -141,8 +169,12 @@ struct source_ops {
 	bool (*enabled)(void *self, size_t i);
 	/* The program a SOURCE_RUN_HELPER command runs. */
 	const char *(*helper_path)(void *self, size_t i);
-	/* A cycle begins: the parsers of the commands that run this cycle empty again. */
-	void (*begin)(void *self);
+	/* What this source asks of the next cycle (enum source_request bits; NULL: nothing), asked
+	 * as a cycle begins: it is then asked, and forgets it. */
+	unsigned (*requests)(void *self);
+	/* A cycle begins: the parsers of the commands that run this cycle empty again; requests:
+	 * what the sources asked of this cycle (enum source_request bits). */
+	void (*begin)(void *self, unsigned requests);
 	/* The parser that takes command i's output. */
 	struct parser *(*parser)(void *self, size_t i);
 	/*

@@ -71,9 +71,14 @@ struct source_set *source_set_free(struct source_set *set)
 
 void source_set_begin(struct source_set *set)
 {
+	unsigned requests = 0;
+
+	for (size_t s = 0; s < N_SOURCES; s++)
+		if (registry[s]->requests)
+			requests |= registry[s]->requests(set->self[s]);
 	for (size_t s = 0; s < N_SOURCES; s++)
 		if (registry[s]->begin)
-			registry[s]->begin(set->self[s]);
+			registry[s]->begin(set->self[s], requests);
 }
 
 bool source_set_enabled(struct source_set *set, size_t i)

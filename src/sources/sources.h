@@ -22,7 +22,8 @@ struct source_set *source_set_new(const struct exporter_config *cfg, struct mode
 /* Free; NULL is a no-op; returns NULL. */
 struct source_set *source_set_free(struct source_set *set);
 
-/* On the loop: a cycle begins (every parser empties again). */
+/* On the loop: a cycle begins (every parser empties again; what the sources asked of it goes to
+ * every source). */
 void source_set_begin(struct source_set *set);
 
 /* On the loop, for command i of the set: whether it runs this cycle (never: SOURCE_RUN_NONE), its

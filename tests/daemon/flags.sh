@@ -42,6 +42,8 @@ bad --web.read-header-timeout --web.read-header-timeout=0s
 bad --certificates.interval --certificates.interval=5
 bad --certificates.interval --certificates.interval=0s
 bad --no-collector.certificates --no-collector.certificates=1
+bad --poll.full-interval --poll.full-interval=often
+bad --poll.full-interval --poll.full-interval=5
 bad --input.listcrls --input.listcrls -
 bad --poll.interval --poll.interval=30s1m
 bad --poll.interval --poll.interval=1.5s
@@ -53,6 +55,7 @@ grep -q -- '--web.listen-address' "$WORK/out" || fail "--help lists the flags"
 grep -q -- '--web.max-connections-per-ip=N' "$WORK/out" || fail "--help lists --web.max-connections-per-ip"
 "$EXPORTER" -h > "$WORK/out" || fail "-h exit status"
 grep -q -- '--web.listen-address' "$WORK/out" || fail "-h lists the flags"
+grep -q -- '--poll.full-interval=DURATION' "$WORK/out" || fail "--help lists --poll.full-interval"
 "$EXPORTER" --version | grep -q '^libreswan_exporter [0-9]' || fail "--version"
 ok "--help, -h and --version exit 0"
 

@@ -677,7 +677,7 @@ lsx_scrape_time() { lsx__curl "$1" -s -o /dev/null --max-time 10 -w '%{time_tota
 # then on counts)
 lsx_exporter_start_events() {
 	local name=$1 pluto=$2 helper; shift 2
-	helper=${LSX_EVENTS_HELPER:-$(dirname "$EXPORTER")/plutolog-helper}
+	helper=$(lsx_events_helper)
 	[ -x "$helper" ] || fail "no log helper at $helper (set LSX_EVENTS_HELPER)"
 	lsx_exporter_start "$name" "$pluto" --collector.events.helper="$helper" \
 		--events.log-file="$(lsx_pdir "$pluto")/pluto.log" "$@"
@@ -738,3 +738,70 @@ lsx_expect_recognised() {
 	return 1
 }
 
+# --- light poll cycles: how soon a change of pluto's connection list shows ------------------
+
+# lsx_now_ns: the time now in ns (take it right after a change, for lsx_shows_within)
+lsx_now_ns() { date +%s%N; }
+
+# lsx_events_helper: the events collector's log helper (LSX_EVENTS_HELPER, else the one next to
+# the exporter)
+lsx_events_helper() { echo "${LSX_EVENTS_HELPER:-$(dirname "$EXPORTER")/plutolog-helper}"; }
+
+# lsx_light_exporters PLUTO FULL_INTERVAL: two exporters polling PLUTO every LSX_POLL_INTERVAL:
+# "on", with the events collector following pluto's log file and a --poll.full-interval of 1h
+# (only the state list and the log make it read pluto whole), and "off", without the events
+# collector, with --poll.full-interval=FULL_INTERVAL (seconds)
+lsx_light_exporters() {
+	local p=$1 full=$2 helper
+	helper=$(lsx_events_helper)
+	[ -x "$helper" ] || fail "the events collector's helper is not built ($helper)"
+	lsx_exporter_start on "$p" --collector.events.helper="$helper" --events.log-file="$(lsx_pdir "$p")/pluto.log" \
+		--poll.full-interval=1h --no-collector.certificates
+	lsx_exporter_start off "$p" --no-collector.events --poll.full-interval="${full}s" --no-collector.certificates
+	lsx_expect_metric on libreswan_events_up == 1
+}
+
+# lsx_shows_within NAME SECONDS SINCE_NS SELECTOR OP VALUE: wait until exporter NAME serves
+# SELECTOR OP VALUE (VALUE "absent" allowed), at most SECONDS (may have a fraction) after SINCE_NS
+# (lsx_now_ns at the change); notes how long it took, records a failure when it did not show in
+# time. Returns 0 when it showed.
+lsx_shows_within() {
+	local name=$1 limit=$2 since=$3 sel=$4 op=$5 want=$6 end now
+	end=$(awk -v s="$since" -v l="$limit" 'BEGIN { printf "%.0f", s + l * 1e9 }')
+	while :; do
+		now=$(date +%s%N)
+		if lsx__metric_is "$name" "$sel" "$op" "$want"; then
+			lsx_note "ok: exporter $name: $sel $op $want, $(awk -v a="$since" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s after the change (bound $limit s)"
+			return 0
+		fi
+		[ "$now" -lt "$end" ] || break
+		sleep 0.1
+	done
+	lsx_fail "exporter $name: $sel $op $want not within $limit s of the change ($LSX_DIFF)"
+	return 1
+}
+
+# lsx_pluto_family NAME: the output family of exporter NAME's pluto ("4", "5"), from its page
+lsx_pluto_family() { sed -n 's/^libreswan_pluto_info{.*family="\([0-9]*\)".*/\1/p' "$(lsx_page "$1")" | head -1; }
+
+# lsx_whack_down PLUTO CONN: an operator's down: `whack --down` (5.x), else `--terminate` (4.x)
+lsx_whack_down() {
+	lsx_whack "$1" --name "$2" --down > "$WORK/down.out" 2>&1 && return 0
+	lsx_whack "$1" --name "$2" --terminate > "$WORK/down.out" 2>&1
+}
+
+# lsx_seconds DURATION: a duration of the exporter's flags (500ms, 1s, 2m) in seconds
+lsx_seconds() {
+	awk -v d="$1" 'BEGIN { n = d + 0; u = d; sub(/^[0-9.]+/, "", u)
+		print (u == "ms") ? n / 1000 : (u == "m") ? n * 60 : (u == "h") ? n * 3600 : n }'
+}
+# LSX_LIGHT_SLACK: what showing "at the next poll cycle" may take beyond the interval (pluto
+# logging, the log helper reading, the cycle, the scrape), seconds
+LSX_LIGHT_SLACK=${LSX_LIGHT_SLACK:-1.5}
+# lsx_light_bounds FULL_INTERVAL: LSX_BOUND_ON (the next poll cycle) and LSX_BOUND_OFF (the next
+# whole read without the log: the full interval, then that cycle)
+lsx_light_bounds() {
+	local i; i=$(lsx_seconds "$LSX_POLL_INTERVAL")
+	LSX_BOUND_ON=$(awk -v i="$i" -v s="$LSX_LIGHT_SLACK" 'BEGIN { print i + s }')
+	LSX_BOUND_OFF=$(awk -v f="$1" -v i="$i" -v s="$LSX_LIGHT_SLACK" 'BEGIN { print f + i + s }')
+}

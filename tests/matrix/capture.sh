@@ -8,7 +8,11 @@
 #   initiated    host and net-1 initiated, silent-1 half-open; on a kernel with ESP the
 #                Child SAs carry pings of known size (4 x 1000 bytes on net-1, 3 x 300 on host)
 # as DIR/<state>-<side>--<command>.txt for status, trafficstatus and globalstatus, where DIR is
-# LSX_CAPTURE_DIR/<label> (MX_LABEL, e.g. 5.2+4.10) plus "-esp" on a kernel with ESP.
+# LSX_CAPTURE_DIR/<label> (MX_LABEL, e.g. 5.2+4.10) plus "-esp" on a kernel with ESP. Also, as
+# DIR/<state>-<side>-light--{status,showstates,trafficstatus}.txt, what the exporter's light poll
+# cycle reads (`whack --briefstatus --showstates`) with a --status and a --trafficstatus of the
+# same moment: pluto's state list printed alike by both (timers to the second), tried again until
+# it is.
 [ -n "${LSX_CAPTURE_DIR:-}" ] || skip "LSX_CAPTURE_DIR not set"
 lsx_pair 2
 lsx_conn_host host
@@ -27,7 +31,28 @@ capture() {
 			mv "$out.tmp" "$out/$state-$side--$cmd.txt"
 		done
 	done
+	capture_light "$state"
 	lsx_note "captured $state into $out"
+}
+# the summary and state lines of a status or light output
+light_lines() { grep -E '^([0-9]{3} )?(State Information: |IKE SAs: |IPsec SAs: |#[0-9])' "$1"; }
+capture_light() {
+	local state=$1 side try
+	for side in west east; do
+		for try in $(seq 20); do
+			lsx_whack "$side" --status > "$out.s1" 2>&1 || true
+			lsx_whack "$side" --briefstatus --showstates > "$out.l" 2>&1 || true
+			lsx_whack "$side" --trafficstatus > "$out.t" 2>&1 || true
+			lsx_whack "$side" --status > "$out.s2" 2>&1 || true
+			cmp -s <(light_lines "$out.s1") <(light_lines "$out.l") &&
+				cmp -s <(light_lines "$out.s2") <(light_lines "$out.l") && break
+			sleep 0.3
+		done
+		mv "$out.s1" "$out/$state-$side-light--status.txt"
+		mv "$out.l" "$out/$state-$side-light--showstates.txt"
+		mv "$out.t" "$out/$state-$side-light--trafficstatus.txt"
+		rm -f "$out.s2"
+	done
 }
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 esp=no
