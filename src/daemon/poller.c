@@ -2,9 +2,12 @@
 /* Copyright (C) 2026 The libreswan_exporter authors */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "daemon/command.h"
 #include "daemon/inputs.h"
@@ -42,6 +45,7 @@ struct job {
 	struct spawn *spawn;
 	enum poll_reason reason;	/* POLL_REASON_NONE for success */
 	enum poll_reason last_reason;	/* the previous cycle's, for logging changes only */
+	char why[256];			/* how its last failed run ended, the child's first line included */
 };
 
 /*
@@ -114,6 +118,26 @@ static size_t up_command(const struct poll_stats *st, const bool *ran)
 	return i;
 }
 
+/*
+ * whack says pluto is not running both when nothing listens on the socket and when there is no
+ * socket. An --ipsec.ctlsocket that does not exist is more likely mistyped (or pluto runs with
+ * another --rundir) than pluto stopped: say which. One stat(), on a change.
+ */
+static void log_not_running(const struct poller *p, const struct job *j)
+{
+	const char *sock = p->cfg->ctlsocket;
+	struct stat st;
+
+	if (sock && stat(sock, &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
+		log_warn("--ipsec.ctlsocket %s does not exist (a mistyped path, or pluto puts its socket "
+			 "elsewhere), serving libreswan_up 0, ignoring",
+			 sock);
+	else if (j->why[0])
+		log_warn("pluto is not running (%s), serving libreswan_up 0, ignoring", j->why);
+	else
+		log_warn("pluto is not running, serving libreswan_up 0, ignoring");
+}
+
 static void log_change(struct poller *p, struct job *j)
 {
 	const struct source_command *c = p->stats.commands[j->cmd];
@@ -122,7 +146,7 @@ static void log_change(struct poller *p, struct job *j)
 	if (j->reason == before)
 		return;
 	j->last_reason = j->reason;
-	if (source_set_log_change(p->work.sources, j->cmd, j->reason))
+	if (source_set_log_change(p->work.sources, j->cmd, j->reason, j->why))
 		return;
 	/* pluto going away and coming back is said once, whichever of the commands that decide
 	 * libreswan_up saw it (they take turns from one cycle to the next) */
@@ -136,12 +160,13 @@ static void log_change(struct poller *p, struct job *j)
 	} else if (j->reason == POLL_REASON_NONE)
 		log_info("%s: whack answers again", c->name);
 	else if (j->reason == POLL_REASON_NOT_RUNNING && c->decides_up && !p->said_not_running) {
-		log_warn("pluto is not running, serving libreswan_up 0, ignoring");
+		log_not_running(p, j);
 		p->said_not_running = true;
 	} else if (j->reason == POLL_REASON_NOT_RUNNING)
 		log_debug("%s: pluto is not running", c->name);	/* said once */
 	else
-		log_warn("%s: whack failed (%s), ignoring", c->name, poll_reason_to_string(j->reason));
+		log_warn("%s: whack failed (%s%s%s), ignoring", c->name, poll_reason_to_string(j->reason),
+			 j->why[0] ? ": " : "", j->why);
 }
 
 static void write_families(void *userdata, struct metrics_writer *w)
@@ -387,9 +412,22 @@ static void on_done(void *userdata, const struct spawn_result *r)
 	const struct source_command *c = p->stats.commands[j->cmd];
 	enum poll_reason reason = c->run == SOURCE_RUN_HELPER ? poll_classify_kernel(r) : poll_classify(r);
 
-	if (reason != POLL_REASON_NONE)
-		log_debug("%s: exit=%d signal=%d timeout=%d too_large=%d spawn_error=%d stderr: %s", c->name,
-			  r->exit_status, r->term_signal, r->timed_out, r->too_large, r->spawn_error, r->err_text);
+	if (reason != POLL_REASON_NONE) {
+		const char *prog = c->run == SOURCE_RUN_HELPER ? source_set_helper_path(p->work.sources, j->cmd)
+							       : p->cfg->ipsec_command;
+		char how[200];
+
+		(void)spawn_result_describe(r, how, sizeof(how));
+		/* "/usr/sbin/ipsec could not be started: No such file or directory" */
+		(void)snprintf(j->why, sizeof(j->why), "%s%s%s", r->spawn_error ? prog : "",
+			       r->spawn_error ? " " : "", how);
+		const char *e = r->err_text ? r->err_text : "";
+		size_t first = strcspn(e, "\n");
+		/* the whole of what it said when there is more than the first line */
+		bool more = e[first] && e[first + 1 + strspn(e + first + 1, " \t\r\n")];
+
+		log_debug("%s: %s%s%s", c->name, j->why, more ? "; its standard error: " : "", more ? e : "");
+	}
 	job_done(p, j, reason, r->duration_usec);
 }
 
@@ -429,6 +467,7 @@ static void start_command(struct poller *p, struct job *j)
 	size_t n = 0;
 	int r;
 
+	j->why[0] = '\0';
 	if (c->run == SOURCE_RUN_HELPER) {
 		argv[n++] = (char *)source_set_helper_path(p->work.sources, j->cmd);
 		privilege_ambient(child_privilege(c->privilege));
@@ -451,6 +490,7 @@ static void start_command(struct poller *p, struct job *j)
 	privilege_ambient(PRIVILEGE_CHILD_NONE);
 	if (r < 0) {
 		log_error_errno(r, "Failed to start %s: %m", argv[0]);
+		(void)snprintf(j->why, sizeof(j->why), "%s could not be started: %s", argv[0], strerror(-r));
 		job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
 	}
 }
@@ -466,16 +506,8 @@ static void on_stream_ended(void *userdata, const struct spawn_result *r, uint64
 {
 	struct follower *f = userdata;
 	char why[160];
-	const char *nl = strchr(r->err_text ? r->err_text : "", '\n');
-	int err_len = r->err_text ? (int)(nl ? nl - r->err_text : (ptrdiff_t)strlen(r->err_text)) : 0;
 
-	if (r->spawn_error)
-		(void)snprintf(why, sizeof(why), "could not start: %s", strerror(r->spawn_error));
-	else if (r->exited)
-		(void)snprintf(why, sizeof(why), "exit status %d%s%.*s", r->exit_status, err_len ? ": " : "", err_len,
-			       r->err_text);
-	else
-		(void)snprintf(why, sizeof(why), "killed by signal %d", r->term_signal);
+	(void)spawn_result_describe(r, why, sizeof(why));
 	source_set_stream_ended(f->owner->work.sources, f->k, r->exited ? r->exit_status : -1, why, retry_usec);
 }
 

@@ -657,7 +657,7 @@ static bool kernel_judge(void *self, size_t i, uint64_t *ret_parse_errors)
 	return kn->snap->complete;
 }
 
-static void kernel_log_change(void *self, size_t i, enum poll_reason now)
+static void kernel_log_change(void *self, size_t i, enum poll_reason now, const char *why)
 {
 	if (now == POLL_REASON_NONE)
 		log_info("kernel collector: reading the kernel's IPsec state again");
@@ -665,8 +665,8 @@ static void kernel_log_change(void *self, size_t i, enum poll_reason now)
 		log_warn("kernel collector: not permitted to read XFRM (the helper needs CAP_NET_ADMIN), "
 			 "serving libreswan_kernel_up 0, ignoring");
 	else
-		log_warn("kernel collector: the helper failed (%s), serving libreswan_kernel_up 0, ignoring",
-			 poll_reason_to_string(now));
+		log_warn("kernel collector: the helper failed (%s%s%s), serving libreswan_kernel_up 0, ignoring",
+			 poll_reason_to_string(now), why[0] ? ": " : "", why);
 }
 
 static void kernel_update(void *self, struct cycle *cy, const bool *usable)

@@ -182,8 +182,9 @@ struct source_ops {
 	 * whether its result can be trusted (false: counted as a failed run, exit_status).
 	 */
 	bool (*judge)(void *self, size_t i, uint64_t *ret_parse_errors);
-	/* Log that command i's outcome changed to now (NULL: the cycle's own wording for whack's). */
-	void (*log_change)(void *self, size_t i, enum poll_reason now);
+	/* Log that command i's outcome changed to now, why it failed in words ("" when nothing said it)
+	 * (NULL: the cycle's own wording for whack's). */
+	void (*log_change)(void *self, size_t i, enum poll_reason now, const char *why);
 
 	/*
 	 * The stream (NULL: none): the argv of a helper that runs as long as the exporter (NULL: not

@@ -106,13 +106,13 @@ bool source_set_judge(struct source_set *set, size_t i, uint64_t *ret_parse_erro
 						   ret_parse_errors);
 }
 
-bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason now)
+bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason now, const char *why)
 {
 	const struct source_ops *ops = registry[set->cmd_source[i]];
 
 	if (!ops->log_change)
 		return false;
-	ops->log_change(set->self[set->cmd_source[i]], set->cmd_index[i], now);
+	ops->log_change(set->self[set->cmd_source[i]], set->cmd_index[i], now, why);
 	return true;
 }
 

@@ -36,7 +36,7 @@ struct parser *source_set_parser(struct source_set *set, size_t i);
 bool source_set_judge(struct source_set *set, size_t i, uint64_t *ret_parse_errors);
 
 /* Log a change of command i's outcome in its source's words; false when it has none of its own. */
-bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason now);
+bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason now, const char *why);
 
 /* Sources with a stream: how many, and for stream k its argv (NULL: none in this configuration). */
 size_t source_set_n_streams(const struct source_set *set);

@@ -103,6 +103,17 @@ JOURNAL_STREAM=$stream "$EXPORTER" --once --ipsec.command=/nonexistent --no-coll
 grep -q '^ts=.* level=warn msg=' "$WORK/not-journal" || fail "a prefix on stderr that is not the journal: $(head -1 "$WORK/not-journal")"
 ok "journald: <N> prefix when stderr is the journal ($(head -1 "$WORK/journal" | cut -c1-40)...), none otherwise"
 
+# a failure says what happened in words: the program that could not start, a socket that is not there
+"$EXPORTER" --once --ipsec.command=/nonexistent/ipsec --no-collector.kernel --no-collector.events \
+	--no-collector.certificates > /dev/null 2> "$WORK/spawn.log" && fail "--once exited 0 without pluto"
+grep -q 'level=warn msg="status: whack failed (spawn_failed: /nonexistent/ipsec could not be started: No such file or directory), ignoring"' \
+	"$WORK/spawn.log" || fail "spawn failure not named: $(cat "$WORK/spawn.log")"
+"$EXPORTER" --once --ipsec.ctlsocket="$WORK/no-such/pluto.ctl" --no-collector.kernel --no-collector.events \
+	--no-collector.certificates > /dev/null 2> "$WORK/socket.log" && fail "--once exited 0 without a socket"
+grep -q "level=warn msg=\"--ipsec.ctlsocket $WORK/no-such/pluto.ctl does not exist (a mistyped path" "$WORK/socket.log" ||
+	fail "a missing --ipsec.ctlsocket not said: $(cat "$WORK/socket.log")"
+ok "failures in words: a program that cannot start is named, a missing --ipsec.ctlsocket is said"
+
 "$EXPORTER" -h > "$WORK/help" || fail "-h exit status"
 grep -q -- '--log.format' "$WORK/help" || fail "-h does not print the help"
 ok "-h prints the help"
