@@ -28,7 +28,8 @@
 #include "render/render.h"
 #include "sources/sources.h"
 
-/* The first page's size guess: what every page has, and what each connection adds (about 800 bytes). */
+/* The first page's size guess: what every page has, and what each connection adds (about 800
+ * bytes). */
 #define PAGE_BASE 65536
 #define PAGE_PER_CONN 900
 
@@ -45,7 +46,8 @@ struct job {
 	struct spawn *spawn;
 	enum poll_reason reason;	/* POLL_REASON_NONE for success */
 	enum poll_reason last_reason;	/* the previous cycle's, for logging changes only */
-	char why[256];			/* how its last failed run ended, the child's first line included */
+	/* how its last failed run ended, the child's first line included */
+	char why[256];
 };
 
 /*
@@ -59,11 +61,13 @@ struct job {
 struct cycle_work {
 	struct model *model;
 	struct source_set *sources;
-	struct render_cache *cache;	/* what the last page's rendering lends the next; NULL for --once */
+	/* what the last page's rendering lends the next; NULL for --once */
+	struct render_cache *cache;
 	struct cycle cycle;		/* what the sources see */
 	bool usable[SOURCES_MAX_COMMANDS];
 	struct render_buffer buffer;
-	enum poll_reason up_reason;	/* why the command that decides libreswan_up failed, for the summary */
+	/* why the command that decides libreswan_up failed, for the summary */
+	enum poll_reason up_reason;
 	/* what it hands back, and how it tells the loop */
 	char *text;
 	size_t text_len;
@@ -95,9 +99,12 @@ struct poller {
 	struct page *page;
 	char summary[256];
 	size_t last_page_len;		/* sizes the next render */
-	bool said_not_running;		/* "pluto is not running" was logged, "answers again" not yet */
-	bool again_ran;			/* this cycle is one a source asked for at once (struct cycle.again) */
-	char *spare_text;		/* the last replaced page's buffer, for the next render to write into */
+	/* "pluto is not running" was logged, "answers again" not yet */
+	bool said_not_running;
+	/* this cycle is one a source asked for at once (struct cycle.again) */
+	bool again_ran;
+	/* the last replaced page's buffer, for the next render to write into */
+	char *spare_text;
 	size_t spare_size;
 	poller_extra_fn extra_fn;
 	void *extra_userdata;
@@ -129,8 +136,8 @@ static void log_not_running(const struct poller *p, const struct job *j)
 	struct stat st;
 
 	if (sock && stat(sock, &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
-		log_warn("--ipsec.ctlsocket %s does not exist (a mistyped path, or pluto puts its socket "
-			 "elsewhere), serving libreswan_up 0, ignoring",
+		log_warn("--ipsec.ctlsocket %s does not exist (a mistyped path, or pluto puts its "
+			 "socket elsewhere), serving libreswan_up 0, ignoring",
 			 sock);
 	else if (j->why[0])
 		log_warn("pluto is not running (%s), serving libreswan_up 0, ignoring", j->why);
@@ -165,8 +172,8 @@ static void log_change(struct poller *p, struct job *j)
 	} else if (j->reason == POLL_REASON_NOT_RUNNING)
 		log_debug("%s: pluto is not running", c->name);	/* said once */
 	else
-		log_warn("%s: whack failed (%s%s%s), ignoring", c->name, poll_reason_to_string(j->reason),
-			 j->why[0] ? ": " : "", j->why);
+		log_warn("%s: whack failed (%s%s%s), ignoring", c->name,
+			 poll_reason_to_string(j->reason), j->why[0] ? ": " : "", j->why);
 }
 
 static void write_families(void *userdata, struct metrics_writer *w)
@@ -195,15 +202,17 @@ static void summarize(struct cycle_work *wk, bool inputs)
 			n++;
 			up += model_conn_is_up(conns[i]);
 		}
-		(void)snprintf(wk->summary, sizeof(wk->summary), "%zu connections, %zu up%s%s", n, up,
-			       status->version ? ", pluto " : "", status->version ? status->version : "");
+		(void)snprintf(wk->summary, sizeof(wk->summary), "%zu connections, %zu up%s%s", n,
+			       up, status->version ? ", pluto " : "",
+			       status->version ? status->version : "");
 	} else {
 		(void)snprintf(wk->summary, sizeof(wk->summary), "polled %s",
 			       inputs ? "input files" : "pluto");
 	}
 }
 
-/* The cycle's heavy half (see struct cycle_work); the poll statistics and the configuration it only reads. */
+/* The cycle's heavy half (see struct cycle_work); the poll statistics and the configuration it only
+ * reads. */
 static void finish_work(struct cycle_work *wk)
 {
 
@@ -279,12 +288,14 @@ static void finish_cycle(struct poller *p)
 		uint64_t parse_errors = 0;
 
 		if (!p->running_now[i]) {
-			wk->usable[i] = false;	/* not run this cycle: its figures are its last run's */
+			/* not run this cycle: its figures are its last run's */
+			wk->usable[i] = false;
 			continue;
 		}
 		parser_finish(source_set_parser(wk->sources, i));
 		if (cs->success) {
-			/* what a command that exited 0 printed; a killed one's cut output is not parse errors */
+			/* what a command that exited 0 printed; a killed one's cut output is not
+			 * parse errors */
 			bool trusted = source_set_judge(wk->sources, i, &parse_errors);
 
 			cs->parse_errors += parse_errors;
@@ -294,7 +305,8 @@ static void finish_cycle(struct poller *p)
 				p->jobs[i].reason = POLL_REASON_EXIT_STATUS;
 			}
 		}
-		/* logged once the output is judged, so that an untrusted one never reads as a recovery */
+		/* logged once the output is judged, so that an untrusted one never reads as a
+		 * recovery */
 		log_change(p, &p->jobs[i]);
 		wk->usable[i] = cs->success;
 		if (st->commands[i]->run == SOURCE_RUN_WHACK)
@@ -342,7 +354,8 @@ static void publish_cycle(struct poller *p)
 	if (p->work.cycle.again && !p->again_ran && !p->cfg->once) {
 		/* a source must read more for its page to be exact: the next cycle now, once; this
 		 * page's buffer is the next render's */
-		log_debug("poll cycle %" PRIu64 " not published: a source reads again at once", p->stats.cycles);
+		log_debug("poll cycle %" PRIu64 " not published: a source reads again at once",
+			  p->stats.cycles);
 		free(p->spare_text);
 		p->spare_text = text;
 		p->spare_size = malloc_usable_size(text);
@@ -354,7 +367,9 @@ static void publish_cycle(struct poller *p)
 	p->last_page_len = text_len;
 	if (p->extra_fn) {
 		/* the page's buffer is sized with room to spare: appending rarely moves it */
-		struct strbuf sb = { .buf = text, .len = text_len, .alloc = malloc_usable_size(text) };
+		struct strbuf sb = { .buf = text,
+				     .len = text_len,
+				     .alloc = malloc_usable_size(text) };
 
 		p->extra_fn(p->extra_userdata, &sb);
 		text = strbuf_detach(&sb, &text_len);
@@ -382,7 +397,8 @@ static int on_finish(sd_event_source *s, void *userdata)
 	return 0;
 }
 
-static void job_done(struct poller *p, struct job *j, enum poll_reason reason, uint64_t duration_usec)
+static void job_done(struct poller *p, struct job *j, enum poll_reason reason,
+		     uint64_t duration_usec)
 {
 	struct command_stats *cs = &p->stats.cmd[j->cmd];
 
@@ -410,11 +426,13 @@ static void on_done(void *userdata, const struct spawn_result *r)
 	struct job *j = userdata;
 	struct poller *p = j->owner;
 	const struct source_command *c = p->stats.commands[j->cmd];
-	enum poll_reason reason = c->run == SOURCE_RUN_HELPER ? poll_classify_kernel(r) : poll_classify(r);
+	enum poll_reason reason =
+		c->run == SOURCE_RUN_HELPER ? poll_classify_kernel(r) : poll_classify(r);
 
 	if (reason != POLL_REASON_NONE) {
-		const char *prog = c->run == SOURCE_RUN_HELPER ? source_set_helper_path(p->work.sources, j->cmd)
-							       : p->cfg->ipsec_command;
+		const char *prog = c->run == SOURCE_RUN_HELPER
+					   ? source_set_helper_path(p->work.sources, j->cmd)
+					   : p->cfg->ipsec_command;
 		char how[200];
 
 		(void)spawn_result_describe(r, how, sizeof(how));
@@ -426,7 +444,8 @@ static void on_done(void *userdata, const struct spawn_result *r)
 		/* the whole of what it said when there is more than the first line */
 		bool more = e[first] && e[first + 1 + strspn(e + first + 1, " \t\r\n")];
 
-		log_debug("%s: %s%s%s", c->name, j->why, more ? "; its standard error: " : "", more ? e : "");
+		log_debug("%s: %s%s%s", c->name, j->why, more ? "; its standard error: " : "",
+			  more ? e : "");
 	}
 	job_done(p, j, reason, r->duration_usec);
 }
@@ -438,7 +457,8 @@ static void on_input_data(void *userdata, size_t cmd, char *data, size_t len)
 	parser_feed_inplace(source_set_parser(p->work.sources, cmd), data, len);
 }
 
-static void on_input_done(void *userdata, size_t cmd, enum poll_reason reason, uint64_t duration_usec)
+static void on_input_done(void *userdata, size_t cmd, enum poll_reason reason,
+			  uint64_t duration_usec)
 {
 	struct poller *p = userdata;
 
@@ -485,12 +505,13 @@ static void start_command(struct poller *p, struct job *j)
 	argv[n] = NULL;
 	p->stats.cmd[j->cmd].attempted = p->running_now[j->cmd] = true;
 	p->running++;
-	r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data, on_done, j,
-			&j->spawn);
+	r = spawn_start(p->event, argv, p->envp, cfg->poll_timeout_usec, cfg->max_output, on_data,
+			on_done, j, &j->spawn);
 	privilege_ambient(PRIVILEGE_CHILD_NONE);
 	if (r < 0) {
 		log_error_errno(r, "Failed to start %s: %m", argv[0]);
-		(void)snprintf(j->why, sizeof(j->why), "%s could not be started: %s", argv[0], strerror(-r));
+		(void)snprintf(j->why, sizeof(j->why), "%s could not be started: %s", argv[0],
+			       strerror(-r));
 		job_done(p, j, POLL_REASON_SPAWN_FAILED, 0);
 	}
 }
@@ -508,7 +529,8 @@ static void on_stream_ended(void *userdata, const struct spawn_result *r, uint64
 	char why[160];
 
 	(void)spawn_result_describe(r, why, sizeof(why));
-	source_set_stream_ended(f->owner->work.sources, f->k, r->exited ? r->exit_status : -1, why, retry_usec);
+	source_set_stream_ended(f->owner->work.sources, f->k, r->exited ? r->exit_status : -1, why,
+				retry_usec);
 }
 
 /* The sources' long-lived helpers, started once (not for --once or --input.*: nothing follows). */
@@ -528,8 +550,8 @@ static void start_streams(struct poller *p)
 			continue;
 		f->owner = p;
 		f->k = k;
-		r = stream_new(p->event, argv, p->envp, child_privilege(priv), on_stream_data, on_stream_ended, f,
-			       &f->stream);
+		r = stream_new(p->event, argv, p->envp, child_privilege(priv), on_stream_data,
+			       on_stream_ended, f, &f->stream);
 		if (r < 0)
 			log_error_errno(r, "Failed to start %s: %m", argv[0]);
 	}
@@ -592,7 +614,8 @@ static int schedule_next(struct poller *p)
 	if (next < now)
 		next = now;
 	if (!p->timer) {
-		int r = sd_event_add_time(p->event, &p->timer, CLOCK_MONOTONIC, next, 1000, on_timer, p);
+		int r = sd_event_add_time(p->event, &p->timer, CLOCK_MONOTONIC, next, 1000,
+					  on_timer, p);
 
 		if (r >= 0)
 			(void)sd_event_source_set_priority(p->timer, SD_EVENT_PRIORITY_IMPORTANT);
@@ -621,7 +644,8 @@ int poller_new(sd_event *e, const struct exporter_config *cfg, poller_cycle_fn f
 	if (!cfg->once)	/* one page only: nothing to reuse */
 		p->work.cache = render_cache_new();
 	if (config_uses_inputs(cfg))
-		p->inputs = inputs_new(e, cfg->once, cfg->max_output, on_input_data, on_input_done, p);
+		p->inputs =
+			inputs_new(e, cfg->once, cfg->max_output, on_input_data, on_input_done, p);
 	p->envp = command_env_new();
 	for (size_t i = 0; i < SOURCES_MAX_COMMANDS; i++) {
 		p->jobs[i].owner = p;

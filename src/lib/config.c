@@ -113,23 +113,26 @@ static const char usage[] =
 	"\n"
 	"  --web.listen-address=ADDR     address:port to listen on (default :10500; may repeat)\n"
 	"  --web.telemetry-path=PATH     path of the metrics page (default /metrics)\n"
-	"  --web.config.file=FILE        TLS and basic-auth configuration (exporter-toolkit format)\n"
+	"  --web.config.file=FILE        TLS and basic-auth configuration (exporter-toolkit\n"
+	"                                format)\n"
 	"  --web.systemd-socket          use the listening socket passed by systemd\n"
 	"  --web.max-connections=N       concurrent HTTP connections (default 256)\n"
 	"  --web.max-connections-per-ip=N\n"
-	"                                concurrent HTTP connections per client address (default 8)\n"
+	"                                concurrent HTTP connections per client address\n"
+	"                                (default 8)\n"
 	"  --web.timeout=DURATION        idle HTTP connection timeout (default 30s)\n"
 	"  --web.read-header-timeout=DURATION\n"
-	"                                a request (headers and any body) must arrive in full within\n"
-	"                                this, from the accept or the previous response (default 10s)\n"
+	"                                a request (headers and any body) must arrive in full\n"
+	"                                within this, from the accept or the previous response\n"
+	"                                (default 10s)\n"
 	"  --ipsec.command=PATH          the ipsec front end (default ipsec)\n"
 	"  --ipsec.ctlsocket=PATH        pluto control socket, passed to whack as --ctlsocket\n"
 	"  --poll.interval=DURATION      time between poll cycles (default 10s)\n"
 	"  --poll.timeout=DURATION       kill a whack command running longer (default 5s)\n"
-	"  --poll.full-interval=DURATION read pluto's whole status (its connection list) at least this\n"
-	"                                often; cycles between read only the states, counts and bytes,\n"
-	"                                and the whole status when they show a change (default 5m;\n"
-	"                                0: every cycle)\n"
+	"  --poll.full-interval=DURATION read pluto's whole status (its connection list) at\n"
+	"                                least this often; cycles between read only the states,\n"
+	"                                counts and bytes, and the whole status when they show\n"
+	"                                a change (default 5m; 0: every cycle)\n"
 	"  --poll.max-output=SIZE        kill a whack command printing more (default 256MiB)\n"
 	"  --log.level=LEVEL             debug, info, warn, error (default info)\n"
 	"  --log.format=FORMAT           logfmt or json (default logfmt)\n"
@@ -148,11 +151,18 @@ static const char usage[] =
 	"  --input.listcerts=FILE, --input.listcacerts=FILE, --input.listcrls=FILE,\n"
 	"  --input.addresspoolstatus=FILE\n"
 	"                                read that whack command's output from FILE\n"
-	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle (default on)\n"
-	"  --collector.kernel.helper=PATH  the helper that reads it (default " KERNEL_HELPER_PATH ")\n"
-	"  --[no-]collector.events       follow pluto's log: why tunnels fail, how often they come up (default on)\n"
-	"  --events.log-file=PATH        follow this file (pluto's logfile=) instead of the systemd journal\n"
-	"  --collector.events.helper=PATH  the helper that reads the log (default " EVENTS_HELPER_PATH ")\n"
+	"  --[no-]collector.kernel       read the kernel's IPsec state (XFRM) every cycle\n"
+	"                                (default on)\n"
+	"  --collector.kernel.helper=PATH\n"
+	"                                the helper that reads it (default\n"
+	"                                " KERNEL_HELPER_PATH ")\n"
+	"  --[no-]collector.events       follow pluto's log: why tunnels fail, how often they\n"
+	"                                come up (default on)\n"
+	"  --events.log-file=PATH        follow this file (pluto's logfile=) instead of the\n"
+	"                                systemd journal\n"
+	"  --collector.events.helper=PATH\n"
+	"                                the helper that reads the log (default\n"
+	"                                " EVENTS_HELPER_PATH ")\n"
 	"  --input.kernel=FILE           read the kernel helper's output from FILE\n"
 	"  --input.events=FILE           count the events of a saved pluto log (every cycle)\n"
 	"  --version                     print the version and exit\n"
@@ -211,9 +221,9 @@ const char *config_input(const struct exporter_config *c, const char *command)
 
 bool config_uses_inputs(const struct exporter_config *c)
 {
-	return c->input_status || c->input_trafficstatus || c->input_globalstatus || c->input_kernel ||
-	       c->input_events || c->input_listcerts || c->input_listcacerts || c->input_listcrls ||
-	       c->input_addresspoolstatus;
+	return c->input_status || c->input_trafficstatus || c->input_globalstatus ||
+	       c->input_kernel || c->input_events || c->input_listcerts || c->input_listcacerts ||
+	       c->input_listcrls || c->input_addresspoolstatus;
 }
 
 bool config_reads_kernel(const struct exporter_config *c)
@@ -224,7 +234,8 @@ bool config_reads_kernel(const struct exporter_config *c)
 static int bad(const char *flag, const char *value, const char *why)
 {
 	if (value)
-		fprintf(stderr, "libreswan_exporter: invalid value \"%s\" for --%s: %s\n", value, flag, why);
+		fprintf(stderr, "libreswan_exporter: invalid value \"%s\" for --%s: %s\n", value,
+			flag, why);
 	else
 		fprintf(stderr, "libreswan_exporter: --%s: %s\n", flag, why);
 	return -EINVAL;
@@ -237,10 +248,12 @@ static int parse_count(const char *flag, const char *v, uint64_t min, uint64_t m
 
 	if (safe_atou64(v, &n) < 0 || n < min || n > max) {
 		if (max == UINT64_MAX)
-			(void)snprintf(why, sizeof(why), "expected a whole number of at least %" PRIu64, min);
+			(void)snprintf(why, sizeof(why),
+				       "expected a whole number of at least %" PRIu64, min);
 		else
-			(void)snprintf(why, sizeof(why), "expected a whole number from %" PRIu64 " to %" PRIu64,
-				       min, max);
+			(void)snprintf(why, sizeof(why),
+				       "expected a whole number from %" PRIu64 " to %" PRIu64, min,
+				       max);
 		return bad(flag, v, why);
 	}
 	*ret = n;
@@ -306,12 +319,14 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			c->systemd_socket = true;
 			break;
 		case OPT_WEB_MAX_CONN:
-			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections);
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS,
+					&c->web_max_connections);
 			if (r < 0)
 				return r;
 			break;
 		case OPT_WEB_MAX_CONN_PER_IP:
-			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS, &c->web_max_connections_per_ip);
+			r = parse_count(flag, optarg, 1, CONFIG_MAX_WEB_CONNECTIONS,
+					&c->web_max_connections_per_ip);
 			if (r < 0)
 				return r;
 			break;
@@ -347,7 +362,8 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			break;
 		case OPT_POLL_FULL_INTERVAL:
 			/* 0 (or 0s): the whole status every cycle */
-			if (streq(optarg, "0") || (parse_duration_usec(optarg, &u) == 0 && u == 0)) {
+			if (streq(optarg, "0") ||
+			    (parse_duration_usec(optarg, &u) == 0 && u == 0)) {
 				c->poll_full_interval_usec = 0;
 				break;
 			}
@@ -357,7 +373,8 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			break;
 		case OPT_MAX_OUTPUT:
 			if (parse_size(optarg, &c->max_output) < 0 || c->max_output == 0)
-				return bad(flag, optarg, "expected a size such as 64MiB or 1000000");
+				return bad(flag, optarg,
+					   "expected a size such as 64MiB or 1000000");
 			break;
 		case OPT_LOG_LEVEL:
 			if (log_level_from_string(optarg, &c->log_level) < 0)
@@ -460,37 +477,46 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "libreswan_exporter: %s: missing value\n", rejected_flag(argv));
+			fprintf(stderr, "libreswan_exporter: %s: missing value\n",
+				rejected_flag(argv));
 			return -EINVAL;
 		default:
-			fprintf(stderr, "libreswan_exporter: unknown flag %s (see --help)\n", rejected_flag(argv));
+			fprintf(stderr, "libreswan_exporter: unknown flag %s (see --help)\n",
+				rejected_flag(argv));
 			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "libreswan_exporter: unexpected argument \"%s\" (see --help)\n", argv[optind]);
+		fprintf(stderr, "libreswan_exporter: unexpected argument \"%s\" (see --help)\n",
+			argv[optind]);
 		return -EINVAL;
 	}
 	if (c->poll_timeout_usec >= c->poll_interval_usec * 10 && !c->once)
 		return bad("poll.timeout", NULL, "must be shorter than ten poll intervals");
 	if (c->n_listen == 0)
 		c->listen[c->n_listen++] = ":10500";
-	const char *inputs[] = { c->input_status, c->input_trafficstatus, c->input_globalstatus,
-				 c->input_kernel, c->input_events, c->input_listcerts, c->input_listcacerts,
-				 c->input_listcrls, c->input_addresspoolstatus };
-	static const char *const names[] = { "input.status", "input.trafficstatus", "input.globalstatus",
-					     "input.kernel", "input.events", "input.listcerts", "input.listcacerts",
-					     "input.listcrls", "input.addresspoolstatus" };
+	const char *inputs[] = { c->input_status,	    c->input_trafficstatus,
+				 c->input_globalstatus,	    c->input_kernel,
+				 c->input_events,	    c->input_listcerts,
+				 c->input_listcacerts,	    c->input_listcrls,
+				 c->input_addresspoolstatus };
+	static const char *const names[] = { "input.status",	       "input.trafficstatus",
+					     "input.globalstatus",     "input.kernel",
+					     "input.events",	       "input.listcerts",
+					     "input.listcacerts",      "input.listcrls",
+					     "input.addresspoolstatus" };
 
 	for (size_t i = 0; i < ELEMENTSOF(inputs); i++) {
 		if (!inputs[i])
 			continue;
 		if (streq(inputs[i], "-")) {
 			if (!c->once)
-				return bad(names[i], inputs[i], "stdin can only be read with --once");
+				return bad(names[i], inputs[i],
+					   "stdin can only be read with --once");
 			continue;
 		}
-		/* a saved output that is not there is a mistyped path, not a pluto that said nothing */
+		/* a saved output that is not there is a mistyped path, not a pluto that said
+		 * nothing */
 		if (access(inputs[i], R_OK) < 0)
 			return bad(names[i], inputs[i], strerror(errno));
 	}

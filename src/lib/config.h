@@ -14,7 +14,8 @@
  */
 
 #define CONFIG_MAX_LISTEN 16
-/* Upper bound of --web.max-connections and --web.max-connections-per-ip (libmicrohttpd takes an unsigned int). */
+/* Upper bound of --web.max-connections and --web.max-connections-per-ip (libmicrohttpd takes an
+ * unsigned int). */
 #define CONFIG_MAX_WEB_CONNECTIONS 1000000
 
 #ifndef KERNEL_HELPER_PATH
@@ -34,7 +35,8 @@ struct exporter_config {
 	const char *ctlsocket;
 	uint64_t poll_interval_usec;
 	uint64_t poll_timeout_usec;
-	uint64_t poll_full_interval_usec;	/* pluto's whole status at least this often; 0: every cycle */
+	/* pluto's whole status at least this often; 0: every cycle */
+	uint64_t poll_full_interval_usec;
 	uint64_t max_output;
 	enum log_level log_level;
 	enum log_format log_format;
@@ -63,7 +65,8 @@ struct exporter_config {
 	bool collector_events;
 	const char *events_helper;
 	const char *events_log_file;	/* NULL: the journal */
-	const char *input_events;	/* --input.events: a saved log, its every line counted each cycle */
+	/* --input.events: a saved log, its every line counted each cycle */
+	const char *input_events;
 	/* HTTP limits */
 	uint64_t web_max_connections;
 	uint64_t web_max_connections_per_ip;
@@ -85,10 +88,11 @@ int config_parse_argv(struct exporter_config *c, int argc, char **argv);
 bool config_uses_inputs(const struct exporter_config *c);
 
 /*
- * The --input.NAME file of a command ("status", "trafficstatus", "globalstatus", "kernel", "listcerts",
- * "listcacerts", "listcrls", "addresspoolstatus"), or NULL.
+ * The --input.NAME file of a command ("status", "trafficstatus", "globalstatus", "kernel",
+ * "listcerts", "listcacerts", "listcrls", "addresspoolstatus"), or NULL.
  */
 const char *config_input(const struct exporter_config *c, const char *command);
 
-/* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is given. */
+/* True when poll cycles read the kernel: the collector is on, or with --input.*, --input.kernel is
+ * given. */
 bool config_reads_kernel(const struct exporter_config *c);

@@ -587,7 +587,8 @@ int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct 
 	return 0;
 }
 
-/* The first strlen(shape) bytes of s (which has them) as shape says: 'd' a digit, the rest itself. */
+/* The first strlen(shape) bytes of s (which has them) as shape says: 'd' a digit, the rest
+ * itself. */
 static bool shaped(const char *s, const char *shape)
 {
 	for (size_t i = 0; shape[i]; i++)

@@ -120,8 +120,8 @@ void pluto_log_reset(struct pluto_log *l);
  */
 int pluto_log_classify(struct pluto_log *l, const char *msg, size_t len, struct pluto_event *ret);
 
-/* True when the message is the one pluto logs as it starts ("Starting Pluto (Libreswan Version ...").
- * The classifier forgets everything on it; it names no connection. */
+/* True when the message is the one pluto logs as it starts ("Starting Pluto (Libreswan Version
+ * ..."). The classifier forgets everything on it; it names no connection. */
 bool pluto_log_is_start(const char *msg, size_t len);
 
 /*

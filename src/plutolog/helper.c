@@ -80,8 +80,9 @@ static void emit(uint64_t usec, const char *text, size_t len)
 static int fail(int r, const char *what)
 {
 	fprintf(stderr, "plutolog-helper: %s: %s\n", what, strerror(r < 0 ? -r : r));
-	return r == -EPERM || r == -EACCES || r == EPERM || r == EACCES ? PLUTOLOG_HELPER_EXIT_NOT_PERMITTED
-									  : EXIT_FAILURE;
+	return r == -EPERM || r == -EACCES || r == EPERM || r == EACCES
+		       ? PLUTOLOG_HELPER_EXIT_NOT_PERMITTED
+		       : EXIT_FAILURE;
 }
 
 static int follow_journal(void)
@@ -92,27 +93,34 @@ static int follow_journal(void)
 	r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	if (r < 0)
 		return fail(r, "opening the journal");
-	/* pluto's syslog identifier, from a process that is pluto (a user's `logger -t pluto` is not) */
+	/* pluto's syslog identifier, from a process that is pluto (a user's `logger -t pluto` is
+	 * not) */
 	r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=pluto", 0);
 	if (r >= 0)
 		r = sd_journal_add_match(j, "_COMM=pluto", 0);
 	if (r < 0)
 		return fail(r, "matching pluto's entries");
 	if (sd_journal_has_runtime_files(j) <= 0 && sd_journal_has_persistent_files(j) <= 0) {
-		/* sd-journal skips the files it may not read: none at all is a missing permission where
-		 * the journal's folders are there, and no journal (no journald) where they are not */
-		bool denied = (access("/run/log/journal", F_OK) == 0 && access("/run/log/journal", R_OK | X_OK) < 0) ||
-			      (access("/var/log/journal", F_OK) == 0 && access("/var/log/journal", R_OK | X_OK) < 0);
+		/* sd-journal skips the files it may not read: none at all is a missing permission
+		 * where the journal's folders are there, and no journal (no journald) where they
+		 * are not */
+		bool denied = (access("/run/log/journal", F_OK) == 0 &&
+			       access("/run/log/journal", R_OK | X_OK) < 0) ||
+			      (access("/var/log/journal", F_OK) == 0 &&
+			       access("/var/log/journal", R_OK | X_OK) < 0);
 
-		printf("waiting %s\n", denied ? "no journal file can be read" : "no journal (is systemd-journald running?)");
+		printf("waiting %s\n", denied ? "no journal file can be read"
+					      : "no journal (is systemd-journald running?)");
 		(void)fflush(stdout);
 		sd_journal_close(j);
-		return denied ? fail(-EACCES, "reading the journal's files (needs CAP_DAC_READ_SEARCH or the systemd-journal group)")
+		return denied ? fail(-EACCES, "reading the journal's files (needs "
+					      "CAP_DAC_READ_SEARCH or the systemd-journal group)")
 			      : fail(-ENOENT, "no journal files");
 	}
 	r = sd_journal_seek_tail(j);
 	if (r >= 0)
-		r = sd_journal_previous(j);	/* at the last entry: what next() returns from now on is new */
+		/* at the last entry: what next() returns from now on is new */
+		r = sd_journal_previous(j);
 	if (r < 0)
 		return fail(r, "seeking the journal's end");
 	printf("following journal\n");
@@ -151,9 +159,11 @@ struct file_follower {
 	off_t offset;
 	char line[PLUTOLOG_MESSAGE_MAX + 1];
 	size_t line_len;
-	bool overlong;		/* the line being read went past the buffer: the rest of it is dropped */
-	/* the last whole line read, with its '\n', which must still end at offset: otherwise the file
-	 * was truncated and written again (copytruncate), even where it grew back past offset */
+	/* the line being read went past the buffer: the rest of it is dropped */
+	bool overlong;
+	/* the last whole line read, with its '\n', which must still end at offset: otherwise the
+	 * file was truncated and written again (copytruncate), even where it grew back past offset
+	 */
 	char last[PLUTOLOG_MESSAGE_MAX + 1];
 	size_t last_len;
 };
@@ -193,7 +203,8 @@ static int read_available(struct file_follower *f, int fd)
 	}
 }
 
-/* The file was truncated (and perhaps written again): the last line read is no longer where it was. */
+/* The file was truncated (and perhaps written again): the last line read is no longer where it
+ * was. */
 static bool truncated(const struct file_follower *f)
 {
 	char buf[PLUTOLOG_MESSAGE_MAX + 1];
@@ -203,7 +214,8 @@ static bool truncated(const struct file_follower *f)
 		return true;
 	if (f->last_len == 0 || f->line_len > 0 || (off_t)f->last_len > f->offset)
 		return false;	/* nothing to compare with, or in the middle of a line */
-	return pread(f->fd, buf, f->last_len, f->offset - (off_t)f->last_len) != (ssize_t)f->last_len ||
+	return pread(f->fd, buf, f->last_len, f->offset - (off_t)f->last_len) !=
+		       (ssize_t)f->last_len ||
 	       memcmp(buf, f->last, f->last_len) != 0;
 }
 
@@ -238,10 +250,12 @@ static int follow_file(const char *path)
 	if (!slash)
 		(void)snprintf(dir, sizeof(dir), ".");
 	else
-		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 : slash - path), path);
+		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 : slash - path),
+			       path);
 	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (in >= 0)
-		(void)inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+		(void)inotify_add_watch(
+			in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
 	for (;;) {
 		struct stat st;
 		struct pollfd p = { .fd = in, .events = POLLIN };
@@ -278,7 +292,8 @@ static int follow_file(const char *path)
 				continue;
 			}
 			if (stat(path, &st) < 0 || st.st_dev != f.dev || st.st_ino != f.ino) {
-				/* rotated or removed: the new file from its start, the old one for a while longer */
+				/* rotated or removed: the new file from its start, the old one for
+				 * a while longer */
 				if (f.old_fd >= 0)
 					(void)close(f.old_fd);
 				f.old_fd = f.fd;
@@ -309,14 +324,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("Usage: plutolog-helper [--file PATH]\n"
-		       "The events collector of libreswan_exporter, which spawns it and keeps it running:\n"
-		       "follows pluto's log from its end (the systemd journal, or the log file PATH) and\n"
-		       "prints pluto's messages on stdout. Needs CAP_DAC_READ_SEARCH (or the systemd-journal\n"
-		       "group); exit status 3 when the log cannot be read.\n");
+		       "The events collector of libreswan_exporter, which spawns it and keeps\n"
+		       "it running: follows pluto's log from its end (the systemd journal, or\n"
+		       "the log file PATH) and prints pluto's messages on stdout. Needs\n"
+		       "CAP_DAC_READ_SEARCH (or the systemd-journal group); exit status 3 when\n"
+		       "the log cannot be read.\n");
 		return 0;
 	}
 	if (!(argc == 1 || (argc == 3 && strcmp(argv[1], "--file") == 0))) {
-		fprintf(stderr, "usage: %s [--file PATH] (spawned by libreswan_exporter)\n", argv[0]);
+		fprintf(stderr, "usage: %s [--file PATH] (spawned by libreswan_exporter)\n",
+			argv[0]);
 		return PLUTOLOG_HELPER_EXIT_USAGE;
 	}
 	/* ends with the daemon, even when nothing is ever written */

@@ -77,7 +77,8 @@ struct figures {
 
 struct events {
 	const struct exporter_config *cfg;
-	size_t area;			/* struct counts * in every connection (made at its first event) */
+	/* struct counts * in every connection (made at its first event) */
+	size_t area;
 	char *argv[4];
 	/* the loop's side */
 	struct parser parser;		/* the helper's output */
@@ -87,7 +88,8 @@ struct events {
 	struct figures now;
 	unsigned requests;		/* enum source_request: for the next cycle */
 	bool followed;			/* a helper followed the log before */
-	int last_exit;			/* of the last helper that ended, for logging changes only */
+	/* of the last helper that ended, for logging changes only */
+	int last_exit;
 	/* the worker's side, handed over by collect() */
 	struct hashmap taken;
 	struct figures seen;
@@ -225,21 +227,23 @@ static int on_line(struct parser *base, char *line, size_t len, unsigned flags)
 		if (!ev->now.up)
 			log_info("events collector: following %s", line + 10);
 		ev->now.up = true;
-		/* what the log said while nobody followed it is not known (the first start needs nothing:
-		 * the first cycle reads everything) */
+		/* what the log said while nobody followed it is not known (the first start needs
+		 * nothing: the first cycle reads everything) */
 		if (ev->followed)
 			ev->requests |= SOURCE_REQUEST_CONNECTIONS;
 		ev->followed = true;
 	} else if (startswith(line, "waiting ")) {
 		if (ev->now.up || ev->last_exit != -2)
-			log_warn("events collector: waiting for pluto's log: %s, ignoring", line + 8);
+			log_warn("events collector: waiting for pluto's log: %s, ignoring",
+				 line + 8);
 		ev->now.up = false;
 		ev->last_exit = -2;
 	}
 	return 0;
 }
 
-/* A line of a saved log (--input.events): a message, logged now as far as the counts are concerned. */
+/* A line of a saved log (--input.events): a message, logged now as far as the counts are
+ * concerned. */
 static int on_input_line(struct parser *base, char *line, size_t len, unsigned flags)
 {
 	struct events *ev = parser_container(base, struct events, input);
@@ -258,9 +262,10 @@ static void *events_new(const struct source_env *env)
 	ev->cfg = cfg;
 	ev->area = model_add_conn_area(env->model, sizeof(struct counts *), 0, area_free);
 	ev->classifier = pluto_log_new();
-	/* the log is followed by the daemon (not --once, which has no history, nor --input.*), or read
-	 * from --input.events */
-	ev->now.enabled = (cfg->collector_events && !cfg->once && !config_uses_inputs(cfg)) || cfg->input_events;
+	/* the log is followed by the daemon (not --once, which has no history, nor --input.*), or
+	 * read from --input.events */
+	ev->now.enabled = (cfg->collector_events && !cfg->once && !config_uses_inputs(cfg)) ||
+			  cfg->input_events;
 	ev->last_exit = 0;
 	parser_init(&ev->parser, on_line);
 	parser_init(&ev->input, on_input_line);
@@ -340,9 +345,12 @@ static void events_stream_ended(void *self, int exit_status, const char *why, ui
 	ev->now.up = false;
 	ev->now.starts++;
 	if (exit_status != ev->last_exit)
-		log_warn("events collector: the log helper ended (%s)%s, serving libreswan_events_up 0, trying "
-			 "again in %llu s, ignoring",
-			 why, exit_status == PLUTOLOG_HELPER_EXIT_NOT_PERMITTED ? ": not permitted to read pluto's log" : "",
+		log_warn("events collector: the log helper ended (%s)%s, serving "
+			 "libreswan_events_up 0, trying again in %llu s, ignoring",
+			 why,
+			 exit_status == PLUTOLOG_HELPER_EXIT_NOT_PERMITTED
+				 ? ": not permitted to read pluto's log"
+				 : "",
 			 (unsigned long long)(retry_usec / 1000000));
 	ev->last_exit = exit_status;
 }
@@ -401,7 +409,8 @@ static void render_collector(const struct events *ev, struct metrics_writer *w)
 	const struct figures *f = &ev->seen;
 
 	metrics_family(w, "libreswan_events_up", METRIC_TYPE_GAUGE,
-		       "1 while pluto's log is being followed (the events collector); 0 also when it is off.");
+		       "1 while pluto's log is being followed (the events collector); 0 also when "
+		       "it is off.");
 	metrics_sample_u64(w, NULL, 0, f->enabled && f->up);
 	if (!f->enabled)
 		return;
@@ -409,12 +418,12 @@ static void render_collector(const struct events *ev, struct metrics_writer *w)
 		       "Messages of pluto's read from its log.");
 	metrics_sample_u64(w, NULL, 0, f->messages);
 	metrics_family(w, "libreswan_events_unrecognised_total", METRIC_TYPE_COUNTER,
-		       "Messages of pluto's about a connection in words the classifier does not know (not counted "
-		       "as an event).");
+		       "Messages of pluto's about a connection in words the classifier does not "
+		       "know (not counted as an event).");
 	metrics_sample_u64(w, NULL, 0, f->unrecognised);
 	metrics_family(w, "libreswan_events_dropped_total", METRIC_TYPE_COUNTER,
-		       "Events not counted: about a connection pluto no longer has, or beyond the names kept between "
-		       "two poll cycles.");
+		       "Events not counted: about a connection pluto no longer has, or beyond the "
+		       "names kept between two poll cycles.");
 	metrics_sample_u64(w, NULL, 0, f->dropped + ev->unknown);
 	if (ev->cfg->input_events)
 		return;	/* read from a file: no helper */
@@ -424,8 +433,8 @@ static void render_collector(const struct events *ev, struct metrics_writer *w)
 }
 
 /* One sample with the connection's labels and two more. */
-static void sample2(struct events *ev, struct metrics_writer *w, const struct model_conn *c, const char *n1,
-		    const char *v1, const char *n2, const char *v2, uint64_t value)
+static void sample2(struct events *ev, struct metrics_writer *w, const struct model_conn *c,
+		    const char *n1, const char *v1, const char *n2, const char *v2, uint64_t value)
 {
 	struct metric_label l[2] = { LABEL(n1, v1), LABEL(n2, v2) };
 
@@ -452,14 +461,17 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 		if (!k || !model_conn_counted(m, conns[i]))
 			continue;
 		if (!begun) {
-			metrics_family(w, "libreswan_connection_sa_established_total", METRIC_TYPE_COUNTER,
-				       "SAs pluto established for the connection (either role): new (a fresh "
-				       "negotiation) or rekey (a replacement of an existing SA).");
+			metrics_family(w, "libreswan_connection_sa_established_total",
+				       METRIC_TYPE_COUNTER,
+				       "SAs pluto established for the connection (either role): "
+				       "new (a fresh negotiation) or rekey (a replacement of an "
+				       "existing SA).");
 			begun = true;
 		}
 		for (size_t s = 0; s < N_SA; s++)
 			for (size_t h = 0; h < N_HOW; h++)
-				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s), "how", pluto_event_how_to_string(h), k->established[s][h]);
+				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s), "how",
+					pluto_event_how_to_string(h), k->established[s][h]);
 	}
 	begun = false;
 	for (size_t i = 0; i < n; i++) {
@@ -468,14 +480,16 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 		if (!k || !k->failed || !model_conn_counted(m, conns[i]))
 			continue;
 		if (!begun) {
-			metrics_family(w, "libreswan_connection_failures_total", METRIC_TYPE_COUNTER,
-				       "Failed negotiations and lost SAs of the connection, each counted once, under its "
-				       "cause.");
+			metrics_family(w, "libreswan_connection_failures_total",
+				       METRIC_TYPE_COUNTER,
+				       "Failed negotiations and lost SAs of the connection, each "
+				       "counted once, under its cause.");
 			begun = true;
 		}
 		for (size_t s = 0; s < N_SA; s++)
 			for (size_t r = 0; r < N_REASON; r++)
-				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s), "reason", pluto_event_reason_to_string(r),
+				sample2(ev, w, conns[i], "sa", pluto_event_sa_to_string(s),
+					"reason", pluto_event_reason_to_string(r),
 					k->failures[s][r]);
 	}
 	begun = false;
@@ -488,8 +502,11 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 			if (!k->last_failure_usec[r])
 				continue;
 			if (!begun) {
-				metrics_family(w, "libreswan_connection_last_failure_timestamp_seconds", METRIC_TYPE_GAUGE,
-					       "When the connection last failed for this reason (Unix time).");
+				metrics_family(
+					w, "libreswan_connection_last_failure_timestamp_seconds",
+					METRIC_TYPE_GAUGE,
+					"When the connection last failed for this reason (Unix "
+					"time).");
 				begun = true;
 			}
 			metrics_sample_text_i64(w, conns[i]->labels, conns[i]->labels_len, "reason",
@@ -499,7 +516,8 @@ static void render_connections(struct events *ev, struct metrics_writer *w, cons
 	}
 }
 
-static void events_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void events_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			  enum page_section section)
 {
 	struct events *ev = self;
 

@@ -18,7 +18,8 @@
 		if ((st)->commands[i]->run == SOURCE_RUN_WHACK && \
 		    (!(st)->commands[i]->listed_once_run || (st)->cmd[i].attempted))
 
-static void exporter_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void exporter_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			    enum page_section section)
 {
 	const struct poll_stats *st = cy->stats;
 
@@ -30,34 +31,45 @@ static void exporter_render(void *self, struct metrics_writer *w, const struct c
 
 	metrics_family(w, "libreswan_exporter_build_info", METRIC_TYPE_GAUGE,
 		       "Version and source revision of the exporter; always 1.");
-	metrics_sample_u64(w, (struct metric_label[]){ LABEL("version", PACKAGE_VERSION), LABEL("revision", REVISION) },
+	metrics_sample_u64(w,
+			   (struct metric_label[]){ LABEL("version", PACKAGE_VERSION),
+						    LABEL("revision", REVISION) },
 			   2, 1);
 
-	metrics_family(w, "libreswan_poll_success", METRIC_TYPE_GAUGE, "1 if the command's last run succeeded.");
+	metrics_family(w, "libreswan_poll_success", METRIC_TYPE_GAUGE,
+		       "1 if the command's last run succeeded.");
 	for_each_whack(st, c)
 		if (st->cmd[c].attempted)
-			metrics_sample_u64(w, (struct metric_label[]){ LABEL("command", st->commands[c]->name) }, 1,
-					   st->cmd[c].success);
+			metrics_sample_u64(
+				w,
+				(struct metric_label[]){ LABEL("command", st->commands[c]->name) },
+				1, st->cmd[c].success);
 
-	metrics_family(w, "libreswan_poll_duration_seconds", METRIC_TYPE_GAUGE, "Wall time of the command's last run.");
+	metrics_family(w, "libreswan_poll_duration_seconds", METRIC_TYPE_GAUGE,
+		       "Wall time of the command's last run.");
 	for_each_whack(st, c)
 		if (st->cmd[c].attempted)
-			metrics_sample_double(w, (struct metric_label[]){ LABEL("command", st->commands[c]->name) },
-					      1, st->cmd[c].duration);
+			metrics_sample_double(
+				w,
+				(struct metric_label[]){ LABEL("command", st->commands[c]->name) },
+				1, st->cmd[c].duration);
 
-	metrics_family(w, "libreswan_poll_errors_total", METRIC_TYPE_COUNTER, "Failed runs of a whack command, by cause.");
+	metrics_family(w, "libreswan_poll_errors_total", METRIC_TYPE_COUNTER,
+		       "Failed runs of a whack command, by cause.");
 	for_each_whack(st, c)
 		for (size_t r = 0; r < _POLL_REASON_MAX; r++)
 			metrics_sample_u64(w,
-					   (struct metric_label[]){ LABEL("command", st->commands[c]->name),
-								    LABEL("reason", poll_reason_to_string(r)) },
+					   (struct metric_label[]){
+						   LABEL("command", st->commands[c]->name),
+						   LABEL("reason", poll_reason_to_string(r)) },
 					   2, st->cmd[c].errors[r]);
 
 	metrics_family(w, "libreswan_parse_errors_total", METRIC_TYPE_COUNTER,
 		       "Lines of whack output the parser did not recognise (skipped).");
 	for_each_whack(st, c)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("command", st->commands[c]->name) }, 1,
-				   st->cmd[c].parse_errors);
+		metrics_sample_u64(
+			w, (struct metric_label[]){ LABEL("command", st->commands[c]->name) }, 1,
+			st->cmd[c].parse_errors);
 
 	metrics_family(w, "libreswan_last_poll_timestamp_seconds", METRIC_TYPE_GAUGE,
 		       "End of the last completed poll cycle (Unix time).");

@@ -20,7 +20,8 @@ static const struct source_command commands[] = {
 };
 
 struct global {
-	struct global_list *list;	/* this cycle's output: emptied each cycle, its memory reused */
+	/* this cycle's output: emptied each cycle, its memory reused */
+	struct global_list *list;
 	bool read;			/* this cycle's can be trusted */
 };
 
@@ -41,67 +42,71 @@ struct global_rule {
 static const struct global_rule global_rules[] = {
 	{ "total.ike.ikev{}.established", "libreswan_ike_sa_established_total", METRIC_TYPE_COUNTER,
 	  { "ike_version" }, "IKE SAs established since pluto started (or --clearstats)." },
-	{ "total.ike.ikev{}.failed", "libreswan_ike_sa_failed_total", METRIC_TYPE_COUNTER, { "ike_version" },
-	  "IKE SA negotiations that failed." },
+	{ "total.ike.ikev{}.failed", "libreswan_ike_sa_failed_total", METRIC_TYPE_COUNTER,
+	  { "ike_version" }, "IKE SA negotiations that failed." },
 	{ "total.ike.ikev{}.completed", "libreswan_ike_sa_completed_total", METRIC_TYPE_COUNTER,
 	  { "ike_version" }, "IKE SAs completed (deleted after being established)." },
-	{ "total.ikev2.ike.{}", "libreswan_ike_sa_lifecycle_total", METRIC_TYPE_COUNTER, { "event" },
-	  "IKE SA lifecycle events (started, established, finished)." },
-	{ "total.ikev1.isakmp.{}", "libreswan_ike_sa_lifecycle_total", METRIC_TYPE_COUNTER, { "event" },
-	  "IKE SA lifecycle events (started, established, finished)." },
-	{ "total.ikev2.child.{}", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER, { "event" },
+	{ "total.ikev2.ike.{}", "libreswan_ike_sa_lifecycle_total", METRIC_TYPE_COUNTER,
+	  { "event" }, "IKE SA lifecycle events (started, established, finished)." },
+	{ "total.ikev1.isakmp.{}", "libreswan_ike_sa_lifecycle_total", METRIC_TYPE_COUNTER,
+	  { "event" }, "IKE SA lifecycle events (started, established, finished)." },
+	{ "total.ikev2.child.{}", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER,
+	  { "event" }, "Child SA lifecycle events (started, established, finished)." },
+	{ "total.ikev1.ipsec.started", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Child SA lifecycle events (started, established, finished)." },
+	{ "total.ikev1.ipsec.established", "libreswan_child_sa_lifecycle_total",
+	  METRIC_TYPE_COUNTER, { NULL },
 	  "Child SA lifecycle events (started, established, finished)." },
-	{ "total.ikev1.ipsec.started", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Child SA lifecycle events (started, established, finished)." },
-	{ "total.ikev1.ipsec.established", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Child SA lifecycle events (started, established, finished)." },
-	{ "total.ikev1.ipsec.finished", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Child SA lifecycle events (started, established, finished)." },
-	{ "total.ipsec.type.all", "libreswan_ipsec_sa_established_total", METRIC_TYPE_COUNTER, { NULL },
-	  "IPsec/Child SAs established since pluto started." },
-	{ "total.ipsec.type.{}", "libreswan_ipsec_sa_established_by_property_total", METRIC_TYPE_COUNTER,
-	  { "property" }, "IPsec/Child SAs established, by property (esp, ah, ipcomp, esn, tfc, encap, ...)." },
-	{ "total.ipsec.traffic.in", "libreswan_ipsec_retired_in_bytes_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Bytes received by IPsec SAs that pluto has deleted." },
-	{ "total.ipsec.traffic.out", "libreswan_ipsec_retired_out_bytes_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Bytes sent by IPsec SAs that pluto has deleted." },
-	{ "total.ike.traffic.in", "libreswan_ike_in_bytes_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Bytes of IKE messages received." },
-	{ "total.ike.traffic.out", "libreswan_ike_out_bytes_total", METRIC_TYPE_COUNTER, { NULL },
-	  "Bytes of IKE messages sent." },
-	{ "total.ike.dpd.{}", "libreswan_dpd_messages_total", METRIC_TYPE_COUNTER, { "direction" },
-	  "DPD messages (sent, recv, replied)." },
-	{ "total.pamauth.{}", "libreswan_pam_auth_total", METRIC_TYPE_COUNTER, { "event" },
-	  "PAM (XAUTH) authentications (started, stopped, aborted)." },
-	{ "total.xauth.{}", "libreswan_pam_auth_total", METRIC_TYPE_COUNTER, { "event" },
-	  "PAM (XAUTH) authentications (started, stopped, aborted)." },
-	{ "total.iketcp.{}.{}", "libreswan_ike_tcp_sessions_total", METRIC_TYPE_COUNTER, { "role", "event" },
-	  "IKE over TCP sessions (RFC 8229) by role and event." },
-	{ "total.ike.ikev2.redirect.{}", "libreswan_ike_redirect_total", METRIC_TYPE_COUNTER, { "result" },
-	  "IKEv2 redirects (completed, failed)." },
+	{ "total.ikev1.ipsec.finished", "libreswan_child_sa_lifecycle_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Child SA lifecycle events (started, established, finished)." },
+	{ "total.ipsec.type.all", "libreswan_ipsec_sa_established_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "IPsec/Child SAs established since pluto started." },
+	{ "total.ipsec.type.{}", "libreswan_ipsec_sa_established_by_property_total",
+	  METRIC_TYPE_COUNTER, { "property" },
+	  "IPsec/Child SAs established, by property (esp, ah, ipcomp, esn, tfc, encap, ...)." },
+	{ "total.ipsec.traffic.in", "libreswan_ipsec_retired_in_bytes_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Bytes received by IPsec SAs that pluto has deleted." },
+	{ "total.ipsec.traffic.out", "libreswan_ipsec_retired_out_bytes_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Bytes sent by IPsec SAs that pluto has deleted." },
+	{ "total.ike.traffic.in", "libreswan_ike_in_bytes_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Bytes of IKE messages received." },
+	{ "total.ike.traffic.out", "libreswan_ike_out_bytes_total", METRIC_TYPE_COUNTER,
+	  { NULL }, "Bytes of IKE messages sent." },
+	{ "total.ike.dpd.{}", "libreswan_dpd_messages_total", METRIC_TYPE_COUNTER,
+	  { "direction" }, "DPD messages (sent, recv, replied)." },
+	{ "total.pamauth.{}", "libreswan_pam_auth_total", METRIC_TYPE_COUNTER,
+	  { "event" }, "PAM (XAUTH) authentications (started, stopped, aborted)." },
+	{ "total.xauth.{}", "libreswan_pam_auth_total", METRIC_TYPE_COUNTER,
+	  { "event" }, "PAM (XAUTH) authentications (started, stopped, aborted)." },
+	{ "total.iketcp.{}.{}", "libreswan_ike_tcp_sessions_total", METRIC_TYPE_COUNTER,
+	  { "role", "event" }, "IKE over TCP sessions (RFC 8229) by role and event." },
+	{ "total.ike.ikev2.redirect.{}", "libreswan_ike_redirect_total", METRIC_TYPE_COUNTER,
+	  { "result" }, "IKEv2 redirects (completed, failed)." },
 	{ "total.ikev{}.ipsec.{}.{}", "libreswan_child_sa_algorithm_total", METRIC_TYPE_COUNTER,
 	  { "ike_version", "kind", "algorithm" }, "Child SAs negotiated, by algorithm." },
-	{ "total.ikev{}.{}.notifies.{}.{}", NULL, METRIC_TYPE_COUNTER, { NULL }, NULL },	/* below */
+	{ "total.ikev{}.{}.notifies.{}.{}", NULL, METRIC_TYPE_COUNTER, { NULL }, NULL }, /* below */
 	{ "total.ikev2.{}.invalidke.{}.{}", "libreswan_ikev2_invalid_ke_total", METRIC_TYPE_COUNTER,
 	  { "direction", "role", "group" }, "IKEv2 INVALID_KE_PAYLOAD exchanges, by DH group." },
 	{ "total.ikev{}.{}.{}", "libreswan_ike_sa_algorithm_total", METRIC_TYPE_COUNTER,
 	  { "ike_version", "kind", "algorithm" }, "IKE SAs negotiated, by algorithm." },
-	{ "total.total.pluto.stf.{}", "libreswan_state_transition_results_total", METRIC_TYPE_COUNTER,
-	  { "result" }, "Results of pluto's state transition functions." },
-	{ "current.states.all", "libreswan_states", METRIC_TYPE_GAUGE, { NULL },
-	  "States in pluto: IKE SAs, IPsec SAs and bare shunts." },
-	{ "current.states.ike", "libreswan_states_ike", METRIC_TYPE_GAUGE, { NULL }, "IKE SAs in pluto, any state." },
-	{ "current.states.ipsec", "libreswan_states_ipsec", METRIC_TYPE_GAUGE, { NULL },
-	  "Established IPsec/Child SAs in pluto." },
-	{ "current.states.shunts", "libreswan_bare_shunts", METRIC_TYPE_GAUGE, { NULL }, "Bare shunts installed." },
-	{ "current.states.iketype.{}", "libreswan_states_ike_by_type", METRIC_TYPE_GAUGE, { "type" },
-	  "IKE SAs in pluto by type (half_open, open, authenticated, anonymous)." },
-	{ "current.states.enumerate.{}", "libreswan_states_by_kind", METRIC_TYPE_GAUGE, { "state" },
-	  "States in pluto by state kind." },
-	{ "config.setup.ike.ddos_threshold", "libreswan_config_ddos_threshold", METRIC_TYPE_GAUGE, { NULL },
-	  "Half-open IKE SAs at which pluto starts requiring DDoS cookies." },
-	{ "config.setup.ike.max_halfopen", "libreswan_config_max_halfopen", METRIC_TYPE_GAUGE, { NULL },
-	  "Half-open IKE SAs beyond which pluto refuses new ones." },
+	{ "total.total.pluto.stf.{}", "libreswan_state_transition_results_total",
+	  METRIC_TYPE_COUNTER, { "result" }, "Results of pluto's state transition functions." },
+	{ "current.states.all", "libreswan_states", METRIC_TYPE_GAUGE,
+	  { NULL }, "States in pluto: IKE SAs, IPsec SAs and bare shunts." },
+	{ "current.states.ike", "libreswan_states_ike", METRIC_TYPE_GAUGE,
+	  { NULL }, "IKE SAs in pluto, any state." },
+	{ "current.states.ipsec", "libreswan_states_ipsec", METRIC_TYPE_GAUGE,
+	  { NULL }, "Established IPsec/Child SAs in pluto." },
+	{ "current.states.shunts", "libreswan_bare_shunts", METRIC_TYPE_GAUGE,
+	  { NULL }, "Bare shunts installed." },
+	{ "current.states.iketype.{}", "libreswan_states_ike_by_type", METRIC_TYPE_GAUGE,
+	  { "type" }, "IKE SAs in pluto by type (half_open, open, authenticated, anonymous)." },
+	{ "current.states.enumerate.{}", "libreswan_states_by_kind", METRIC_TYPE_GAUGE,
+	  { "state" }, "States in pluto by state kind." },
+	{ "config.setup.ike.ddos_threshold", "libreswan_config_ddos_threshold", METRIC_TYPE_GAUGE,
+	  { NULL }, "Half-open IKE SAs at which pluto starts requiring DDoS cookies." },
+	{ "config.setup.ike.max_halfopen", "libreswan_config_max_halfopen", METRIC_TYPE_GAUGE,
+	  { NULL }, "Half-open IKE SAs beyond which pluto refuses new ones." },
 };
 
 /* The notifies rule needs the IKE version, the direction, the kind and the name. */
@@ -187,15 +192,18 @@ static void classify_global(const struct global_entry *e, size_t seq, struct glo
 		s->order = r;
 		if (strstr(rule->family, "_lifecycle_total")) {
 			/* total.ikev2.{ike,child}.EVENT and total.ikev1.{isakmp,ipsec}.EVENT */
-			s->values[s->n_labels] = xstrdup(startswith(e->key, "total.ikev1.") ? "1" : "2");
+			s->values[s->n_labels] =
+				xstrdup(startswith(e->key, "total.ikev1.") ? "1" : "2");
 			s->labels[s->n_labels++] = LABEL("ike_version", NULL);
 			if (n == 0) {
 				s->values[s->n_labels] = xstrdup(strrchr(e->key, '.') + 1);
 				s->labels[s->n_labels++] = LABEL("event", NULL);
 			}
 		}
-		for (int i = 0; i < n && (size_t)i < ELEMENTSOF(rule->labels) && rule->labels[i]; i++) {
-			/* pluto's iketype "halfopen" spelt as libreswan_ike_sas{state="half_open"} */
+		for (int i = 0; i < n && (size_t)i < ELEMENTSOF(rule->labels) && rule->labels[i];
+		     i++) {
+			/* pluto's iketype "halfopen" spelt as
+			 * libreswan_ike_sas{state="half_open"} */
 			if (streq(rule->labels[i], "type") && cap_len[i] == 8 &&
 			    memcmp(cap[i], "halfopen", 8) == 0)
 				s->values[s->n_labels] = xstrdup("half_open");
@@ -213,11 +221,13 @@ static void classify_global(const struct global_entry *e, size_t seq, struct glo
 	if (startswith(e->key, "total.")) {
 		s->family = "libreswan_globalstatus_events_total";
 		s->type = METRIC_TYPE_COUNTER;
-		s->help = "A total.* key of ipsec whack --globalstatus that has no dedicated metric yet.";
+		s->help = "A total.* key of ipsec whack --globalstatus that has no dedicated "
+			  "metric yet.";
 	} else {
 		s->family = "libreswan_globalstatus_value";
 		s->type = METRIC_TYPE_GAUGE;
-		s->help = "A current.* or config.* key of ipsec whack --globalstatus with no dedicated metric yet.";
+		s->help = "A current.* or config.* key of ipsec whack --globalstatus with no "
+			  "dedicated metric yet.";
 	}
 	s->order = ELEMENTSOF(global_rules) + (s->type == METRIC_TYPE_GAUGE);
 	s->values[0] = xstrdup(e->key);
@@ -253,7 +263,8 @@ static void render_global(struct metrics_writer *w, const struct global_list *g)
 		if (first)
 			s[i].order = (size_t)(uintptr_t)first - 1;
 		else
-			(void)hashmap_put(&families, s[i].family, (void *)(uintptr_t)(s[i].order + 1));
+			(void)hashmap_put(&families, s[i].family,
+					  (void *)(uintptr_t)(s[i].order + 1));
 	}
 	qsort(s, n, sizeof(*s), cmp_global_sample);
 	for (size_t i = 0; i < n; i++) {
@@ -315,7 +326,8 @@ static void global_update(void *self, struct cycle *cy, const bool *usable)
 	g->read = usable[0];
 }
 
-static void global_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void global_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			  enum page_section section)
 {
 	struct global *g = self;
 

@@ -32,7 +32,9 @@ enum {
 };
 
 static const struct source_command commands[] = {
-	[CMD_KERNEL] = { .name = "kernel", .run = SOURCE_RUN_HELPER, .privilege = SOURCE_PRIVILEGE_KERNEL },
+	[CMD_KERNEL] = { .name = "kernel",
+			 .run = SOURCE_RUN_HELPER,
+			 .privilege = SOURCE_PRIVILEGE_KERNEL },
 };
 
 /* A kernel SA once joined to a connection, tracked while the kernel holds it. */
@@ -65,13 +67,16 @@ struct kernel {
 	const struct exporter_config *cfg;
 	size_t first_command;
 	size_t area;			/* struct kernel_conn in every connection */
-	struct kernel_snapshot *snap;	/* this cycle's output: emptied each cycle, its memory reused */
+	/* this cycle's output: emptied each cycle, its memory reused */
+	struct kernel_snapshot *snap;
 	struct hashmap tracked;		/* sa_id_key -> struct tracked_sa */
-	struct hashmap sa_counters;	/* decimal serial -> struct sa_kernel_counters (per-SA opt-in) */
+	/* decimal serial -> struct sa_kernel_counters (per-SA opt-in) */
+	struct hashmap sa_counters;
 	bool read;			/* this cycle read the kernel */
 	bool joined;			/* ... and pluto's status: the join ran */
 	uint64_t larval;		/* SAs without algorithms or with SPI 0 */
-	uint64_t unclaimed;		/* ESP/AH/IPComp SAs no established Child SA of pluto lists */
+	/* ESP/AH/IPComp SAs no established Child SA of pluto lists */
+	uint64_t unclaimed;
 };
 
 static struct kernel_conn *kconn(const struct kernel *kn, const struct model_conn *c)
@@ -110,7 +115,8 @@ static void kindex_build(struct kindex *ix, const struct kernel_snapshot *k)
 	}
 }
 
-static size_t kindex_find(const struct kindex *ix, const struct kernel_snapshot *k, const struct sa_id *id)
+static size_t kindex_find(const struct kindex *ix, const struct kernel_snapshot *k,
+			  const struct sa_id *id)
 {
 	size_t h = (size_t)sa_id_hash(id) & ix->mask;
 
@@ -242,7 +248,8 @@ static void sa_counters_clear(struct kernel *kn)
 }
 
 /* The kernel's counters of a pluto Child SA, for the per-SA opt-in series. */
-static void sa_counters_add(struct kernel *kn, uint64_t serial, bool inbound, const struct kernel_sa *k)
+static void sa_counters_add(struct kernel *kn, uint64_t serial, bool inbound,
+			    const struct kernel_sa *k)
 {
 	char buf[MODEL_SERIAL_KEY_MAX];
 	const char *key = model_serial_key(buf, serial);
@@ -266,8 +273,8 @@ static void reqmap_put_base(struct reqmap *r, uint32_t base, struct model_conn *
 }
 
 /* Join pluto's established Child SAs (their SAIDs) to the kernel's SAs. */
-static void join(struct kernel *kn, struct model *m, const struct status_summary *st, const struct kindex *ix,
-		 bool *claimed, struct reqmap *reqs)
+static void join(struct kernel *kn, struct model *m, const struct status_summary *st,
+		 const struct kindex *ix, bool *claimed, struct reqmap *reqs)
 {
 	const struct kernel_snapshot *k = kn->snap;
 
@@ -345,7 +352,8 @@ struct refresh_ctx {
 	const struct kindex *ix;
 };
 
-/* hashmap_remove_if(): a tracked SA takes the kernel's values, or is retired and dropped when gone. */
+/* hashmap_remove_if(): a tracked SA takes the kernel's values, or is retired and dropped when
+ * gone. */
 static bool refresh(const char *key, void *value, void *userdata)
 {
 	const struct refresh_ctx *c = userdata;
@@ -382,7 +390,8 @@ static void apply(struct kernel *kn, struct model *m, const struct status_summar
 	/* Only ESP, AH and IPComp SAs are IPsec SAs here (IPComp's IP-in-IP helper SAs are not). */
 	for (size_t i = 0; i < k->n_sas; i++) {
 		const struct kernel_sa *sa = &k->sas[i];
-		bool ipsec = sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH || sa->id.proto == IPPROTO_COMP;
+		bool ipsec = sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH ||
+			     sa->id.proto == IPPROTO_COMP;
 		bool larval = !sa->keyed || sa->id.spi == 0;
 
 		if (!ipsec)
@@ -459,22 +468,23 @@ static uint64_t v_out_packets(const struct model_conn *c, const void *ctx)
 }
 
 /* The per-connection families of the kernel's view. */
-static void render_connections(const struct kernel *kn, struct metrics_writer *w, const struct cycle *cy)
+static void render_connections(const struct kernel *kn, struct metrics_writer *w,
+			       const struct cycle *cy)
 {
 	const struct conn_family families[] = {
 		{ "libreswan_connection_kernel_sas", METRIC_TYPE_GAUGE,
-		  "Kernel SAs (XFRM) that belong to the connection's established Child SAs.", v_sas, joined_filter,
-		  kn, true },
+		  "Kernel SAs (XFRM) that belong to the connection's established Child SAs.", v_sas,
+		  joined_filter, kn, true },
 		{ "libreswan_connection_kernel_sas_missing", METRIC_TYPE_GAUGE,
-		  "SAs of the connection's established Child SAs (one per direction and protocol) that the kernel "
-		  "does not hold; 0 is healthy.",
+		  "SAs of the connection's established Child SAs (one per direction and protocol) "
+		  "that the kernel does not hold; 0 is healthy.",
 		  v_missing, joined_filter, kn, true },
 		{ "libreswan_connection_in_packets_total", METRIC_TYPE_COUNTER,
-		  "Packets through the connection's inbound kernel SAs, monotonic across rekeys.", v_in_packets,
-		  counted_filter, kn, false },
+		  "Packets through the connection's inbound kernel SAs, monotonic across rekeys.",
+		  v_in_packets, counted_filter, kn, false },
 		{ "libreswan_connection_out_packets_total", METRIC_TYPE_COUNTER,
-		  "Packets through the connection's outbound kernel SAs, monotonic across rekeys.", v_out_packets,
-		  counted_filter, kn, false },
+		  "Packets through the connection's outbound kernel SAs, monotonic across rekeys.",
+		  v_out_packets, counted_filter, kn, false },
 	};
 	const struct model *m = cy->model;
 	size_t n;
@@ -493,13 +503,16 @@ static void render_connections(const struct kernel *kn, struct metrics_writer *w
 		if (!counted_filter(m, c, kn))
 			continue;
 		if (!begun) {
-			metrics_family(w, "libreswan_connection_kernel_errors_total", METRIC_TYPE_COUNTER,
-				       "The kernel's error statistics of the connection's SAs (packets outside the "
-				       "replay window, replayed, failing the integrity check), kept across rekeys.");
+			metrics_family(w, "libreswan_connection_kernel_errors_total",
+				       METRIC_TYPE_COUNTER,
+				       "The kernel's error statistics of the connection's SAs "
+				       "(packets outside the replay window, replayed, failing the "
+				       "integrity check), kept across rekeys.");
 			begun = true;
 		}
 		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
-			metrics_sample_text_u64(w, c->labels, c->labels_len, "reason", kernel_error_to_string(e),
+			metrics_sample_text_u64(w, c->labels, c->labels_len, "reason",
+						kernel_error_to_string(e),
 						kc->retired_errors[e] + kc->live_errors[e]);
 	}
 
@@ -513,19 +526,20 @@ static void render_connections(const struct kernel *kn, struct metrics_writer *w
 			continue;
 		if (!begun) {
 			metrics_family(w, "libreswan_connection_kernel_policies", METRIC_TYPE_GAUGE,
-				       "Kernel policies (XFRM SPD) whose templates carry a reqid of the connection's SAs.");
+				       "Kernel policies (XFRM SPD) whose templates carry a reqid "
+				       "of the connection's SAs.");
 			begun = true;
 		}
 		for (size_t d = 0; d < _KERNEL_DIR_MAX; d++)
-			metrics_sample_text_u64(w, c->labels, c->labels_len, "direction", kernel_dir_to_string(d),
-						kc->policies[d]);
+			metrics_sample_text_u64(w, c->labels, c->labels_len, "direction",
+						kernel_dir_to_string(d), kc->policies[d]);
 	}
 }
 
 /* Failures of the kernel helper worth a label (it never reports pluto's reasons). */
 static const enum poll_reason helper_reasons[] = {
-	POLL_REASON_PERMISSION, POLL_REASON_TIMEOUT, POLL_REASON_EXIT_STATUS, POLL_REASON_OUTPUT_TOO_LARGE,
-	POLL_REASON_SPAWN_FAILED,
+	POLL_REASON_PERMISSION, POLL_REASON_TIMEOUT, POLL_REASON_EXIT_STATUS,
+	POLL_REASON_OUTPUT_TOO_LARGE, POLL_REASON_SPAWN_FAILED,
 };
 
 /* The collector itself and the kernel-wide figures. */
@@ -536,27 +550,31 @@ static void render_kernel(const struct kernel *kn, struct metrics_writer *w, con
 	bool enabled = config_reads_kernel(kn->cfg);
 
 	metrics_family(w, "libreswan_kernel_up", METRIC_TYPE_GAUGE,
-		       "1 if the last poll cycle read the kernel's IPsec state (XFRM); 0 also when the kernel "
-		       "collector is off or not permitted.");
+		       "1 if the last poll cycle read the kernel's IPsec state (XFRM); 0 also when "
+		       "the kernel collector is off or not permitted.");
 	metrics_sample_u64(w, NULL, 0, k != NULL);
 	metrics_family(w, "libreswan_kernel_collector_enabled", METRIC_TYPE_GAUGE,
-		       "1 if poll cycles read the kernel's IPsec state (--collector.kernel, or --input.kernel).");
+		       "1 if poll cycles read the kernel's IPsec state (--collector.kernel, or "
+		       "--input.kernel).");
 	metrics_sample_u64(w, NULL, 0, enabled);
 	if (enabled) {
 		if (cs->attempted) {
-			metrics_family(w, "libreswan_kernel_read_duration_seconds", METRIC_TYPE_GAUGE,
+			metrics_family(w, "libreswan_kernel_read_duration_seconds",
+				       METRIC_TYPE_GAUGE,
 				       "Wall time of the last kernel read (the helper's run).");
 			metrics_sample_double(w, NULL, 0, cs->duration);
 		}
 		metrics_family(w, "libreswan_kernel_read_errors_total", METRIC_TYPE_COUNTER,
 			       "Failed kernel reads, by cause.");
 		for (size_t i = 0; i < ELEMENTSOF(helper_reasons); i++)
-			metrics_sample_u64(w,
-					   (struct metric_label[]){
-						   LABEL("reason", poll_reason_to_string(helper_reasons[i])) },
-					   1, cs->errors[helper_reasons[i]]);
-		metrics_family(w, "libreswan_kernel_parse_errors_total", METRIC_TYPE_COUNTER,
-			       "Lines of the kernel helper's output that were not recognised (skipped).");
+			metrics_sample_u64(
+				w,
+				(struct metric_label[]){
+					LABEL("reason", poll_reason_to_string(helper_reasons[i])) },
+				1, cs->errors[helper_reasons[i]]);
+		metrics_family(
+			w, "libreswan_kernel_parse_errors_total", METRIC_TYPE_COUNTER,
+			"Lines of the kernel helper's output that were not recognised (skipped).");
 		metrics_sample_u64(w, NULL, 0, cs->parse_errors);
 	}
 	if (!k)
@@ -565,7 +583,8 @@ static void render_kernel(const struct kernel *kn, struct metrics_writer *w, con
 	metrics_family(w, "libreswan_kernel_sas", METRIC_TYPE_GAUGE,
 		       "SAs in the kernel's SAD (all of them, not only pluto's).");
 	metrics_sample_u64(w, NULL, 0, k->has_sad_count ? k->sad_count : k->n_sas);
-	metrics_family(w, "libreswan_kernel_policies", METRIC_TYPE_GAUGE, "Policies in the kernel's SPD, by direction.");
+	metrics_family(w, "libreswan_kernel_policies", METRIC_TYPE_GAUGE,
+		       "Policies in the kernel's SPD, by direction.");
 	for (size_t d = 0; d < _KERNEL_DIR_MAX; d++) {
 		uint64_t v = 0;
 
@@ -574,23 +593,28 @@ static void render_kernel(const struct kernel *kn, struct metrics_writer *w, con
 		else
 			for (size_t i = 0; i < k->n_policies; i++)
 				v += k->policies[i].dir == d;
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("direction", kernel_dir_to_string(d)) }, 1, v);
+		metrics_sample_u64(
+			w, (struct metric_label[]){ LABEL("direction", kernel_dir_to_string(d)) },
+			1, v);
 	}
 	metrics_family(w, "libreswan_kernel_sas_larval", METRIC_TYPE_GAUGE,
-		       "Half-created ESP/AH/IPComp kernel SAs: SPI 0 (an ACQUIRE placeholder) or an allocated SPI "
-		       "without algorithms yet.");
+		       "Half-created ESP/AH/IPComp kernel SAs: SPI 0 (an ACQUIRE placeholder) or "
+		       "an allocated SPI without algorithms yet.");
 	metrics_sample_u64(w, NULL, 0, kn->larval);
 	if (kn->joined) {
 		metrics_family(w, "libreswan_kernel_sas_unclaimed", METRIC_TYPE_GAUGE,
-			       "Complete ESP/AH/IPComp kernel SAs that no established Child SA of pluto lists.");
+			       "Complete ESP/AH/IPComp kernel SAs that no established Child SA of "
+			       "pluto lists.");
 		metrics_sample_u64(w, NULL, 0, kn->unclaimed);
 	}
 	if (k->n_stats) {
 		metrics_family(w, "libreswan_kernel_xfrm_stat_total", METRIC_TYPE_COUNTER,
-			       "The kernel's XFRM error counters, every row of /proc/net/xfrm_stat by name.");
+			       "The kernel's XFRM error counters, every row of /proc/net/xfrm_stat "
+			       "by name.");
 		for (size_t i = 0; i < k->n_stats; i++)
-			metrics_sample_u64(w, (struct metric_label[]){ LABEL("counter", k->stats[i].name) }, 1,
-					   k->stats[i].value);
+			metrics_sample_u64(
+				w, (struct metric_label[]){ LABEL("counter", k->stats[i].name) }, 1,
+				k->stats[i].value);
 	}
 }
 
@@ -600,8 +624,8 @@ static void *kernel_new(const struct source_env *env)
 
 	kn->cfg = env->cfg;
 	kn->first_command = env->first_command;
-	kn->area = model_add_conn_area(env->model, sizeof(struct kernel_conn), offsetof(struct kernel_conn, tracked),
-				       NULL);
+	kn->area = model_add_conn_area(env->model, sizeof(struct kernel_conn),
+				       offsetof(struct kernel_conn, tracked), NULL);
 	kn->snap = kernel_snapshot_new();
 	return kn;
 }
@@ -662,10 +686,11 @@ static void kernel_log_change(void *self, size_t i, enum poll_reason now, const 
 	if (now == POLL_REASON_NONE)
 		log_info("kernel collector: reading the kernel's IPsec state again");
 	else if (now == POLL_REASON_PERMISSION)
-		log_warn("kernel collector: not permitted to read XFRM (the helper needs CAP_NET_ADMIN), "
-			 "serving libreswan_kernel_up 0, ignoring");
+		log_warn("kernel collector: not permitted to read XFRM (the helper needs "
+			 "CAP_NET_ADMIN), serving libreswan_kernel_up 0, ignoring");
 	else
-		log_warn("kernel collector: the helper failed (%s%s%s), serving libreswan_kernel_up 0, ignoring",
+		log_warn("kernel collector: the helper failed (%s%s%s), serving "
+			 "libreswan_kernel_up 0, ignoring",
 			 poll_reason_to_string(now), why[0] ? ": " : "", why);
 }
 
@@ -684,7 +709,8 @@ static void kernel_update(void *self, struct cycle *cy, const bool *usable)
 	sum_live(kn, cy->model);
 }
 
-static void kernel_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void kernel_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			  enum page_section section)
 {
 	struct kernel *kn = self;
 

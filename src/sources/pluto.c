@@ -62,22 +62,34 @@ enum {
 };
 
 static const struct source_command commands[] = {
-	[CMD_STATUS] = { .name = "status", .run = SOURCE_RUN_WHACK, .whack_args = { "--status" }, .decides_up = true },
-	[CMD_STATES] = { .name = "showstates", .run = SOURCE_RUN_WHACK, .whack_args = { "--briefstatus", "--showstates" },
-			 .decides_up = true, .listed_once_run = true },
-	[CMD_TRAFFIC] = { .name = "trafficstatus", .run = SOURCE_RUN_WHACK, .whack_args = { "--trafficstatus" } },
+	[CMD_STATUS] = { .name = "status",
+			 .run = SOURCE_RUN_WHACK,
+			 .whack_args = { "--status" },
+			 .decides_up = true },
+	[CMD_STATES] = { .name = "showstates",
+			 .run = SOURCE_RUN_WHACK,
+			 .whack_args = { "--briefstatus", "--showstates" },
+			 .decides_up = true,
+			 .listed_once_run = true },
+	[CMD_TRAFFIC] = { .name = "trafficstatus",
+			  .run = SOURCE_RUN_WHACK,
+			  .whack_args = { "--trafficstatus" } },
 };
 
 /* Why pluto's status was read whole (the reason label of libreswan_poll_full_reads_total). */
 enum full_reason {
 	FULL_REASON_START,		/* the first read */
 	FULL_REASON_RESTART,		/* pluto did not answer the cycle before, or restarted */
-	FULL_REASON_CONNECTIONS,	/* the states name a connection or instance not listed, or an instance lost them */
-	FULL_REASON_STATES,		/* a connection's tunnel came up or went down, or one not held up negotiates */
-	FULL_REASON_LOG,		/* pluto's log: a connection added, deleted, taken down or routed */
+	/* the states name a connection or instance not listed, or an instance lost them */
+	FULL_REASON_CONNECTIONS,
+	/* a connection's tunnel came up or went down, or one not held up negotiates */
+	FULL_REASON_STATES,
+	/* pluto's log: a connection added, deleted, taken down or routed */
+	FULL_REASON_LOG,
 	FULL_REASON_INTERVAL,		/* --poll.full-interval passed */
 	FULL_REASON_FAILED,		/* the light read failed */
-	FULL_REASON_ALWAYS,		/* every cycle: --once, --input.*, --poll.full-interval=0, pluto 3.x */
+	/* every cycle: --once, --input.*, --poll.full-interval=0, pluto 3.x */
+	FULL_REASON_ALWAYS,
 	_FULL_REASON_MAX,
 };
 
@@ -109,13 +121,17 @@ struct listed_state {
 struct pluto {
 	const struct exporter_config *cfg;
 	bool light_allowed;		/* the daemon polls pluto, with a --poll.full-interval */
-	/* the parse results live as long as the source: emptied each cycle they run, their memory reused */
+	/* the parse results live as long as the source: emptied each cycle they run, their memory
+	 * reused */
 	struct status_summary *status;	/* this cycle's --status */
-	struct status_summary *full;	/* the last trusted --status: its connection list serves light reads */
+	/* the last trusted --status: its connection list serves light reads */
+	struct status_summary *full;
 	struct status_summary *states;	/* this cycle's --briefstatus --showstates */
 	struct traffic_list *traffic;
-	struct status_summary view;	/* a light cycle's status: the kept list and this cycle's states (borrowed) */
-	const struct status_summary *read;	/* this cycle's status for the model and the page; NULL: none */
+	/* a light cycle's status: the kept list and this cycle's states (borrowed) */
+	struct status_summary view;
+	/* this cycle's status for the model and the page; NULL: none */
+	const struct status_summary *read;
 	/* the cycle's choice, made on the loop by begin() */
 	bool whole;			/* --status runs this cycle */
 	enum full_reason reason;	/* why */
@@ -125,12 +141,15 @@ struct pluto {
 	bool answered;			/* the last cycle reached pluto */
 	bool light_failed;		/* the last light read could not be used */
 	unsigned light_incomplete;	/* light reads in a row that lacked pluto's counts */
-	bool light_off;			/* light reads lack them for this pluto: read whole until it restarts */
-	bool detected;			/* the last light read showed a change: reason detected_reason */
+	/* light reads lack them for this pluto: read whole until it restarts */
+	bool light_off;
+	/* the last light read showed a change: reason detected_reason */
+	bool detected;
 	enum full_reason detected_reason;
 	uint64_t full_usec;		/* begin_usec of the cycle of the last trusted whole read */
 	uint64_t full_reads[_FULL_REASON_MAX];
-	/* the last whole read's connections, for checking light reads: "name\x1finstance" -> 1 + index */
+	/* the last whole read's connections, for checking light reads: "name\x1finstance" -> 1 +
+	 * index */
 	struct hashmap index;
 	struct strbuf index_keys;	/* the index's keys (borrowed by it), NUL-separated */
 	uint8_t *kept;			/* per connection of full->conns: K_* of the whole read */
@@ -148,7 +167,8 @@ static void *pluto_new(const struct source_env *env)
 	struct pluto *p = xcalloc(1, sizeof(*p));
 
 	p->cfg = cfg;
-	p->light_allowed = !cfg->once && !config_uses_inputs(cfg) && cfg->poll_full_interval_usec > 0;
+	p->light_allowed =
+		!cfg->once && !config_uses_inputs(cfg) && cfg->poll_full_interval_usec > 0;
 	p->status = status_summary_new();
 	p->full = status_summary_new();
 	p->states = status_summary_new();
@@ -192,7 +212,8 @@ static void pluto_begin(void *self, unsigned requests)
 	p->begin_usec = now;
 	p->whole = true;
 	if (!p->have_full)
-		p->reason = p->full_reads[FULL_REASON_START] ? FULL_REASON_RESTART : FULL_REASON_START;
+		p->reason =
+			p->full_reads[FULL_REASON_START] ? FULL_REASON_RESTART : FULL_REASON_START;
 	else if (!light_possible(p))
 		p->reason = FULL_REASON_ALWAYS;
 	else if (!p->answered || (requests & SOURCE_REQUEST_RESTART))
@@ -342,7 +363,8 @@ static void index_full(struct pluto *p)
 	for (size_t i = 0; i < f->n_conns; i++) {
 		const struct status_conn *sc = &f->conns[i];
 
-		(void)hashmap_put(&p->index, p->index_keys.buf + offsets[i], (void *)(uintptr_t)(i + 1));
+		(void)hashmap_put(&p->index, p->index_keys.buf + offsets[i],
+				  (void *)(uintptr_t)(i + 1));
 		p->kept[i] = (sc->instance[0] ? K_INSTANCE : 0) | (sc->policy_up ? K_HELD_UP : 0);
 	}
 	free(offsets);
@@ -381,7 +403,8 @@ static int take_listing(struct pluto *p, const struct status_summary *s)
 
 		if (p->listing[i].serial > top)
 			break;
-		was = bsearch(&p->listing[i], p->listed, p->n_listed, sizeof(*p->listed), listed_cmp);
+		was = bsearch(&p->listing[i], p->listed, p->n_listed, sizeof(*p->listed),
+			      listed_cmp);
 		if (!was)
 			reason = FULL_REASON_RESTART;
 		else if (was->conn != p->listing[i].conn)
@@ -504,8 +527,9 @@ static void update_light(struct pluto *p, struct cycle *cy, const bool *usable)
 		cy->again = true;
 		if (usable[CMD_STATES] && ++p->light_incomplete == 3) {
 			p->light_off = true;
-			log_warn("pluto's answer to `whack --briefstatus --showstates` lacks its SA counts three times "
-				 "in a row: reading its whole status every cycle, ignoring");
+			log_warn("pluto's answer to `whack --briefstatus --showstates` lacks its "
+				 "SA counts three times in a row: reading its whole status every "
+				 "cycle, ignoring");
 		}
 		return;
 	}
@@ -546,11 +570,12 @@ static void render_full_reads(const struct pluto *p, struct metrics_writer *w)
 	if (!p->light_allowed)
 		return;
 	metrics_family(w, "libreswan_poll_full_reads_total", METRIC_TYPE_COUNTER,
-		       "Reads of pluto's whole status (its connection list), by why it was read whole; other cycles "
-		       "read its states, counts and bytes only.");
+		       "Reads of pluto's whole status (its connection list), by why it was read "
+		       "whole; other cycles read its states, counts and bytes only.");
 	for (size_t r = 0; r < _FULL_REASON_MAX; r++)
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("reason", full_reason_names[r]) }, 1,
-				   p->full_reads[r]);
+		metrics_sample_u64(w,
+				   (struct metric_label[]){ LABEL("reason", full_reason_names[r]) },
+				   1, p->full_reads[r]);
 }
 
 static void render_overview(struct metrics_writer *w, const struct status_summary *s)
@@ -562,28 +587,35 @@ static void render_overview(struct metrics_writer *w, const struct status_summar
 			       "Connections loaded in pluto (Total IPsec connections: loaded N).");
 		metrics_sample_u64(w, NULL, 0, s->loaded);
 		metrics_family(w, "libreswan_connections_active", METRIC_TYPE_GAUGE,
-			       "Connections with an installed tunnel (Total IPsec connections: active N).");
+			       "Connections with an installed tunnel (Total IPsec connections: "
+			       "active N).");
 		metrics_sample_u64(w, NULL, 0, s->active);
 		if (s->has_routed) {
-			metrics_family(w, "libreswan_connections_routed", METRIC_TYPE_GAUGE,
-				       "Connections with a kernel route or policy (Libreswan 5.3+).");
+			metrics_family(
+				w, "libreswan_connections_routed", METRIC_TYPE_GAUGE,
+				"Connections with a kernel route or policy (Libreswan 5.3+).");
 			metrics_sample_u64(w, NULL, 0, s->routed);
 		}
 	}
 	if (s->has_ike_sas) {
-		metrics_family(w, "libreswan_ike_sas", METRIC_TYPE_GAUGE, "IKE SAs by state, from pluto's IKE SAs line.");
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "half_open") }, 1, s->ike_half_open);
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "open") }, 1, s->ike_open);
+		metrics_family(w, "libreswan_ike_sas", METRIC_TYPE_GAUGE,
+			       "IKE SAs by state, from pluto's IKE SAs line.");
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "half_open") }, 1,
+				   s->ike_half_open);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "open") }, 1,
+				   s->ike_open);
 		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "authenticated") }, 1,
 				   s->ike_authenticated);
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "anonymous") }, 1, s->ike_anonymous);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "anonymous") }, 1,
+				   s->ike_anonymous);
 	}
 	if (s->has_ipsec_sas) {
 		metrics_family(w, "libreswan_ipsec_sas", METRIC_TYPE_GAUGE,
 			       "Established IPsec/Child SAs, from pluto's IPsec SAs line.");
 		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "authenticated") }, 1,
 				   s->ipsec_authenticated);
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "anonymous") }, 1, s->ipsec_anonymous);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("state", "anonymous") }, 1,
+				   s->ipsec_anonymous);
 	}
 	if (s->has_state_info) {
 		metrics_family(w, "libreswan_ddos_cookies_required", METRIC_TYPE_GAUGE,
@@ -593,8 +625,9 @@ static void render_overview(struct metrics_writer *w, const struct status_summar
 			       "1 when pluto says it is accepting new IKE connections.");
 		metrics_sample_u64(w, NULL, 0, s->accepting_ike);
 	}
-	metrics_family(w, "libreswan_pluto_info", METRIC_TYPE_GAUGE,
-		       "Pluto's version where it prints it, and the output format family; always 1.");
+	metrics_family(
+		w, "libreswan_pluto_info", METRIC_TYPE_GAUGE,
+		"Pluto's version where it prints it, and the output format family; always 1.");
 	/* no version label where pluto does not print its version, rather than an empty one */
 	if (s->version)
 		metrics_sample_u64(w,
@@ -602,8 +635,8 @@ static void render_overview(struct metrics_writer *w, const struct status_summar
 							    LABEL("family", family[s->family]) },
 				   2, 1);
 	else
-		metrics_sample_u64(w, (struct metric_label[]){ LABEL("family", family[s->family]) }, 1,
-				   1);
+		metrics_sample_u64(w, (struct metric_label[]){ LABEL("family", family[s->family]) },
+				   1, 1);
 }
 
 static bool listed(const struct model *m, const struct model_conn *c, const void *ctx)
@@ -653,23 +686,24 @@ static uint64_t v_out_bytes(const struct model_conn *c, const void *ctx)
 
 static const struct conn_family conn_families[] = {
 	{ "libreswan_connection_expected_up", METRIC_TYPE_GAUGE,
-	  "1 if pluto holds the connection's policy UP (auto=start or brought up by an operator).", v_expected,
-	  listed, NULL, true },
+	  "1 if pluto holds the connection's policy UP (auto=start or brought up by an operator).",
+	  v_expected, listed, NULL, true },
 	{ "libreswan_connection_instances", METRIC_TYPE_GAUGE,
-	  "Live instances of a template or group (0 for static connections).", v_instances, listed, NULL, true },
+	  "Live instances of a template or group (0 for static connections).", v_instances, listed,
+	  NULL, true },
 	{ "libreswan_connection_up", METRIC_TYPE_GAUGE,
-	  "1 if the connection or one of its instances has an established IPsec/Child SA.", v_up, listed, NULL,
-	  true },
+	  "1 if the connection or one of its instances has an established IPsec/Child SA.", v_up,
+	  listed, NULL, true },
 	{ "libreswan_connection_ike_sas_established", METRIC_TYPE_GAUGE,
 	  "Established IKE (ISAKMP/parent) SAs of the connection.", v_ike, listed, NULL, true },
 	{ "libreswan_connection_child_sas_established", METRIC_TYPE_GAUGE,
 	  "Established IPsec/Child SAs of the connection.", v_child, listed, NULL, true },
 	{ "libreswan_connection_in_bytes_total", METRIC_TYPE_COUNTER,
-	  "Bytes received through the connection's IPsec SAs, monotonic across rekeys.", v_in_bytes, counted, NULL,
-	  false },
+	  "Bytes received through the connection's IPsec SAs, monotonic across rekeys.", v_in_bytes,
+	  counted, NULL, false },
 	{ "libreswan_connection_out_bytes_total", METRIC_TYPE_COUNTER,
-	  "Bytes sent through the connection's IPsec SAs, monotonic across rekeys.", v_out_bytes, counted, NULL,
-	  false },
+	  "Bytes sent through the connection's IPsec SAs, monotonic across rekeys.", v_out_bytes,
+	  counted, NULL, false },
 };
 
 /* One info series per listed connection: the values are its description, which changes rarely. */
@@ -686,7 +720,8 @@ static void render_info(struct metrics_writer *w, struct render_cache *rc, const
 
 		for (size_t i = 0; i < n; i++) {
 			render_conn_prefetch(conns, i, n);
-			v[i] = model_conn_listed(m, conns[i]) ? conns[i]->info_version : RENDER_VALUE_ABSENT;
+			v[i] = model_conn_listed(m, conns[i]) ? conns[i]->info_version
+							      : RENDER_VALUE_ABSENT;
 		}
 		if (render_cache_reuse(w, rc, name, m, n))
 			return;
@@ -701,7 +736,8 @@ static void render_info(struct metrics_writer *w, struct render_cache *rc, const
 			continue;
 		if (!begun) {
 			metrics_family(w, name, METRIC_TYPE_GAUGE,
-				       "One per loaded connection (instances folded into their template); always 1.");
+				       "One per loaded connection (instances folded into their "
+				       "template); always 1.");
 			begun = true;
 		}
 		(void)snprintf(ikev, sizeof(ikev), "%d", c->ike_version);
@@ -734,8 +770,10 @@ static void render_age(struct metrics_writer *w, const struct model *m, uint64_t
 		if (!model_conn_counted(m, c) || c->newest_add_time == 0 || c->traffic_sas == 0)
 			continue;
 		if (!begun) {
-			metrics_family(w, "libreswan_connection_child_sa_age_seconds", METRIC_TYPE_GAUGE,
-				       "Age of the connection's newest Child SA (from trafficstatus add_time).");
+			metrics_family(w, "libreswan_connection_child_sa_age_seconds",
+				       METRIC_TYPE_GAUGE,
+				       "Age of the connection's newest Child SA (from "
+				       "trafficstatus add_time).");
 			begun = true;
 		}
 		metrics_sample_text_i64(w, c->labels, c->labels_len, NULL, NULL,
@@ -743,8 +781,8 @@ static void render_age(struct metrics_writer *w, const struct model *m, uint64_t
 	}
 }
 
-static void render_timers(struct metrics_writer *w, const struct model *m, const char *name, const char *help,
-			  bool child)
+static void render_timers(struct metrics_writer *w, const struct model *m, const char *name,
+			  const char *help, bool child)
 {
 	size_t n;
 	struct model_conn *const *conns = model_sorted_conns(m, &n);
@@ -770,8 +808,8 @@ static void render_timers(struct metrics_writer *w, const struct model *m, const
 }
 
 /* A gauge of listed connections whose int64_t field at offset is known (not MODEL_TIMER_NONE). */
-static void render_seconds(struct metrics_writer *w, const struct model *m, size_t offset, const char *name,
-			   const char *help)
+static void render_seconds(struct metrics_writer *w, const struct model *m, size_t offset,
+			   const char *name, const char *help)
 {
 	size_t n;
 	struct model_conn *const *conns = model_sorted_conns(m, &n);
@@ -791,7 +829,8 @@ static void render_seconds(struct metrics_writer *w, const struct model *m, size
 	}
 }
 
-static void pluto_render(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section)
+static void pluto_render(void *self, struct metrics_writer *w, const struct cycle *cy,
+			 enum page_section section)
 {
 	struct pluto *p = self;
 	const struct model *m = cy->model;
@@ -812,12 +851,16 @@ static void pluto_render(void *self, struct metrics_writer *w, const struct cycl
 	case PAGE_SECTION_CONNECTIONS_TIMES:
 		render_age(w, m, cy->now);
 		render_timers(w, m, "libreswan_connection_ike_sa_next_event_seconds",
-			      "Seconds until the soonest rekey/replace/expire timer of the connection's IKE SAs.", false);
+			      "Seconds until the soonest rekey/replace/expire timer of the "
+			      "connection's IKE SAs.",
+			      false);
 		render_timers(w, m, "libreswan_connection_child_sa_next_event_seconds",
-			      "Seconds until the soonest rekey/replace/expire timer of the connection's Child SAs; "
-			      "expire means the SA ends without being replaced.",
+			      "Seconds until the soonest rekey/replace/expire timer of the "
+			      "connection's Child SAs; expire means the SA ends without being "
+			      "replaced.",
 			      true);
-		render_seconds(w, m, offsetof(struct model_conn, lastdpd), "libreswan_connection_dpd_last_seconds",
+		render_seconds(w, m, offsetof(struct model_conn, lastdpd),
+			       "libreswan_connection_dpd_last_seconds",
 			       "Seconds since the last DPD exchange on the connection's IKE SA.");
 		render_seconds(w, m, offsetof(struct model_conn, lastlive),
 			       "libreswan_connection_liveness_last_seconds",

@@ -18,11 +18,12 @@
  * bounded children (or reads their --input.NAME file) and feeds each one's output to the parser the
  * source gives for it, on the loop, as it arrives. A source may also follow a stream: a helper
  * child that runs as long as the exporter (restarted with back-off when it ends), whose output it
- * takes on the loop as it comes, and hands to its worker side when a cycle ends (collect()). When every command is done, a worker thread
- * calls each source's update(), in the order they are listed, then renders the page: each
- * section of the page in turn, every source's families for that section. A source owns its state;
- * the loop and the worker never touch it at the same time (no cycle starts while one finishes).
- * Sources do not see each other: what one needs of another goes through struct cycle.
+ * takes on the loop as it comes, and hands to its worker side when a cycle ends (collect()). When
+ * every command is done, a worker thread calls each source's update(), in the order they are
+ * listed, then renders the page: each section of the page in turn, every source's families for that
+ * section. A source owns its state; the loop and the worker never touch it at the same time (no
+ * cycle starts while one finishes). Sources do not see each other: what one needs of another goes
+ * through struct cycle.
  */
 
 struct exporter_config;
@@ -57,26 +58,31 @@ enum source_privilege {
 /* How a command is run. */
 enum source_run {
 	SOURCE_RUN_WHACK,	/* `<ipsec.command> whack [--ctlsocket S] <whack_flag>` */
-	SOURCE_RUN_HELPER,	/* a helper program of ours with a capability of its own (exit 3: not permitted) */
+	/* a helper program of ours with a capability of its own (exit 3: not permitted) */
+	SOURCE_RUN_HELPER,
 	SOURCE_RUN_NONE,	/* nothing: only its --input.NAME file is read, when given */
 };
 
 struct source_command {
-	const char *name;		/* "status": its command label, its --input.NAME file, its log lines */
+	/* "status": its command label, its --input.NAME file, its log lines */
+	const char *name;
 	enum source_run run;
-	const char *whack_args[3];	/* SOURCE_RUN_WHACK: its arguments ("--status"; "--utc", "--listcerts") */
+	/* SOURCE_RUN_WHACK: its arguments ("--status"; "--utc", "--listcerts") */
+	const char *whack_args[3];
 	enum source_privilege privilege;	/* SOURCE_RUN_HELPER: the capability it gets */
 	/*
 	 * Its success is libreswan_up: of the commands marked so, the first (in the order of the
 	 * sources and their commands) that runs in a cycle decides it for that cycle.
 	 */
 	bool decides_up;
-	/* Its poll series (success, duration, errors, parse errors) appear once it has run: not every
-	 * configuration runs it (--once and --input.* never do), and pages without it stay as they were. */
+	/* Its poll series (success, duration, errors, parse errors) appear once it has run: not
+	 * every configuration runs it (--once and --input.* never do), and pages without it stay as
+	 * they were. */
 	bool listed_once_run;
 };
 
-/* What the poll cycle knows of one command: of its last run (a command need not run every cycle). */
+/* What the poll cycle knows of one command: of its last run (a command need not run every
+ * cycle). */
 struct command_stats {
 	bool attempted;			/* it ran (or its file was read) at least once */
 	bool success;
@@ -89,7 +95,8 @@ struct command_stats {
 #define SOURCES_MAX_STREAMS 4
 
 struct poll_stats {
-	const struct source_command *commands[SOURCES_MAX_COMMANDS];	/* of every source, in order */
+	/* of every source, in order */
+	const struct source_command *commands[SOURCES_MAX_COMMANDS];
 	struct command_stats cmd[SOURCES_MAX_COMMANDS];
 	size_t n_commands;
 	uint64_t cycles;
@@ -123,11 +130,13 @@ struct cycle {
 	const struct exporter_config *cfg;
 	const struct poll_stats *stats;
 	uint64_t now;				/* Unix seconds */
-	struct render_cache *cache;		/* what the last page lends this one; NULL: render everything */
+	/* what the last page lends this one; NULL: render everything */
+	struct render_cache *cache;
 	/* set by the sources' updates, for the ones after them and for the render */
 	const struct status_summary *status;	/* pluto's connection and state list, if read */
 	const struct traffic_list *traffic;	/* pluto's SAs and their bytes, if read */
-	const struct hashmap *sa_kernel;	/* decimal serial -> struct sa_kernel_counters, if read (opt-in) */
+	/* decimal serial -> struct sa_kernel_counters, if read (opt-in) */
+	const struct hashmap *sa_kernel;
 	/*
 	 * Set by a source's update: what this cycle read shows that its page would not be exact
 	 * (pluto's connection list moved since the source last read it whole). The poll cycle then
@@ -141,7 +150,8 @@ struct cycle {
 enum page_section {
 	PAGE_SECTION_EXPORTER,			/* the exporter's own: up, its poll cycle */
 	PAGE_SECTION_OVERVIEW,			/* pluto as a whole */
-	PAGE_SECTION_CONNECTIONS,		/* per connection: what it is, whether it is up, its bytes */
+	/* per connection: what it is, whether it is up, its bytes */
+	PAGE_SECTION_CONNECTIONS,
 	PAGE_SECTION_CONNECTIONS_KERNEL,	/* per connection: the kernel's view */
 	PAGE_SECTION_CONNECTIONS_TIMES,		/* per connection: ages and timers */
 	PAGE_SECTION_KERNEL,			/* the kernel as a whole */
@@ -153,7 +163,8 @@ enum page_section {
 /* What a source is given when it is made. */
 struct source_env {
 	const struct exporter_config *cfg;
-	struct model *model;		/* to ask for an area in every connection (model_add_conn_area()) */
+	/* to ask for an area in every connection (model_add_conn_area()) */
+	struct model *model;
 	size_t first_command;		/* the index of its first command in struct poll_stats */
 };
 
@@ -178,19 +189,19 @@ struct source_ops {
 	/* The parser that takes command i's output. */
 	struct parser *(*parser)(void *self, size_t i);
 	/*
-	 * Command i's output is all in and it exited 0: its parse errors into *ret_parse_errors, and
-	 * whether its result can be trusted (false: counted as a failed run, exit_status).
+	 * Command i's output is all in and it exited 0: its parse errors into *ret_parse_errors,
+	 * and whether its result can be trusted (false: counted as a failed run, exit_status).
 	 */
 	bool (*judge)(void *self, size_t i, uint64_t *ret_parse_errors);
-	/* Log that command i's outcome changed to now, why it failed in words ("" when nothing said it)
-	 * (NULL: the cycle's own wording for whack's). */
+	/* Log that command i's outcome changed to now, why it failed in words ("" when nothing said
+	 * it) (NULL: the cycle's own wording for whack's). */
 	void (*log_change)(void *self, size_t i, enum poll_reason now, const char *why);
 
 	/*
-	 * The stream (NULL: none): the argv of a helper that runs as long as the exporter (NULL: not
-	 * in this configuration), with the capability it gets; its output as it comes; its end
-	 * (exit_status -1 when it did not exit by itself; why: how it ended, its stderr's first line)
-	 * after which it is started again in retry_usec; all on the loop.
+	 * The stream (NULL: none): the argv of a helper that runs as long as the exporter (NULL:
+	 * not in this configuration), with the capability it gets; its output as it comes; its end
+	 * (exit_status -1 when it did not exit by itself; why: how it ended, its stderr's first
+	 * line) after which it is started again in retry_usec; all on the loop.
 	 */
 	char *const *(*stream_argv)(void *self, enum source_privilege *ret_privilege);
 	void (*stream_data)(void *self, char *data, size_t len);
@@ -201,7 +212,8 @@ struct source_ops {
 
 	/* On the worker. usable[i]: command i ran this cycle and its result is trusted. */
 	void (*update)(void *self, struct cycle *cy, const bool *usable);
-	void (*render)(void *self, struct metrics_writer *w, const struct cycle *cy, enum page_section section);
+	void (*render)(void *self, struct metrics_writer *w, const struct cycle *cy,
+		       enum page_section section);
 };
 
 /* Label value of a reason ("not_running", ...). */

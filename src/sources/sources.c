@@ -36,13 +36,16 @@ struct source_set {
 	size_t n_streams;
 };
 
-struct source_set *source_set_new(const struct exporter_config *cfg, struct model *m, struct poll_stats *stats)
+struct source_set *source_set_new(const struct exporter_config *cfg, struct model *m,
+				  struct poll_stats *stats)
 {
 	struct source_set *set = xcalloc(1, sizeof(*set));
 
 	for (size_t s = 0; s < N_SOURCES; s++) {
 		const struct source_ops *ops = registry[s];
-		struct source_env env = { .cfg = cfg, .model = m, .first_command = set->n_commands };
+		struct source_env env = { .cfg = cfg,
+					  .model = m,
+					  .first_command = set->n_commands };
 
 		set->self[s] = ops->new ? ops->new(&env) : NULL;
 		if (ops->stream_argv)
@@ -92,12 +95,14 @@ bool source_set_enabled(struct source_set *set, size_t i)
 
 const char *source_set_helper_path(struct source_set *set, size_t i)
 {
-	return registry[set->cmd_source[i]]->helper_path(set->self[set->cmd_source[i]], set->cmd_index[i]);
+	return registry[set->cmd_source[i]]->helper_path(set->self[set->cmd_source[i]],
+							 set->cmd_index[i]);
 }
 
 struct parser *source_set_parser(struct source_set *set, size_t i)
 {
-	return registry[set->cmd_source[i]]->parser(set->self[set->cmd_source[i]], set->cmd_index[i]);
+	return registry[set->cmd_source[i]]->parser(set->self[set->cmd_source[i]],
+						    set->cmd_index[i]);
 }
 
 bool source_set_judge(struct source_set *set, size_t i, uint64_t *ret_parse_errors)
@@ -121,7 +126,8 @@ size_t source_set_n_streams(const struct source_set *set)
 	return set->n_streams;
 }
 
-char *const *source_set_stream_argv(struct source_set *set, size_t k, enum source_privilege *ret_privilege)
+char *const *source_set_stream_argv(struct source_set *set, size_t k,
+				    enum source_privilege *ret_privilege)
 {
 	size_t s = set->stream_source[k];
 

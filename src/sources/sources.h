@@ -17,7 +17,8 @@
 struct source_set;
 
 /* Make every source; their commands go into stats->commands. */
-struct source_set *source_set_new(const struct exporter_config *cfg, struct model *m, struct poll_stats *stats);
+struct source_set *source_set_new(const struct exporter_config *cfg, struct model *m,
+				  struct poll_stats *stats);
 
 /* Free; NULL is a no-op; returns NULL. */
 struct source_set *source_set_free(struct source_set *set);
@@ -40,7 +41,8 @@ bool source_set_log_change(struct source_set *set, size_t i, enum poll_reason no
 
 /* Sources with a stream: how many, and for stream k its argv (NULL: none in this configuration). */
 size_t source_set_n_streams(const struct source_set *set);
-char *const *source_set_stream_argv(struct source_set *set, size_t k, enum source_privilege *ret_privilege);
+char *const *source_set_stream_argv(struct source_set *set, size_t k,
+				    enum source_privilege *ret_privilege);
 
 /* On the loop: stream k's output, and its end. */
 void source_set_stream_data(struct source_set *set, size_t k, char *data, size_t len);
