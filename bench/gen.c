@@ -133,14 +133,22 @@ static const char *algos_esp[] = {
 	NULL,
 };
 static const char *algos_ike[] = {
-	"algorithm IKE encrypt: v1id=5, v1name=OAKLEY_3DES_CBC, v2id=3, v2name=3DES, blocksize=8, keydeflen=192",
-	"algorithm IKE encrypt: v1id=8, v1name=OAKLEY_CAMELLIA_CBC, v2id=23, v2name=CAMELLIA_CBC, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=20, v2name=AES_GCM_C, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=19, v2name=AES_GCM_B, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=18, v2name=AES_GCM_A, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=13, v1name=OAKLEY_AES_CTR, v2id=13, v2name=AES_CTR, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=7, v1name=OAKLEY_AES_CBC, v2id=12, v2name=AES_CBC, blocksize=16, keydeflen=128",
-	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=28, v2name=CHACHA20_POLY1305, blocksize=16, keydeflen=256",
+	"algorithm IKE encrypt: v1id=5, v1name=OAKLEY_3DES_CBC, v2id=3, v2name=3DES, blocksize=8, "
+	"keydeflen=192",
+	"algorithm IKE encrypt: v1id=8, v1name=OAKLEY_CAMELLIA_CBC, v2id=23, v2name=CAMELLIA_CBC, "
+	"blocksize=16, keydeflen=128",
+	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=20, v2name=AES_GCM_C, blocksize=16, "
+	"keydeflen=128",
+	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=19, v2name=AES_GCM_B, blocksize=16, "
+	"keydeflen=128",
+	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=18, v2name=AES_GCM_A, blocksize=16, "
+	"keydeflen=128",
+	"algorithm IKE encrypt: v1id=13, v1name=OAKLEY_AES_CTR, v2id=13, v2name=AES_CTR, "
+	"blocksize=16, keydeflen=128",
+	"algorithm IKE encrypt: v1id=7, v1name=OAKLEY_AES_CBC, v2id=12, v2name=AES_CBC, "
+	"blocksize=16, keydeflen=128",
+	"algorithm IKE encrypt: v1id=-1, v1name=n/a, v2id=28, v2name=CHACHA20_POLY1305, "
+	"blocksize=16, keydeflen=256",
 	"algorithm IKE PRF: name=HMAC_SHA1, hashlen=20",
 	"algorithm IKE PRF: name=HMAC_SHA2_256, hashlen=32",
 	"algorithm IKE PRF: name=HMAC_SHA2_384, hashlen=48",
@@ -192,7 +200,8 @@ static void header(void)
 	sep();
 	L("config setup options:");
 	sep();
-	L("configdir=/etc, configfile=/etc/ipsec.conf, secrets=/etc/ipsec.secrets, ipsecdir=/etc/ipsec.d");
+	L("configdir=/etc, configfile=/etc/ipsec.conf, secrets=/etc/ipsec.secrets, "
+	  "ipsecdir=/etc/ipsec.d");
 	if (fam <= F4) {
 		L("nssdir=/var/lib/ipsec/nss, dumpdir=/run/pluto, statsbin=unset");
 		L("dnssec-rootkey-file=/usr/share/dns/root.key, dnssec-trusted=<unset>");
@@ -200,34 +209,45 @@ static void header(void)
 	L("sbindir=/usr/sbin, libexecdir=/usr/libexec/ipsec");
 	switch (fam) {
 	case F3:
-		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, perpeerlog=no, logappend=no, logip=yes, shuntlifetime=900s, xfrmlifetime=300s");
+		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, perpeerlog=no, logappend=no, "
+		  "logip=yes, shuntlifetime=900s, xfrmlifetime=300s");
 		L("ddos-cookies-threshold=50000, ddos-max-halfopen=25000, ddos-mode=auto");
-		L("ikeport=500, ikebuf=0, msg_errqueue=yes, strictcrlpolicy=no, crlcheckinterval=0, listen=<any>, nflog-all=0");
+		L("ikeport=500, ikebuf=0, msg_errqueue=yes, strictcrlpolicy=no, "
+		  "crlcheckinterval=0, listen=<any>, nflog-all=0");
 		break;
 	case F4:
 		L("pluto_version=4.10, pluto_vendorid=OE-Libreswan-4.10, audit-log=yes");
-		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, logappend=yes, logip=yes, shuntlifetime=900s, xfrmlifetime=30s");
-		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop");
-		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, nflog-all=0");
+		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, logappend=yes, logip=yes, "
+		  "shuntlifetime=900s, xfrmlifetime=30s");
+		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, "
+		  "ikev1-policy=drop");
+		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, "
+		  "nflog-all=0");
 		break;
 	case F51:
 		L("pluto_version=5.1, pluto_vendorid=OE-Libreswan-5.1");
-		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, shuntlifetime=900s, xfrmlifetime=30s");
+		L("nhelpers=-1, uniqueids=yes, dnssec-enable=yes, shuntlifetime=900s, "
+		  "xfrmlifetime=30s");
 		L("logfile='/var/log/pluto.log', logappend=yes, logip=yes, audit-log=yes");
-		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop");
-		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, nflog-all=0");
+		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, "
+		  "ikev1-policy=drop");
+		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, "
+		  "nflog-all=0");
 		break;
 	case F54:
 		L("pluto_version=5.4, pluto_vendorid=OE-Libreswan-5.4");
 		L("nhelpers=-1, uniqueids=yes, shuntlifetime=900s, expire-lifetime=30s");
 		L("logfile='/var/log/pluto.log', logappend=yes, logip=yes, audit-log=yes");
-		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, ikev1-policy=drop");
-		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, nflog-all=0, dns-resolver=file,");
+		L("ddos-cookies-threshold=25000, ddos-max-halfopen=50000, ddos-mode=auto, "
+		  "ikev1-policy=drop");
+		L("ikebuf=0, msg_errqueue=yes, crl-strict=no, crlcheckinterval=0, listen=<any>, "
+		  "nflog-all=0, dns-resolver=file,");
 		break;
 	}
 	L("ocsp-enable=no, ocsp-strict=no, ocsp-timeout=2, ocsp-uri=<unset>");
 	L("ocsp-trust-name=<unset>");
-	L("ocsp-cache-size=1000, ocsp-cache-min-age=3600, ocsp-cache-max-age=86400, ocsp-method=get");
+	L("ocsp-cache-size=1000, ocsp-cache-min-age=3600, ocsp-cache-max-age=86400, "
+	  "ocsp-method=get");
 	if (fam != F3)
 		L("global-redirect=no, global-redirect-to=<unset>");
 	if (fam <= F4)
@@ -251,7 +271,8 @@ static void header(void)
 	for (a = algos_ike; *a; a++)
 		L(*a);
 	sep();
-	L("stats db_ops: {curr_cnt, total_cnt, maxsz} :context={0,0,0} trans={0,0,0} attrs={0,0,0} ");
+	L("stats db_ops: {curr_cnt, total_cnt, maxsz} :context={0,0,0} trans={0,0,0} "
+	  "attrs={0,0,0} ");
 	sep();
 	L("Connection list:");
 	sep();
@@ -270,40 +291,72 @@ static void block(const struct conn *c)
 	/* topology line */
 	if (c->kind == K_TEMPLATE) {
 		if (fam == F3)
-			fprintf(out, "%s%s: 0.0.0.0/0===" LOCAL "<" LOCAL ">[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; eroute owner: #0\n", P, r);
+			fprintf(out,
+				"%s%s: 0.0.0.0/0===" LOCAL "<" LOCAL
+				">[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; eroute "
+				"owner: #0\n",
+				P, r);
 		else if (fam == F4)
-			fprintf(out, "%s%s: 0.0.0.0/0===" LOCAL "[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; eroute owner: #0\n", P, r);
+			fprintf(out,
+				"%s%s: 0.0.0.0/0===" LOCAL
+				"[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; "
+				"eroute owner: #0\n",
+				P, r);
 		else
-			fprintf(out, "%s: 0.0.0.0/0===" LOCAL "[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; my_ip=unset; their_ip=unset;\n", r);
+			fprintf(out,
+				"%s: 0.0.0.0/0===" LOCAL
+				"[@vpn.example.net,+MS+S=C]...%%any[%%any]; unrouted; my_ip=unset; "
+				"their_ip=unset;\n",
+				r);
 	} else if (c->kind == K_INSTANCE) {
 		if (fam == F3)
-			fprintf(out, "%s%s: 0.0.0.0/0===" LOCAL "<" LOCAL ">[@vpn.example.net,+MS+S=C]...%s<%s>[@client-%05u.example.net]===198.51.100.%d/32; erouted; eroute owner: #%u\n",
+			fprintf(out,
+				"%s%s: 0.0.0.0/0===" LOCAL "<" LOCAL
+				">[@vpn.example.net,+MS+S=C]...%s<%s>[@client-%05u.example.net]==="
+				"198.51.100.%d/32; erouted; eroute owner: #%u\n",
 				P, r, peer, peer, c->idx * 1000 + c->inst, c->inst, c->child);
 		else if (fam == F4)
-			fprintf(out, "%s%s: 0.0.0.0/0===" LOCAL "[@vpn.example.net,+MS+S=C]...%s[@client-%05u.example.net]===198.51.100.%d/32; erouted; eroute owner: #%u\n",
+			fprintf(out,
+				"%s%s: 0.0.0.0/0===" LOCAL
+				"[@vpn.example.net,+MS+S=C]...%s[@client-%05u.example.net]===198."
+				"51.100.%d/32; erouted; eroute owner: #%u\n",
 				P, r, peer, c->idx * 1000 + c->inst, c->inst, c->child);
 		else
-			fprintf(out, "%s: 0.0.0.0/0===" LOCAL "[@vpn.example.net,+MS+S=C]...%s[@client-%05u.example.net]===198.51.100.%d/32; routed-tunnel; my_ip=unset; their_ip=198.51.100.%d;\n",
+			fprintf(out,
+				"%s: 0.0.0.0/0===" LOCAL
+				"[@vpn.example.net,+MS+S=C]...%s[@client-%05u.example.net]===198."
+				"51.100.%d/32; routed-tunnel; my_ip=unset; "
+				"their_ip=198.51.100.%d;\n",
 				r, peer, c->idx * 1000 + c->inst, c->inst, c->inst);
 	} else {
 		const char *routing;
 		if (fam <= F4)
 			routing = c->kind == K_UP ? "erouted" : "unrouted";
 		else
-			routing = c->kind == K_UP ? "routed-tunnel" : c->kind == K_HALF ? "unrouted-bare-negotiation" : "unrouted";
+			routing = c->kind == K_UP     ? "routed-tunnel"
+				  : c->kind == K_HALF ? "unrouted-bare-negotiation"
+						      : "unrouted";
 		char idl[48] = "", idr[48] = "";
 		if (c->fqdn) {
 			snprintf(idl, sizeof idl, "[@hub.example.net]");
 			snprintf(idr, sizeof idr, "[@site-%06u.example.net]", c->idx);
 		}
 		if (fam == F3)
-			fprintf(out, "%s%s: 198.51.100.0/24===" LOCAL "<" LOCAL ">%s...%s<%s>%s===203.0.113.%u/32; %s; eroute owner: #%u\n",
-				P, r, idl, peer, peer, idr, c->idx % 256, routing, c->kind == K_UP ? c->child : 0);
+			fprintf(out,
+				"%s%s: 198.51.100.0/24===" LOCAL "<" LOCAL
+				">%s...%s<%s>%s===203.0.113.%u/32; %s; eroute owner: #%u\n",
+				P, r, idl, peer, peer, idr, c->idx % 256, routing,
+				c->kind == K_UP ? c->child : 0);
 		else if (fam == F4)
-			fprintf(out, "%s%s: 198.51.100.0/24===" LOCAL "%s...%s%s===203.0.113.%u/32; %s; eroute owner: #%u\n",
-				P, r, idl, peer, idr, c->idx % 256, routing, c->kind == K_UP ? c->child : 0);
+			fprintf(out,
+				"%s%s: 198.51.100.0/24===" LOCAL
+				"%s...%s%s===203.0.113.%u/32; %s; eroute owner: #%u\n",
+				P, r, idl, peer, idr, c->idx % 256, routing,
+				c->kind == K_UP ? c->child : 0);
 		else
-			fprintf(out, "%s: 198.51.100.0/24===" LOCAL "%s...%s%s===203.0.113.%u/32; %s; my_ip=unset; their_ip=unset;\n",
+			fprintf(out,
+				"%s: 198.51.100.0/24===" LOCAL
+				"%s...%s%s===203.0.113.%u/32; %s; my_ip=unset; their_ip=unset;\n",
 				r, idl, peer, idr, c->idx % 256, routing);
 	}
 
@@ -313,7 +366,8 @@ static void block(const struct conn *c)
 		if (c->kind == K_TEMPLATE)
 			snprintf(rid, sizeof rid, "%sNONE; their id=(none)", idt);
 		else
-			snprintf(rid, sizeof rid, "%sFQDN; their id=@client-%05u.example.net", idt, c->idx * 1000 + c->inst);
+			snprintf(rid, sizeof rid, "%sFQDN; their id=@client-%05u.example.net", idt,
+				 c->idx * 1000 + c->inst);
 	} else if (c->fqdn) {
 		snprintf(lid, sizeof lid, "%sFQDN; our id=@hub.example.net", idt);
 		snprintf(rid, sizeof rid, "%sFQDN; their id=@site-%06u.example.net", idt, c->idx);
@@ -327,105 +381,194 @@ static void block(const struct conn *c)
 		char their[32] = "unset";
 		if (c->kind == K_INSTANCE)
 			snprintf(their, sizeof their, "198.51.100.%d", c->inst);
-		fprintf(out, "%s%s:     oriented; my_ip=unset; their_ip=%s; my_updown=ipsec _updown;\n", P, r, their);
+		fprintf(out,
+			"%s%s:     oriented; my_ip=unset; their_ip=%s; my_updown=ipsec _updown;\n",
+			P, r, their);
 	}
 	if (v5) {
 		if (c->kind == K_UP || c->kind == K_INSTANCE)
-			fprintf(out, "%s:   host: oriented; local: " LOCAL "; remote: %s; established IKE SA: #%u;\n", r, c->kind == K_TEMPLATE ? "%any" : peer, c->ike);
+			fprintf(out,
+				"%s:   host: oriented; local: " LOCAL
+				"; remote: %s; established IKE SA: #%u;\n",
+				r, c->kind == K_TEMPLATE ? "%any" : peer, c->ike);
 		else if (c->kind == K_HALF)
-			fprintf(out, "%s:   host: oriented; local: " LOCAL "; remote: %s; negotiating IKE SA: #%u;\n", r, peer, c->ike);
+			fprintf(out,
+				"%s:   host: oriented; local: " LOCAL
+				"; remote: %s; negotiating IKE SA: #%u;\n",
+				r, peer, c->ike);
 		else
-			fprintf(out, "%s:   host: oriented; local: " LOCAL "; remote: %s;\n", r, c->kind == K_TEMPLATE ? "%any" : peer);
+			fprintf(out, "%s:   host: oriented; local: " LOCAL "; remote: %s;\n", r,
+				c->kind == K_TEMPLATE ? "%any" : peer);
 		if (fam == F54) {
-			fprintf(out, "%s:   my_updown=ipsec _updown; my_updown-config=noasync,noexec;\n", r);
+			fprintf(out,
+				"%s:   my_updown=ipsec _updown; my_updown-config=noasync,noexec;\n",
+				r);
 		} else {
 			fprintf(out, "%s:   my_updown=ipsec _updown;\n", r);
 		}
 	}
-	fprintf(out, "%s%s:   xauth us:none, xauth them:none,%smy_username=[any]; their_username=[any]\n", P, r, fam == F54 ? " " : "  ");
+	fprintf(out,
+		"%s%s:   xauth us:none, xauth them:none,%smy_username=[any]; "
+		"their_username=[any]\n",
+		P, r, fam == F54 ? " " : "  ");
 	switch (fam) {
 	case F3:
 		fprintf(out, "%s%s:   our auth:secret, their auth:secret\n", P, r);
 		break;
 	case F4:
 	case F51:
-		fprintf(out, "%s%s:   our auth:secret, their auth:secret, our autheap:none, their autheap:none;\n", P, r);
+		fprintf(out,
+			"%s%s:   our auth:secret, their auth:secret, our autheap:none, their "
+			"autheap:none;\n",
+			P, r);
 		break;
 	case F54:
-		fprintf(out, "%s:   our auth:secret, their auth:secret, our autheap:none, their autheap:none, send-supported-auth-methods:no;\n", r);
+		fprintf(out,
+			"%s:   our auth:secret, their auth:secret, our autheap:none, their "
+			"autheap:none, send-supported-auth-methods:no;\n",
+			r);
 		break;
 	}
 	{
-		const char *mc = (c->kind == K_TEMPLATE || c->kind == K_INSTANCE) ? "us:server, them:client" : "us:none, them:none";
-		fprintf(out, "%s%s:   modecfg info: %s, modecfg policy:push, dns:unset, domains:unset, %scat:unset;\n", P, r, mc,
-			fam == F3 ? "banner:unset, " : "");
+		const char *mc = (c->kind == K_TEMPLATE || c->kind == K_INSTANCE)
+					 ? "us:server, them:client"
+					 : "us:none, them:none";
+		fprintf(out,
+			"%s%s:   modecfg info: %s, modecfg policy:push, dns:unset, domains:unset, "
+			"%scat:unset;\n",
+			P, r, mc, fam == F3 ? "banner:unset, " : "");
 	}
 	if (fam == F54)
-		fprintf(out, "%s:   cisco-split: no; cisco-unity: no; cisco-peer: no; nm-configured: no;\n", r);
+		fprintf(out,
+			"%s:   cisco-split: no; cisco-unity: no; cisco-peer: no; nm-configured: "
+			"no;\n",
+			r);
 	if (fam == F3) {
 		fprintf(out, "%s%s:   labeled_ipsec:no;\n", P, r);
 		fprintf(out, "%s%s:   policy_label:unset;\n", P, r);
-		fprintf(out, "%s%s:   ike_life: 3600s; ipsec_life: 28800s; replay_window: 32; rekey_margin: 540s; rekey_fuzz: 100%%; keyingtries: 0;\n", P, r);
-		fprintf(out, "%s%s:   retransmit-interval: 500ms; retransmit-timeout: 60s;\n", P, r);
+		fprintf(out,
+			"%s%s:   ike_life: 3600s; ipsec_life: 28800s; replay_window: 32; "
+			"rekey_margin: 540s; rekey_fuzz: 100%%; keyingtries: 0;\n",
+			P, r);
+		fprintf(out, "%s%s:   retransmit-interval: 500ms; retransmit-timeout: 60s;\n", P,
+			r);
 	} else {
 		fprintf(out, "%s%s:   sec_label:unset;\n", P, r);
 		if (fam == F4)
-			fprintf(out, "%s%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: 2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: 540s; rekey_fuzz: 100%%; keyingtries: 0;\n", P, r);
+			fprintf(out,
+				"%s%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: "
+				"2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: "
+				"540s; rekey_fuzz: 100%%; keyingtries: 0;\n",
+				P, r);
 		else if (fam == F51)
-			fprintf(out, "%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: 2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: 540s; rekey_fuzz: 100%%;\n", r);
+			fprintf(out,
+				"%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: "
+				"2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: "
+				"540s; rekey_fuzz: 100%%;\n",
+				r);
 		else {
-			fprintf(out, "%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: 2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: 540s; rekey_fuzz: 100%%; clones: no (unset);\n", r);
-			fprintf(out, "%s:   iptfs: no; fragmentation: yes; packet-size: 0; max-queue-size: 0; drop-time: 0; init-delay: 0; reorder-window: 0;\n", r);
+			fprintf(out,
+				"%s:   ike_life: 28800s; ipsec_life: 28800s; ipsec_max_bytes: "
+				"2^63B; ipsec_max_packets: 2^63; replay_window: 128; rekey_margin: "
+				"540s; rekey_fuzz: 100%%; clones: no (unset);\n",
+				r);
+			fprintf(out,
+				"%s:   iptfs: no; fragmentation: yes; packet-size: 0; "
+				"max-queue-size: 0; drop-time: 0; init-delay: 0; reorder-window: "
+				"0;\n",
+				r);
 		}
-		fprintf(out, "%s%s:   retransmit-interval: 500ms; retransmit-timeout: 60s; iketcp:no; iketcp-port:4500;\n", P, r);
+		fprintf(out,
+			"%s%s:   retransmit-interval: 500ms; retransmit-timeout: 60s; iketcp:no; "
+			"iketcp-port:4500;\n",
+			P, r);
 	}
 	if (fam == F54)
-		fprintf(out, "%s:   initial-contact:no; fake-strongswan:no; send-vendorid:no; send-no-esp-tfc:no;\n", r);
+		fprintf(out,
+			"%s:   initial-contact:no; fake-strongswan:no; send-vendorid:no; "
+			"send-no-esp-tfc:no;\n",
+			r);
 	else
-		fprintf(out, "%s%s:   initial-contact:no; cisco-unity:no; fake-strongswan:no; send-vendorid:no; send-no-esp-tfc:no;\n", P, r);
+		fprintf(out,
+			"%s%s:   initial-contact:no; cisco-unity:no; fake-strongswan:no; "
+			"send-vendorid:no; send-no-esp-tfc:no;\n",
+			P, r);
 	if (fam == F3)
-		snprintf(pol, sizeof pol, "PSK+ENCRYPT+TUNNEL+PFS%s+IKEV2_ALLOW+IKEV2_PROPOSE+SAREF_TRACK+IKE_FRAG_ALLOW+ESN_NO", up_policy ? "+UP" : "");
+		snprintf(pol, sizeof pol,
+			 "PSK+ENCRYPT+TUNNEL+PFS%s+IKEV2_ALLOW+IKEV2_PROPOSE+SAREF_TRACK+IKE_FRAG_"
+			 "ALLOW+ESN_NO",
+			 up_policy ? "+UP" : "");
 	else
-		snprintf(pol, sizeof pol, "IKEv2+PSK+ENCRYPT+TUNNEL+PFS%s+IKE_FRAG_ALLOW+ESN_NO+ESN_YES", up_policy ? "+UP" : "");
+		snprintf(pol, sizeof pol,
+			 "IKEv2+PSK+ENCRYPT+TUNNEL+PFS%s+IKE_FRAG_ALLOW+ESN_NO+ESN_YES",
+			 up_policy ? "+UP" : "");
 	fprintf(out, "%s%s:   policy: %s;\n", P, r, pol);
 	if (fam != F3)
 		fprintf(out, "%s%s:   v2-auth-hash-policy: none;\n", P, r);
-	fprintf(out, "%s%s:   conn_prio: %s; interface: eth0; metric: 0; mtu: unset; sa_prio:auto; sa_tfc:none;\n", P, r,
-		fam == F54 ? "24,24,0" : "24,24");
-	fprintf(out, "%s%s:   nflog-group: unset; mark: unset; vti-iface:unset; vti-routing:no; vti-shared:no; nic-offload:%s;\n", P, r,
-		v5 ? "no" : "auto");
+	fprintf(out,
+		"%s%s:   conn_prio: %s; interface: eth0; metric: 0; mtu: unset; sa_prio:auto; "
+		"sa_tfc:none;\n",
+		P, r, fam == F54 ? "24,24,0" : "24,24");
+	fprintf(out,
+		"%s%s:   nflog-group: unset; mark: unset; vti-iface:unset; vti-routing:no; "
+		"vti-shared:no; nic-offload:%s;\n",
+		P, r, v5 ? "no" : "auto");
 	fprintf(out, "%s%s:   our idtype: %s; their idtype: %s\n", P, r, lid, rid);
 	if (fam == F54)
-		fprintf(out, "%s:   sendca: all; our sendcert: always; their sendcert: always;\n", r);
+		fprintf(out, "%s:   sendca: all; our sendcert: always; their sendcert: always;\n",
+			r);
 	if (fam == F3) {
-		fprintf(out, "%s%s:   dpd: action:hold; delay:0; timeout:0; nat-t: encaps:auto; nat_keepalive:yes; ikev1_natt:both\n", P, r);
-		fprintf(out, "%s%s:   newest ISAKMP SA: #%u; newest IPsec SA: #%u;\n", P, r, is_up(c) ? c->ike : 0, is_up(c) ? c->child : 0);
+		fprintf(out,
+			"%s%s:   dpd: action:hold; delay:0; timeout:0; nat-t: encaps:auto; "
+			"nat_keepalive:yes; ikev1_natt:both\n",
+			P, r);
+		fprintf(out, "%s%s:   newest ISAKMP SA: #%u; newest IPsec SA: #%u;\n", P, r,
+			is_up(c) ? c->ike : 0, is_up(c) ? c->child : 0);
 	} else if (fam == F4) {
-		fprintf(out, "%s%s:   liveness: passive; dpdaction:hold; dpddelay:0s; retransmit-timeout:60s\n", P, r);
+		fprintf(out,
+			"%s%s:   liveness: passive; dpdaction:hold; dpddelay:0s; "
+			"retransmit-timeout:60s\n",
+			P, r);
 		fprintf(out, "%s%s:   nat-traversal: encaps:auto; keepalive:20s\n", P, r);
 		if (c->kind == K_INSTANCE)
-			fprintf(out, "%s%s:   newest IKE SA: #%u; newest IPsec SA: #%u; conn serial: $%u, instantiated from: $%u;\n", P, r, c->ike, c->child, c->cserial, c->tserial);
+			fprintf(out,
+				"%s%s:   newest IKE SA: #%u; newest IPsec SA: #%u; conn serial: "
+				"$%u, instantiated from: $%u;\n",
+				P, r, c->ike, c->child, c->cserial, c->tserial);
 		else
-			fprintf(out, "%s%s:   newest IKE SA: #%u; newest IPsec SA: #%u; conn serial: $%u;\n", P, r, is_up(c) ? c->ike : 0, is_up(c) ? c->child : 0, c->cserial);
+			fprintf(out,
+				"%s%s:   newest IKE SA: #%u; newest IPsec SA: #%u; conn serial: "
+				"$%u;\n",
+				P, r, is_up(c) ? c->ike : 0, is_up(c) ? c->child : 0, c->cserial);
 	} else {
 		fprintf(out, "%s:   liveness: passive; dpddelay:0s; retransmit-timeout:60s\n", r);
 		fprintf(out, "%s:   nat-traversal: encapsulation:auto; keepalive:20s\n", r);
 		if (is_up(c))
-			fprintf(out, "%s:   routing: routed-tunnel; owner: Child SA #%u; established IKE SA: #%u; established Child SA: #%u;\n", r, c->child, c->ike, c->child);
+			fprintf(out,
+				"%s:   routing: routed-tunnel; owner: Child SA #%u; established "
+				"IKE SA: #%u; established Child SA: #%u;\n",
+				r, c->child, c->ike, c->child);
 		else if (c->kind == K_HALF)
-			fprintf(out, "%s:   routing: unrouted-bare-negotiation; owner: IKE SA #%u; negotiating IKE SA: #%u;\n", r, c->ike, c->ike);
+			fprintf(out,
+				"%s:   routing: unrouted-bare-negotiation; owner: IKE SA #%u; "
+				"negotiating IKE SA: #%u;\n",
+				r, c->ike, c->ike);
 		else
 			fprintf(out, "%s:   routing: unrouted;\n", r);
 		if (fam == F54)
 			fprintf(out, "%s:   reqid: %u;\n", r, 16388 + 4 * c->cserial);
 		if (c->kind == K_INSTANCE)
-			fprintf(out, "%s:   conn serial: $%u, instantiated from: $%u;\n", r, c->cserial, c->tserial);
+			fprintf(out, "%s:   conn serial: $%u, instantiated from: $%u;\n", r,
+				c->cserial, c->tserial);
 		else
 			fprintf(out, "%s:   conn serial: $%u;\n", r, c->cserial);
 	}
 	if (is_up(c)) {
-		fprintf(out, "%s%s:   IKEv2 algorithm newest: AES_GCM_16_256-HMAC_SHA2_512-%s\n", P, r, v5 ? "DH19" : "MODP2048");
-		fprintf(out, "%s%s:   ESP algorithm newest: AES_GCM_16_256-NONE; pfsgroup=<Phase1>\n", P, r);
+		fprintf(out, "%s%s:   IKEv2 algorithm newest: AES_GCM_16_256-HMAC_SHA2_512-%s\n", P,
+			r, v5 ? "DH19" : "MODP2048");
+		fprintf(out,
+			"%s%s:   ESP algorithm newest: AES_GCM_16_256-NONE; pfsgroup=<Phase1>\n", P,
+			r);
 	}
 }
 
@@ -439,7 +582,10 @@ static void humber(char *buf, size_t n, uint64_t v)
 		snprintf(buf, n, "%" PRIu64 "MB", v / 1048576);
 }
 
-static const char *portsfx(const struct conn *c) { return c->kind == K_INSTANCE ? ":4500" : ":500"; }
+static const char *portsfx(const struct conn *c)
+{
+	return c->kind == K_INSTANCE ? ":4500" : ":500";
+}
 
 static void ike_state(const struct conn *c, const char *s)
 {
@@ -447,20 +593,30 @@ static void ike_state(const struct conn *c, const char *s)
 	int resp = c->kind == K_INSTANCE;
 	switch (fam) {
 	case F3:
-		fprintf(out, "000 #%u: %s%s %s; EVENT_SA_REPLACE in %us; newest ISAKMP; idle; import:%s\n", c->ike, s, portsfx(c),
-			resp ? "STATE_PARENT_R2 (received v2I2, PARENT SA established)" : "STATE_PARENT_I3 (PARENT SA established)",
+		fprintf(out,
+			"000 #%u: %s%s %s; EVENT_SA_REPLACE in %us; newest ISAKMP; idle; "
+			"import:%s\n",
+			c->ike, s, portsfx(c),
+			resp ? "STATE_PARENT_R2 (received v2I2, PARENT SA established)"
+			     : "STATE_PARENT_I3 (PARENT SA established)",
 			replace, resp ? "respond to stranger" : "admin initiate");
 		break;
 	case F4:
-		fprintf(out, "000 #%u: %s%s STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in %us; REPLACE in %us; newest; idle;\n",
+		fprintf(out,
+			"000 #%u: %s%s STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in "
+			"%us; REPLACE in %us; newest; idle;\n",
 			c->ike, s, portsfx(c), rekey, replace);
 		break;
 	case F51:
-		fprintf(out, "#%u: %s%s ESTABLISHED_IKE_SA (established IKE SA); REKEY in %us; REPLACE in %us; newest; idle;\n",
+		fprintf(out,
+			"#%u: %s%s ESTABLISHED_IKE_SA (established IKE SA); REKEY in %us; REPLACE "
+			"in %us; newest; idle;\n",
 			c->ike, s, portsfx(c), rekey, replace);
 		break;
 	case F54:
-		fprintf(out, "#%u: %s%s established IKE SA; REKEY in %us; REPLACE in %us; newest; idle;\n",
+		fprintf(out,
+			"#%u: %s%s established IKE SA; REKEY in %us; REPLACE in %us; newest; "
+			"idle;\n",
 			c->ike, s, portsfx(c), rekey, replace);
 		break;
 	}
@@ -473,31 +629,44 @@ static void child_state(const struct conn *c, const char *s, uint32_t serial, in
 	switch (fam) {
 	case F3:
 		if (newest)
-			fprintf(out, "000 #%u: %s%s %s; EVENT_SA_REPLACE in %us; newest IPSEC; eroute owner; isakmp#%u; idle; import:%s\n",
-				serial, s, portsfx(c), resp ? "STATE_V2_IPSEC_R (IPsec SA established)" : "STATE_V2_IPSEC_I (IPsec SA established)",
+			fprintf(out,
+				"000 #%u: %s%s %s; EVENT_SA_REPLACE in %us; newest IPSEC; eroute "
+				"owner; isakmp#%u; idle; import:%s\n",
+				serial, s, portsfx(c),
+				resp ? "STATE_V2_IPSEC_R (IPsec SA established)"
+				     : "STATE_V2_IPSEC_I (IPsec SA established)",
 				replace, c->ike, resp ? "respond to stranger" : "admin initiate");
 		else
-			fprintf(out, "000 #%u: %s%s %s; EVENT_SA_EXPIRE in %us; isakmp#%u; idle; import:%s\n",
-				serial, s, portsfx(c), resp ? "STATE_V2_IPSEC_R (IPsec SA established)" : "STATE_V2_IPSEC_I (IPsec SA established)",
+			fprintf(out,
+				"000 #%u: %s%s %s; EVENT_SA_EXPIRE in %us; isakmp#%u; idle; "
+				"import:%s\n",
+				serial, s, portsfx(c),
+				resp ? "STATE_V2_IPSEC_R (IPsec SA established)"
+				     : "STATE_V2_IPSEC_I (IPsec SA established)",
 				expire, c->ike, resp ? "respond to stranger" : "admin initiate");
 		return;
 	case F4:
-		fprintf(out, "000 #%u: %s%s STATE_V2_ESTABLISHED_CHILD_SA (established Child SA);", serial, s, portsfx(c));
+		fprintf(out, "000 #%u: %s%s STATE_V2_ESTABLISHED_CHILD_SA (established Child SA);",
+			serial, s, portsfx(c));
 		break;
 	case F51:
-		fprintf(out, "#%u: %s%s ESTABLISHED_CHILD_SA (established Child SA);", serial, s, portsfx(c));
+		fprintf(out, "#%u: %s%s ESTABLISHED_CHILD_SA (established Child SA);", serial, s,
+			portsfx(c));
 		break;
 	case F54:
 		fprintf(out, "#%u: %s%s established Child SA;", serial, s, portsfx(c));
 		break;
 	}
 	if (newest)
-		fprintf(out, " REKEY in %us; REPLACE in %us; newest; eroute owner; IKE SA #%u; idle;\n", rekey, replace, c->ike);
+		fprintf(out,
+			" REKEY in %us; REPLACE in %us; newest; eroute owner; IKE SA #%u; idle;\n",
+			rekey, replace, c->ike);
 	else
 		fprintf(out, " EXPIRE in %us; IKE SA #%u; idle;\n", expire, c->ike);
 }
 
-static void traffic_detail(const struct conn *c, const char *s, uint32_t serial, uint64_t in, uint64_t o, int k, int newest)
+static void traffic_detail(const struct conn *c, const char *s, uint32_t serial, uint64_t in,
+			   uint64_t o, int k, int newest)
 {
 	char peer[32], hin[32], hout[32];
 	peer_of(c, peer, sizeof peer);
@@ -506,9 +675,11 @@ static void traffic_detail(const struct conn *c, const char *s, uint32_t serial,
 	fprintf(out, "%s#%u: %s", P, serial, s);
 	if (newest && o)
 		fprintf(out, " used %us ago;", rndr(0, 20));
-	fprintf(out, " esp.%08x@%s esp.%08x@" LOCAL " tun.0@%s tun.0@" LOCAL, c->spi[k], peer, c->spi[k + 1], peer);
+	fprintf(out, " esp.%08x@%s esp.%08x@" LOCAL " tun.0@%s tun.0@" LOCAL, c->spi[k], peer,
+		c->spi[k + 1], peer);
 	if (fam == F3)
-		fprintf(out, " ref=0 refhim=0 Traffic: ESPin=%s ESPout=%s! ESPmax=0B \n", hin, hout);
+		fprintf(out, " ref=0 refhim=0 Traffic: ESPin=%s ESPout=%s! ESPmax=0B \n", hin,
+			hout);
 	else
 		fprintf(out, " Traffic: ESPin=%s ESPout=%s ESPmax=2^63B \n", hin, hout);
 }
@@ -518,35 +689,48 @@ static void half_state(const struct conn *c, const char *s)
 	unsigned rt = rndr(0, 30);
 	switch (fam) {
 	case F3:
-		fprintf(out, "000 #%u: %s:500 STATE_PARENT_I1 (sent v2I1, expected v2R1); EVENT_v2_RETRANSMIT in %us; idle; import:admin initiate\n", c->ike, s, rt);
+		fprintf(out,
+			"000 #%u: %s:500 STATE_PARENT_I1 (sent v2I1, expected v2R1); "
+			"EVENT_v2_RETRANSMIT in %us; idle; import:admin initiate\n",
+			c->ike, s, rt);
 		fprintf(out, "000 #%u: pending CHILD SA for %s\n", c->ike, s);
 		break;
 	case F4:
-		fprintf(out, "000 #%u: %s:500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in %us; idle;\n", c->ike, s, rt);
+		fprintf(out,
+			"000 #%u: %s:500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT "
+			"in %us; idle;\n",
+			c->ike, s, rt);
 		fprintf(out, "000 #%u: pending CHILD SA for %s\n", c->ike, s);
 		break;
 	case F51:
-		fprintf(out, "#%u: %s:500 IKE_SA_INIT_I (sent IKE_SA_INIT request); RETRANSMIT in %us; idle;\n", c->ike, s, rt);
+		fprintf(out,
+			"#%u: %s:500 IKE_SA_INIT_I (sent IKE_SA_INIT request); RETRANSMIT in %us; "
+			"idle;\n",
+			c->ike, s, rt);
 		fprintf(out, "#%u: pending Child SA for %s\n", c->ike, s);
 		break;
 	case F54:
-		fprintf(out, "#%u: %s:500 sent IKE_SA_INIT request; RETRANSMIT in %us; idle;\n", c->ike, s, rt);
+		fprintf(out, "#%u: %s:500 sent IKE_SA_INIT request; RETRANSMIT in %us; idle;\n",
+			c->ike, s, rt);
 		fprintf(out, "#%u: pending Child SA for %s\n", c->ike, s);
 		break;
 	}
 }
 
-static void traffic_line(FILE *f, const struct conn *c, uint32_t serial, uint64_t in, uint64_t o, uint64_t now)
+static void traffic_line(FILE *f, const struct conn *c, uint32_t serial, uint64_t in, uint64_t o,
+			 uint64_t now)
 {
 	char s[64], peer[32];
 	sref(c, s, sizeof s);
 	peer_of(c, peer, sizeof peer);
-	fprintf(f, "%s#%u: %s, type=ESP, add_time=%" PRIu64 ", inBytes=%" PRIu64 ", outBytes=%" PRIu64, fam <= F4 ? "006 " : "",
-		serial, s, now - rndr(0, 28000), in, o);
+	fprintf(f,
+		"%s#%u: %s, type=ESP, add_time=%" PRIu64 ", inBytes=%" PRIu64 ", outBytes=%" PRIu64,
+		fam <= F4 ? "006 " : "", serial, s, now - rndr(0, 28000), in, o);
 	if (fam != F3)
 		fputs(", maxBytes=2^63B", f);
 	if (c->kind == K_INSTANCE)
-		fprintf(f, ", id='@client-%05u.example.net', lease=198.51.100.%d/32\n", c->idx * 1000 + c->inst, c->inst);
+		fprintf(f, ", id='@client-%05u.example.net', lease=198.51.100.%d/32\n",
+			c->idx * 1000 + c->inst, c->inst);
 	else if (c->fqdn)
 		fprintf(f, ", id='@site-%06u.example.net'\n", c->idx);
 	else
@@ -604,7 +788,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "-k"))
 			keydir = argv[++i];
 		else
-			die("unknown option %s (usage: gen -n N -f 3|4|5.1|5.4 -o DIR [-s SEED] [-k KEYDIR])", a);
+			die("unknown option %s (usage: gen -n N -f 3|4|5.1|5.4 -o DIR [-s SEED] "
+			    "[-k KEYDIR])",
+			    a);
 	}
 	if (n < 0 || !dir)
 		die("usage: gen -n N -f 3|4|5.1|5.4 -o DIR [-s SEED] [-k KEYDIR]");
@@ -719,13 +905,20 @@ int main(int argc, char **argv)
 		block(&cs[k]);
 	sep();
 	if (fam == F54)
-		fprintf(out, "Total IPsec connections: loaded %ld, routed %ld, active %ld\n", n, active, active);
+		fprintf(out, "Total IPsec connections: loaded %ld, routed %ld, active %ld\n", n,
+			active, active);
 	else
 		fprintf(out, "%sTotal IPsec connections: loaded %ld, active %ld\n", P, n, active);
 	sep();
-	fprintf(out, "%sState Information: DDoS cookies not required, Accepting new IKE connections\n", P);
-	fprintf(out, "%sIKE SAs: total(%ld), half-open(%ld), open(0), authenticated(%ld), anonymous(0)\n", P, ike_auth + ike_half, ike_half, ike_auth);
-	fprintf(out, "%sIPsec SAs: total(%ld), authenticated(%ld), anonymous(0)\n", P, ipsec, ipsec);
+	fprintf(out,
+		"%sState Information: DDoS cookies not required, Accepting new IKE connections\n",
+		P);
+	fprintf(out,
+		"%sIKE SAs: total(%ld), half-open(%ld), open(0), authenticated(%ld), "
+		"anonymous(0)\n",
+		P, ike_auth + ike_half, ike_half, ike_auth);
+	fprintf(out, "%sIPsec SAs: total(%ld), authenticated(%ld), anonymous(0)\n", P, ipsec,
+		ipsec);
 	sep();
 	for (k = 0; k < n; k++) {
 		struct conn *c = &cs[k];
@@ -763,13 +956,24 @@ int main(int argc, char **argv)
 	/* globalstatus: the key list of the family, with values for this population */
 	{
 		char path[4096], line[512];
-		snprintf(path, sizeof path, "%s/globalstatus-%s.keys", keydir ? keydir : "bench/data", fam == F3 ? "3" : fam == F4 ? "4" : fam == F51 ? "5.1" : "5.4");
+		snprintf(path, sizeof path, "%s/globalstatus-%s.keys",
+			 keydir ? keydir : "bench/data",
+			 fam == F3    ? "3"
+			 : fam == F4  ? "4"
+			 : fam == F51 ? "5.1"
+				      : "5.4");
 		FILE *kf = fopen(path, "r");
 		if (!kf)
 			die("%s: %s (pass -k KEYDIR)", path, strerror(errno));
-		const char *ike_name = fam == F3 ? "STATE_PARENT_I3" : fam == F4 ? "STATE_V2_ESTABLISHED_IKE_SA" : "ESTABLISHED_IKE_SA";
-		const char *child_name = fam == F3 ? "STATE_V2_IPSEC_I" : fam == F4 ? "STATE_V2_ESTABLISHED_CHILD_SA" : "ESTABLISHED_CHILD_SA";
-		const char *half_name = fam == F3 ? "STATE_PARENT_I1" : fam == F4 ? "STATE_V2_PARENT_I1" : "IKE_SA_INIT_I";
+		const char *ike_name = fam == F3   ? "STATE_PARENT_I3"
+				       : fam == F4 ? "STATE_V2_ESTABLISHED_IKE_SA"
+						   : "ESTABLISHED_IKE_SA";
+		const char *child_name = fam == F3   ? "STATE_V2_IPSEC_I"
+					 : fam == F4 ? "STATE_V2_ESTABLISHED_CHILD_SA"
+						     : "ESTABLISHED_CHILD_SA";
+		const char *half_name = fam == F3   ? "STATE_PARENT_I1"
+					: fam == F4 ? "STATE_V2_PARENT_I1"
+						    : "IKE_SA_INIT_I";
 		long v1ike = 0, v1child = 0;
 		if (fam == F3) { /* responders are counted under the R names */
 			v1ike = rw;
@@ -781,7 +985,9 @@ int main(int argc, char **argv)
 			if (!*line)
 				continue;
 			uint64_t v = 0;
-			const char *e = strncmp(line, "current.states.enumerate.", 25) == 0 ? line + 25 : NULL;
+			const char *e = strncmp(line, "current.states.enumerate.", 25) == 0
+						? line + 25
+						: NULL;
 			if (!strcmp(line, "config.setup.ike.ddos_threshold"))
 				v = 25000;
 			else if (!strcmp(line, "config.setup.ike.max_halfopen"))
@@ -822,10 +1028,14 @@ int main(int argc, char **argv)
 	/* what the exporter should report */
 	{
 		FILE *x = open_out(dir, "expect.txt");
-		fprintf(x, "family=%s\nloaded=%ld\nactive=%ld\nstatic_up=%ld\nstatic_down=%ld\nstatic_half_open=%ld\n"
-			"templates=%ld\ninstances=%ld\nrekey_overlaps=%ld\nike_sas_authenticated=%ld\nike_sas_half_open=%ld\n"
+		fprintf(x,
+			"family=%s\nloaded=%ld\nactive=%ld\nstatic_up=%ld\nstatic_down=%ld\nstatic_"
+			"half_open=%ld\n"
+			"templates=%ld\ninstances=%ld\nrekey_overlaps=%ld\nike_sas_authenticated=%"
+			"ld\nike_sas_half_open=%ld\n"
 			"ipsec_sas=%ld\nin_bytes=%" PRIu64 "\nout_bytes=%" PRIu64 "\n",
-			fs, n, active, st_up, st_down, st_half, tmpl, rw, overlaps, ike_auth, ike_half, ipsec, sum_in, sum_out);
+			fs, n, active, st_up, st_down, st_half, tmpl, rw, overlaps, ike_auth,
+			ike_half, ipsec, sum_in, sum_out);
 		close_out(x, "expect.txt");
 	}
 	free(cs);

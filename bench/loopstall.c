@@ -40,8 +40,9 @@ static void report(void)
 	FILE *f = path ? fopen(path, "a") : NULL;
 
 	if (f) {
-		fprintf(f, "%.3f %.3f %llu %llu %llu\n", max_cpu / 1e6, max_wall / 1e6, (unsigned long long)iterations,
-			(unsigned long long)over1, (unsigned long long)over2);
+		fprintf(f, "%.3f %.3f %llu %llu %llu\n", max_cpu / 1e6, max_wall / 1e6,
+			(unsigned long long)iterations, (unsigned long long)over1,
+			(unsigned long long)over2);
 		fclose(f);
 	}
 	max_wall = max_cpu = iterations = over1 = over2 = 0;
@@ -70,11 +71,13 @@ int epoll_wait(int fd, struct epoll_event *events, int max, int timeout)
 	int r;
 
 	if (!real_epoll_wait)
-		real_epoll_wait = (int (*)(int, struct epoll_event *, int, int))dlsym(RTLD_NEXT, "epoll_wait");
+		real_epoll_wait = (int (*)(int, struct epoll_event *, int, int))dlsym(RTLD_NEXT,
+										      "epoll_wait");
 	if (loop_fd < 0 && timeout != 0)
 		loop_fd = fd;
 	if (fd == loop_fd && last_wall) {
-		uint64_t wall = clock_ns(CLOCK_MONOTONIC) - last_wall, cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - last_cpu;
+		uint64_t wall = clock_ns(CLOCK_MONOTONIC) - last_wall,
+			 cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - last_cpu;
 
 		iterations++;
 		max_wall = wall > max_wall ? wall : max_wall;

@@ -43,7 +43,8 @@ static inline void test_cycle_init(struct test_cycle *tc, test_cycle_config_fn f
 	tc->cfg.poll_full_interval_usec = 0;
 	if (fn)
 		fn(&tc->cfg);
-	mo = (struct model_options){ .per_instance = tc->cfg.per_instance, .per_user = tc->cfg.per_user,
+	mo = (struct model_options){ .per_instance = tc->cfg.per_instance,
+				     .per_user = tc->cfg.per_user,
 				     .max_users = tc->cfg.max_users };
 	tc->model = model_new(&mo);
 	tc->sources = source_set_new(&tc->cfg, tc->model, &tc->stats);
@@ -67,8 +68,9 @@ static inline size_t test_cycle_command(const struct test_cycle *tc, const char 
  * One cycle: outputs[i] is the output of the command named names[i] (it ran and exited 0); the
  * others did not run. The model and the sources take them; render with test_cycle_render().
  */
-static inline void test_cycle_run(struct test_cycle *tc, const char *const *names, const char *const *outputs,
-				  size_t n, uint64_t now, struct render_cache *cache)
+static inline void test_cycle_run(struct test_cycle *tc, const char *const *names,
+				  const char *const *outputs, size_t n, uint64_t now,
+				  struct render_cache *cache)
 {
 	struct poll_stats *st = &tc->stats;
 
@@ -102,7 +104,9 @@ static inline void test_cycle_run(struct test_cycle *tc, const char *const *name
 			break;
 		}
 	st->cycles++;
-	tc->cycle = (struct cycle){ .model = tc->model, .cfg = &tc->cfg, .stats = st, .now = now, .cache = cache };
+	tc->cycle = (struct cycle){
+		.model = tc->model, .cfg = &tc->cfg, .stats = st, .now = now, .cache = cache
+	};
 	model_begin_cycle(tc->model);
 	source_set_update(tc->sources, &tc->cycle, tc->usable);
 	model_end_cycle(tc->model);
@@ -116,8 +120,8 @@ static inline void test_cycle_write(void *userdata, struct metrics_writer *w)
 }
 
 /* The page of the last cycle as the poll cycle renders it (buf NULL: into a buffer of its own). */
-static inline char *test_cycle_render(struct test_cycle *tc, enum metrics_format fmt, const struct render_buffer *buf,
-				      size_t *ret_len)
+static inline char *test_cycle_render(struct test_cycle *tc, enum metrics_format fmt,
+				      const struct render_buffer *buf, size_t *ret_len)
 {
 	struct render_buffer own = { .reserve = 4096 };
 

@@ -55,8 +55,14 @@ struct fixture_parser {
 		return dump((const struct type *)r);                                               \
 	}                                                                                          \
 	static const struct fixture_parser type##_fixtures = {                                     \
-		dir, min, type##_fixture_new, type##_fixture_reset, type##_fixture_free,            \
-		type##_fixture_parser, type##_fixture_dump, check,                                  \
+		dir,                                                                               \
+		min,                                                                               \
+		type##_fixture_new,                                                                \
+		type##_fixture_reset,                                                              \
+		type##_fixture_free,                                                               \
+		type##_fixture_parser,                                                             \
+		type##_fixture_dump,                                                               \
+		check,                                                                             \
 	}
 
 /* One fixture's text, line by line: what the reader would cut goes through it. */

@@ -92,7 +92,8 @@ static void test_checks(void **state)
 	/* the bound: a third check is refused at once */
 	assert_int_equal(auth_pool_submit(p, "third", hash, (void *)3), -EAGAIN);
 	/* a 1 ms timer keeps firing while bcrypt (cost 10, tens of ms each) runs elsewhere */
-	assert_int_equal(sd_event_add_time_relative(s.e, &tick, CLOCK_MONOTONIC, 1000, 1, on_tick, &s), 0);
+	assert_int_equal(
+		sd_event_add_time_relative(s.e, &tick, CLOCK_MONOTONIC, 1000, 1, on_tick, &s), 0);
 	assert_int_equal(sd_event_add_time_relative(s.e, &give_up, CLOCK_MONOTONIC, 30 * 1000000, 0,
 						    on_give_up, &s), 0);
 	assert_int_equal(sd_event_loop(s.e), 0);

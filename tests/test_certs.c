@@ -61,11 +61,13 @@ static void run(struct test_cycle *tc, const struct out *outs, size_t n, bool *r
 
 		if (!config_uses_inputs(&tc->cfg) && st->commands[i]->run == SOURCE_RUN_WHACK &&
 		    !source_set_enabled(tc->sources, i))
-			fail_msg("output given for %s, which does not run this cycle", outs[k].name);
+			fail_msg("output given for %s, which does not run this cycle",
+				 outs[k].name);
 		given[i] = true;
 		st->cmd[i].attempted = true;
 		st->cmd[i].success = !outs[k].fail;
-		parser_feed(p, outs[k].text, outs[k].fail ? strlen(outs[k].text) / 2 : strlen(outs[k].text));
+		parser_feed(p, outs[k].text,
+			    outs[k].fail ? strlen(outs[k].text) / 2 : strlen(outs[k].text));
 	}
 	for (size_t i = 0; i < st->n_commands; i++) {
 		uint64_t parse_errors = 0;
@@ -81,7 +83,9 @@ static void run(struct test_cycle *tc, const struct out *outs, size_t n, bool *r
 	}
 	st->up = tc->usable[test_cycle_command(tc, "status")];
 	st->cycles++;
-	tc->cycle = (struct cycle){ .model = tc->model, .cfg = &tc->cfg, .stats = st, .now = 1800000000 };
+	tc->cycle = (struct cycle){
+		.model = tc->model, .cfg = &tc->cfg, .stats = st, .now = 1800000000
+	};
 	model_begin_cycle(tc->model);
 	source_set_update(tc->sources, &tc->cycle, tc->usable);
 	model_end_cycle(tc->model);
@@ -145,7 +149,8 @@ static void dates_of(const char *version, const char *name, int64_t *ret_before,
 	for (char *p = text; *p; p = strchr(p, '\n') + 1) {
 		long long b, a;
 
-		if (strncmp(p, name, nlen) == 0 && p[nlen] == ' ' && sscanf(p + nlen, "%lld %lld", &b, &a) == 2) {
+		if (strncmp(p, name, nlen) == 0 && p[nlen] == ' ' &&
+		    sscanf(p + nlen, "%lld %lld", &b, &a) == 2) {
 			*ret_before = b;
 			*ret_after = a;
 			return;
@@ -169,7 +174,8 @@ static void test_lab_dates_equal_openssl(void **state)
 	for (size_t r = 0; r < ELEMENTSOF(releases); r++) {
 		const char *v = releases[r];
 		char f[4][80];
-		_cleanup_free_ char *status = NULL, *certs = NULL, *cacerts = NULL, *crls = NULL, *page = NULL;
+		_cleanup_free_ char *status = NULL, *certs = NULL, *cacerts = NULL, *crls = NULL,
+				    *page = NULL;
 		struct test_cycle tc;
 		int64_t ca_b, ca_a, west_b, west_a, spare_b, spare_a, crl_this, crl_next;
 
@@ -188,26 +194,31 @@ static void test_lab_dates_equal_openssl(void **state)
 
 		test_cycle_init(&tc, NULL);
 		run(&tc,
-		    (struct out[]){ OK("status", status), OK("listcerts", certs), OK("listcacerts", cacerts),
-				    OK("listcrls", crls) },
+		    (struct out[]){ OK("status", status), OK("listcerts", certs),
+				    OK("listcacerts", cacerts), OK("listcrls", crls) },
 		    4, NULL);
 		page = page_of(&tc);
-		print_message("Libreswan %s: west notAfter %lld, spare %lld, Lab CA %lld, CRL next %lld\n", v,
-			      (long long)west_a, (long long)spare_a, (long long)ca_a, (long long)crl_next);
+		print_message("Libreswan %s: west notAfter %lld, spare %lld, Lab CA %lld, CRL next "
+			      "%lld\n",
+			      v, (long long)west_a, (long long)spare_a, (long long)ca_a,
+			      (long long)crl_next);
 		assert_true(value_of(page, NS "\"west\",kind=\"end\"") == (double)west_a);
 		assert_true(value_of(page, NB "\"west\",kind=\"end\"") == (double)west_b);
 		assert_true(value_of(page, NS "\"spare\",kind=\"end\"") == (double)spare_a);
 		assert_true(value_of(page, NB "\"spare\",kind=\"end\"") == (double)spare_b);
 		assert_true(value_of(page, NS "\"Lab CA\",kind=\"ca\"") == (double)ca_a);
 		assert_true(value_of(page, NB "\"Lab CA\",kind=\"ca\"") == (double)ca_b);
-		assert_true(has(page, NS "\"west\",kind=\"end\",subject=\"C=XX, O=Example Lab, OU=Gateways\\\\, Lab, "
-				      "CN=west.example\",issuer=\"C=XX, O=Example Lab, CN=Lab CA\"} "));
-		assert_true(value_of(page, "libreswan_crl_this_update_timestamp_seconds{issuer=\"C=XX, O=Example Lab, "
-					   "CN=Lab CA\"}") == (double)crl_this);
-		assert_true(value_of(page, "libreswan_crl_next_update_timestamp_seconds{issuer=\"C=XX, O=Example Lab, "
-					   "CN=Lab CA\"}") == (double)crl_next);
+		assert_true(has(page, NS
+				"\"west\",kind=\"end\",subject=\"C=XX, O=Example Lab, "
+				"OU=Gateways\\\\, Lab, CN=west.example\",issuer=\"C=XX, O=Example "
+				"Lab, CN=Lab CA\"} "));
+		assert_true(value_of(page, "libreswan_crl_this_update_timestamp_seconds{issuer=\"C="
+					   "XX, O=Example Lab, CN=Lab CA\"}") == (double)crl_this);
+		assert_true(value_of(page, "libreswan_crl_next_update_timestamp_seconds{issuer=\"C="
+					   "XX, O=Example Lab, CN=Lab CA\"}") == (double)crl_next);
 		assert_true(value_of(page, "libreswan_crl_revoked_certificates{") == 1);
-		/* "pinned" and "rw" authenticate with west (printed with NSS's prefix or without) */
+		/* "pinned" and "rw" authenticate with west (printed with NSS's prefix or
+		 * without) */
 		assert_true(value_of(page, CONN_NA "\"pinned\"}") == (double)west_a);
 		assert_true(value_of(page, CONN_NA "\"rw\"}") == (double)west_a);
 		assert_true(value_of(page, CONN_CA "\"rw\"}") == (double)ca_a);
@@ -231,16 +242,23 @@ static void test_pools(void **state)
 		const char *file, *pool;
 		double addresses, in_use, reusable, free;
 	} cases[] = {
-		{ "4.10-lab-loaded--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 0, 0, 10 },
-		{ "4.10-lab-leased--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 2, 0, 8 },
-		{ "4.10-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 1, 1, 8 },
-		{ "4.3-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 0, 1, 9 },
-		{ "5.2-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 1, 1, 8 },
-		{ "4.10-lab-leased--addresspoolstatus.txt", "2001:db8:0:3::1-2001:db8:0:3::fff", 4095, 0, 0, 4095 },
+		{ "4.10-lab-loaded--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 0, 0,
+		  10 },
+		{ "4.10-lab-leased--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 2, 0,
+		  8 },
+		{ "4.10-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 1, 1,
+		  8 },
+		{ "4.3-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 0, 1,
+		  9 },
+		{ "5.2-lab-one-left--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 1, 1,
+		  8 },
+		{ "4.10-lab-leased--addresspoolstatus.txt", "2001:db8:0:3::1-2001:db8:0:3::fff",
+		  4095, 0, 0, 4095 },
 		/* a free lease without a peer's name is plain free */
 		{ "derived-5.4--addresspoolstatus.txt", "192.0.2.100-192.0.2.109", 10, 2, 0, 8 },
-		{ "derived-5.4--addresspoolstatus.txt", "2001:db8:1::-2001:db8:1:0:ffff:ffff:ffff:ffff/96", 3221225472,
-		  1, 0, 3221225471 },
+		{ "derived-5.4--addresspoolstatus.txt",
+		  "2001:db8:1::-2001:db8:1:0:ffff:ffff:ffff:ffff/96", 3221225472, 1, 0,
+		  3221225471 },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -248,21 +266,27 @@ static void test_pools(void **state)
 		struct test_cycle tc;
 		char sel[160];
 
-		test_cycle_init(&tc, once);	/* pools run in the first cycle only with --once (no status yet) */
+		/* pools run in the first cycle only with --once (no status yet) */
+		test_cycle_init(&tc, once);
 		run(&tc, (struct out[]){ OK("addresspoolstatus", text) }, 1, NULL);
 		page = page_of(&tc);
-		(void)snprintf(sel, sizeof(sel), "libreswan_address_pool_addresses{pool=\"%s\"}", cases[i].pool);
+		(void)snprintf(sel, sizeof(sel), "libreswan_address_pool_addresses{pool=\"%s\"}",
+			       cases[i].pool);
 		assert_true(value_of(page, sel) == cases[i].addresses);
-		(void)snprintf(sel, sizeof(sel), "libreswan_address_pool_leases{pool=\"%s\",state=\"in_use\"}",
+		(void)snprintf(sel, sizeof(sel),
+			       "libreswan_address_pool_leases{pool=\"%s\",state=\"in_use\"}",
 			       cases[i].pool);
 		assert_true(value_of(page, sel) == cases[i].in_use);
-		(void)snprintf(sel, sizeof(sel), "libreswan_address_pool_leases{pool=\"%s\",state=\"reusable\"}",
+		(void)snprintf(sel, sizeof(sel),
+			       "libreswan_address_pool_leases{pool=\"%s\",state=\"reusable\"}",
 			       cases[i].pool);
 		assert_true(value_of(page, sel) == cases[i].reusable);
-		(void)snprintf(sel, sizeof(sel), "libreswan_address_pool_leases{pool=\"%s\",state=\"free\"}",
+		(void)snprintf(sel, sizeof(sel),
+			       "libreswan_address_pool_leases{pool=\"%s\",state=\"free\"}",
 			       cases[i].pool);
 		assert_true(value_of(page, sel) == cases[i].free);
-		assert_true(cases[i].in_use + cases[i].reusable + cases[i].free == cases[i].addresses);
+		assert_true(cases[i].in_use + cases[i].reusable + cases[i].free ==
+			    cases[i].addresses);
 		test_cycle_release(&tc);
 	}
 }
@@ -361,14 +385,18 @@ static void test_chain_and_renewal(void **state)
 	_cleanup_free_ char *page = NULL;
 
 	test_cycle_init(&tc, NULL);
-	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5), OK("listcacerts", listcacerts_5) },
+	run(&tc,
+	    (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5),
+			    OK("listcacerts", listcacerts_5) },
 	    3, NULL);
 	page = page_of(&tc);
 	/* one series for the two "gw": the later */
 	assert_true(value_of(page, NS "\"gw\",kind=\"end\"") == T_2027);
 	assert_null(strstr(strstr(page, NS "\"gw\"") + 1, NS "\"gw\""));
-	assert_true(value_of(page, NS "\"Root CA\",kind=\"ca\",subject=\"CN=Root CA\",issuer=\"CN=Root CA\"}") ==
-		    T_2030);
+	assert_true(
+		value_of(page, NS
+			 "\"Root CA\",kind=\"ca\",subject=\"CN=Root CA\",issuer=\"CN=Root CA\"}") ==
+		T_2030);
 	assert_true(value_of(page, CONN_NA "\"gw-a\"}") == T_2027);
 	assert_true(value_of(page, CONN_CA "\"gw-a\"}") == T_2028);
 	/* other's CA is not in pluto's database: its own notAfter, no CA series */
@@ -404,8 +432,9 @@ static void test_schedule(void **state)
 	_cleanup_free_ char *pools = fixture("pools", "4.10-lab-leased--addresspoolstatus.txt");
 
 	test_cycle_init(&tc, hour_interval);
-	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5), OK("listcacerts", listcacerts_5),
-				 OK("listcrls", "List of CRLs:\n") },
+	run(&tc,
+	    (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5),
+			    OK("listcacerts", listcacerts_5), OK("listcrls", "List of CRLs:\n") },
 	    4, en);
 	assert_true(enabled_named(&tc, en, "status"));
 	assert_true(enabled_named(&tc, en, "listcerts"));
@@ -424,14 +453,18 @@ static void test_schedule(void **state)
 	/* the listings of the first cycle are still served */
 	assert_true(value_of(p2, CONN_NA "\"gw-a\"}") == T_2027);
 	assert_true(value_of(p2, NS "\"Root CA\"") == T_2030);
-	assert_true(value_of(p2, "libreswan_address_pool_addresses{pool=\"192.0.2.100-192.0.2.109\"}") == 10);
+	assert_true(
+		value_of(p2,
+			 "libreswan_address_pool_addresses{pool=\"192.0.2.100-192.0.2.109\"}") ==
+		10);
 	assert_true(value_of(p1, "libreswan_poll_success{command=\"listcerts\"}") == 1);
 	assert_false(has(p1, "libreswan_poll_success{command=\"addresspoolstatus\"}"));
 
 	/* and then nothing of this source for an hour */
 	run(&tc, (struct out[]){ OK("status", status_5) }, 1, en);
 	for (size_t i = 0; i < tc.stats.n_commands; i++)
-		if (!streq(tc.stats.commands[i]->name, "status") && !streq(tc.stats.commands[i]->name, "trafficstatus") &&
+		if (!streq(tc.stats.commands[i]->name, "status") &&
+		    !streq(tc.stats.commands[i]->name, "trafficstatus") &&
 		    !streq(tc.stats.commands[i]->name, "globalstatus"))
 			assert_false(en[i]);
 	test_cycle_release(&tc);
@@ -446,12 +479,15 @@ static void test_interval_and_failures(void **state)
 	char *page;
 
 	test_cycle_init(&tc, short_interval);
-	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5), OK("listcacerts", listcacerts_5) },
+	run(&tc,
+	    (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5),
+			    OK("listcacerts", listcacerts_5) },
 	    3, en);
 	usleep(60 * 1000);
 
 	/* the interval is over: read again, and this read fails (pluto answers its status) */
-	run(&tc, (struct out[]){ OK("status", status_5), FAILED("listcerts", listcerts_5_renewed) }, 2, en);
+	run(&tc, (struct out[]){ OK("status", status_5), FAILED("listcerts", listcerts_5_renewed) },
+	    2, en);
 	assert_true(enabled_named(&tc, en, "listcerts"));
 	page = page_of(&tc);
 	assert_true(value_of(page, CONN_NA "\"gw-a\"}") == T_2027);	/* the last good read */
@@ -462,9 +498,12 @@ static void test_interval_and_failures(void **state)
 	usleep(60 * 1000);
 
 	/* pluto is down: its status fails, and so does the listing */
-	run(&tc, (struct out[]){ FAILED("status", status_5), FAILED("listcerts", listcerts_5_renewed) }, 2, en);
+	run(&tc,
+	    (struct out[]){ FAILED("status", status_5), FAILED("listcerts", listcerts_5_renewed) },
+	    2, en);
 	assert_true(enabled_named(&tc, en, "listcerts"));
-	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5_renewed) }, 2, en);
+	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5_renewed) }, 2,
+	    en);
 	assert_true(enabled_named(&tc, en, "listcerts"));	/* at once again */
 	page = page_of(&tc);
 	assert_true(value_of(page, CONN_NA "\"gw-a\"}") == T_2029);
@@ -482,7 +521,9 @@ static void test_mapping_kept(void **state)
 	char *page;
 
 	test_cycle_init(&tc, short_interval);
-	run(&tc, (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5), OK("listcacerts", listcacerts_5) },
+	run(&tc,
+	    (struct out[]){ OK("status", status_5), OK("listcerts", listcerts_5),
+			    OK("listcacerts", listcacerts_5) },
 	    3, en);
 	usleep(60 * 1000);
 	/* no status this cycle (pluto slow), but a new listing */
@@ -537,7 +578,8 @@ static void test_collector_off_and_inputs(void **state)
 
 	test_cycle_init(&tc, inputs);
 	for (int c = 0; c < 2; c++) {
-		run(&tc, (struct out[]){ OK("listcerts", c ? listcerts_5_renewed : listcerts_5) }, 1, en);
+		run(&tc, (struct out[]){ OK("listcerts", c ? listcerts_5_renewed : listcerts_5) },
+		    1, en);
 		page = page_of(&tc);
 		assert_true(value_of(page, NS "\"gw\"") == (c ? T_2029 : T_2027));
 		assert_true(enabled_named(&tc, en, "listcerts"));
@@ -546,12 +588,14 @@ static void test_collector_off_and_inputs(void **state)
 	test_cycle_release(&tc);
 }
 
-/* A 3.x pluto has no --addresspoolstatus: never asked (with --once, the first cycle cannot know). */
+/* A 3.x pluto has no --addresspoolstatus: never asked (with --once, the first cycle cannot
+ * know). */
 static void test_3x_no_pools(void **state)
 {
 	struct test_cycle tc;
 	bool en[SOURCES_MAX_COMMANDS];
-	_cleanup_free_ char *status = fixture("status", "3.25-ikev2-41-rw-replace--status--road-1.txt");
+	_cleanup_free_ char *status =
+		fixture("status", "3.25-ikev2-41-rw-replace--status--road-1.txt");
 	_cleanup_free_ char *page = NULL;
 
 	test_cycle_init(&tc, short_interval);

@@ -55,7 +55,9 @@ static void test_forms(void **state)
 	assert_int_equal(parse(&c, "--poll.interval=500ms", "--poll.timeout", "2s"), 1);
 	assert_int_equal(c.poll_interval_usec, 500000);
 	assert_int_equal(c.poll_timeout_usec, 2000000);
-	assert_int_equal(parse(&c, "--web.listen-address=[::]:10500", "--web.listen-address", "127.0.0.1:9"), 1);
+	assert_int_equal(
+		parse(&c, "--web.listen-address=[::]:10500", "--web.listen-address", "127.0.0.1:9"),
+		1);
 	assert_int_equal(c.n_listen, 2);
 	assert_int_equal(parse(&c, "--once", "--input.status", "-"), 1);
 	assert_true(c.once);
@@ -64,7 +66,9 @@ static void test_forms(void **state)
 	assert_int_equal(parse(&c, "--log.level=debug", "--poll.max-output=64MiB", NULL), 1);
 	assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
 	assert_int_equal(c.max_output, 64ULL << 20);
-	assert_int_equal(parse(&c, "--web.max-connections-per-ip", "1", "--web.read-header-timeout=2500ms"), 1);
+	assert_int_equal(
+		parse(&c, "--web.max-connections-per-ip", "1", "--web.read-header-timeout=2500ms"),
+		1);
 	assert_int_equal(c.web_max_connections_per_ip, 1);
 	assert_int_equal(c.web_read_header_timeout_usec, 2500000);
 	assert_int_equal(parse(&c, "--web.max-connections-per-ip=1000000", NULL, NULL), 1);
@@ -75,7 +79,8 @@ static void test_forms(void **state)
 	assert_int_equal(c.poll_timeout_usec, 60000000);
 	assert_int_equal(parse(&c, "--poll.interval", "2h", NULL), 1);
 	assert_true(c.poll_interval_usec == UINT64_C(7200000000));
-	assert_int_equal(parse(&c, "--web.timeout=1h30m", "--web.read-header-timeout=1s500ms", NULL), 1);
+	assert_int_equal(
+		parse(&c, "--web.timeout=1h30m", "--web.read-header-timeout=1s500ms", NULL), 1);
 	assert_true(c.web_timeout_usec == UINT64_C(5400000000));
 	assert_int_equal(c.web_read_header_timeout_usec, 1500000);
 	assert_int_equal(parse(&c, "--poll.interval=1d", "--poll.timeout=1h", NULL), 1);
@@ -120,13 +125,17 @@ static void test_certificates(void **state)
 	assert_int_equal(parse(&c, NULL, NULL, NULL), 1);
 	assert_true(c.collector_certificates);
 	assert_int_equal(c.certificates_interval_usec, 300000000);
-	assert_int_equal(parse(&c, "--no-collector.certificates", "--certificates.interval", "90s"), 1);
+	assert_int_equal(parse(&c, "--no-collector.certificates", "--certificates.interval", "90s"),
+			 1);
 	assert_false(c.collector_certificates);
 	assert_int_equal(c.certificates_interval_usec, 90000000);
-	assert_int_equal(parse(&c, "--no-collector.certificates", "--collector.certificates", NULL), 1);
+	assert_int_equal(parse(&c, "--no-collector.certificates", "--collector.certificates", NULL),
+			 1);
 	assert_true(c.collector_certificates);
 	assert_false(config_uses_inputs(&c));
-	assert_int_equal(parse(&c, "--input.listcerts=/dev/null", "--input.listcacerts=/dev/zero", "--input.listcrls=/dev/full"), 1);
+	assert_int_equal(parse(&c, "--input.listcerts=/dev/null", "--input.listcacerts=/dev/zero",
+			       "--input.listcrls=/dev/full"),
+			 1);
 	assert_true(config_uses_inputs(&c));
 	assert_string_equal(config_input(&c, "listcerts"), "/dev/null");
 	assert_string_equal(config_input(&c, "listcacerts"), "/dev/zero");
@@ -141,7 +150,8 @@ static void test_certificates(void **state)
 	assert_true(parse(&c, "--certificates.interval=0", NULL, NULL) < 0);
 	assert_true(parse(&c, "--certificates.interval", NULL, NULL) < 0);
 	assert_true(parse(&c, "--collector.certificates=no", NULL, NULL) < 0);
-	assert_true(parse(&c, "--input.addresspoolstatus=-", NULL, NULL) < 0);	/* stdin needs --once */
+	assert_true(parse(&c, "--input.addresspoolstatus=-", NULL, NULL) <
+		    0); /* stdin needs --once */
 	/* a saved output that is not there is refused, not read as a silent pluto */
 	assert_true(parse(&c, "--once", "--input.events=/nonexistent/pluto.log", NULL) < 0);
 	assert_true(parse(&c, "--input.status", "/nonexistent/status", NULL) < 0);

@@ -123,7 +123,8 @@ static void note_kind(struct tag_stat *t, const char *kind, const char *file, co
 
 static bool has_placeholder(const char *line, size_t len)
 {
-	static const char *const marks[] = { "XX", "YYYYY", ":PORT", ":EPHEM", "SPIi@", "nn,", "REQID" };
+	static const char *const marks[] = { "XX",    "YYYYY", ":PORT", ":EPHEM",
+					     "SPIi@", "nn,",   "REQID" };
 	char buf[LINE_MAX_LEN + 1];
 
 	if (len > LINE_MAX_LEN)
@@ -217,7 +218,8 @@ static void check_traffic_line(struct block *b, const char *line, size_t before)
 	b->traffic_lines++;
 	if (regexec(&b->ctx->traffic_re, line, ELEMENTSOF(m), m, 0) != 0) {
 		if (!find_known(b->tag->tag, b->file))
-			print_message("corpus: %s/%s: regex does not match: %s\n", b->tag->tag, b->file, line);
+			print_message("corpus: %s/%s: regex does not match: %s\n", b->tag->tag,
+				      b->file, line);
 		b->traffic_bad = true;
 		return;
 	}
@@ -229,16 +231,17 @@ static void check_traffic_line(struct block *b, const char *line, size_t before)
 	sa = &b->traffic->sas[before];
 	ok = sa->serial == match_u64(line, &m[3]) && match_eq(line, &m[4], sa->conn) &&
 	     match_eq(line, &m[5], sa->instance) && match_eq(line, &m[11], sa->type) &&
-	     sa->add_time == match_u64(line, &m[14]) &&
-	     sa->has_in_bytes == (m[16].rm_so >= 0) && sa->has_out_bytes == (m[18].rm_so >= 0) &&
+	     sa->add_time == match_u64(line, &m[14]) && sa->has_in_bytes == (m[16].rm_so >= 0) &&
+	     sa->has_out_bytes == (m[18].rm_so >= 0) &&
 	     (!sa->has_in_bytes || sa->in_bytes == match_u64(line, &m[16])) &&
 	     (!sa->has_out_bytes || sa->out_bytes == match_u64(line, &m[18])) &&
-	     (m[10].rm_so < 0 ? !sa->username : (sa->username && match_eq(line, &m[10], sa->username))) &&
+	     (m[10].rm_so < 0 ? !sa->username
+			      : (sa->username && match_eq(line, &m[10], sa->username))) &&
 	     (m[23].rm_so < 0 ? !sa->id : (sa->id && match_eq(line, &m[23], sa->id))) &&
 	     (m[25].rm_so < 0 ? !sa->lease : (sa->lease && match_eq(line, &m[25], sa->lease)));
 	if (!ok) {
-		print_message("corpus: %s/%s: parser and regex disagree on: %s\n", b->tag->tag, b->file,
-			      line);
+		print_message("corpus: %s/%s: parser and regex disagree on: %s\n", b->tag->tag,
+			      b->file, line);
 		b->traffic_bad = true;
 	}
 }
@@ -281,7 +284,8 @@ static void block_line_cb(void *userdata, char *line, size_t len, unsigned flags
 		kind = "OTHER (unexpected)";
 	if (!b->filtered)
 		b->tag->unrecognised_unfiltered++;
-	if (!b->filtered && streq(kind, "OTHER (unexpected)") && !find_known(b->tag->tag, b->file)) {
+	if (!b->filtered && streq(kind, "OTHER (unexpected)") &&
+	    !find_known(b->tag->tag, b->file)) {
 		print_message("corpus: %s/%s: unrecognised: %.*s\n", b->tag->tag, b->file, (int)len,
 			      line);
 		b->ctx->failures++;
@@ -481,8 +485,8 @@ static void run_block(struct corpus_ctx *ctx, struct tag_stat *t, const char *di
 		else if (b.status->family == STATUS_FAMILY_UNKNOWN)
 			t->family_unknown++;
 		else {
-			print_message("corpus: %s/%s: family %s, parsed as %s\n", t->tag, file, family,
-				      got);
+			print_message("corpus: %s/%s: family %s, parsed as %s\n", t->tag, file,
+				      family, got);
 			ctx->failures++;
 		}
 	}
@@ -580,18 +584,17 @@ static void test_corpus(void **state)
 	int r;
 
 	r = regcomp(&ctx.traffic_re,
-		    "^(([0-9]{3}) )?#([0-9]+): \"([^\"]*)\"((\\[[0-9]+\\])*)( ([^,]*))?"
-		    "(, username=(.*))?, type=(ESP|AH|IPCOMP|UNKNOWN)"
-		    "(\\((nic-offload|esp-hw-offload)=[A-Za-z]+\\))?, add_time=([0-9]+)"
-		    "(, inBytes=([0-9]+))?(, outBytes=([0-9]+))?"
-		    "(, maxBytes=(2\\^63|[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei)?)B)?(, id='(.*)')?"
-		    "(, lease=([0-9a-fA-F:./,]+))?$",
+		    "^(([0-9]{3}) )?#([0-9]+): \"([^\"]*)\"((\\[[0-9]+\\])*)( ([^,]*))?(, "
+		    "username=(.*))?, "
+		    "type=(ESP|AH|IPCOMP|UNKNOWN)(\\((nic-offload|esp-hw-offload)=[A-Za-z]+\\))?, "
+		    "add_time=([0-9]+)(, inBytes=([0-9]+))?(, outBytes=([0-9]+))?(, "
+		    "maxBytes=(2\\^63|[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei)?)B)?(, id='(.*)')?(, "
+		    "lease=([0-9a-fA-F:./,]+))?$",
 		    REG_EXTENDED);
 	assert_int_equal(r, 0);
 	r = regcomp(&ctx.cert_re,
-		    "^([0-9]{3} )?\"([^\"]*)\"((\\[[0-9]+\\])*): +"
-		    "((un)?oriented; my_ip=[^;]*; their_ip=[^;]*; )?"
-		    "(mycert=([^;]*);)?( ?(hiscert|peercert)=([^;]*);)?",
+		    "^([0-9]{3} )?\"([^\"]*)\"((\\[[0-9]+\\])*): +((un)?oriented; my_ip=[^;]*; "
+		    "their_ip=[^;]*; )?(mycert=([^;]*);)?( ?(hiscert|peercert)=([^;]*);)?",
 		    REG_EXTENDED);
 	assert_int_equal(r, 0);
 
@@ -631,8 +634,10 @@ int main(void)
 	};
 
 	if (!root || stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		printf("SKIP: no reference corpus (CORPUS_DIR=%s is not a directory): set CORPUS_DIR to "
-		       "a corpus of captured outputs (doc/HACKING.md)\n", root ? root : "(unset)");
+		printf("SKIP: no reference corpus (CORPUS_DIR=%s is not a directory): set "
+		       "CORPUS_DIR to "
+		       "a corpus of captured outputs (doc/HACKING.md)\n",
+		       root ? root : "(unset)");
 		return 77;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,21 +20,26 @@
 #include "cycle_util.h"
 
 static const char status[] =
-	"000 \"site-a\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; erouted; eroute owner: #2\n"
+	"000 \"site-a\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; erouted; eroute owner: "
+	"#2\n"
 	"000 \"site-a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
-	"000 \"site-b\": 10.0.1.0/24===192.0.2.1...192.0.2.3===10.0.3.0/24; unrouted; eroute owner: #0\n"
+	"000 \"site-b\": 10.0.1.0/24===192.0.2.1...192.0.2.3===10.0.3.0/24; unrouted; eroute "
+	"owner: #0\n"
 	"000 \"site-b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n"
 	"000 \"rw\": 0.0.0.0/0===192.0.2.1...%any; unrouted; eroute owner: #0\n"
 	"000 \"rw\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n"
-	"000 \"site-c\": 10.0.1.0/24===192.0.2.1...192.0.2.4===10.0.4.0/24; unrouted; eroute owner: #0\n"
+	"000 \"site-c\": 10.0.1.0/24===192.0.2.1...192.0.2.4===10.0.4.0/24; unrouted; eroute "
+	"owner: #0\n"
 	"000 \"site-c\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n"
 	"000 Total IPsec connections: loaded 4, active 1\n";
 
 /* 4.10's words, as its journal holds them and as its logfile= writes them. */
 static const char log_cycle1[] =
 	"\"site-a\" #1: initiator established IKE SA; authenticated peer '@east'\n"
-	"Dec  7 05:32:24.123456: \"site-a\" #2: initiator established Child SA using #1; IPsec tunnel "
-	"[10.0.1.0-10.0.1.255:0-65535 0] -> [10.0.2.0-10.0.2.255:0-65535 0] {ESP/ESN=>0x1 <0x2 xfrm=AES_GCM_16_256-NONE "
+	"Dec  7 05:32:24.123456: \"site-a\" #2: initiator established Child SA using #1; IPsec "
+	"tunnel "
+	"[10.0.1.0-10.0.1.255:0-65535 0] -> [10.0.2.0-10.0.2.255:0-65535 0] {ESP/ESN=>0x1 <0x2 "
+	"xfrm=AES_GCM_16_256-NONE "
 	"DPD=passive}\n"
 	"\"site-b\" #3: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED\n"
 	"\"rw\"[1] 198.51.100.7 #4: responder established IKE SA; authenticated peer '@rw1'\n"
@@ -45,8 +50,10 @@ static const char log_cycle1[] =
 
 static const char log_cycle2[] =
 	"\"site-b\" #7: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED\n"
-	"\"site-a\" #8: initiator rekeyed Child SA #2 using #1; IPsec tunnel [10.0.1.0-10.0.1.255:0-65535 0] -> "
-	"[10.0.2.0-10.0.2.255:0-65535 0] {ESP/ESN=>0x3 <0x4 xfrm=AES_GCM_16_256-NONE DPD=passive}\n";
+	"\"site-a\" #8: initiator rekeyed Child SA #2 using #1; IPsec tunnel "
+	"[10.0.1.0-10.0.1.255:0-65535 0] -> "
+	"[10.0.2.0-10.0.2.255:0-65535 0] {ESP/ESN=>0x3 <0x4 xfrm=AES_GCM_16_256-NONE "
+	"DPD=passive}\n";
 
 static void with_events(struct exporter_config *cfg)
 {
@@ -86,33 +93,48 @@ static void test_counts_per_connection(void **state)
 	assert_has(page, "libreswan_events_messages_total 8\n");
 	assert_has(page, "libreswan_events_unrecognised_total 1\n");
 	assert_has(page, "libreswan_events_dropped_total 1\n");	/* "gone" is not loaded */
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"ike\",how=\"new\"} 1\n");
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"child\",how=\"new\"} 1\n");
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"child\",how=\"rekey\"} 0\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"ike\",how=\"new\"} 1\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"child\",how=\"new\"} 1\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"child\",how=\"rekey\"} 0\n");
 	/* two road warriors, folded into their template */
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"rw\",sa=\"ike\",how=\"new\"} 2\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"rw\",sa=\"ike\","
+			 "how=\"new\"} 2\n");
 	/* every reason of a connection that failed, zeros too; none for one that never failed */
-	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"ike\",reason=\"authentication_failed\"} 1\n");
-	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"child\",reason=\"liveness\"} 0\n");
+	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"ike\","
+			 "reason=\"authentication_failed\"} 1\n");
+	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"child\","
+			 "reason=\"liveness\"} 0\n");
 	assert_lacks(page, "libreswan_connection_failures_total{connection=\"site-a\"");
-	assert_has(page, "libreswan_connection_last_failure_timestamp_seconds{connection=\"site-b\",reason=\"authentication_failed\"} ");
-	assert_lacks(page, "libreswan_connection_last_failure_timestamp_seconds{connection=\"site-b\",reason=\"timeout\"}");
+	assert_has(page, "libreswan_connection_last_failure_timestamp_seconds{connection=\"site-"
+			 "b\",reason=\"authentication_failed\"} ");
+	assert_lacks(page, "libreswan_connection_last_failure_timestamp_seconds{connection=\"site-"
+			   "b\",reason=\"timeout\"}");
 	/* a connection without events has no event series */
 	assert_lacks(page, "connection=\"site-c\",sa=");
 
 	free(page);
 	page = cycle(&tc, status, log_cycle2);
-	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"ike\",reason=\"authentication_failed\"} 2\n");
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"child\",how=\"rekey\"} 1\n");
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"child\",how=\"new\"} 1\n");
+	assert_has(page, "libreswan_connection_failures_total{connection=\"site-b\",sa=\"ike\","
+			 "reason=\"authentication_failed\"} 2\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"child\",how=\"rekey\"} 1\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"child\",how=\"new\"} 1\n");
 	assert_has(page, "libreswan_events_messages_total 10\n");
 
 	/* site-b deleted: its counts go with it */
 	free(page);
-	page = cycle(&tc, "000 \"site-a\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; erouted; eroute owner: #2\n"
-			  "000 \"site-a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n", "");
+	page = cycle(&tc,
+		     "000 \"site-a\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; erouted; "
+		     "eroute owner: #2\n"
+		     "000 \"site-a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP;\n",
+		     "");
 	assert_lacks(page, "connection=\"site-b\",sa=");
-	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa=\"child\",how=\"rekey\"} 1\n");
+	assert_has(page, "libreswan_connection_sa_established_total{connection=\"site-a\",sa="
+			 "\"child\",how=\"rekey\"} 1\n");
 	test_cycle_release(&tc);
 }
 

@@ -50,7 +50,8 @@ static void test_addr_key(void **state)
 	assert_int_equal(guard_addr_key((struct sockaddr *)&in6, key), 0);
 	assert_string_equal(key, "192.0.2.7");
 
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", &in6.sin6_addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", &in6.sin6_addr),
+			 1);
 	assert_int_equal(guard_addr_key((struct sockaddr *)&in6, key), 0);
 	assert_string_equal(key, "2001:db8:1:2:aaaa:bbbb:cccc:dddd");
 	guard_bucket_key(key, bucket);

@@ -59,7 +59,8 @@ static void whole_config(struct exporter_config *cfg)
 	cfg->collector_kernel = true;
 }
 
-static void feed(struct test_cycle *tc, bool *given, const char *name, const char *text, bool must_run)
+static void feed(struct test_cycle *tc, bool *given, const char *name, const char *text,
+		 bool must_run)
 {
 	size_t i = test_cycle_command(tc, name);
 	struct poll_stats *st = &tc->stats;
@@ -153,7 +154,8 @@ static char *without_poll_series(const char *page)
 
 		if (startswith(p, "# HELP ") || startswith(p, "# TYPE "))
 			name = p + 7;
-		if (!startswith(name, "libreswan_poll_") && !startswith(name, "libreswan_parse_errors_total"))
+		if (!startswith(name, "libreswan_poll_") &&
+		    !startswith(name, "libreswan_parse_errors_total"))
 			strbuf_append(&sb, p, n);
 		p += n;
 	}
@@ -200,8 +202,8 @@ static char *light_of(const char *status)
 		size_t n = eol ? (size_t)(eol - p + 1) : strlen(p);
 		const char *t = p;
 
-		if (n > 4 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
-		    p[3] == ' ')
+		if (n > 4 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
+		    p[2] >= '0' && p[2] <= '9' && p[3] == ' ')
 			t = p + 4;
 		if (startswith(t, "State Information: ") || startswith(t, "IKE SAs: ") ||
 		    startswith(t, "IPsec SAs: ") || (t[0] == '#' && t[1] >= '0' && t[1] <= '9'))
@@ -287,7 +289,8 @@ static void same_pages(const char *label, const struct outs *given, const char *
 	assert_true(whole);
 	b = third_page(label, &o, true, &whole);
 	if (whole == light_runs) {
-		print_error("%s: the third cycle %s\n", label, light_runs ? "read pluto whole" : "was light");
+		print_error("%s: the third cycle %s\n", label,
+			    light_runs ? "read pluto whole" : "was light");
 		fail();
 	}
 	if (!streq(a, b)) {
@@ -298,8 +301,9 @@ static void same_pages(const char *label, const struct outs *given, const char *
 			i++;
 		while (i > 0 && a[i - 1] != '\n')
 			i--;
-		print_error("%s: the light page differs from the whole one at:\n  whole: %.160s\n  light: %.160s\n", label,
-			    a + i, b + i);
+		print_error("%s: the light page differs from the whole one at:\n  whole: %.160s\n  "
+			    "light: %.160s\n",
+			    label, a + i, b + i);
 		fail();
 	}
 	free(a);
@@ -319,7 +323,8 @@ static bool same_pluto(const char *status, const char *traffic)
 		bool found = false;
 
 		for (size_t c = 0; c < s->n_conns && !found; c++)
-			found = streq(s->conns[c].name, t->sas[i].conn) && streq(s->conns[c].instance, t->sas[i].instance);
+			found = streq(s->conns[c].name, t->sas[i].conn) &&
+				streq(s->conns[c].instance, t->sas[i].instance);
 		all = found;
 	}
 	status_summary_free(s);
@@ -346,7 +351,8 @@ static void test_golden_cases(void **state)
 
 		if (line[0] == '#')
 			continue;
-		for (char *save, *w = strtok_r(line, " \t", &save); w && n < 10; w = strtok_r(NULL, " \t", &save))
+		for (char *save, *w = strtok_r(line, " \t", &save); w && n < 10;
+		     w = strtok_r(NULL, " \t", &save))
 			f[n++] = w;
 		if (n < 2 || !f[1] || streq(f[1], "-") || (n > 5 && f[5] && !streq(f[5], "-")))
 			continue;	/* no status; a saved log (events are not this test's) */
@@ -362,8 +368,13 @@ static void test_golden_cases(void **state)
 			free(texts[1]);
 			texts[1] = NULL;
 		}
-		o = (struct outs){ .status = texts[0], .traffic = texts[1] ? texts[1] : "", .global = texts[2],
-				   .kernel = texts[3], .listcerts = texts[4], .listcacerts = texts[5], .listcrls = texts[6],
+		o = (struct outs){ .status = texts[0],
+				   .traffic = texts[1] ? texts[1] : "",
+				   .global = texts[2],
+				   .kernel = texts[3],
+				   .listcerts = texts[4],
+				   .listcacerts = texts[5],
+				   .listcrls = texts[6],
 				   .pools = texts[7] };
 		same_pages(f[0], &o, NULL);
 		for (size_t i = 0; i < 8; i++)
@@ -397,14 +408,17 @@ static void test_captured(void **state)
 		if (!suffix || suffix[strlen("--status.txt")])
 			goto next;
 		status = read_in("light", names[i]);
-		(void)snprintf(other, sizeof(other), "%.*s--showstates.txt", (int)(suffix - names[i]), names[i]);
+		(void)snprintf(other, sizeof(other), "%.*s--showstates.txt",
+			       (int)(suffix - names[i]), names[i]);
 		light = read_in("light", other);
-		(void)snprintf(other, sizeof(other), "%.*s--trafficstatus.txt", (int)(suffix - names[i]), names[i]);
+		(void)snprintf(other, sizeof(other), "%.*s--trafficstatus.txt",
+			       (int)(suffix - names[i]), names[i]);
 		traffic = read_in("light", other);
 		derived = light_of(status);
 		light_lines = light_of(light);
 		if (!streq(derived, light_lines)) {
-			print_error("%s: the status's state list is not what --briefstatus --showstates printed\n",
+			print_error("%s: the status's state list is not what --briefstatus "
+				    "--showstates printed\n",
 				    names[i]);
 			fail();
 		}
@@ -427,39 +441,46 @@ next:
 /* ---- the choice ---- */
 
 #define ST_PREFIX "000 "
-#define STATUS_HEAD                                                                                         \
-	"000 using kernel interface: xfrm\n"                                                                \
-	"000 Kernel algorithms supported:\n"                                                                \
-	"000 Connection list:\n"                                                                            \
+#define STATUS_HEAD                                                                                \
+	"000 using kernel interface: xfrm\n"                                                       \
+	"000 Kernel algorithms supported:\n"                                                       \
+	"000 Connection list:\n"                                                                   \
 	"000  \n"
-#define CONN(name, up)                                                                                      \
-	"000 \"" name "\": 192.0.2.1...192.0.2.2; unrouted; eroute owner: #0\n"                            \
-	"000 \"" name "\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS" up "+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n"
-#define RW_INSTANCE(n)                                                                                      \
-	"000 \"rw\"[" n "]: 198.51.100.9/32===192.0.2.1...192.0.2.7; unrouted; eroute owner: #0\n"           \
-	"000 \"rw\"[" n "]:   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n"
-#define RW                                                                                                  \
-	"000 \"rw\": 198.51.100.9/32===192.0.2.1...%any; unrouted; eroute owner: #0\n"                       \
+#define CONN(name, up)                                                                             \
+	"000 \"" name "\": 192.0.2.1...192.0.2.2; unrouted; eroute owner: #0\n"                    \
+	"000 \"" name "\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS" up                              \
+	"+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n"
+#define RW_INSTANCE(n)                                                                             \
+	"000 \"rw\"[" n "]: 198.51.100.9/32===192.0.2.1...192.0.2.7; unrouted; eroute owner: #0\n" \
+	"000 \"rw\"[" n                                                                            \
+	"]:   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n"
+#define RW                                                                                         \
+	"000 \"rw\": 198.51.100.9/32===192.0.2.1...%any; unrouted; eroute owner: #0\n"             \
 	"000 \"rw\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n"
 #define TOTAL(n, a) "000 Total IPsec connections: loaded " n ", active " a "\n"
-#define BRIEF(ike, half, auth, child)                                                                      \
-	"000 State Information: DDoS cookies not required, Accepting new IKE connections\n"                \
-	"000 IKE SAs: total(" ike "), half-open(" half "), open(0), authenticated(" auth "), anonymous(0)\n" \
+#define BRIEF(ike, half, auth, child)                                                              \
+	"000 State Information: DDoS cookies not required, Accepting new IKE connections\n"        \
+	"000 IKE SAs: total(" ike "), half-open(" half "), open(0), authenticated(" auth           \
+	"), anonymous(0)\n"                                                                        \
 	"000 IPsec SAs: total(" child "), authenticated(" child "), anonymous(0)\n"
-#define IKE(serial, conn)                                                                                   \
-	"000 #" serial ": " conn ":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 100s; "      \
+#define IKE(serial, conn)                                                                          \
+	"000 #" serial ": " conn                                                                   \
+	":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 100s; "                   \
 	"REPLACE in 200s; newest; idle;\n"
-#define HALF(serial, conn)                                                                                  \
-	"000 #" serial ": " conn ":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in 1s; idle;\n"
-#define CHILD(serial, ike, conn)                                                                            \
-	"000 #" serial ": " conn ":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 100s; " \
+#define HALF(serial, conn)                                                                         \
+	"000 #" serial ": " conn                                                                   \
+	":500 STATE_V2_PARENT_I1 (sent IKE_SA_INIT request); RETRANSMIT in 1s; idle;\n"
+#define CHILD(serial, ike, conn)                                                                   \
+	"000 #" serial ": " conn                                                                   \
+	":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 100s; "               \
 	"REPLACE in 200s; newest; eroute owner; IKE SA #" ike "; idle;\n"
 
 /* a, held up (auto=start), with an established IKE SA; b loaded; rw a template, instance [1] up */
 static const char base_status[] = STATUS_HEAD CONN("a", "+UP") CONN("b", "") RW RW_INSTANCE("1")
 	"000  \n" TOTAL("4", "0") "000  \n" BRIEF("2", "0", "2", "0") "000  \n"
 	IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7");
-static const char base_light[] = BRIEF("2", "0", "2", "0") "000  \n" IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7");
+static const char base_light[] =
+	BRIEF("2", "0", "2", "0") "000  \n" IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7");
 
 static void start(struct test_cycle *tc)
 {
@@ -476,7 +497,9 @@ static void start(struct test_cycle *tc)
 /* A light cycle of these outputs: whether it asked for the next cycle at once. */
 static bool light_cycle(struct test_cycle *tc, const char *light, const char *traffic)
 {
-	struct outs o = { .status = base_status, .light = light, .traffic = traffic ? traffic : "" };
+	struct outs o = { .status = base_status,
+			  .light = light,
+			  .traffic = traffic ? traffic : "" };
 
 	assert_false(run(tc, &o));
 	return tc->cycle.again;
@@ -493,7 +516,8 @@ static void whole_for(struct test_cycle *tc, const char *reason)
 	if (full_reads(tc, reason) != before + 1) {
 		char *page = page_of(tc);
 
-		print_error("no whole read for %s:\n%s\n", reason, strstr(page, "libreswan_poll_full_reads_total"));
+		print_error("no whole read for %s:\n%s\n", reason,
+			    strstr(page, "libreswan_poll_full_reads_total"));
 		free(page);
 		fail();
 	}
@@ -512,12 +536,15 @@ static void test_steady(void **state)
 	assert_int_equal(value_of(page, "libreswan_poll_success{command=\"showstates\"}"), 1);
 	assert_int_equal(value_of(page, "libreswan_connections_loaded"), 4);
 	assert_int_equal(value_of(page, "libreswan_connection_instances{connection=\"rw\"}"), 1);
-	assert_int_equal(value_of(page, "libreswan_connection_ike_sas_established{connection=\"rw\"}"), 1);
+	assert_int_equal(
+		value_of(page, "libreswan_connection_ike_sas_established{connection=\"rw\"}"), 1);
 	assert_int_equal(value_of(page, "libreswan_ike_sas{state=\"authenticated\"}"), 2);
 	free(page);
-	/* the counts and the states follow pluto without a whole read: a connection held up, half-open */
+	/* the counts and the states follow pluto without a whole read: a connection held up,
+	 * half-open */
 	assert_false(light_cycle(&tc,
-				 BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("3", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7"),
+				 BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("3", "\"a\"")
+					 IKE("2", "\"rw\"[1] 192.0.2.7"),
 				 NULL));
 	page = page_of(&tc);
 	assert_int_equal(value_of(page, "libreswan_ike_sas{state=\"half_open\"}"), 1);
@@ -532,16 +559,21 @@ static void test_unknown_connection(void **state)
 
 	start(&tc);
 	/* a state of a connection the list does not have (added since) */
-	assert_true(light_cycle(&tc, BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
-					     HALF("3", "\"new\""), NULL));
+	assert_true(light_cycle(&tc,
+				BRIEF("3", "1", "2", "0") IKE("1", "\"a\"")
+					IKE("2", "\"rw\"[1] 192.0.2.7") HALF("3", "\"new\""),
+				NULL));
 	whole_for(&tc, "connections");
 	/* a new instance of a template */
-	assert_true(light_cycle(&tc, BRIEF("3", "0", "3", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
-					     IKE("4", "\"rw\"[2] 192.0.2.8"), NULL));
+	assert_true(light_cycle(&tc,
+				BRIEF("3", "0", "3", "0") IKE("1", "\"a\"") IKE(
+					"2", "\"rw\"[1] 192.0.2.7") IKE("4", "\"rw\"[2] 192.0.2.8"),
+				NULL));
 	whole_for(&tc, "connections");
 	/* an SA of trafficstatus whose instance the list does not have */
 	assert_true(light_cycle(&tc, base_light,
-				"006 #5: \"rw\"[3] 192.0.2.9, type=ESP, add_time=1700000000, inBytes=0, outBytes=0, "
+				"006 #5: \"rw\"[3] 192.0.2.9, type=ESP, add_time=1700000000, "
+				"inBytes=0, outBytes=0, "
 				"id='@x'\n"));
 	whole_for(&tc, "connections");
 	/* an instance that lost its states is gone (or going) */
@@ -556,8 +588,10 @@ static void test_tunnels(void **state)
 
 	start(&tc);
 	/* a's tunnel comes up: its routing, pluto's active count, change */
-	assert_true(light_cycle(&tc, BRIEF("2", "0", "2", "1") IKE("1", "\"a\"") CHILD("5", "1", "\"a\"")
-					     IKE("2", "\"rw\"[1] 192.0.2.7"), NULL));
+	assert_true(light_cycle(&tc,
+				BRIEF("2", "0", "2", "1") IKE("1", "\"a\"") CHILD("5", "1", "\"a\"")
+					IKE("2", "\"rw\"[1] 192.0.2.7"),
+				NULL));
 	whole_for(&tc, "states");
 	/* b, not held up, without states at the whole read, negotiates (an operator's up) */
 	assert_true(light_cycle(&tc, BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("6", "\"b\"")
@@ -578,12 +612,18 @@ static void test_restart(void **state)
 	assert_true(light_cycle(&tc, BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("3", "\"a\"")
 					     IKE("2", "\"rw\"[1] 192.0.2.7"), NULL));
 	whole_for(&tc, "restart");
-	/* a state that moved to another connection (a responder switching): read whole, not a restart */
+	/* a state that moved to another connection (a responder switching): read whole, not a
+	 * restart */
 	assert_false(light_cycle(&tc, base_light, NULL));
-	assert_true(light_cycle(&tc, BRIEF("2", "0", "2", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
-					     HALF("9", "\"a\""), NULL) == false);
-	assert_true(light_cycle(&tc, BRIEF("2", "0", "2", "0") IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7")
-					     HALF("9", "\"rw\"[1] 192.0.2.7"), NULL));
+	assert_true(light_cycle(&tc,
+				BRIEF("2", "0", "2", "0") IKE("1", "\"a\"")
+					IKE("2", "\"rw\"[1] 192.0.2.7") HALF("9", "\"a\""),
+				NULL) == false);
+	assert_true(light_cycle(&tc,
+				BRIEF("2", "0", "2", "0") IKE("1", "\"a\"")
+					IKE("2", "\"rw\"[1] 192.0.2.7")
+						HALF("9", "\"rw\"[1] 192.0.2.7"),
+				NULL));
 	whole_for(&tc, "connections");
 	/* pluto does not answer: up 0, and the cycle asks for a whole read at once; until pluto
 	 * answers, every cycle tries the whole status, counted once it is read */
@@ -625,7 +665,8 @@ static void test_log(void **state)
 	assert_false(light_cycle(&tc, base_light, NULL));
 	stream(&tc, "m 1700000000000000 \"c\": added IKEv2 connection");
 	whole_for(&tc, "log");
-	stream(&tc, "m 1700000000000000 Dec  7 07:02:32.840597: \"b\": terminating SAs using this connection");
+	stream(&tc, "m 1700000000000000 Dec  7 07:02:32.840597: \"b\": terminating SAs using this "
+		    "connection");
 	whole_for(&tc, "log");
 	assert_false(light_cycle(&tc, base_light, NULL));
 	stream(&tc, "m 1700000000000000 Starting Pluto (Libreswan Version 5.2) pid:1234");
@@ -658,10 +699,11 @@ static void test_interval_and_failure(void **state)
 
 static void test_always(void **state)
 {
-	static const char status_325[] = "000 \"a\": 192.0.2.1...192.0.2.2; unrouted; eroute owner: #0\n"
-					 "000 \"a\":   policy: PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW+IKEV2_PROPOSE;\n"
-					 "000 interface eth0/eth0 192.0.2.1@500\n"
-					 "000 Total IPsec connections: loaded 1, active 0\n";
+	static const char status_325[] =
+		"000 \"a\": 192.0.2.1...192.0.2.2; unrouted; eroute owner: #0\n"
+		"000 \"a\":   policy: PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW+IKEV2_PROPOSE;\n"
+		"000 interface eth0/eth0 192.0.2.1@500\n"
+		"000 Total IPsec connections: loaded 1, active 0\n";
 	struct test_cycle tc;
 	struct outs o = { .status = status_325, .traffic = "" };
 

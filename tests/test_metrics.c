@@ -23,22 +23,24 @@ static void test_text_format(void **state)
 
 	metrics_writer_init(&w, &sb, METRICS_FORMAT_TEXT);
 	metrics_family(&w, "x_bytes_total", METRIC_TYPE_COUNTER, "Help with \\ and\nnewline.");
-	metrics_sample_u64(&w, (struct metric_label[]){ { "connection", "a\"b\\c\nd" } }, 1, UINT64_MAX);
+	metrics_sample_u64(&w, (struct metric_label[]){ { "connection", "a\"b\\c\nd" } }, 1,
+			   UINT64_MAX);
 	metrics_family(&w, "y", METRIC_TYPE_GAUGE, "Y.");
 	metrics_sample_double(&w, NULL, 0, 0.25);
 	metrics_sample_double(&w, NULL, 0, 1700000000.0);
 	metrics_sample_i64(&w, NULL, 0, -3);
 	metrics_sample_double(&w, NULL, 0, NAN);
 	metrics_writer_finish(&w);
-	assert_string_equal(sb.buf, "# HELP x_bytes_total Help with \\\\ and\\nnewline.\n"
-				    "# TYPE x_bytes_total counter\n"
-				    "x_bytes_total{connection=\"a\\\"b\\\\c\\nd\"} 18446744073709551615\n"
-				    "# HELP y Y.\n"
-				    "# TYPE y gauge\n"
-				    "y 0.25\n"
-				    "y 1700000000\n"
-				    "y -3\n"
-				    "y NaN\n");
+	assert_string_equal(sb.buf,
+			    "# HELP x_bytes_total Help with \\\\ and\\nnewline.\n"
+			    "# TYPE x_bytes_total counter\n"
+			    "x_bytes_total{connection=\"a\\\"b\\\\c\\nd\"} 18446744073709551615\n"
+			    "# HELP y Y.\n"
+			    "# TYPE y gauge\n"
+			    "y 0.25\n"
+			    "y 1700000000\n"
+			    "y -3\n"
+			    "y NaN\n");
 	strbuf_release(&sb);
 }
 
@@ -82,9 +84,11 @@ static void test_utf8(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	metrics_escape_label(&sb, "ok \xc3\xa9 \xff bad \xe2\x82 cut \xed\xa0\x80 surrogate \xf0\x9f\x98\x80");
-	assert_string_equal(sb.buf, "ok \xc3\xa9 \xef\xbf\xbd bad \xef\xbf\xbd\xef\xbf\xbd cut "
-				    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate \xf0\x9f\x98\x80");
+	metrics_escape_label(
+		&sb, "ok \xc3\xa9 \xff bad \xe2\x82 cut \xed\xa0\x80 surrogate \xf0\x9f\x98\x80");
+	assert_string_equal(sb.buf,
+			    "ok \xc3\xa9 \xef\xbf\xbd bad \xef\xbf\xbd\xef\xbf\xbd cut "
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate \xf0\x9f\x98\x80");
 	strbuf_release(&sb);
 	/* overlong encodings are invalid */
 	assert_int_equal(metrics_utf8_valid_len((const unsigned char *)"\xc0\x80", 2), 0);

@@ -106,8 +106,9 @@ static int on_guard(sd_event_source *src, uint64_t usec, void *userdata)
 	return sd_event_exit(s->e, 0);
 }
 
-static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-			       const char *version, const char *upload, size_t *upload_size, void **con_cls)
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+			       const char *method, const char *version, const char *upload,
+			       size_t *upload_size, void **con_cls)
 {
 	struct served *s = cls;
 	struct MHD_Response *r;
@@ -182,7 +183,8 @@ out:
  */
 static void serve_once(struct served *s, uint64_t accuracy, uint64_t guard_usec)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	const union MHD_DaemonInfo *info;
 	unsigned char *map;
 	pthread_t t;
@@ -197,9 +199,11 @@ static void serve_once(struct served *s, uint64_t accuracy, uint64_t guard_usec)
 		map[i] = body_byte(i);
 	assert_int_equal(munmap(map, BODY_SIZE), 0);
 
-	/* the exporter's flags (src/http/http.c), on 127.0.0.1 and a port of the kernel's choosing */
-	s->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
-				handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
+	/* the exporter's flags (src/http/http.c), on 127.0.0.1 and a port of the kernel's
+	 * choosing */
+	s->d = MHD_start_daemon(
+		MHD_USE_EPOLL | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+		NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
 	assert_non_null(s->d);
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	assert_non_null(info);
@@ -209,13 +213,15 @@ static void serve_once(struct served *s, uint64_t accuracy, uint64_t guard_usec)
 
 	assert_int_equal(sd_event_new(&s->e), 0);
 	assert_int_equal(sd_event_add_io(s->e, &s->io, info->epoll_fd, EPOLLIN, on_io, s), 0);
-	assert_int_equal(sd_event_add_time_relative(s->e, &s->timer, CLOCK_MONOTONIC, 1000000, accuracy, on_timer, s),
+	assert_int_equal(sd_event_add_time_relative(s->e, &s->timer, CLOCK_MONOTONIC, 1000000,
+						    accuracy, on_timer, s),
 			 0);
 	arm(s);
 	s->done_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	assert_true(s->done_efd >= 0);
 	assert_int_equal(sd_event_add_io(s->e, &s->done_src, s->done_efd, EPOLLIN, on_done, s), 0);
-	assert_int_equal(sd_event_add_time_relative(s->e, &s->guard, CLOCK_MONOTONIC, guard_usec, 1000, on_guard, s),
+	assert_int_equal(sd_event_add_time_relative(s->e, &s->guard, CLOCK_MONOTONIC, guard_usec,
+						    1000, on_guard, s),
 			 0);
 
 	assert_int_equal(pthread_create(&t, NULL, client, s), 0);
@@ -250,14 +256,18 @@ static void test_default_accuracy(void **state)
 	struct served s;
 
 	serve_once(&s, 0, 3 * 1000000ULL);
-	printf("# default accuracy: %zu of %d bytes in %.1f ms\n", s.got, BODY_SIZE, (double)s.usec / 1000);
+	printf("# default accuracy: %zu of %d bytes in %.1f ms\n", s.got, BODY_SIZE,
+	       (double)s.usec / 1000);
 	assert_true(s.exact);	/* what came is right, however little */
 	if (s.timed_out || s.usec > 500000)
-		printf("# the stall is reproduced (libmicrohttpd %s): %zu bytes in %.1f s, about %.0f bytes per "
-		       "250 ms timer turn\n", MHD_get_version(), s.got, (double)s.usec / 1e6,
+		printf("# the stall is reproduced (libmicrohttpd %s): %zu bytes in %.1f s, about "
+		       "%.0f bytes per "
+		       "250 ms timer turn\n",
+		       MHD_get_version(), s.got, (double)s.usec / 1e6,
 		       (double)s.got / ((double)s.usec / 250000));
 	else
-		printf("# no stall with libmicrohttpd %s: it no longer asks to be run at once here\n",
+		printf("# no stall with libmicrohttpd %s: it no longer asks to be run at once "
+		       "here\n",
 		       MHD_get_version());
 }
 

@@ -40,19 +40,24 @@ static struct model_conn *conn(struct model *m, const char *name)
 	return model_conn_get(m, name);
 }
 
-#define STATUS_AB                                                                                       \
-	"000 Connection list:\n"                                                                         \
-	"000  \n"                                                                                        \
-	"000 \"a\": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; erouted; eroute owner: #4\n" \
-	"000 \"a\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"       \
-	"000 \"b\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; unrouted; eroute owner: #0\n" \
-	"000 \"b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"          \
-	"000  \n"                                                                                        \
+#define STATUS_AB                                                                                  \
+	"000 Connection list:\n"                                                                   \
+	"000  \n"                                                                                  \
+	"000 \"a\": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; "      \
+	"erouted; eroute owner: #4\n"                                                              \
+	"000 \"a\":   policy: "                                                                    \
+	"IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"           \
+	"000 \"b\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; "      \
+	"unrouted; eroute owner: #0\n"                                                             \
+	"000 \"b\":   policy: "                                                                    \
+	"IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"              \
+	"000  \n"                                                                                  \
 	"000 Total IPsec connections: loaded 2, active 1\n"
 
-#define STATUS_B_ONLY                                                                                   \
-	"000 Connection list:\n"                                                                         \
-	"000 \"b\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; unrouted; eroute owner: #0\n" \
+#define STATUS_B_ONLY                                                                              \
+	"000 Connection list:\n"                                                                   \
+	"000 \"b\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; "      \
+	"unrouted; eroute owner: #0\n"                                                             \
 	"000 Total IPsec connections: loaded 1, active 0\n"
 
 static void test_rekey_keeps_counter_monotonic(void **state)
@@ -60,17 +65,21 @@ static void test_rekey_keeps_counter_monotonic(void **state)
 	struct model *m = model_new(&default_opt);
 
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, maxBytes=2^63B, id='@east'\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, "
+	      "maxBytes=2^63B, id='@east'\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 1000);
 	assert_int_equal(model_conn_out_bytes(conn(m, "a")), 2000);
 	/* rekey overlap: both SAs listed */
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, maxBytes=2^63B, id='@east'\n"
-	      "006 #7: \"a\", type=ESP, add_time=1700003000, inBytes=0, outBytes=0, maxBytes=2^63B, id='@east'\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1000, outBytes=2000, "
+	      "maxBytes=2^63B, id='@east'\n"
+	      "006 #7: \"a\", type=ESP, add_time=1700003000, inBytes=0, outBytes=0, "
+	      "maxBytes=2^63B, id='@east'\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 1000);
 	/* old SA #4 gone, new #7 at 10 */
 	cycle(m, STATUS_AB,
-	      "006 #7: \"a\", type=ESP, add_time=1700003000, inBytes=10, outBytes=20, maxBytes=2^63B, id='@east'\n");
+	      "006 #7: \"a\", type=ESP, add_time=1700003000, inBytes=10, outBytes=20, "
+	      "maxBytes=2^63B, id='@east'\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 1010);
 	assert_int_equal(model_conn_out_bytes(conn(m, "a")), 2020);
 	/* a connection that never came up is present with 0 */
@@ -86,19 +95,24 @@ static void test_wrap_32bit_in_bytes(void **state)
 {
 	struct model *m = model_new(&default_opt);
 
-	/* 4.8-4.15: inBytes wraps at 2^32 (prefixed output), outBytes is 64-bit (maxBytes present) */
+	/* 4.8-4.15: inBytes wraps at 2^32 (prefixed output), outBytes is 64-bit (maxBytes
+	 * present) */
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=4294967000, outBytes=4294967000, maxBytes=2^63B\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=4294967000, "
+	      "outBytes=4294967000, maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 4294967000ULL);
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=100, outBytes=4294967396, maxBytes=2^63B\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=100, outBytes=4294967396, "
+	      "maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 4294967396ULL);
 	assert_int_equal(model_conn_out_bytes(conn(m, "a")), 4294967396ULL);
 	/* and again: two wraps on the same serial */
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=4294967295, outBytes=4294967396, maxBytes=2^63B\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=4294967295, "
+	      "outBytes=4294967396, maxBytes=2^63B\n");
 	cycle(m, STATUS_AB,
-	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=4294967396, maxBytes=2^63B\n");
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=4294967396, "
+	      "maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 2 * 4294967296ULL + 5);
 	model_free(m);
 }
@@ -108,8 +122,10 @@ static void test_wrap_32bit_out_bytes_before_4_8(void **state)
 	struct model *m = model_new(&default_opt);
 
 	/* 4.0-4.7: no maxBytes, outBytes wraps too */
-	cycle(m, STATUS_AB, "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1, outBytes=4294967000\n");
-	cycle(m, STATUS_AB, "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1, outBytes=100\n");
+	cycle(m, STATUS_AB,
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1, outBytes=4294967000\n");
+	cycle(m, STATUS_AB,
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=1, outBytes=100\n");
 	assert_int_equal(model_conn_out_bytes(conn(m, "a")), 4294967396ULL);
 	model_free(m);
 }
@@ -119,9 +135,12 @@ static void test_64bit_never_wraps(void **state)
 	struct model *m = model_new(&default_opt);
 
 	/* 5.x (no prefix): values above 2^32 are real, a drop is a new kernel SA, never a wrap */
-	cycle(m, STATUS_AB, "#4: \"a\", type=ESP, add_time=1700000000, inBytes=5000000000, outBytes=7, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "#4: \"a\", type=ESP, add_time=1700000000, inBytes=5000000000, outBytes=7, "
+	      "maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 5000000000ULL);
-	cycle(m, STATUS_AB, "#4: \"a\", type=ESP, add_time=1700000000, inBytes=10, outBytes=7, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "#4: \"a\", type=ESP, add_time=1700000000, inBytes=10, outBytes=7, maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 5000000010ULL);
 	model_free(m);
 }
@@ -130,7 +149,9 @@ static void test_sa_gone_and_connection_deleted(void **state)
 {
 	struct model *m = model_new(&default_opt);
 
-	cycle(m, STATUS_AB, "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=500, outBytes=600, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "006 #4: \"a\", type=ESP, add_time=1700000000, inBytes=500, outBytes=600, "
+	      "maxBytes=2^63B\n");
 	/* the SA disappears (tunnel down): the counter stays */
 	cycle(m, STATUS_AB, "");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 500);
@@ -149,15 +170,21 @@ static void test_pluto_restart(void **state)
 {
 	struct model *m = model_new(&default_opt);
 
-	cycle(m, STATUS_AB, "006 #12: \"a\", type=ESP, add_time=1700000000, inBytes=900, outBytes=900, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "006 #12: \"a\", type=ESP, add_time=1700000000, inBytes=900, outBytes=900, "
+	      "maxBytes=2^63B\n");
 	/* pluto down: status and traffic fail; state kept */
 	cycle(m, NULL, NULL);
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 900);
 	/* pluto back: serials start again, the new SA #2 reports small values */
-	cycle(m, STATUS_AB, "006 #2: \"a\", type=ESP, add_time=1700009000, inBytes=3, outBytes=4, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "006 #2: \"a\", type=ESP, add_time=1700009000, inBytes=3, outBytes=4, "
+	      "maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 903);
 	/* serial reused with another add_time: a different SA, the old one is retired */
-	cycle(m, STATUS_AB, "006 #12: \"a\", type=ESP, add_time=1700009500, inBytes=1, outBytes=1, maxBytes=2^63B\n");
+	cycle(m, STATUS_AB,
+	      "006 #12: \"a\", type=ESP, add_time=1700009500, inBytes=1, outBytes=1, "
+	      "maxBytes=2^63B\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "a")), 904);
 	model_free(m);
 }
@@ -167,8 +194,10 @@ static void test_once_is_sum_of_live(void **state)
 	struct model *m = model_new(&default_opt);
 
 	cycle(m, NULL,
-	      "#1: \"rw\"[1] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=10, outBytes=20, maxBytes=2^63B, id='@a'\n"
-	      "#2: \"rw\"[2] 192.0.2.8, type=ESP, add_time=1700000001, inBytes=30, outBytes=40, maxBytes=2^63B, id='@b'\n");
+	      "#1: \"rw\"[1] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=10, outBytes=20, "
+	      "maxBytes=2^63B, id='@a'\n"
+	      "#2: \"rw\"[2] 192.0.2.8, type=ESP, add_time=1700000001, inBytes=30, outBytes=40, "
+	      "maxBytes=2^63B, id='@b'\n");
 	assert_int_equal(model_conn_in_bytes(conn(m, "rw")), 40);
 	assert_int_equal(model_conn_out_bytes(conn(m, "rw")), 60);
 	assert_int_equal(conn(m, "rw")->traffic_sas, 2);
@@ -178,12 +207,17 @@ static void test_once_is_sum_of_live(void **state)
 static void test_template_and_group_folding(void **state)
 {
 	static const char status[] =
-		"\"private\": 192.0.2.1---192.0.2.254...%opportunisticgroup; unrouted; my_ip=unset; their_ip=unset;\n"
+		"\"private\": 192.0.2.1---192.0.2.254...%opportunisticgroup; unrouted; "
+		"my_ip=unset; their_ip=unset;\n"
 		"\"private\":   policy: IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+GROUP+OPPORTUNISTIC;\n"
-		"\"private#10.0.0.0/8\": 192.0.2.1---192.0.2.254...%opportunistic===10.0.0.0/8; routed-ondemand; my_ip=unset; their_ip=unset;\n"
-		"\"private#10.0.0.0/8\":   policy: IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+GROUPINSTANCE+OPPORTUNISTIC;\n"
-		"\"private#10.0.0.0/8\"[1]: 192.0.2.1...10.1.2.3; routed-tunnel; my_ip=unset; their_ip=unset;\n"
-		"\"private#10.0.0.0/8\"[1]:   policy: IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+OPPORTUNISTIC;\n"
+		"\"private#10.0.0.0/8\": 192.0.2.1---192.0.2.254...%opportunistic===10.0.0.0/8; "
+		"routed-ondemand; my_ip=unset; their_ip=unset;\n"
+		"\"private#10.0.0.0/8\":   policy: "
+		"IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+GROUPINSTANCE+OPPORTUNISTIC;\n"
+		"\"private#10.0.0.0/8\"[1]: 192.0.2.1...10.1.2.3; routed-tunnel; my_ip=unset; "
+		"their_ip=unset;\n"
+		"\"private#10.0.0.0/8\"[1]:   policy: "
+		"IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS+OPPORTUNISTIC;\n"
 		"\"rw\": 192.0.2.1...%any; unrouted; my_ip=unset; their_ip=unset;\n"
 		"\"rw\":   policy: IKEv2+RSASIG+ENCRYPT+TUNNEL+PFS;\n"
 		"\"rw\"[3]: 192.0.2.1...192.0.2.7; routed-tunnel; my_ip=unset; their_ip=unset;\n"
@@ -194,9 +228,12 @@ static void test_template_and_group_folding(void **state)
 	struct model *m = model_new(&default_opt);
 
 	cycle(m, status,
-	      "#5: \"private#10.0.0.0/8\"[1] ...10.1.2.3, type=ESP, add_time=1700000000, inBytes=84, outBytes=84, maxBytes=2^63B, id='ID_NULL'\n"
-	      "#7: \"rw\"[3] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=1, outBytes=2, maxBytes=2^63B, id='@a'\n"
-	      "#9: \"rw\"[4] 192.0.2.8, type=ESP, add_time=1700000000, inBytes=3, outBytes=4, maxBytes=2^63B, id='@b'\n");
+	      "#5: \"private#10.0.0.0/8\"[1] ...10.1.2.3, type=ESP, add_time=1700000000, "
+	      "inBytes=84, outBytes=84, maxBytes=2^63B, id='ID_NULL'\n"
+	      "#7: \"rw\"[3] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=1, outBytes=2, "
+	      "maxBytes=2^63B, id='@a'\n"
+	      "#9: \"rw\"[4] 192.0.2.8, type=ESP, add_time=1700000000, inBytes=3, outBytes=4, "
+	      "maxBytes=2^63B, id='@b'\n");
 	assert_non_null(conn(m, "private"));
 	assert_null(conn(m, "private#10.0.0.0/8"));
 	assert_int_equal(conn(m, "private")->kind, CONN_KIND_GROUP);
@@ -218,8 +255,10 @@ static void test_per_instance_option(void **state)
 	struct model_conn *const *cs;
 
 	cycle(m, NULL,
-	      "#7: \"rw\"[3] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=1, outBytes=2, maxBytes=2^63B\n"
-	      "#9: \"rw\"[4] 192.0.2.8, type=ESP, add_time=1700000000, inBytes=3, outBytes=4, maxBytes=2^63B\n");
+	      "#7: \"rw\"[3] 192.0.2.7, type=ESP, add_time=1700000000, inBytes=1, outBytes=2, "
+	      "maxBytes=2^63B\n"
+	      "#9: \"rw\"[4] 192.0.2.8, type=ESP, add_time=1700000000, inBytes=3, outBytes=4, "
+	      "maxBytes=2^63B\n");
 	cs = model_sorted_conns(m, &n);
 	assert_int_equal(n, 2);
 	assert_string_equal(cs[0]->key, "rw");
@@ -229,13 +268,16 @@ static void test_per_instance_option(void **state)
 	model_free(m);
 }
 
-/* The status of connections named in the given order (pluto lists them sorted; the model must not rely on it). */
+/* The status of connections named in the given order (pluto lists them sorted; the model must not
+ * rely on it). */
 static char *status_of(const char *const *names, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++)
-		strbuf_appendf(&sb, "000 \"%s\": 192.0.2.1...192.0.2.%zu; unrouted; eroute owner: #0\n", names[i], i + 2);
+		strbuf_appendf(&sb,
+			       "000 \"%s\": 192.0.2.1...192.0.2.%zu; unrouted; eroute owner: #0\n",
+			       names[i], i + 2);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -254,11 +296,14 @@ static void assert_sorted(struct model *m, const char *want)
 	strbuf_release(&got);
 }
 
-/* The sorted list stays complete and in order whether connections come in order, out of it, or go. */
+/* The sorted list stays complete and in order whether connections come in order, out of it, or
+ * go. */
 static void test_sorted_connections(void **state)
 {
 	static const char *const c1[] = { "b", "d", "f" };			/* in order */
-	static const char *const c2[] = { "b", "d", "f", "e", "a", "g" };	/* new ones out of order */
+	static const char *const c2[] = {
+		"b", "d", "f", "e", "a", "g"
+	}; /* new ones out of order */
 	static const char *const c3[] = { "a", "b", "c", "d", "e", "f", "g", "h" };
 	static const char *const c4[] = { "h", "c", "a" };			/* some go */
 	static const char *const c5[] = { "h", "c", "a", "b", "i" };		/* some come back */
@@ -299,10 +344,12 @@ static void test_sorted_runs(void **state)
 	model_free(m);
 }
 
-/* Look-ups from the cursor: SAs in order, past its reach, backwards, repeated, and of a new connection. */
+/* Look-ups from the cursor: SAs in order, past its reach, backwards, repeated, and of a new
+ * connection. */
 static void test_lookup_cursor(void **state)
 {
-	static const char *const order[] = { "c00", "c01", "c15", "c03", "c19", "c19", "c02", "zz", "c00" };
+	static const char *const order[] = { "c00", "c01", "c15", "c03", "c19",
+					     "c19", "c02", "zz",  "c00" };
 	const char *names[20];
 	char name_buf[20][4];
 	struct model *m = model_new(&default_opt);
@@ -315,10 +362,12 @@ static void test_lookup_cursor(void **state)
 	}
 	for (size_t i = 0; i < ELEMENTSOF(order); i++)
 		strbuf_appendf(&traffic,
-			       "006 #%zu: \"%s\", type=ESP, add_time=1700000000, inBytes=%zu, outBytes=1, maxBytes=2^63B\n",
+			       "006 #%zu: \"%s\", type=ESP, add_time=1700000000, inBytes=%zu, "
+			       "outBytes=1, maxBytes=2^63B\n",
 			       i + 10, order[i], i + 1);
 	st = status_of(names, ELEMENTSOF(names));
-	for (int round = 0; round < 2; round++) {	/* a first cycle, then one with the list sorted */
+	/* a first cycle, then one with the list sorted */
+	for (int round = 0; round < 2; round++) {
 		cycle(m, st, traffic.buf);
 		assert_int_equal(model_n_conns(m), 21);
 		assert_int_equal(model_conn_in_bytes(conn(m, "c00")), 1 + 9);
@@ -342,8 +391,10 @@ static void test_users_cap(void **state)
 	struct model *m = model_new(&opt);
 
 	cycle(m, NULL,
-	      "006 #2: \"xauth\"[1] 192.0.2.9, username=alice, type=ESP, add_time=1700000000, inBytes=5, outBytes=6, maxBytes=2^63B, lease=10.0.0.1/32\n"
-	      "006 #3: \"xauth\"[2] 192.0.2.10, username=bob, type=ESP, add_time=1700000000, inBytes=7, outBytes=8, maxBytes=2^63B, lease=10.0.0.2/32\n");
+	      "006 #2: \"xauth\"[1] 192.0.2.9, username=alice, type=ESP, add_time=1700000000, "
+	      "inBytes=5, outBytes=6, maxBytes=2^63B, lease=10.0.0.1/32\n"
+	      "006 #3: \"xauth\"[2] 192.0.2.10, username=bob, type=ESP, add_time=1700000000, "
+	      "inBytes=7, outBytes=8, maxBytes=2^63B, lease=10.0.0.2/32\n");
 	{
 		size_t n;
 		struct model_user **users = model_sorted_users(m, &n);

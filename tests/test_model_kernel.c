@@ -52,27 +52,32 @@ static void rig_free(struct rig *r)
 	free(r);
 }
 
-#define CONN_LINES(name, n)                                                                                     \
-	"000 \"" name "\": 198.51.100." n "/32===192.0.2.1...192.0.2.2===203.0.113." n "/32; erouted; eroute owner: #0\n" \
+#define CONN_LINES(name, n)                                                                        \
+	"000 \"" name "\": 198.51.100." n "/32===192.0.2.1...192.0.2.2===203.0.113." n             \
+	"/32; erouted; eroute owner: #0\n"                                                         \
 	"000 \"" name "\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKE_FRAG_ALLOW+ESN_NO;\n"
 
 /* An established Child SA #serial of conn with its ESP SAIDs (outbound SPI, inbound SPI). */
-static void child(struct strbuf *sb, const char *conn, unsigned serial, const char *out_spi, const char *in_spi)
+static void child(struct strbuf *sb, const char *conn, unsigned serial, const char *out_spi,
+		  const char *in_spi)
 {
 	strbuf_appendf(sb,
-		       "000 #%u: \"%s\":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); REKEY in 27s; newest; "
+		       "000 #%u: \"%s\":500 STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); "
+		       "REKEY in 27s; newest; "
 		       "eroute owner; IKE SA #1; idle;\n"
-		       "000 #%u: \"%s\" esp.%s@192.0.2.2 esp.%s@192.0.2.1 tun.0@192.0.2.2 tun.0@192.0.2.1 Traffic: "
+		       "000 #%u: \"%s\" esp.%s@192.0.2.2 esp.%s@192.0.2.1 tun.0@192.0.2.2 "
+		       "tun.0@192.0.2.1 Traffic: "
 		       "ESPin=0B ESPout=0B ESPmax=2^63B \n",
 		       serial, conn, serial, conn, out_spi, in_spi);
 }
 
 /* A kernel ESP SA towards dst (192.0.2.2 = outbound, 192.0.2.1 = inbound). */
-static void ksa(struct strbuf *sb, const char *spi, const char *dst, unsigned reqid, unsigned packets,
-		unsigned add_time, unsigned integrity)
+static void ksa(struct strbuf *sb, const char *spi, const char *dst, unsigned reqid,
+		unsigned packets, unsigned add_time, unsigned integrity)
 {
 	strbuf_appendf(sb,
-		       "sa proto=esp spi=%s dst=%s src=x reqid=%u mode=tunnel if_id=0 keyed=1 bytes=%u packets=%u "
+		       "sa proto=esp spi=%s dst=%s src=x reqid=%u mode=tunnel if_id=0 keyed=1 "
+		       "bytes=%u packets=%u "
 		       "add_time=%u use_time=0 replay_window=0 replay=0 integrity=%u\n",
 		       spi, dst, reqid, packets * 100, packets, add_time, integrity);
 }
@@ -96,12 +101,13 @@ static void cycle(struct rig *r, struct strbuf *st_body, struct strbuf *k_body)
 		struct strbuf sb = STRBUF_INIT;
 		unsigned sas = 0, policies = 0;
 
-		for (const char *p = k_body->buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		for (const char *p = k_body->buf; p && *p;
+		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 			sas += startswith(p, "sa ");
 			policies += startswith(p, "policy ");
 		}
-		strbuf_appendf(&sb, XFRM_HELPER_HEADER "\n%send sas=%u policies=%u\n", k_body->buf ? k_body->buf : "",
-			       sas, policies);
+		strbuf_appendf(&sb, XFRM_HELPER_HEADER "\n%send sas=%u policies=%u\n",
+			       k_body->buf ? k_body->buf : "", sas, policies);
 		parser_feed(kernel_parser(r->kn, 0), sb.buf, sb.len);
 		parser_finish(kernel_parser(r->kn, 0));
 		assert_true(r->kn->snap->complete);
@@ -155,7 +161,8 @@ static void test_join_rekey_and_replaced_sa(void **state)
 	assert_int_equal(r->kn->unclaimed, 1);
 	assert_int_equal(r->kn->larval, 1);
 
-	/* rekey of a: new SPIs from 0 while the old SAs carried a few more packets, then the old go */
+	/* rekey of a: new SPIs from 0 while the old SAs carried a few more packets, then the old
+	 * go */
 	strbuf_puts(&st, CONN_LINES("a", "1") CONN_LINES("b", "2"));
 	child(&st, "a", 2, "a0000001", "a0000002");
 	child(&st, "a", 4, "a0000003", "a0000004");
@@ -249,12 +256,14 @@ static void test_policies_through_reqids(void **state)
 	strbuf_puts(&st, CONN_LINES("a", "1") CONN_LINES("b", "2") CONN_LINES("c", "3"));
 	child(&st, "a", 2, "a0000001", "a0000002");
 	ksa(&k, "a0000001", "192.0.2.2", 16389, 0, 100, 0);
-	strbuf_puts(&k, "policy dir=out tmpl=esp:tunnel:16389\n"
-			"policy dir=in tmpl=esp:tunnel:16389\n"
-			"policy dir=fwd tmpl=esp:tunnel:16389\n"
-			"policy dir=fwd tmpl=comp:tunnel:16390,esp:tunnel:16389\n"	/* one policy, counted once */
-			"policy dir=out tmpl=esp:tunnel:77777\n"
-			"policy dir=out tmpl=\n");
+	strbuf_puts(&k,
+		    "policy dir=out tmpl=esp:tunnel:16389\n"
+		    "policy dir=in tmpl=esp:tunnel:16389\n"
+		    "policy dir=fwd tmpl=esp:tunnel:16389\n"
+		    "policy dir=fwd tmpl=comp:tunnel:16390,esp:tunnel:16389\n" /* one policy,
+										  counted once */
+		    "policy dir=out tmpl=esp:tunnel:77777\n"
+		    "policy dir=out tmpl=\n");
 	cycle(r, &st, &k);
 	assert_true(conn(r, "a")->policies_known);
 	assert_int_equal(conn(r, "a")->policies[KERNEL_DIR_OUT], 1);
@@ -263,11 +272,14 @@ static void test_policies_through_reqids(void **state)
 	assert_false(conn(r, "b")->policies_known);	/* no SA, no 5.4 reqid: unknown */
 	rig_free(r);
 
-	/* 5.4 prints the base reqid: AH +0, ESP +1, IPComp +2 (automatic reqids), as is when manual */
+	/* 5.4 prints the base reqid: AH +0, ESP +1, IPComp +2 (automatic reqids), as is when
+	 * manual */
 	r = rig_new(false);
-	strbuf_puts(&st, "\"v\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; routed-tunnel; my_ip=unset; their_ip=unset;\n"
+	strbuf_puts(&st, "\"v\": 10.0.1.0/24===192.0.2.1...192.0.2.2===10.0.2.0/24; routed-tunnel; "
+			 "my_ip=unset; their_ip=unset;\n"
 			 "\"v\":   reqid: 16392;\n"
-			 "\"m\": 10.0.3.0/24===192.0.2.1...192.0.2.2===10.0.4.0/24; routed-ondemand; my_ip=unset; their_ip=unset;\n"
+			 "\"m\": 10.0.3.0/24===192.0.2.1...192.0.2.2===10.0.4.0/24; "
+			 "routed-ondemand; my_ip=unset; their_ip=unset;\n"
 			 "\"m\":   reqid: 100;\n");
 	strbuf_puts(&k, "policy dir=out tmpl=esp:tunnel:16393\n"
 			"policy dir=in tmpl=comp:tunnel:16394\n"

@@ -33,15 +33,19 @@ static char *sample_text(size_t n, size_t *ret_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_puts(&sb, "# HELP libreswan_up Whether pluto answered.\n# TYPE libreswan_up gauge\nlibreswan_up 1\n");
+	strbuf_puts(&sb, "# HELP libreswan_up Whether pluto answered.\n# TYPE libreswan_up "
+			 "gauge\nlibreswan_up 1\n");
 	strbuf_puts(&sb, "# HELP libreswan_connection_in_bytes_total Bytes in.\n"
 			 "# TYPE libreswan_connection_in_bytes_total counter\n");
 	for (size_t i = 0; i < n; i++)
-		strbuf_appendf(&sb, "libreswan_connection_in_bytes_total{connection=\"conn-%zu\"} %zu\n", i,
-			       i * 7919 % 100003);
-	strbuf_puts(&sb, "# HELP libreswan_connection_up Up.\n# TYPE libreswan_connection_up gauge\n");
+		strbuf_appendf(&sb,
+			       "libreswan_connection_in_bytes_total{connection=\"conn-%zu\"} %zu\n",
+			       i, i * 7919 % 100003);
+	strbuf_puts(&sb,
+		    "# HELP libreswan_connection_up Up.\n# TYPE libreswan_connection_up gauge\n");
 	for (size_t i = 0; i < n; i++)
-		strbuf_appendf(&sb, "libreswan_connection_up{connection=\"conn-%zu\"} %d\n", i, i % 3 != 0);
+		strbuf_appendf(&sb, "libreswan_connection_up{connection=\"conn-%zu\"} %d\n", i,
+			       i % 3 != 0);
 	return strbuf_detach(&sb, ret_len);
 }
 
@@ -102,7 +106,8 @@ static void make_in_steps(size_t n_conns, size_t step)
 	char *text = sample_text(n_conns, &len);
 	_cleanup_free_ char *om = page_text_to_openmetrics(text, len, &om_len);
 	struct page *p = page_new(xstrdup(text), len);
-	static const enum metrics_format formats[] = { METRICS_FORMAT_TEXT, METRICS_FORMAT_OPENMETRICS };
+	static const enum metrics_format formats[] = { METRICS_FORMAT_TEXT,
+						       METRICS_FORMAT_OPENMETRICS };
 
 	assert_body_equals(page_get_body(p, METRICS_FORMAT_TEXT, false), text, len);
 	assert_null(page_get_body(p, METRICS_FORMAT_OPENMETRICS, false));
@@ -196,7 +201,8 @@ static void test_maker_on_loop(void **state)
 
 	assert_int_equal(sd_event_new(&e), 0);
 	assert_int_equal(page_maker_new(e, on_done, &s, &s.m), 0);
-	assert_int_equal(sd_event_add_time_relative(e, &tick, CLOCK_MONOTONIC, 100, 1, on_tick, &s), 0);
+	assert_int_equal(sd_event_add_time_relative(e, &tick, CLOCK_MONOTONIC, 100, 1, on_tick, &s),
+			 0);
 	assert_int_equal(sd_event_source_set_enabled(tick, SD_EVENT_ON), 0);
 
 	/* three requests for the OpenMetrics gzip and one for the text gzip: two bodies */
@@ -240,7 +246,8 @@ static void test_maker_free_with_jobs(void **state)
 	assert_int_equal(page_maker_want(s.m, p, METRICS_FORMAT_OPENMETRICS, false), 0);
 	page_unref(p);
 	s.m = page_maker_free(s.m);
-	assert_int_equal(s.done[METRICS_FORMAT_TEXT][true] + s.done[METRICS_FORMAT_OPENMETRICS][false], 0);
+	assert_int_equal(
+		s.done[METRICS_FORMAT_TEXT][true] + s.done[METRICS_FORMAT_OPENMETRICS][false], 0);
 	assert_null(page_maker_free(NULL));
 	sd_event_unref(e);
 }

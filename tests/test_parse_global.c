@@ -48,8 +48,9 @@ static void test_global_fixtures(void **state)
 
 static void test_lookup_and_limits(void **state)
 {
-	static const char text[] = "current.states.ipsec=3\ntotal.ipsec.traffic.in=18446744073709551615\n"
-				   "total.ipsec.traffic.out=18446744073709551616\n\n";
+	static const char text[] =
+		"current.states.ipsec=3\ntotal.ipsec.traffic.in=18446744073709551615\n"
+		"total.ipsec.traffic.out=18446744073709551616\n\n";
 	struct global_list *l = global_parse(text, sizeof(text) - 1);
 	uint64_t v = 42;
 

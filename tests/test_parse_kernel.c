@@ -30,12 +30,14 @@ static char *dump_kernel(const struct kernel_snapshot *k)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_appendf(&sb, "lines %llu\nparse_errors %llu\nheader_ok %d\ncomplete %d\n", (unsigned long long)k->lines,
-		       (unsigned long long)k->parse_errors, k->header_ok, k->complete);
+	strbuf_appendf(&sb, "lines %llu\nparse_errors %llu\nheader_ok %d\ncomplete %d\n",
+		       (unsigned long long)k->lines, (unsigned long long)k->parse_errors,
+		       k->header_ok, k->complete);
 	if (k->has_sad_count)
 		strbuf_appendf(&sb, "sad_count %llu\n", (unsigned long long)k->sad_count);
 	if (k->has_spd_counts)
-		strbuf_appendf(&sb, "spd in=%llu out=%llu fwd=%llu\n", (unsigned long long)k->spd_counts[KERNEL_DIR_IN],
+		strbuf_appendf(&sb, "spd in=%llu out=%llu fwd=%llu\n",
+			       (unsigned long long)k->spd_counts[KERNEL_DIR_IN],
 			       (unsigned long long)k->spd_counts[KERNEL_DIR_OUT],
 			       (unsigned long long)k->spd_counts[KERNEL_DIR_FWD]);
 	strbuf_appendf(&sb, "stat_absent %d\n", k->stat_absent);
@@ -43,9 +45,12 @@ static char *dump_kernel(const struct kernel_snapshot *k)
 		const struct kernel_sa *sa = &k->sas[i];
 		char key[SA_ID_KEY_MAX];
 
-		strbuf_appendf(&sb, "sa %s reqid=%u keyed=%d bytes=%llu packets=%llu add_time=%llu errors=%llu/%llu/%llu\n",
-			       sa_id_key(&sa->id, key), sa->reqid, sa->keyed, (unsigned long long)sa->bytes,
-			       (unsigned long long)sa->packets, (unsigned long long)sa->add_time,
+		strbuf_appendf(&sb,
+			       "sa %s reqid=%u keyed=%d bytes=%llu packets=%llu add_time=%llu "
+			       "errors=%llu/%llu/%llu\n",
+			       sa_id_key(&sa->id, key), sa->reqid, sa->keyed,
+			       (unsigned long long)sa->bytes, (unsigned long long)sa->packets,
+			       (unsigned long long)sa->add_time,
 			       (unsigned long long)sa->errors[KERNEL_ERROR_REPLAY_WINDOW],
 			       (unsigned long long)sa->errors[KERNEL_ERROR_REPLAY],
 			       (unsigned long long)sa->errors[KERNEL_ERROR_INTEGRITY]);
@@ -66,7 +71,8 @@ static char *dump_kernel(const struct kernel_snapshot *k)
 
 FIXTURE_PARSER(kernel_snapshot, "kernel", 4, dump_kernel, NULL);
 
-/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset snapshot. */
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset
+ * snapshot. */
 static void test_kernel_fixtures(void **state)
 {
 	(void)state;
@@ -80,18 +86,21 @@ static struct kernel_snapshot *parse_str(const char *s)
 
 static void test_records(void **state)
 {
-	struct kernel_snapshot *k = parse_str(
-		"xfrm-helper 1\n"
-		"sa proto=esp spi=c0ffee01 dst=2001:db8::2 src=2001:db8::1 reqid=16393 mode=tunnel if_id=0 keyed=1 "
-		"bytes=18446744073709551615 packets=7 add_time=1764300000 use_time=0 replay_window=1 replay=2 "
-		"integrity=3 future=field\n"
-		"sa proto=comp spi=1f2e dst=192.0.2.2 keyed=1\n"
-		"sa proto=ipip spi=c0000201 dst=192.0.2.2 keyed=0\n"
-		"sa proto=esp spi=0 dst=? keyed=0\n"
-		"policy dir=fwd action=allow tmpl=comp:tunnel:16394,esp:tunnel:16393,ah:transport:16392,x:y:1,x:y:2\n"
-		"policy dir=socket action=allow tmpl=\n"
-		"policy dir=in tmpl=\n"
-		"end sas=4 policies=3\n");
+	struct kernel_snapshot *k =
+		parse_str("xfrm-helper 1\n"
+			  "sa proto=esp spi=c0ffee01 dst=2001:db8::2 src=2001:db8::1 reqid=16393 "
+			  "mode=tunnel if_id=0 keyed=1 "
+			  "bytes=18446744073709551615 packets=7 add_time=1764300000 use_time=0 "
+			  "replay_window=1 replay=2 "
+			  "integrity=3 future=field\n"
+			  "sa proto=comp spi=1f2e dst=192.0.2.2 keyed=1\n"
+			  "sa proto=ipip spi=c0000201 dst=192.0.2.2 keyed=0\n"
+			  "sa proto=esp spi=0 dst=? keyed=0\n"
+			  "policy dir=fwd action=allow "
+			  "tmpl=comp:tunnel:16394,esp:tunnel:16393,ah:transport:16392,x:y:1,x:y:2\n"
+			  "policy dir=socket action=allow tmpl=\n"
+			  "policy dir=in tmpl=\n"
+			  "end sas=4 policies=3\n");
 	uint8_t want[16];
 
 	assert_true(k->complete);
@@ -171,7 +180,8 @@ static void test_errors_and_completeness(void **state)
 	assert_false(k->complete);
 	kernel_snapshot_free(k);
 	/* a count that does not match what was read (a record lost) */
-	k = parse_str("xfrm-helper 1\nsa proto=esp spi=1 dst=192.0.2.1 keyed=1\nend sas=2 policies=0\n");
+	k = parse_str(
+		"xfrm-helper 1\nsa proto=esp spi=1 dst=192.0.2.1 keyed=1\nend sas=2 policies=0\n");
 	assert_false(k->complete);
 	kernel_snapshot_free(k);
 	/* a helper cut before its end line */
@@ -180,7 +190,8 @@ static void test_errors_and_completeness(void **state)
 	assert_int_equal(k->n_sas, 1);
 	kernel_snapshot_free(k);
 	/* an empty kernel, without /proc/net/xfrm_stat */
-	k = parse_str("xfrm-helper 1\nsadinfo count=0\nspdinfo in=0 out=0 fwd=0\nstat-absent\nend sas=0 policies=0\n");
+	k = parse_str("xfrm-helper 1\nsadinfo count=0\nspdinfo in=0 out=0 fwd=0\nstat-absent\nend "
+		      "sas=0 policies=0\n");
 	assert_true(k->complete);
 	assert_true(k->stat_absent);
 	assert_true(k->has_sad_count);

@@ -62,11 +62,13 @@ static char *dump_status(const struct status_summary *s)
 		strbuf_appendf(&sb, "state_info ddos_cookies_required=%d accepting_ike=%d\n",
 			       s->ddos_cookies_required, s->accepting_ike);
 	if (s->has_ike_sas)
-		strbuf_appendf(&sb, "ike_sas total=%llu half_open=%llu open=%llu authenticated=%llu "
-			       "anonymous=%llu\n",
-			       (unsigned long long)s->ike_total, (unsigned long long)s->ike_half_open,
-			       (unsigned long long)s->ike_open, (unsigned long long)s->ike_authenticated,
-			       (unsigned long long)s->ike_anonymous);
+		strbuf_appendf(
+			&sb,
+			"ike_sas total=%llu half_open=%llu open=%llu authenticated=%llu "
+			"anonymous=%llu\n",
+			(unsigned long long)s->ike_total, (unsigned long long)s->ike_half_open,
+			(unsigned long long)s->ike_open, (unsigned long long)s->ike_authenticated,
+			(unsigned long long)s->ike_anonymous);
 	if (s->has_ipsec_sas)
 		strbuf_appendf(&sb, "ipsec_sas total=%llu authenticated=%llu anonymous=%llu\n",
 			       (unsigned long long)s->ipsec_total,
@@ -83,8 +85,8 @@ static char *dump_status(const struct status_summary *s)
 		dump_str(&sb, c->local_host);
 		strbuf_puts(&sb, " remote=");
 		dump_str(&sb, c->remote_host);
-		strbuf_appendf(&sb, " ike=%d up=%d group=%d groupinstance=%d\n", c->ike_version, c->policy_up,
-			       c->policy_group, c->policy_groupinstance);
+		strbuf_appendf(&sb, " ike=%d up=%d group=%d groupinstance=%d\n", c->ike_version,
+			       c->policy_up, c->policy_group, c->policy_groupinstance);
 		if (c->reqid)
 			strbuf_appendf(&sb, "  reqid=%u\n", c->reqid);
 		if (c->cert || c->peer_cert) {
@@ -102,7 +104,8 @@ static char *dump_status(const struct status_summary *s)
 		dump_str(&sb, st->conn);
 		strbuf_puts(&sb, " instance=");
 		dump_str(&sb, st->instance);
-		strbuf_appendf(&sb, " category=%s child=%d", status_sa_category_to_string(st->category), st->is_child);
+		strbuf_appendf(&sb, " category=%s child=%d",
+			       status_sa_category_to_string(st->category), st->is_child);
 		dump_timer(&sb, "rekey", st->rekey_in, STATUS_TIMER_NONE);
 		dump_timer(&sb, "replace", st->replace_in, STATUS_TIMER_NONE);
 		dump_timer(&sb, "expire", st->expire_in, STATUS_TIMER_NONE);
@@ -115,15 +118,16 @@ static char *dump_status(const struct status_summary *s)
 		char key[SA_ID_KEY_MAX];
 
 		strbuf_appendf(&sb, "said #%llu state=%lld %s %s\n", (unsigned long long)sd->serial,
-			       sd->state == SIZE_MAX ? -1LL : (long long)sd->state, sd->inbound ? "in" : "out",
-			       sa_id_key(&sd->id, key));
+			       sd->state == SIZE_MAX ? -1LL : (long long)sd->state,
+			       sd->inbound ? "in" : "out", sa_id_key(&sd->id, key));
 	}
 	return strbuf_detach(&sb, NULL);
 }
 
 FIXTURE_PARSER(status_summary, "status", 30, dump_status, NULL);
 
-/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset summary. */
+/* Every fixture against its golden, fed whole, byte by byte, line by line and into a reset
+ * summary. */
 static void test_status_fixtures(void **state)
 {
 	(void)state;
@@ -139,7 +143,8 @@ static struct status_summary *parse_str(const char *text)
 static void test_state_line_4x(void **state)
 {
 	struct status_summary *s = parse_str(
-		"000 #2: \"road\"[1] 192.1.2.23:500 STATE_V2_ESTABLISHED_CHILD_SA (established Child "
+		"000 #2: \"road\"[1] 192.1.2.23:500 STATE_V2_ESTABLISHED_CHILD_SA (established "
+		"Child "
 		"SA); REKEY in 27s; REPLACE in 40s; newest; eroute owner; IKE SA #1; idle;\n");
 
 	assert_int_equal(s->parse_errors, 0);
@@ -161,7 +166,8 @@ static void test_state_line_4x(void **state)
 static void test_state_line_54(void **state)
 {
 	struct status_summary *s = parse_str(
-		"#7: \"rw (tcp)\"[2] 2001:db8:1:2::45:4500(tcp) established IKE SA; REPLACE in 90s; "
+		"#7: \"rw (tcp)\"[2] 2001:db8:1:2::45:4500(tcp) established IKE SA; REPLACE in "
+		"90s; "
 		"REPLACE in 30s; REKEY in -3s; RETRANSMIT in XXs; newest; lastlive=5s; idle;\n");
 
 	assert_int_equal(s->parse_errors, 0);
@@ -181,12 +187,14 @@ static void test_state_line_54(void **state)
 static void test_overflow(void **state)
 {
 	struct status_summary *s = status_summary_new();
-	const char *ok = "000 #18446744073709551615: \"c\":500 STATE_MAIN_I4 (ISAKMP SA established); "
-			 "EVENT_SA_REPLACE in 9223372036854775807s; idle;";
+	const char *ok =
+		"000 #18446744073709551615: \"c\":500 STATE_MAIN_I4 (ISAKMP SA established); "
+		"EVENT_SA_REPLACE in 9223372036854775807s; idle;";
 	const char *bad1 = "000 #18446744073709551616: \"c\":500 STATE_MAIN_I4 (x); idle;";
 	const char *bad2 = "000 #1: \"c\":500 STATE_MAIN_I4 (x); EVENT_SA_REPLACE in "
 			   "9223372036854775808s; idle;";
-	const char *bad3 = "000 \"c\": 1.2.3.4...5.6.7.8; unrouted; eroute owner: #99999999999999999999";
+	const char *bad3 =
+		"000 \"c\": 1.2.3.4...5.6.7.8; unrouted; eroute owner: #99999999999999999999";
 	const char *bad4 = "000 #1: \"c\":65536 STATE_MAIN_I4 (x); idle;";
 
 	assert_int_equal(parser_parse_line(&s->parser, ok, strlen(ok)), 0);
@@ -217,11 +225,15 @@ static void test_line_forms(void **state)
 	assert_int_equal(parser_parse_line(&s->parser, crlf, strlen(crlf)), 0);
 	assert_true(s->has_ike_sas);
 	assert_int_equal(s->ike_authenticated, 1);
-	assert_int_equal(parser_parse_line(&s->parser, "000 Total IPsec\0connections: loaded 1, active 0",
-					  47), -EBADMSG);
+	assert_int_equal(parser_parse_line(&s->parser,
+					   "000 Total IPsec\0connections: loaded 1, active 0", 47),
+			 -EBADMSG);
 	assert_false(s->has_total);
-	assert_int_equal(parser_parse_line(&s->parser, "021 no such connection or aliased connection named "
-					  "\"x\"", 54), 0);
+	assert_int_equal(parser_parse_line(&s->parser,
+					   "021 no such connection or aliased connection named "
+					   "\"x\"",
+					   54),
+			 0);
 	assert_true(s->unknown_name);
 	assert_int_equal(s->lines, 3);
 	assert_int_equal(s->parse_errors, 1);
@@ -232,9 +244,10 @@ static void test_line_forms(void **state)
 /* A NUL inside a stream fed in place spoils its own line only. */
 static void test_nul_in_stream(void **state)
 {
-	static const char text[] = "000 Total IPsec connections: loaded 2, active 1\n"
-				   "000 IKE SAs: total(1), half\0-open(0), open(0), authenticated(1), anonymous(0)\n"
-				   "000 IPsec SAs: total(1), authenticated(1), anonymous(0)\n";
+	static const char text[] =
+		"000 Total IPsec connections: loaded 2, active 1\n"
+		"000 IKE SAs: total(1), half\0-open(0), open(0), authenticated(1), anonymous(0)\n"
+		"000 IPsec SAs: total(1), authenticated(1), anonymous(0)\n";
 	struct status_summary *s = status_summary_new();
 	char *buf = xmalloc(sizeof(text));
 
@@ -254,16 +267,21 @@ static void test_nul_in_stream(void **state)
 static void test_connection_block(void **state)
 {
 	struct status_summary *s = parse_str(
-		"000 \"n/1x2\": 10.0.1.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>"
+		"000 \"n/1x2\": "
+		"10.0.1.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>"
 		"[@east]===10.0.2.0/24; erouted; eroute owner: #2\n"
-		"000 \"n/1x2\": 10.0.3.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>"
+		"000 \"n/1x2\": "
+		"10.0.3.0/24===192.1.2.45<192.1.2.45>[@west]...192.1.2.23<192.1.2.23>"
 		"[@east]===10.0.4.0/24; erouted; eroute owner: #2\n"
-		"000 \"n/1x2\":   policy: PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+IKEV2_ALLOW+SAREF_TRACK;\n"
+		"000 \"n/1x2\":   policy: "
+		"PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+IKEV2_ALLOW+SAREF_TRACK;\n"
 		"000 \"n/1x2\":   newest ISAKMP SA: #1; newest IPsec SA: #2;\n"
-		"\"oe#10.0.0.0/8\"[3]: 192.1.2.45---192.1.2.254...192.1.2.3===10.0.0.9/32; routed-tunnel; "
+		"\"oe#10.0.0.0/8\"[3]: 192.1.2.45---192.1.2.254...192.1.2.3===10.0.0.9/32; "
+		"routed-tunnel; "
 		"my_ip=unset; their_ip=unset;\n"
 		"\"oe#10.0.0.0/8\"[3]:   policy: IKEv2+AUTHNULL+ENCRYPT+TUNNEL+GROUPINSTANCE;\n"
-		"\"oe#10.0.0.0/8\"[3]:   routing: routed-tunnel; owner: Child SA #6; established IKE SA: "
+		"\"oe#10.0.0.0/8\"[3]:   routing: routed-tunnel; owner: Child SA #6; established "
+		"IKE SA: "
 		"#5; established Child SA: #6;\n"
 		"\"oe#10.0.0.0/8\"[3]:   conn serial: $7, instantiated from: $4;\n");
 

@@ -159,7 +159,8 @@ static void test_line_forms(void **state)
 	assert_true(l->prefixed);
 	assert_int_equal(parse1(l, "#1 \"c\", type=ESP, add_time=1"), -EBADMSG);
 	assert_int_equal(parse1(l, "#1: \"c\", add_time=1"), -EBADMSG);
-	assert_int_equal(parser_parse_line(&l->parser, "#1: \"c\"\0, type=ESP, add_time=1", 29), -EBADMSG);
+	assert_int_equal(parser_parse_line(&l->parser, "#1: \"c\"\0, type=ESP, add_time=1", 29),
+			 -EBADMSG);
 	assert_int_equal(l->n_sas, 0);
 	assert_int_equal(l->parse_errors, 3);
 	traffic_list_free(l);

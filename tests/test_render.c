@@ -25,11 +25,15 @@
 static const char status_410[] =
 	"000 Connection list:\n"
 	"000  \n"
-	"000 \"down\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; unrouted; eroute owner: #0\n"
-	"000 \"down\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
+	"000 \"down\": 198.51.100.2/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.2/32; "
+	"unrouted; eroute owner: #0\n"
+	"000 \"down\":   policy: "
+	"IKEv2+PSK+ENCRYPT+TUNNEL+PFS+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
 	"000 \"down\":   newest IKE SA: #0; newest IPsec SA: #0; conn serial: $2;\n"
-	"000 \"half\": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; unrouted; eroute owner: #0\n"
-	"000 \"half\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
+	"000 \"half\": 198.51.100.1/32===192.0.2.1[@west]...192.0.2.2[@east]===203.0.113.1/32; "
+	"unrouted; eroute owner: #0\n"
+	"000 \"half\":   policy: "
+	"IKEv2+PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV2_ALLOW_NARROWING+IKE_FRAG_ALLOW+ESN_NO;\n"
 	"000 \"half\":   newest IKE SA: #1; newest IPsec SA: #0; conn serial: $1;\n"
 	"000  \n"
 	"000 Total IPsec connections: loaded 2, active 0\n"
@@ -38,7 +42,8 @@ static const char status_410[] =
 	"000 IKE SAs: total(1), half-open(0), open(0), authenticated(1), anonymous(0)\n"
 	"000 IPsec SAs: total(0), authenticated(0), anonymous(0)\n"
 	"000  \n"
-	"000 #1: \"half\":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 27s; REPLACE in 57s; newest; lastdpd=-1s(seq in:0 out:0); idle;\n";
+	"000 #1: \"half\":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); REKEY in 27s; "
+	"REPLACE in 57s; newest; lastdpd=-1s(seq in:0 out:0); idle;\n";
 
 static const char global_410[] = "config.setup.ike.ddos_threshold=25000\n"
 				 "current.states.all=1\n"
@@ -69,7 +74,8 @@ static void max_users_10(struct exporter_config *cfg)
 	cfg->max_users = 10;
 }
 
-static char *render_sink(enum metrics_format fmt, char *reuse, size_t reuse_size, struct pieces *sink, size_t chunk)
+static char *render_sink(enum metrics_format fmt, char *reuse, size_t reuse_size,
+			 struct pieces *sink, size_t chunk)
 {
 	static const char *const names[] = { "status", "trafficstatus", "globalstatus" };
 	const char *const outputs[] = { status_410, "", global_410 };
@@ -145,16 +151,20 @@ static void test_connections(void **state)
 	assert_has(page, "libreswan_up 1\n");
 	assert_has(page, "libreswan_connections_loaded 2\n");
 	assert_has(page, "libreswan_ike_sas{state=\"authenticated\"} 1\n");
-	assert_has(page, "libreswan_connection_info{connection=\"down\",ike_version=\"2\",kind=\"static\","
-			 "local=\"192.0.2.1\",remote=\"192.0.2.2\"} 1\n");
+	assert_has(
+		page,
+		"libreswan_connection_info{connection=\"down\",ike_version=\"2\",kind=\"static\","
+		"local=\"192.0.2.1\",remote=\"192.0.2.2\"} 1\n");
 	assert_has(page, "libreswan_connection_up{connection=\"down\"} 0\n");
 	assert_has(page, "libreswan_connection_expected_up{connection=\"down\"} 0\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"down\"} 0\n");
 	assert_has(page, "libreswan_connection_up{connection=\"half\"} 0\n");
 	assert_has(page, "libreswan_connection_expected_up{connection=\"half\"} 1\n");
 	assert_has(page, "libreswan_connection_ike_sas_established{connection=\"half\"} 1\n");
-	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event=\"rekey\"} 27\n");
-	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event=\"replace\"} 57\n");
+	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event="
+			 "\"rekey\"} 27\n");
+	assert_has(page, "libreswan_connection_ike_sa_next_event_seconds{connection=\"half\",event="
+			 "\"replace\"} 57\n");
 }
 
 static void test_global(void **state)
@@ -165,9 +175,13 @@ static void test_global(void **state)
 	assert_has(page, "libreswan_states 1\n");
 	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 1\n");
 	assert_has(page, "libreswan_ike_sa_failed_total{ike_version=\"2\"} 4\n");
-	assert_has(page, "libreswan_ike_notifies_total{ike_version=\"2\",direction=\"recv\",kind=\"error\","
-			 "notify=\"TS_UNACCEPTABLE\"} 1\n");
-	assert_has(page, "libreswan_globalstatus_events_total{key=\"total.new.key.from.the.future\"} 7\n");
+	assert_has(
+		page,
+		"libreswan_ike_notifies_total{ike_version=\"2\",direction=\"recv\",kind=\"error\","
+		"notify=\"TS_UNACCEPTABLE\"} 1\n");
+	assert_has(
+		page,
+		"libreswan_globalstatus_events_total{key=\"total.new.key.from.the.future\"} 7\n");
 }
 
 static void test_openmetrics_page(void **state)
@@ -223,7 +237,8 @@ static void test_page_buffer_reused(void **state)
  * the size of the pieces. */
 static void test_page_to_sink(void **state)
 {
-	static const enum metrics_format formats[] = { METRICS_FORMAT_TEXT, METRICS_FORMAT_OPENMETRICS };
+	static const enum metrics_format formats[] = { METRICS_FORMAT_TEXT,
+						       METRICS_FORMAT_OPENMETRICS };
 	static const size_t chunks[] = { 1, 100, 1000, 1u << 20 };
 
 	for (size_t f = 0; f < ELEMENTSOF(formats); f++) {
@@ -231,21 +246,25 @@ static void test_page_to_sink(void **state)
 
 		for (size_t c = 0; c < ELEMENTSOF(chunks); c++) {
 			struct pieces sink = { STRBUF_INIT, 0 };
-			_cleanup_free_ char *rest = render_sink(formats[f], NULL, 0, &sink, chunks[c]);
+			_cleanup_free_ char *rest =
+				render_sink(formats[f], NULL, 0, &sink, chunks[c]);
 
 			strbuf_puts(&sink.sb, rest);
 			assert_string_equal(sink.sb.buf ? sink.sb.buf : "", whole);
 			if (chunks[c] == 1)
-				assert_true(sink.n > 20);	/* every family but the first begins a piece */
+				/* every family but the first begins a piece */
+				assert_true(sink.n > 20);
 			if (chunks[c] == 1u << 20)
-				assert_int_equal(sink.n, 0);	/* a small page: all of it is the rest */
+				/* a small page: all of it is the rest */
+				assert_int_equal(sink.n, 0);
 			strbuf_release(&sink.sb);
 		}
 	}
 }
 
 /* One daemon cycle of the three whack commands (NULL: it failed); returns the page. */
-static char *daemon_cycle(struct test_cycle *tc, const char *status, const char *traffic, const char *global)
+static char *daemon_cycle(struct test_cycle *tc, const char *status, const char *traffic,
+			  const char *global)
 {
 	static const char *const names[] = { "status", "trafficstatus", "globalstatus" };
 	const char *const outputs[] = { status, traffic, global };
@@ -265,14 +284,19 @@ static void test_clearstats_and_restart(void **state)
 	char *page;
 
 	test_cycle_init(&tc, max_users_10);
-	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=700, outBytes=800, maxBytes=2^63B\n",
+	page = daemon_cycle(&tc, status,
+			    "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=700, "
+			    "outBytes=800, maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=9\ntotal.ipsec.traffic.in=5000\n");
 	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 9\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 700\n");
 	assert_has(page, "libreswan_connection_child_sa_age_seconds{connection=\"a\"} 1000\n");
 	free(page);
-	/* ipsec whack --clearstats: pluto's totals restart, a legitimate counter reset passed through */
-	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=750, outBytes=800, maxBytes=2^63B\n",
+	/* ipsec whack --clearstats: pluto's totals restart, a legitimate counter reset passed
+	 * through */
+	page = daemon_cycle(&tc, status,
+			    "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=750, "
+			    "outBytes=800, maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=0\ntotal.ipsec.traffic.in=0\n");
 	assert_has(page, "libreswan_ike_sa_established_total{ike_version=\"2\"} 0\n");
 	assert_has(page, "libreswan_ipsec_retired_in_bytes_total 0\n");
@@ -284,7 +308,9 @@ static void test_clearstats_and_restart(void **state)
 	assert_null(strstr(page, "libreswan_connection_in_bytes_total{"));
 	free(page);
 	/* pluto restarted: serial #2 again, other add_time, small counters: the counter goes on */
-	page = daemon_cycle(&tc, status, "006 #2: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=6, maxBytes=2^63B\n",
+	page = daemon_cycle(&tc, status,
+			    "006 #2: \"a\", type=ESP, add_time=1700000000, inBytes=5, outBytes=6, "
+			    "maxBytes=2^63B\n",
 			    "total.ike.ikev2.established=1\n");
 	assert_has(page, "libreswan_connection_in_bytes_total{connection=\"a\"} 755\n");
 	assert_has(page, "libreswan_connection_out_bytes_total{connection=\"a\"} 806\n");
@@ -296,7 +322,8 @@ static void test_clearstats_and_restart(void **state)
  * One cycle rendered twice, with the cache and without: the two pages must be the same.
  * Returns the cached one.
  */
-static char *cached_cycle(struct test_cycle *tc, struct render_cache *rc, const char *status, const char *traffic)
+static char *cached_cycle(struct test_cycle *tc, struct render_cache *rc, const char *status,
+			  const char *traffic)
 {
 	static const char *const names[] = { "status", "trafficstatus" };
 	const char *const outputs[] = { status, traffic };
@@ -344,8 +371,10 @@ static void test_render_cache(void **state)
 		"000 \"b\": 192.0.2.1...198.51.100.9; unrouted; eroute owner: #0\n"
 		"000 \"b\":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+PFS;\n"
 		"000 \"c\": 192.0.2.1...192.0.2.4; unrouted; eroute owner: #0\n";
-	static const char a_up[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=7, outBytes=8\n";
-	static const char a_up_more[] = "006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=70, outBytes=80\n";
+	static const char a_up[] =
+		"006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=7, outBytes=8\n";
+	static const char a_up_more[] =
+		"006 #2: \"a\", type=ESP, add_time=1699999000, inBytes=70, outBytes=80\n";
 	struct render_cache *rc = render_cache_new();
 	struct test_cycle tc;
 	uint64_t reused, rendered;
@@ -369,7 +398,8 @@ static void test_render_cache(void **state)
 	free(page);
 	counts(rc, &reused, &rendered);
 	assert_int_equal(rendered, 1);
-	/* a went down: connection_up and child_sas_established (its count came from trafficstatus) */
+	/* a went down: connection_up and child_sas_established (its count came from
+	 * trafficstatus) */
 	page = cached_cycle(&tc, rc, moved, "");
 	assert_has(page, "libreswan_connection_up{connection=\"a\"} 0\n");
 	free(page);

@@ -63,7 +63,8 @@ static void run_sh(struct run *run, const char *script, uint64_t timeout_usec, u
 
 	memset(run, 0, sizeof(*run));
 	assert_int_equal(sd_event_new(&run->e), 0);
-	assert_int_equal(spawn_start(run->e, argv, envp, timeout_usec, cap, on_data, on_done, run, &s), 0);
+	assert_int_equal(
+		spawn_start(run->e, argv, envp, timeout_usec, cap, on_data, on_done, run, &s), 0);
 	assert_int_equal(sd_event_loop(run->e), 0);
 	assert_true(run->done);
 	spawn_free(s);
@@ -151,7 +152,8 @@ static void test_missing_binary(void **state)
 
 	memset(&run, 0, sizeof(run));
 	assert_int_equal(sd_event_new(&run.e), 0);
-	assert_int_equal(spawn_start(run.e, argv, envp, 1000000, 1024, on_data, on_done, &run, &s), 0);
+	assert_int_equal(spawn_start(run.e, argv, envp, 1000000, 1024, on_data, on_done, &run, &s),
+			 0);
 	assert_int_equal(sd_event_loop(run.e), 0);
 	assert_int_equal(run.r.spawn_error, ENOENT);
 	assert_int_equal(poll_classify(&run.r), POLL_REASON_SPAWN_FAILED);
@@ -166,7 +168,8 @@ static void test_descriptors_and_environment(void **state)
 	int leak = open("/dev/null", O_RDONLY);	/* deliberately without O_CLOEXEC */
 
 	assert_true(leak >= 3);
-	run_sh(&run, "ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; env | sort", 5000000, 1 << 20);
+	run_sh(&run, "ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; env | sort", 5000000,
+	       1 << 20);
 	close(leak);
 	/* 0, 1, 2 and the descriptor ls uses to read the directory */
 	assert_non_null(strstr(run.out.buf, "0 1 2 3 \n"));
@@ -182,15 +185,20 @@ static void test_classify_whack_messages(void **state)
 
 	r.err_text = "whack: Pluto is not running (no \"/run/pluto/pluto.ctl\")\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
-	r.err_text = "ipsec whack: ERROR: Pluto is not running (no \"/run/pluto/pluto.ctl\"): No such file or directory (errno 2)\n";
+	r.err_text = "ipsec whack: ERROR: Pluto is not running (no \"/run/pluto/pluto.ctl\"): No "
+		     "such file or directory (errno 2)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
-	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (13 Permission denied)\n";
+	r.err_text =
+		"whack: connect() for \"/run/pluto/pluto.ctl\" failed (13 Permission denied)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_PERMISSION);
-	r.err_text = "whack: no right to communicate with pluto (access(\"/run/pluto/pluto.ctl\"))\n";
+	r.err_text =
+		"whack: no right to communicate with pluto (access(\"/run/pluto/pluto.ctl\"))\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_PERMISSION);
-	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (111 Connection refused)\n";
+	r.err_text =
+		"whack: connect() for \"/run/pluto/pluto.ctl\" failed (111 Connection refused)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_NOT_RUNNING);
-	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (11 Resource temporarily unavailable)\n";
+	r.err_text = "whack: connect() for \"/run/pluto/pluto.ctl\" failed (11 Resource "
+		     "temporarily unavailable)\n";
 	assert_int_equal(poll_classify(&r), POLL_REASON_CONNECT_FAILED);
 	r.err_text = "";
 	r.exit_status = 0;
@@ -203,7 +211,8 @@ static void test_describe(void **state)
 	char buf[160], small[20];
 	struct run run;
 
-	r.err_text = "\n  whack: no right to communicate with pluto (access(\"/run/pluto/pluto.ctl\"))  \n"
+	r.err_text = "\n  whack: no right to communicate with pluto "
+		     "(access(\"/run/pluto/pluto.ctl\"))  \n"
 		     "more\n";
 	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)),
 			    "exit status 1: whack: no right to communicate with pluto "
@@ -222,7 +231,8 @@ static void test_describe(void **state)
 	r = (struct spawn_result){ .timed_out = true, .term_signal = SIGKILL, .err_text = "" };
 	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "killed at its deadline");
 	r = (struct spawn_result){ .too_large = true, .term_signal = SIGKILL, .err_text = "" };
-	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)), "killed at the output cap");
+	assert_string_equal(spawn_result_describe(&r, buf, sizeof(buf)),
+			    "killed at the output cap");
 	/* a real child killed by a signal */
 	run_sh(&run, "echo going >&2; kill -TERM $$", 5000000, 1 << 20);
 	assert_string_equal(spawn_result_describe(&run.r, buf, sizeof(buf)),
@@ -240,8 +250,11 @@ static void test_classify_kernel_helper(void **state)
 	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_PERMISSION);
 	r.exit_status = 1;
 	r.err_text = "xfrm-helper: opening the XFRM netlink socket: Operation not permitted\n";
-	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_EXIT_STATUS);	/* its status decides, not its words */
-	r = (struct spawn_result){ .exited = true, .exit_status = 0, .timed_out = true, .err_text = "" };
+	/* its status decides, not its words */
+	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_EXIT_STATUS);
+	r = (struct spawn_result){
+		.exited = true, .exit_status = 0, .timed_out = true, .err_text = ""
+	};
 	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_TIMEOUT);
 	r = (struct spawn_result){ .term_signal = 9, .too_large = true, .err_text = "" };
 	assert_int_equal(poll_classify_kernel(&r), POLL_REASON_OUTPUT_TOO_LARGE);

@@ -63,7 +63,8 @@ static void test_names(void **state)
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
 		if (by_name(cases[i].name) != cases[i].category)
-			fail_msg("%s: %s", cases[i].name, status_sa_category_to_string(by_name(cases[i].name)));
+			fail_msg("%s: %s", cases[i].name,
+				 status_sa_category_to_string(by_name(cases[i].name)));
 	/* the length given is all that is read: a prefix of a longer buffer */
 	assert_int_equal(status_kind_by_name("STATE_MAIN_I4 (ISAKMP SA established)", 13)->category,
 			 SA_CATEGORY_ESTABLISHED_IKE);
@@ -78,7 +79,8 @@ static void test_stories(void **state)
 	assert_int_equal(by_story("ISAKMP SA established"), SA_CATEGORY_ESTABLISHED_IKE);
 	assert_int_equal(by_story("sent QI1, expecting QR1"), SA_CATEGORY_ESTABLISHED_CHILD);
 	/* prefix families */
-	assert_int_equal(by_story("XAUTH client - possibly awaiting CFG_request"), SA_CATEGORY_ESTABLISHED_IKE);
+	assert_int_equal(by_story("XAUTH client - possibly awaiting CFG_request"),
+			 SA_CATEGORY_ESTABLISHED_IKE);
 	assert_int_equal(by_story("ModeCfg Reply sent"), SA_CATEGORY_ESTABLISHED_IKE);
 	assert_int_equal(by_story("sent IKE_SESSION_RESUME request"), SA_CATEGORY_HALF_OPEN);
 	/* exact stories only, outside those families */

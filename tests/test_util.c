@@ -226,7 +226,8 @@ static void test_hashmap_borrowed(void **state)
 	assert_ptr_equal(hashmap_remove(&m, "s7"), &items[7]);
 	assert_null(hashmap_get(&m, "s7"));
 	assert_int_equal(m.n_items, 2999);
-	hashmap_clear(&m);	/* frees no key: items still owns them (LeakSanitizer would see a double free) */
+	/* frees no key: items still owns them (LeakSanitizer would see a double free) */
+	hashmap_clear(&m);
 	assert_true(m.borrowed_keys);
 	assert_null(hashmap_put(&m, items[1].key, &items[1]));
 	assert_ptr_equal(hashmap_get(&m, "s1"), &items[1]);
@@ -269,9 +270,13 @@ static void test_parse_host_port(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_safe_atou64),  cmocka_unit_test(test_safe_atoi64),
-		cmocka_unit_test(test_durations_and_sizes), cmocka_unit_test(test_strbuf),
-		cmocka_unit_test(test_hashmap), cmocka_unit_test(test_hashmap_borrowed),	    cmocka_unit_test(test_streq_secret),
+		cmocka_unit_test(test_safe_atou64),
+		cmocka_unit_test(test_safe_atoi64),
+		cmocka_unit_test(test_durations_and_sizes),
+		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_hashmap),
+		cmocka_unit_test(test_hashmap_borrowed),
+		cmocka_unit_test(test_streq_secret),
 		cmocka_unit_test(test_parse_host_port),
 	};
 

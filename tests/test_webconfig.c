@@ -84,9 +84,11 @@ static void test_defaults(void **state)
 	assert_int_equal(c->max_version, 13);
 	assert_true(c->prefer_server_cipher_suites);
 	assert_int_equal(c->client_auth, WEB_CLIENT_AUTH_NONE);
-	assert_string_equal(prio, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:-CIPHER-ALL:-MAC-ALL:-GROUP-ALL"
-				  ":+ECDHE-ECDSA:+ECDHE-RSA:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AEAD"
-				  ":+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:%SERVER_PRECEDENCE");
+	assert_string_equal(
+		prio,
+		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:-CIPHER-ALL:-MAC-ALL:-GROUP-ALL"
+		":+ECDHE-ECDSA:+ECDHE-RSA:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AEAD"
+		":+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:%SERVER_PRECEDENCE");
 	assert_gnutls_accepts(prio);
 	/* no suite list: every suite the priority string allows is allowed */
 	assert_true(web_config_suite_allowed(c, "ECDHE-RSA", "AES-128-GCM", "AEAD"));
@@ -106,13 +108,16 @@ static void test_suites_curves_versions(void **state)
 	char *prio = web_config_tls_priority(c);
 
 	assert_int_equal(c->n_suites, 3);
-	assert_string_equal(web_cipher_suite_name(c->suites[0]), "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(web_cipher_suite_name(c->suites[0]),
+			    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
 	assert_int_equal(c->n_curves, 2);
 	assert_string_equal(web_curve_name(c->curves[0]), "CurveP384");
 	/* listed order, each token once; no TLS 1.3 ciphers with max_version TLS12; client order */
-	assert_string_equal(prio, "NORMAL:-VERS-ALL:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:-KX-ALL:-CIPHER-ALL:-MAC-ALL"
-				  ":-GROUP-ALL:+ECDHE-RSA:+ECDHE-ECDSA:+AES-256-GCM:+AES-128-CBC:+AEAD:+SHA1"
-				  ":+GROUP-SECP384R1:+GROUP-X25519");
+	assert_string_equal(
+		prio, "NORMAL:-VERS-ALL:+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0:-KX-ALL:-CIPHER-ALL:"
+		      "-MAC-ALL"
+		      ":-GROUP-ALL:+ECDHE-RSA:+ECDHE-ECDSA:+AES-256-GCM:+AES-128-CBC:+AEAD:+SHA1"
+		      ":+GROUP-SECP384R1:+GROUP-X25519");
 	assert_gnutls_accepts(prio);
 	assert_true(web_config_suite_allowed(c, "ECDHE-RSA", "AES-128-CBC", "SHA1"));
 	assert_true(web_config_suite_allowed(c, "ECDHE-ECDSA", "AES-256-GCM", "AEAD"));
@@ -122,26 +127,34 @@ static void test_suites_curves_versions(void **state)
 	web_config_free(c);
 
 	/* TLS 1.3 keeps its suites whatever the list says, as in Go */
-	c = parse_ok(TLS_HEAD "  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_AES_128_GCM_SHA256]\n");
+	c = parse_ok(
+		TLS_HEAD
+		"  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_AES_128_GCM_SHA256]\n");
 	prio = web_config_tls_priority(c);
 	assert_non_null(strstr(prio, ":+VERS-TLS1.3:+VERS-TLS1.2:"));
-	assert_non_null(strstr(prio, "+AES-128-CBC:+SHA1:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AEAD"));
+	assert_non_null(strstr(
+		prio, "+AES-128-CBC:+SHA1:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:+AEAD"));
 	assert_gnutls_accepts(prio);
 	free(prio);
 	web_config_free(c);
 
-	assert_refused(TLS_HEAD "  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n", "unknown or insecure");
-	assert_refused(TLS_HEAD "  cipher_suites: [TLS_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256]\n", "twice");
+	assert_refused(TLS_HEAD "  cipher_suites: [TLS_RSA_WITH_AES_128_CBC_SHA]\n",
+		       "unknown or insecure");
+	assert_refused(TLS_HEAD
+		       "  cipher_suites: [TLS_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256]\n",
+		       "twice");
 	assert_refused(TLS_HEAD "  curve_preferences: [P-256]\n", "unknown curve");
 	assert_refused(TLS_HEAD "  min_version: TLS1.2\n", "TLS10, TLS11, TLS12 or TLS13");
-	assert_refused(TLS_HEAD "  min_version: TLS13\n  max_version: TLS12\n", "min_version is above");
+	assert_refused(TLS_HEAD "  min_version: TLS13\n  max_version: TLS12\n",
+		       "min_version is above");
 	assert_refused(TLS_HEAD "  prefer_server_cipher_suites: maybe\n", "true or false");
 }
 
 static void test_client_auth(void **state)
 {
-	static const char *const modes[] = { "NoClientCert", "RequestClientCert", "RequireAnyClientCert",
-					     "VerifyClientCertIfGiven", "RequireAndVerifyClientCert" };
+	static const char *const modes[] = { "NoClientCert", "RequestClientCert",
+					     "RequireAnyClientCert", "VerifyClientCertIfGiven",
+					     "RequireAndVerifyClientCert" };
 	char text[512];
 
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
@@ -155,17 +168,22 @@ static void test_client_auth(void **state)
 		assert_int_equal(c->require_client_cert, i == WEB_CLIENT_AUTH_REQUIRE_AND_VERIFY);
 		web_config_free(c);
 	}
-	/* certificates that are verified need a CA; a CA needs a policy that asks for certificates */
-	assert_refused(TLS_HEAD "  client_auth_type: VerifyClientCertIfGiven\n", "needs client_ca_file");
-	assert_refused(TLS_HEAD "  client_auth_type: RequireAndVerifyClientCert\n", "needs client_ca_file");
-	assert_refused(TLS_HEAD "  client_ca_file: ca.crt\n", "does not ask for client certificates");
+	/* certificates that are verified need a CA; a CA needs a policy that asks for
+	 * certificates */
+	assert_refused(TLS_HEAD "  client_auth_type: VerifyClientCertIfGiven\n",
+		       "needs client_ca_file");
+	assert_refused(TLS_HEAD "  client_auth_type: RequireAndVerifyClientCert\n",
+		       "needs client_ca_file");
+	assert_refused(TLS_HEAD "  client_ca_file: ca.crt\n",
+		       "does not ask for client certificates");
 	assert_refused(TLS_HEAD "  client_auth_type: Sometimes\n", "RequireAndVerifyClientCert");
 	/* SANs need a policy under which there always is a certificate to match */
 	assert_refused(TLS_HEAD "  client_auth_type: RequestClientCert\n  client_ca_file: ca.crt\n"
 				"  client_allowed_sans: [a]\n", "client_allowed_sans needs");
 	{
-		struct web_config *c = parse_ok(TLS_HEAD "  client_auth_type: RequireAnyClientCert\n"
-						"  client_allowed_sans: [prometheus.example.org, 192.0.2.9]\n");
+		struct web_config *c = parse_ok(
+			TLS_HEAD "  client_auth_type: RequireAnyClientCert\n"
+				 "  client_allowed_sans: [prometheus.example.org, 192.0.2.9]\n");
 
 		assert_int_equal(c->n_allowed_sans, 2);
 		assert_string_equal(c->allowed_sans[1], "192.0.2.9");
@@ -175,10 +193,11 @@ static void test_client_auth(void **state)
 
 static void test_http_server_config(void **state)
 {
-	struct web_config *c = parse_ok("http_server_config:\n  http2: false\n  headers:\n"
-					"    x-frame-options: SAMEORIGIN\n    X-XSS-Protection: \"1; mode=block\"\n"
-					"    Content-Security-Policy: ''\n"
-					"basic_auth_excluded_paths: [/-/healthy]\n");
+	struct web_config *c = parse_ok(
+		"http_server_config:\n  http2: false\n  headers:\n"
+		"    x-frame-options: SAMEORIGIN\n    X-XSS-Protection: \"1; mode=block\"\n"
+		"    Content-Security-Policy: ''\n"
+		"basic_auth_excluded_paths: [/-/healthy]\n");
 
 	assert_true(c->http2_given);
 	assert_false(web_config_tls(c));
@@ -192,8 +211,10 @@ static void test_http_server_config(void **state)
 	web_config_free(c);
 
 	assert_refused("http_server_config:\n  headers:\n    Server: x\n", "cannot be configured");
-	assert_refused("http_server_config:\n  headers:\n    X-Frame-Options: allow\n", "deny or sameorigin");
-	assert_refused("http_server_config:\n  headers:\n    X-Content-Type-Options: sniff\n", "nosniff");
+	assert_refused("http_server_config:\n  headers:\n    X-Frame-Options: allow\n",
+		       "deny or sameorigin");
+	assert_refused("http_server_config:\n  headers:\n    X-Content-Type-Options: sniff\n",
+		       "nosniff");
 	assert_refused("http_server_config:\n  http2: sometimes\n", "true or false");
 	assert_refused("http_server_config:\n  http3: true\n", "not supported");
 	assert_refused("basic_auth_excluded_paths: [healthy]\n", "not a path");
@@ -202,9 +223,10 @@ static void test_http_server_config(void **state)
 
 static void test_excluded_paths(void **state)
 {
-	struct web_config *c = parse_ok("basic_auth_users:\n"
-					"  u: $2y$04$abcdefghijklmnopqrstuu5oNcA.sdiF8wCHAnNMdPwUKJQxY0vC6\n"
-					"basic_auth_excluded_paths:\n- /-/healthy\n- /-/ready\n");
+	struct web_config *c =
+		parse_ok("basic_auth_users:\n"
+			 "  u: $2y$04$abcdefghijklmnopqrstuu5oNcA.sdiF8wCHAnNMdPwUKJQxY0vC6\n"
+			 "basic_auth_excluded_paths:\n- /-/healthy\n- /-/ready\n");
 
 	assert_false(web_config_needs_auth(c, "/-/healthy"));
 	assert_false(web_config_needs_auth(c, "/-/ready"));
@@ -215,8 +237,9 @@ static void test_excluded_paths(void **state)
 
 static void test_inline_pem(void **state)
 {
-	struct web_config *c = parse_ok("tls_server_config:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    x\n"
-					"  key: |\n    -----BEGIN PRIVATE KEY-----\n    y\n");
+	struct web_config *c =
+		parse_ok("tls_server_config:\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    x\n"
+			 "  key: |\n    -----BEGIN PRIVATE KEY-----\n    y\n");
 
 	assert_null(c->cert_file);
 	assert_non_null(strstr(c->cert_pem, "BEGIN CERTIFICATE"));

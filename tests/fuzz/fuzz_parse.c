@@ -3,10 +3,11 @@
 
 /*
  * The fuzz targets of the parse layer, one per parser, chosen when compiling (FUZZ_PARSE_STATUS,
- * _TRAFFIC, _GLOBAL, _KERNEL, _CERTS or _POOLS). Every target does the same with its input: any bytes, parsed
- * whole and, in place on a copy, in chunks whose sizes come from the input itself; every field and
- * string of the result is read (a dangling or unterminated string shows up under ASan). The two
- * parses must agree: the same summary of every field, the same counts, the same parse errors.
+ * _TRAFFIC, _GLOBAL, _KERNEL, _CERTS or _POOLS). Every target does the same with its input: any
+ * bytes, parsed whole and, in place on a copy, in chunks whose sizes come from the input itself;
+ * every field and string of the result is read (a dangling or unterminated string shows up under
+ * ASan). The two parses must agree: the same summary of every field, the same counts, the same
+ * parse errors.
  */
 #include "autoconfig.h"
 
@@ -23,7 +24,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Every byte of a string (FNV-1a): a string read past its end, or another string, sums otherwise. */
+/* Every byte of a string (FNV-1a): a string read past its end, or another string, sums
+ * otherwise. */
 static uint64_t touch(const char *s)
 {
 	uint64_t h = UINT64_C(14695981039346656037);
@@ -39,12 +41,13 @@ static inline uint64_t walk_status(const struct status_summary *s)
 	uint64_t n = touch(s->version) + s->n_conns + s->n_states + s->parse_errors;
 
 	for (size_t i = 0; i < s->n_conns; i++)
-		n += touch(s->conns[i].name) + touch(s->conns[i].instance) + touch(s->conns[i].local_host) +
-		     touch(s->conns[i].remote_host) + s->conns[i].reqid + touch(s->conns[i].cert) +
-		     touch(s->conns[i].peer_cert);
+		n += touch(s->conns[i].name) + touch(s->conns[i].instance) +
+		     touch(s->conns[i].local_host) + touch(s->conns[i].remote_host) +
+		     s->conns[i].reqid + touch(s->conns[i].cert) + touch(s->conns[i].peer_cert);
 	for (size_t i = 0; i < s->n_states; i++)
 		n += touch(s->states[i].conn) + touch(s->states[i].instance) +
-		     touch(status_sa_category_to_string(s->states[i].category)) + (uint64_t)s->states[i].rekey_in;
+		     touch(status_sa_category_to_string(s->states[i].category)) +
+		     (uint64_t)s->states[i].rekey_in;
 	for (size_t i = 0; i < s->n_saids; i++)
 		n += s->saids[i].id.spi + s->saids[i].inbound + s->saids[i].id.addr[0];
 	return n;
@@ -80,15 +83,16 @@ static inline uint64_t walk_global(const struct global_list *l)
 /* A snapshot that calls itself complete must hold exactly the records its end line announced. */
 static inline uint64_t walk_kernel(const struct kernel_snapshot *k)
 {
-	uint64_t n = k->sad_count + k->n_stats + k->stat_absent + k->complete + k->n_sas + k->parse_errors;
+	uint64_t n = k->sad_count + k->n_stats + k->stat_absent + k->complete + k->n_sas +
+		     k->parse_errors;
 
 	if (k->complete && !k->header_ok)
 		abort();
 	for (size_t i = 0; i < k->n_sas; i++) {
 		const struct kernel_sa *sa = &k->sas[i];
 
-		n += sa->id.spi + sa->id.proto + sa->id.family + sa->id.addr[15] + sa->reqid + sa->keyed + sa->bytes +
-		     sa->packets + sa->add_time;
+		n += sa->id.spi + sa->id.proto + sa->id.family + sa->id.addr[15] + sa->reqid +
+		     sa->keyed + sa->bytes + sa->packets + sa->add_time;
 		for (size_t e = 0; e < _KERNEL_ERROR_MAX; e++)
 			n += sa->errors[e];
 	}
@@ -117,7 +121,8 @@ static inline uint64_t walk_certs(const struct cert_list *l)
 		const struct cert_entry *c = &l->certs[i];
 
 		if (!c->nickname != !c->name ||
-		    (c->name && (c->name < c->nickname || c->name > c->nickname + strlen(c->nickname))))
+		    (c->name &&
+		     (c->name < c->nickname || c->name > c->nickname + strlen(c->nickname))))
 			abort();
 		if (i < 64 && c->name && !cert_list_find(l, c->name))
 			abort();
@@ -137,7 +142,8 @@ static inline uint64_t walk_certs(const struct cert_list *l)
 	for (size_t i = 0; i < l->n_fetches; i++) {
 		const struct cert_crl_fetch *f = &l->fetches[i];
 
-		n += touch(f->issuer) + touch(f->url) + f->attempts + (f->has_time ? (uint64_t)f->time : 6);
+		n += touch(f->issuer) + touch(f->url) + f->attempts +
+		     (f->has_time ? (uint64_t)f->time : 6);
 	}
 	return n;
 }
@@ -163,8 +169,8 @@ static inline uint64_t walk_pools(const struct pool_list *l)
 
 		if (!e->conn != !e->instance)
 			abort();
-		n += touch(e->address) + touch(e->reusable_name) + touch(e->conn) + touch(e->instance) +
-		     touch(e->peer) + e->in_use + e->conn_serial;
+		n += touch(e->address) + touch(e->reusable_name) + touch(e->conn) +
+		     touch(e->instance) + touch(e->peer) + e->in_use + e->conn_serial;
 	}
 	return n;
 }
@@ -221,7 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(copy, data, size);
 	for (size_t off = 0; off < size; off += step)
-		parser_feed_inplace(&chunked->parser, copy + off, size - off < step ? size - off : step);
+		parser_feed_inplace(&chunked->parser, copy + off,
+				    size - off < step ? size - off : step);
 	parser_finish(&chunked->parser);
 	if (result_walk(whole) != result_walk(chunked))
 		abort();

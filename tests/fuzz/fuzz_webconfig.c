@@ -38,8 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err || !c)
 		abort();
 	/* TLS has a certificate and a key, each either a file or inline (parsing reads no file) */
-	if (!(c->cert_file || c->cert_pem) != !(c->key_file || c->key_pem) || (c->cert_file && c->cert_pem) ||
-	    (c->key_file && c->key_pem) || (c->client_ca_file && c->client_ca_pem))
+	if (!(c->cert_file || c->cert_pem) != !(c->key_file || c->key_pem) ||
+	    (c->cert_file && c->cert_pem) || (c->key_file && c->key_pem) ||
+	    (c->client_ca_file && c->client_ca_pem))
 		abort();
 	/* certificates that are verified have a CA to verify them against; versions in order */
 	if ((c->client_auth == WEB_CLIENT_AUTH_VERIFY_IF_GIVEN || c->require_client_cert) &&

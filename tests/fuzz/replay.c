@@ -102,7 +102,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
 			char dir[PATH_MAX];
 
-			if (snprintf(dir, sizeof(dir), "%s/%s", top, subdirs[i]) >= (int)sizeof(dir))
+			if (snprintf(dir, sizeof(dir), "%s/%s", top, subdirs[i]) >=
+			    (int)sizeof(dir))
 				return EXIT_FAILURE;
 			if (run_dir(dir, &count) < 0)
 				r = -1;
