@@ -65,6 +65,29 @@ static inline size_t test_cycle_command(const struct test_cycle *tc, const char 
 }
 
 /*
+ * The end of the commands' runs, as the poll cycle has it: each parser of a command that ran
+ * (ran: NULL for all) finished, its parse errors counted, the command usable when it succeeded
+ * and its source trusts the output.
+ */
+static inline void test_cycle_judge(struct test_cycle *tc, const bool *ran)
+{
+	struct poll_stats *st = &tc->stats;
+
+	for (size_t i = 0; i < st->n_commands; i++) {
+		uint64_t parse_errors = 0;
+
+		tc->usable[i] = false;
+		if (ran && !ran[i])
+			continue;
+		parser_finish(source_set_parser(tc->sources, i));
+		if (st->cmd[i].success && !source_set_judge(tc->sources, i, &parse_errors))
+			st->cmd[i].success = false;
+		st->cmd[i].parse_errors += parse_errors;
+		tc->usable[i] = st->cmd[i].success;
+	}
+}
+
+/*
  * One cycle: outputs[i] is the output of the command named names[i] (it ran and exited 0); the
  * others did not run. The model and the sources take them; render with test_cycle_render().
  */
@@ -86,15 +109,7 @@ static inline void test_cycle_run(struct test_cycle *tc, const char *const *name
 		st->cmd[i].attempted = st->cmd[i].success = true;
 		parser_feed(p, outputs[k], strlen(outputs[k]));
 	}
-	for (size_t i = 0; i < st->n_commands; i++) {
-		uint64_t parse_errors = 0;
-
-		parser_finish(source_set_parser(tc->sources, i));
-		if (st->cmd[i].success && !source_set_judge(tc->sources, i, &parse_errors))
-			st->cmd[i].success = false;
-		st->cmd[i].parse_errors += parse_errors;
-		tc->usable[i] = st->cmd[i].success;
-	}
+	test_cycle_judge(tc, NULL);
 	source_set_collect(tc->sources);
 	/* as the poll cycle decides it: the first command that may decide it and ran */
 	st->up = false;

@@ -69,18 +69,7 @@ static void run(struct test_cycle *tc, const struct out *outs, size_t n, bool *r
 		parser_feed(p, outs[k].text,
 			    outs[k].fail ? strlen(outs[k].text) / 2 : strlen(outs[k].text));
 	}
-	for (size_t i = 0; i < st->n_commands; i++) {
-		uint64_t parse_errors = 0;
-
-		tc->usable[i] = false;
-		if (!given[i])
-			continue;
-		parser_finish(source_set_parser(tc->sources, i));
-		if (st->cmd[i].success && !source_set_judge(tc->sources, i, &parse_errors))
-			st->cmd[i].success = false;
-		st->cmd[i].parse_errors += parse_errors;
-		tc->usable[i] = st->cmd[i].success;
-	}
+	test_cycle_judge(tc, given);
 	st->up = tc->usable[test_cycle_command(tc, "status")];
 	st->cycles++;
 	tc->cycle = (struct cycle){

@@ -107,18 +107,7 @@ static bool run(struct test_cycle *tc, const struct outs *o)
 		feed(tc, given, "listcrls", o->listcrls, false);
 	if (o->pools)
 		feed(tc, given, "addresspoolstatus", o->pools, false);
-	for (size_t i = 0; i < st->n_commands; i++) {
-		uint64_t parse_errors = 0;
-
-		tc->usable[i] = false;
-		if (!given[i])
-			continue;
-		parser_finish(source_set_parser(tc->sources, i));
-		if (st->cmd[i].success && !source_set_judge(tc->sources, i, &parse_errors))
-			st->cmd[i].success = false;
-		st->cmd[i].parse_errors += parse_errors;
-		tc->usable[i] = st->cmd[i].success;
-	}
+	test_cycle_judge(tc, given);
 	source_set_collect(tc->sources);
 	st->up = false;
 	for (size_t i = 0; i < st->n_commands; i++)

@@ -761,6 +761,19 @@ lsx_light_exporters() {
 	lsx_expect_metric on libreswan_events_up == 1
 }
 
+# lsx_light_start FULL_INTERVAL [LOADED]: west and east started, exporters "on" and "off"
+# polling west (lsx_light_exporters), the bounds of lsx_light_bounds set; with LOADED, waits
+# until both serve libreswan_connections_loaded LOADED
+lsx_light_start() {
+	local e
+	lsx_pluto_start west
+	lsx_pluto_start east
+	lsx_light_exporters west "$1"
+	lsx_light_bounds "$1"
+	[ -n "${2:-}" ] || return 0
+	for e in on off; do lsx_expect_metric "$e" libreswan_connections_loaded == "$2"; done
+}
+
 # lsx_shows_within NAME SECONDS SINCE_NS SELECTOR OP VALUE: wait until exporter NAME serves
 # SELECTOR OP VALUE (VALUE "absent" allowed), at most SECONDS (may have a fraction) after SINCE_NS
 # (lsx_now_ns at the change); notes how long it took, records a failure when it did not show in

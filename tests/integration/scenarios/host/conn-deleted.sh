@@ -9,10 +9,7 @@ lsx_pair 0
 lsx_conn_host host
 lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west
 lsx__conn keep left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.8/32 rightsubnet=203.0.113.8/32 | lsx_conf west
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_light_exporters west "$FULL"
-lsx_light_bounds "$FULL"
+lsx_light_start "$FULL"
 lsx_initiate west host --asynchronous
 for e in on off; do
 	lsx_expect_metric "$e" libreswan_connections_loaded == 3

@@ -11,10 +11,7 @@ FULL=${LSX_LIGHT_FULL:-8}
 lsx_pair 0
 lsx_conn_host host
 lsx_conn_silent silent 1 auto=start
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_light_exporters west "$FULL"
-lsx_light_bounds "$FULL"
+lsx_light_start "$FULL"
 for e in on off; do
 	lsx_expect_metric "$e" 'libreswan_connection_expected_up{connection="silent"}' == 1
 	lsx_expect_metric "$e" 'libreswan_ike_sas{state="half_open"}' == 1

@@ -8,12 +8,8 @@ FULL=${LSX_LIGHT_FULL:-8}
 lsx_pair 0
 lsx_conn_host host
 lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west
-lsx_pluto_start west
-lsx_pluto_start east
-lsx_light_exporters west "$FULL"
-lsx_light_bounds "$FULL"
+lsx_light_start "$FULL" 2
 for e in on off; do
-	lsx_expect_metric "$e" libreswan_connections_loaded == 2
 	lsx_expect_metric_now "$e" 'libreswan_connection_info{connection="spare"}' == 1
 done
 before_on=$WORK/page-on-before; cp "$(lsx_page on)" "$before_on"
