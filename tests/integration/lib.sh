@@ -774,6 +774,15 @@ lsx_light_start() {
 	for e in on off; do lsx_expect_metric "$e" libreswan_connections_loaded == "$2"; done
 }
 
+# lsx_light_spare FULL_INTERVAL: the pair, west with host (towards east) and spare (idle, never
+# up), started as lsx_light_start does, both exporters serving the two connections
+lsx_light_spare() {
+	lsx_pair 0
+	lsx_conn_host host
+	lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west
+	lsx_light_start "$1" 2
+}
+
 # lsx_shows_within NAME SECONDS SINCE_NS SELECTOR OP VALUE: wait until exporter NAME serves
 # SELECTOR OP VALUE (VALUE "absent" allowed), at most SECONDS (may have a fraction) after SINCE_NS
 # (lsx_now_ns at the change); notes how long it took, records a failure when it did not show in

@@ -5,10 +5,7 @@
 # status every FULL seconds. A connection added with addconn (auto=add: no state shows it) must
 # be on "on"'s page at the first poll cycle after pluto logs it, and on "off"'s within FULL.
 FULL=${LSX_LIGHT_FULL:-8}
-lsx_pair 0
-lsx_conn_host host
-lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west
-lsx_light_start "$FULL" 2
+lsx_light_spare "$FULL"
 for e in on off; do
 	lsx_expect_metric "$e" 'libreswan_poll_success{command="showstates"}' == 1
 done

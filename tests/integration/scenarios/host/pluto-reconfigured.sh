@@ -5,10 +5,7 @@
 # an exporter that saw pluto gone also reads it whole again. "on" must show the new list at the
 # next poll cycle after pluto is back with its connections loaded, "off" within FULL s.
 FULL=${LSX_LIGHT_FULL:-8}
-lsx_pair 0
-lsx_conn_host host
-lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west
-lsx_light_start "$FULL" 2
+lsx_light_spare "$FULL"
 for e in on off; do
 	lsx_expect_metric_now "$e" 'libreswan_connection_info{connection="spare"}' == 1
 done
