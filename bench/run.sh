@@ -426,6 +426,17 @@ section_soak() {
 
 # ---------------------------------------------------------------------------------------------
 # 2. real pluto: whack + pluto CPU vs exporter CPU per poll cycle
+# storm_start: STORM initiations towards silent peers, asynchronous (the half-open storm)
+storm_start() {
+	local i
+	[ "$STORM" -gt 0 ] || return 0
+	for i in $(seq 1 "$STORM"); do
+		ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$CTL" \
+			--name "$(printf 'silent-%04d' "$i")" --initiate --asynchronous > /dev/null 2>&1 || true
+	done
+	sleep 1
+}
+
 pluto_up() { # N -> starts pluto in $NS with N loaded connections
 	local n=$1 d=$W/pluto-$1-$STORM i peer
 	pluto_down
@@ -539,13 +550,7 @@ section_pluto() {
 			[ "$st" = 1 ] && [ "$n" != "${PLUTO_SIZES%% *}" ] && continue
 			log "   pluto with $n connections, storm $STORM"
 			pluto_up "$n"
-			if [ "$STORM" -gt 0 ]; then
-				local i
-				for i in $(seq 1 "$STORM"); do
-					ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$CTL" --name "$(printf 'silent-%04d' "$i")" --initiate --asynchronous > /dev/null 2>&1 || true
-				done
-				sleep 1
-			fi
+			storm_start
 			wc=$(whack_cost 10)
 			set -- $wc
 			local wms=$1 pms=$2 bytes=$4
@@ -675,13 +680,7 @@ section_pluto_light() {
 			[ "$st" = 1 ] && [ "$n" != "${PLUTO_SIZES%% *}" ] && continue
 			log "   pluto with $n connections, storm $STORM"
 			pluto_up "$n"
-			if [ "$STORM" -gt 0 ]; then
-				local i
-				for i in $(seq 1 "$STORM"); do
-					ip netns exec "$NS" /usr/libexec/ipsec/whack --ctlsocket "$CTL" --name "$(printf 'silent-%04d' "$i")" --initiate --asynchronous > /dev/null 2>&1 || true
-				done
-				sleep 1
-			fi
+			storm_start
 			local idle
 			idle=$(idle_cpu 20 "$interval")
 			set -- $(probe_for 20)
