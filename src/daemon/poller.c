@@ -421,6 +421,27 @@ static void on_data(void *userdata, char *data, size_t len)
 	parser_feed_inplace(source_set_parser(j->owner->work.sources, j->cmd), data, len);
 }
 
+/* How a failed run ended, in j->why for the warning ("/usr/sbin/ipsec could not be started: No
+ * such file or directory", "exit status 33: whack: Pluto is not running ..."), and at debug level
+ * all of its standard error when there is more than the first line. */
+static void describe_failure(struct poller *p, struct job *j, const struct spawn_result *r)
+{
+	const struct source_command *c = p->stats.commands[j->cmd];
+	const char *prog = c->run == SOURCE_RUN_HELPER
+				   ? source_set_helper_path(p->work.sources, j->cmd)
+				   : p->cfg->ipsec_command;
+	const char *e = r->err_text ? r->err_text : "";
+	size_t first = strcspn(e, "\n");
+	bool more = e[first] && e[first + 1 + strspn(e + first + 1, " \t\r\n")];
+	char how[200];
+
+	(void)spawn_result_describe(r, how, sizeof(how));
+	(void)snprintf(j->why, sizeof(j->why), "%s%s%s", r->spawn_error ? prog : "",
+		       r->spawn_error ? " " : "", how);
+	log_debug("%s: %s%s%s", c->name, j->why, more ? "; its standard error: " : "",
+		  more ? e : "");
+}
+
 static void on_done(void *userdata, const struct spawn_result *r)
 {
 	struct job *j = userdata;
@@ -429,24 +450,8 @@ static void on_done(void *userdata, const struct spawn_result *r)
 	enum poll_reason reason =
 		c->run == SOURCE_RUN_HELPER ? poll_classify_kernel(r) : poll_classify(r);
 
-	if (reason != POLL_REASON_NONE) {
-		const char *prog = c->run == SOURCE_RUN_HELPER
-					   ? source_set_helper_path(p->work.sources, j->cmd)
-					   : p->cfg->ipsec_command;
-		char how[200];
-
-		(void)spawn_result_describe(r, how, sizeof(how));
-		/* "/usr/sbin/ipsec could not be started: No such file or directory" */
-		(void)snprintf(j->why, sizeof(j->why), "%s%s%s", r->spawn_error ? prog : "",
-			       r->spawn_error ? " " : "", how);
-		const char *e = r->err_text ? r->err_text : "";
-		size_t first = strcspn(e, "\n");
-		/* the whole of what it said when there is more than the first line */
-		bool more = e[first] && e[first + 1 + strspn(e + first + 1, " \t\r\n")];
-
-		log_debug("%s: %s%s%s", c->name, j->why, more ? "; its standard error: " : "",
-			  more ? e : "");
-	}
+	if (reason != POLL_REASON_NONE)
+		describe_failure(p, j, r);
 	job_done(p, j, reason, r->duration_usec);
 }
 
