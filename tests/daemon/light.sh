@@ -16,13 +16,13 @@ cp "$fx/4.10-initiated-west--status.txt" "$FAKE_DIR/status.txt"
 cp "$fx/4.10-initiated-west--trafficstatus.txt" "$FAKE_DIR/trafficstatus.txt"
 calls() { grep -c "^$1\$" "$FAKE_DIR/calls" || :; }
 
-start_daemon --poll.interval=300ms --poll.timeout=1s --poll.full-interval=1h --no-collector.kernel \
+start_daemon --poll.interval=300ms --poll.timeout=2500ms --poll.full-interval=1h --no-collector.kernel \
 	--no-collector.events --no-collector.certificates --log.level=debug
 wait_for "a light cycle" metric_is 'libreswan_poll_success{command="showstates"}' 1
 n0=$(calls status)
 l0=$(calls briefstatus)
 sleep 1.5
-[ "$(calls status)" = "$n0" ] || fail "the whole status was read again without a reason ($n0 -> $(calls status))"
+[ "$(calls status)" = "$n0" ] || fail "the whole status was read again without a reason ($n0 -> $(calls status)): $(scrape | grep -E '^libreswan_poll_(full_reads|errors)_total' | grep -v ' 0$' | tr '\n' ' ')"
 [ "$(calls briefstatus)" -ge $((l0 + 3)) ] || fail "no light reads: $l0 -> $(calls briefstatus)"
 metric_is 'libreswan_poll_full_reads_total{reason="start"}' 1 || fail "start: $(value 'libreswan_poll_full_reads_total{reason="start"}')"
 metric_is libreswan_up 1 || fail "libreswan_up"
