@@ -481,6 +481,9 @@ static void start(struct test_cycle *tc)
 	assert_true(tc->stats.up);
 	assert_false(tc->cycle.again);
 	assert_int_equal(full_reads(tc, "start"), 1);
+	/* read whole once more: pluto may have been loading its connections */
+	assert_true(run(tc, &o));
+	assert_int_equal(full_reads(tc, "start"), 2);
 }
 
 /* A light cycle of these outputs: whether it asked for the next cycle at once. */
@@ -492,6 +495,16 @@ static bool light_cycle(struct test_cycle *tc, const char *light, const char *tr
 
 	assert_false(run(tc, &o));
 	return tc->cycle.again;
+}
+
+static void whole_for(struct test_cycle *tc, const char *reason);
+
+/* After pluto (re)started: the next two cycles read it whole, for reason (the second finds the
+ * connection list as the first did). */
+static void whole_settled(struct test_cycle *tc, const char *reason)
+{
+	whole_for(tc, reason);
+	whole_for(tc, reason);
 }
 
 /* The next cycle reads pluto whole, for reason. */
@@ -600,7 +613,7 @@ static void test_restart(void **state)
 	/* serials pluto cannot have given after #7 without starting again: #3 is new and lower */
 	assert_true(light_cycle(&tc, BRIEF("3", "1", "2", "0") IKE("1", "\"a\"") HALF("3", "\"a\"")
 					     IKE("2", "\"rw\"[1] 192.0.2.7"), NULL));
-	whole_for(&tc, "restart");
+	whole_settled(&tc, "restart");
 	/* a state that moved to another connection (a responder switching): read whole, not a
 	 * restart */
 	assert_false(light_cycle(&tc, base_light, NULL));
@@ -623,8 +636,47 @@ static void test_restart(void **state)
 	assert_true(run(&tc, &down));
 	assert_false(tc.stats.up);
 	assert_true(run(&tc, &down));
-	whole_for(&tc, "restart");
+	whole_settled(&tc, "restart");
 	assert_true(tc.stats.up);
+	assert_false(light_cycle(&tc, base_light, NULL));
+	test_cycle_release(&tc);
+}
+
+static void stream(struct test_cycle *tc, const char *line);
+
+/* Pluto read while it loads its connections (at the exporter's start, after a restart): the next
+ * cycles read it whole until two in a row list as many connections. */
+static void test_settle(void **state)
+{
+	static const char empty[] = STATUS_HEAD "000  \n" TOTAL("0", "0") "000  \n"
+		BRIEF("0", "0", "0", "0") "000  \n";
+	static const char some[] = STATUS_HEAD CONN("a", "+UP") "000  \n" TOTAL("1", "0") "000  \n"
+		BRIEF("0", "0", "0", "0") "000  \n";
+	struct outs o = { .status = empty, .traffic = "" };
+	struct test_cycle tc;
+	char *page;
+
+	test_cycle_init(&tc, light_config);
+	tc.cfg.collector_kernel = false;
+	assert_true(run(&tc, &o));
+	o.status = some;
+	assert_true(run(&tc, &o));
+	o.status = base_status;
+	assert_true(run(&tc, &o));
+	assert_true(run(&tc, &o));
+	assert_int_equal(full_reads(&tc, "start"), 4);
+	assert_false(light_cycle(&tc, base_light, NULL));
+	page = page_of(&tc);
+	assert_int_equal(value_of(page, "libreswan_connections_loaded"), 4);
+	assert_int_equal(value_of(page, "libreswan_connection_up{connection=\"b\"}"), 0);
+	free(page);
+	/* a restart caught before the connections were loaded */
+	stream(&tc, "m 1700000000000000 Starting Pluto (Libreswan Version 5.2) pid:1234");
+	o.status = empty;
+	assert_true(run(&tc, &o));
+	o.status = base_status;
+	whole_settled(&tc, "restart");
+	assert_int_equal(full_reads(&tc, "restart"), 3);
 	assert_false(light_cycle(&tc, base_light, NULL));
 	test_cycle_release(&tc);
 }
@@ -659,7 +711,7 @@ static void test_log(void **state)
 	whole_for(&tc, "log");
 	assert_false(light_cycle(&tc, base_light, NULL));
 	stream(&tc, "m 1700000000000000 Starting Pluto (Libreswan Version 5.2) pid:1234");
-	whole_for(&tc, "restart");
+	whole_settled(&tc, "restart");
 	assert_false(light_cycle(&tc, base_light, NULL));
 	test_cycle_release(&tc);
 }
@@ -674,7 +726,7 @@ static void test_interval_and_failure(void **state)
 	assert_false(run(&tc, &failed));
 	assert_false(tc.stats.up);
 	assert_true(tc.cycle.again);
-	whole_for(&tc, "restart");
+	whole_settled(&tc, "restart");
 	/* a light read without pluto's counts (a whack that ignored --briefstatus) is not used */
 	assert_true(light_cycle(&tc, IKE("1", "\"a\"") IKE("2", "\"rw\"[1] 192.0.2.7"), NULL));
 	whole_for(&tc, "failed");
@@ -722,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_connection),
 		cmocka_unit_test(test_tunnels),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_interval_and_failure),
 		cmocka_unit_test(test_always),

@@ -32,7 +32,8 @@
  *     established Child SAs included, in one answer) and `--trafficstatus`, with the connection
  *     list of the last whole read: the page is the one a whole read would give.
  * A whole read happens (its reason counted, enum full_reason) at the first cycle; when pluto did
- * not answer the cycle before (it may have restarted) or its log says it started again; when the
+ * not answer the cycle before (it may have restarted) or its log says it started again (both
+ * followed by whole reads until pluto's connection list holds still: settle()); when the
  * light read shows what the kept connection list cannot explain (below); when pluto's log says a
  * connection was added, deleted, taken down or routed (the events source asks for it); every
  * --poll.full-interval; after a light read that failed; and always with --once, --input.*, a
@@ -146,6 +147,10 @@ struct pluto {
 	/* the last light read showed a change: reason detected_reason */
 	bool detected;
 	enum full_reason detected_reason;
+	/* pluto (re)started lately: read whole until two reads in a row list as many connections */
+	bool settling;
+	enum full_reason settle_reason;	/* start or restart, which made it settle */
+	size_t settle_conns;		/* connections of the last of those reads */
 	uint64_t full_usec;		/* begin_usec of the cycle of the last trusted whole read */
 	uint64_t full_reads[_FULL_REASON_MAX];
 	/* the last whole read's connections, for checking light reads: "name\x1finstance" -> 1 +
@@ -218,6 +223,8 @@ static void pluto_begin(void *self, unsigned requests)
 		p->reason = FULL_REASON_ALWAYS;
 	else if (!p->answered || (requests & SOURCE_REQUEST_RESTART))
 		p->reason = FULL_REASON_RESTART;
+	else if (p->settling)
+		p->reason = p->settle_reason;
 	else if (p->detected)
 		p->reason = p->detected_reason;
 	else if (requests & SOURCE_REQUEST_CONNECTIONS)
@@ -495,6 +502,27 @@ static bool light_complete(const struct pluto *p)
 	       (!f->has_state_info || l->has_state_info);
 }
 
+/*
+ * Pluto loads its connections just after it starts (ipsec.service's `addconn --autoall`, one by
+ * one): a read at start-up or after a restart may catch it with none or some. The light reads
+ * would not see the rest (connections without states show nowhere but in the list), so such a
+ * read is followed by whole ones until two in a row list as many connections.
+ */
+static void settle(struct pluto *p)
+{
+	size_t n = p->full->n_conns;
+
+	if (p->reason != FULL_REASON_START && p->reason != FULL_REASON_RESTART)
+		p->settling = false;
+	else if (p->settling && n == p->settle_conns)
+		p->settling = false;
+	else {
+		p->settling = true;
+		p->settle_reason = p->reason;
+		p->settle_conns = n;
+	}
+}
+
 static void update_whole(struct pluto *p, const bool *usable)
 {
 	struct status_summary *t;
@@ -510,6 +538,7 @@ static void update_whole(struct pluto *p, const bool *usable)
 	p->full_reads[p->reason]++;
 	if (p->reason == FULL_REASON_RESTART)
 		p->light_off = false;	/* perhaps another release */
+	settle(p);
 	if (light_possible(p)) {
 		index_full(p);
 		(void)take_listing(p, p->full);

@@ -24,7 +24,7 @@ l0=$(calls briefstatus)
 sleep 1.5
 [ "$(calls status)" = "$n0" ] || fail "the whole status was read again without a reason ($n0 -> $(calls status)): $(scrape | grep -E '^libreswan_poll_(full_reads|errors)_total' | grep -v ' 0$' | tr '\n' ' ')"
 [ "$(calls briefstatus)" -ge $((l0 + 3)) ] || fail "no light reads: $l0 -> $(calls briefstatus)"
-metric_is 'libreswan_poll_full_reads_total{reason="start"}' 1 || fail "start: $(value 'libreswan_poll_full_reads_total{reason="start"}')"
+metric_is 'libreswan_poll_full_reads_total{reason="start"}' 2 || fail "start (the first read and the one that finds the list held still): $(value 'libreswan_poll_full_reads_total{reason="start"}')"
 metric_is libreswan_up 1 || fail "libreswan_up"
 metric_is libreswan_connections_loaded 4 || fail "loaded: $(value libreswan_connections_loaded)"
 metric_is 'libreswan_ike_sas{state="half_open"}' 1 || fail "half-open"
