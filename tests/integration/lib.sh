@@ -762,16 +762,19 @@ lsx_light_exporters() {
 }
 
 # lsx_light_start FULL_INTERVAL [LOADED]: west and east started, exporters "on" and "off"
-# polling west (lsx_light_exporters), the bounds of lsx_light_bounds set; with LOADED, waits
-# until both serve libreswan_connections_loaded LOADED
+# polling west (lsx_light_exporters), the bounds of lsx_light_bounds set; waits until both run
+# light cycles (their whole reads at start-up done) and, with LOADED, serve
+# libreswan_connections_loaded LOADED
 lsx_light_start() {
 	local e
 	lsx_pluto_start west
 	lsx_pluto_start east
 	lsx_light_exporters west "$1"
 	lsx_light_bounds "$1"
-	[ -n "${2:-}" ] || return 0
-	for e in on off; do lsx_expect_metric "$e" libreswan_connections_loaded == "$2"; done
+	for e in on off; do
+		lsx_expect_metric "$e" 'libreswan_poll_success{command="showstates"}' == 1
+		[ -z "${2:-}" ] || lsx_expect_metric "$e" libreswan_connections_loaded == "$2"
+	done
 }
 
 # lsx_light_spare FULL_INTERVAL: the pair, west with host (towards east) and spare (idle, never
