@@ -231,7 +231,7 @@ static enum status_family family_of(const char *status)
 static char *third_page(const char *label, const struct outs *o, bool light_last, bool *ret_whole)
 {
 	struct test_cycle tc;
-	char *page;
+	char *page, *whole_page;
 
 	test_cycle_init(&tc, light_config);
 	assert_true(run(&tc, o));
@@ -252,7 +252,9 @@ static char *third_page(const char *label, const struct outs *o, bool light_last
 		free(after);
 		fail();
 	}
-	page = without_poll_series(page_of(&tc));
+	whole_page = page_of(&tc);
+	page = without_poll_series(whole_page);
+	free(whole_page);
 	test_cycle_release(&tc);
 	return page;
 }

@@ -286,6 +286,8 @@ static void events_free(void *self)
 	pending_clear(&ev->taken);
 	pluto_log_free(ev->classifier);
 	strbuf_release(&ev->labels);
+	parser_release(&ev->parser);
+	parser_release(&ev->input);
 	free(ev);
 }
 
@@ -310,7 +312,7 @@ static void events_begin(void *self, unsigned requests)
 {
 	struct events *ev = self;
 
-	parser_init(&ev->input, on_input_line);
+	parser_reset(&ev->input);
 }
 
 static struct parser *events_parser(void *self, size_t i)
@@ -341,7 +343,7 @@ static void events_stream_ended(void *self, int exit_status, const char *why, ui
 	struct events *ev = self;
 
 	parser_finish(&ev->parser);
-	parser_init(&ev->parser, on_line);	/* the next helper starts with its own header */
+	parser_reset(&ev->parser);	/* the next helper starts with its own header */
 	ev->now.up = false;
 	ev->now.starts++;
 	if (exit_status != ev->last_exit)
