@@ -4,7 +4,7 @@
 # state list can make it read the connection list again), "off" does not and reads the whole
 # status every FULL seconds. A connection added with addconn (auto=add: no state shows it) must
 # be on "on"'s page at the first poll cycle after pluto logs it, and on "off"'s within FULL.
-FULL=${LSX_LIGHT_FULL:-8}
+FULL=${LSX_LIGHT_FULL:-5}
 lsx_light_spare "$FULL"
 
 lsx__conn extra left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.8/32 rightsubnet=203.0.113.8/32 | lsx_conf west

@@ -4,7 +4,7 @@
 # then "spare", which never had a state. Pluto 4.x logs both deletions; 5.x logs only the first
 # (a connection without SAs goes without a word), so there "spare" leaves "on"'s page at its
 # next whole read like "off"'s: within FULL s.
-FULL=${LSX_LIGHT_FULL:-8}
+FULL=${LSX_LIGHT_FULL:-5}
 lsx_pair 0
 lsx_conn_host host
 lsx__conn spare left=192.0.2.1 right=192.0.2.2 leftsubnet=198.51.100.7/32 rightsubnet=203.0.113.7/32 | lsx_conf west

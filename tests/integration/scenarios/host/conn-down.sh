@@ -7,7 +7,7 @@
 # page at the next poll cycle where pluto logs the down (4.x: "terminating SAs using this
 # connection"; 5.x says nothing of a connection without an established SA, so there at the next
 # whole read), on "off"'s within FULL s.
-FULL=${LSX_LIGHT_FULL:-8}
+FULL=${LSX_LIGHT_FULL:-5}
 lsx_pair 0
 lsx_conn_host host
 lsx_conn_silent silent 1 auto=start

@@ -4,7 +4,7 @@
 # towards a silent peer) and started again. Pluto logs its start and every connection it adds;
 # an exporter that saw pluto gone also reads it whole again. "on" must show the new list at the
 # next poll cycle after pluto is back with its connections loaded, "off" within FULL s.
-FULL=${LSX_LIGHT_FULL:-8}
+FULL=${LSX_LIGHT_FULL:-5}
 lsx_light_spare "$FULL"
 for e in on off; do
 	lsx_expect_metric_now "$e" 'libreswan_connection_info{connection="spare"}' == 1
